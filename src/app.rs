@@ -1,0 +1,76 @@
+//! Start-up: configuration → database → migrations → catalog → the HTTP server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Settings;
+use crate::crypto::PersonalDataCipher;
+use crate::service::Deps;
+
+/// Opens the database, applies migrations and seeds the catalog.
+pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<Deps> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let db = crate::db::connect(&settings.database_url).await?;
+    crate::db::migrate(&db).await?;
+    let cipher = PersonalDataCipher::load_or_create(
+        settings.personal_data_key.as_deref(),
+        &settings.data_dir,
+    )?;
+    let deps = Deps {
+        db,
+        clock,
+        settings: Arc::new(settings),
+        cipher,
+    };
+    crate::service::demo::ensure_catalog(&deps)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(deps)
+}
+
+/// Prepares with the system clock.
+pub async fn prepare_system(settings: Settings) -> anyhow::Result<Deps> {
+    prepare(settings, Arc::new(SystemClock)).await
+}
+
+/// Serves HTTP until Ctrl-C / SIGTERM.
+pub async fn serve(deps: Deps) -> anyhow::Result<()> {
+    let listen = deps.settings.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen).await?;
+    let store = crate::db::session_store::DbSessionStore::new(deps.db.clone(), deps.clock.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "deleting expired sessions failed");
+            }
+        }
+    });
+    let app = crate::web::build(deps);
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

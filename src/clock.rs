@@ -1,0 +1,69 @@
+//! The injected clock: the system clock in production, a settable one in tests, so a test can
+//! move time forward (idle timeouts, lockouts, deadlines) without sleeping.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+
+/// A source of "now".
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current instant, truncated to microseconds (the precision both databases keep).
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// Shared handle to the application's clock.
+pub type SharedClock = Arc<dyn Clock>;
+
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(Duration::microseconds(1)).unwrap_or(t)
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        micros(Utc::now())
+    }
+}
+
+/// A clock that only moves when told to.
+#[derive(Debug)]
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    /// A clock standing at `start`.
+    pub fn new(start: DateTime<Utc>) -> Self {
+        ManualClock(Mutex::new(micros(start)))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        let mut t = self.0.lock().expect("clock lock");
+        *t += by;
+    }
+
+    /// Sets the clock.
+    pub fn set(&self, to: DateTime<Utc>) {
+        *self.0.lock().expect("clock lock") = micros(to);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock lock")
+    }
+}
+
+/// Asia/Shanghai (UTC+8, no daylight saving), in which instants are shown.
+pub fn shanghai() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// Formats an instant for people, in Asia/Shanghai.
+pub fn display(t: DateTime<Utc>) -> String {
+    t.with_timezone(&shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

@@ -1,0 +1,87 @@
+//! Configuration: defaults, then an optional TOML file (`PROPWATCH_CONFIG`, or
+//! `propwatch.toml` in the working directory), then `PROPWATCH_*` environment variables.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// Everything the platform reads from its environment.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `sqlite://data/propwatch.db` (default) or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub listen: String,
+    /// Where the SQLite database, keys and uploaded files live.
+    pub data_dir: PathBuf,
+    /// The public base URL; cookies are marked Secure when it starts with https.
+    pub public_url: String,
+    /// Minutes of inactivity after which a session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after login after which a session ends whatever the activity.
+    pub session_absolute_hours: i64,
+    /// Failed logins in a row that lock an account.
+    pub lockout_threshold: i32,
+    /// Minutes an account stays locked.
+    pub lockout_minutes: i64,
+    /// Hours an API bearer token stays valid.
+    pub api_token_hours: i64,
+    /// Hex SM4 key for personal data at rest; generated into the data directory when absent.
+    pub personal_data_key: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://data/propwatch.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            public_url: "http://127.0.0.1:8080".into(),
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            api_token_hours: 8,
+            personal_data_key: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads defaults, the optional TOML file, then environment variables.
+    pub fn load() -> anyhow::Result<Settings> {
+        let d = Settings::default();
+        let file = std::env::var("PROPWATCH_CONFIG").unwrap_or_else(|_| "propwatch.toml".into());
+        let builder = config::Config::builder()
+            .set_default("database_url", d.database_url)?
+            .set_default("listen", d.listen)?
+            .set_default("data_dir", d.data_dir.to_string_lossy().to_string())?
+            .set_default("public_url", d.public_url)?
+            .set_default("session_idle_minutes", d.session_idle_minutes)?
+            .set_default("session_absolute_hours", d.session_absolute_hours)?
+            .set_default("lockout_threshold", d.lockout_threshold)?
+            .set_default("lockout_minutes", d.lockout_minutes)?
+            .set_default("api_token_hours", d.api_token_hours)?
+            .add_source(config::File::with_name(&file).required(false))
+            .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
+        let mut settings: Settings = builder.build()?.try_deserialize()?;
+        // When only the data directory is set, the default SQLite file follows it.
+        if std::env::var("PROPWATCH_DATABASE_URL").is_err()
+            && settings.database_url == Settings::default().database_url
+        {
+            settings.database_url =
+                format!("sqlite://{}/propwatch.db", settings.data_dir.display());
+        }
+        Ok(settings)
+    }
+
+    /// Whether session cookies must carry the Secure attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Whether the database is SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

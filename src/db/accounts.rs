@@ -1,0 +1,64 @@
+//! Account queries: users and API tokens.
+
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::entities::{api_token, user};
+
+/// One user by id.
+pub async fn user<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
+/// One user by username (exact).
+pub async fn user_by_username<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await
+}
+
+/// Users whose username or display name contains `q`, paged; with the total count.
+pub async fn users<C: ConnectionTrait>(
+    db: &C,
+    q: Option<&str>,
+    role: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<user::Model>, u64), DbErr> {
+    let mut query = user::Entity::find();
+    if let Some(q) = q {
+        query = query.filter(
+            Condition::any()
+                .add(user::Column::Username.contains(q))
+                .add(user::Column::DisplayName.contains(q)),
+        );
+    }
+    if let Some(r) = role {
+        query = query.filter(user::Column::Role.eq(r));
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_asc(user::Column::Username)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// A token row by the SM3 of the token.
+pub async fn token_by_hash<C: ConnectionTrait>(
+    db: &C,
+    hash: &str,
+) -> Result<Option<api_token::Model>, DbErr> {
+    api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash))
+        .one(db)
+        .await
+}

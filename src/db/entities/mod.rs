@@ -1,0 +1,14 @@
+//! SeaORM entities, one module per table.
+
+pub mod api_token;
+pub mod audit_chain_head;
+pub mod audit_entry;
+pub mod campaign;
+pub mod campaign_phase;
+pub mod catalog_item;
+pub mod community;
+pub mod company;
+pub mod department;
+pub mod jurisdiction;
+pub mod session;
+pub mod user;

@@ -1,0 +1,119 @@
+//! The only place that talks to the database: connection, migrations, entities and queries.
+//!
+//! SQLite (the embedded default) runs with one pooled connection in WAL mode: every
+//! transaction is serialized, which keeps the audit chain and numbering correct without
+//! SQLite's upgrade deadlocks. PostgreSQL runs with a normal pool; the same code serves both.
+
+pub mod accounts;
+pub mod audit;
+pub mod entities;
+pub mod migration;
+pub mod registry;
+pub mod session_store;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+/// Opens the database named by `url`, creating a SQLite file (and its directory) if needed.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut url = url.to_string();
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite {
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
+        let path = path.split('?').next().unwrap_or_default();
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)?;
+        }
+        if !url.contains("mode=") {
+            url.push_str(if url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
+        }
+    }
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(if sqlite { 1 } else { 10 })
+        .min_connections(if sqlite { 1 } else { 0 });
+    if sqlite {
+        // One connection, never recycled, so the pragmas below stay in force.
+        opts.idle_timeout(Duration::from_secs(u64::MAX / 4))
+            .max_lifetime(None);
+    }
+    let db = Database::connect(opts).await?;
+    if sqlite {
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}
+
+/// Whether the database answers.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
+
+/// Whether a database error is the violation of the named unique or foreign-key constraint.
+pub fn violates(err: &DbErr, constraint: &str) -> bool {
+    let text = err.to_string();
+    if text.contains(constraint) {
+        return true;
+    }
+    // SQLite names the columns, not the index: "UNIQUE constraint failed: companies.credit_code".
+    constraint_columns(constraint).is_some_and(|cols| text.contains(cols))
+}
+
+fn constraint_columns(constraint: &str) -> Option<&'static str> {
+    Some(match constraint {
+        "uq_companies_credit_code" => "companies.credit_code",
+        "uq_communities_code" => "communities.code",
+        "uq_users_username" => "users.username",
+        "uq_jurisdictions_code" => "jurisdictions.code",
+        "uq_departments_name" => "departments.jurisdiction_id, departments.name",
+        "uq_catalog_items_code" => "catalog_items.code",
+        _ => return None,
+    })
+}
+
+/// Pool figures for /metrics: (connections open, idle).
+pub fn pool_stats(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let p = db.get_sqlite_connection_pool();
+            (p.size(), p.num_idle())
+        }
+        DbBackend::Postgres => {
+            let p = db.get_postgres_connection_pool();
+            (p.size(), p.num_idle())
+        }
+        _ => (0, 0),
+    }
+}
+
+/// Writes a consistent copy of a live SQLite database to `dest` (SQLite `VACUUM INTO`).
+pub async fn backup_sqlite(db: &DatabaseConnection, dest: &std::path::Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        db.get_database_backend() == DbBackend::Sqlite,
+        "backup 仅适用于 SQLite；PostgreSQL 请使用 pg_dump"
+    );
+    anyhow::ensure!(!dest.exists(), "目标文件已存在：{}", dest.display());
+    let path = dest.to_string_lossy().replace('\'', "''");
+    db.execute_unprepared(&format!("VACUUM INTO '{path}'"))
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Registry queries: jurisdictions, companies, communities, departments, catalog, campaigns.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{
+    campaign, campaign_phase, catalog_item, community, company, department, jurisdiction,
+};
+
+/// Inserts any row and returns it.
+pub async fn insert<C, A>(db: &C, row: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    row.insert(db).await
+}
+
+/// Updates the changed columns of any row and returns it.
+pub async fn update<C, A>(db: &C, row: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    row.update(db).await
+}
+
+/// Every jurisdiction (a county has a few dozen), ordered by code.
+pub async fn jurisdictions<C: ConnectionTrait>(db: &C) -> Result<Vec<jurisdiction::Model>, DbErr> {
+    jurisdiction::Entity::find()
+        .order_by_asc(jurisdiction::Column::Code)
+        .all(db)
+        .await
+}
+
+/// One jurisdiction.
+pub async fn jurisdiction<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<jurisdiction::Model>, DbErr> {
+    jurisdiction::Entity::find_by_id(id).one(db).await
+}
+
+/// One jurisdiction by code.
+pub async fn jurisdiction_by_code<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> Result<Option<jurisdiction::Model>, DbErr> {
+    jurisdiction::Entity::find()
+        .filter(jurisdiction::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Company list filter.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyFilter {
+    /// Name or credit code contains.
+    pub q: Option<String>,
+    /// Only companies registered in one of these jurisdictions.
+    pub jurisdiction_ids: Option<Vec<i64>>,
+    /// Only these companies.
+    pub ids: Option<Vec<i64>>,
+    pub status: Option<String>,
+}
+
+/// Companies matching the filter, by name, paged; with the total count.
+pub async fn companies<C: ConnectionTrait>(
+    db: &C,
+    f: &CompanyFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<company::Model>, u64), DbErr> {
+    let mut q = company::Entity::find();
+    if let Some(text) = &f.q {
+        q = q.filter(
+            Condition::any()
+                .add(company::Column::Name.contains(text))
+                .add(company::Column::CreditCode.contains(text.to_ascii_uppercase())),
+        );
+    }
+    if let Some(ids) = &f.jurisdiction_ids {
+        q = q.filter(company::Column::JurisdictionId.is_in(ids.clone()));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(company::Column::Id.is_in(ids.clone()));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(company::Column::Status.eq(s));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_asc(company::Column::Name)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One company.
+pub async fn company<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<company::Model>, DbErr> {
+    company::Entity::find_by_id(id).one(db).await
+}
+
+/// One company by its credit code.
+pub async fn company_by_credit_code<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> Result<Option<company::Model>, DbErr> {
+    company::Entity::find()
+        .filter(company::Column::CreditCode.eq(code))
+        .one(db)
+        .await
+}
+
+/// Companies by id (for showing names beside communities).
+pub async fn companies_by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<Vec<company::Model>, DbErr> {
+    company::Entity::find()
+        .filter(company::Column::Id.is_in(ids))
+        .all(db)
+        .await
+}
+
+/// Community list filter.
+#[derive(Debug, Clone, Default)]
+pub struct CommunityFilter {
+    /// Name, code or address contains.
+    pub q: Option<String>,
+    /// Only communities in one of these townships.
+    pub township_ids: Option<Vec<i64>>,
+    pub company_id: Option<i64>,
+    pub community_id: Option<i64>,
+}
+
+/// Communities matching the filter, by code, paged; with the total count.
+pub async fn communities<C: ConnectionTrait>(
+    db: &C,
+    f: &CommunityFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<community::Model>, u64), DbErr> {
+    let mut q = community::Entity::find();
+    if let Some(text) = &f.q {
+        q = q.filter(
+            Condition::any()
+                .add(community::Column::Name.contains(text))
+                .add(community::Column::Code.contains(text))
+                .add(community::Column::Address.contains(text)),
+        );
+    }
+    if let Some(ids) = &f.township_ids {
+        q = q.filter(community::Column::TownshipId.is_in(ids.clone()));
+    }
+    if let Some(id) = f.company_id {
+        q = q.filter(community::Column::CompanyId.eq(id));
+    }
+    if let Some(id) = f.community_id {
+        q = q.filter(community::Column::Id.eq(id));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_asc(community::Column::Code)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One community.
+pub async fn community<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<community::Model>, DbErr> {
+    community::Entity::find_by_id(id).one(db).await
+}
+
+/// One community by code.
+pub async fn community_by_code<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> Result<Option<community::Model>, DbErr> {
+    community::Entity::find()
+        .filter(community::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Departments of the given jurisdictions (all when `None`), by name.
+pub async fn departments<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_ids: Option<Vec<i64>>,
+) -> Result<Vec<department::Model>, DbErr> {
+    let mut q = department::Entity::find();
+    if let Some(ids) = jurisdiction_ids {
+        q = q.filter(department::Column::JurisdictionId.is_in(ids));
+    }
+    q.order_by_asc(department::Column::Id).all(db).await
+}
+
+/// One department.
+pub async fn department<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<department::Model>, DbErr> {
+    department::Entity::find_by_id(id).one(db).await
+}
+
+/// The whole catalog in display order.
+pub async fn catalog<C: ConnectionTrait>(db: &C) -> Result<Vec<catalog_item::Model>, DbErr> {
+    catalog_item::Entity::find()
+        .order_by_asc(catalog_item::Column::Position)
+        .order_by_asc(catalog_item::Column::Code)
+        .all(db)
+        .await
+}
+
+/// One catalog item.
+pub async fn catalog_item<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<catalog_item::Model>, DbErr> {
+    catalog_item::Entity::find_by_id(id).one(db).await
+}
+
+/// Campaigns of the given jurisdictions, newest first.
+pub async fn campaigns<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_ids: Option<Vec<i64>>,
+) -> Result<Vec<campaign::Model>, DbErr> {
+    let mut q = campaign::Entity::find();
+    if let Some(ids) = jurisdiction_ids {
+        q = q.filter(campaign::Column::JurisdictionId.is_in(ids));
+    }
+    q.order_by_desc(campaign::Column::StartsOn).all(db).await
+}
+
+/// One campaign.
+pub async fn campaign<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<campaign::Model>, DbErr> {
+    campaign::Entity::find_by_id(id).one(db).await
+}
+
+/// A campaign's phases in order.
+pub async fn campaign_phases<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i64,
+) -> Result<Vec<campaign_phase::Model>, DbErr> {
+    campaign_phase::Entity::find()
+        .filter(campaign_phase::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(campaign_phase::Column::Position)
+        .all(db)
+        .await
+}
+
+/// Whether the registry holds any jurisdiction (an empty database gets demo data).
+pub async fn is_empty<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
+    Ok(jurisdiction::Entity::find().count(db).await? == 0)
+}

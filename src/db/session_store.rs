@@ -1,0 +1,101 @@
+//! tower-sessions store on our own database. Expiry is checked against the application clock,
+//! so tests can move time past the idle timeout.
+
+use async_trait::async_trait;
+use sea_orm::{DatabaseConnection, EntityTrait, Set, sea_query::OnConflict};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use super::entities::session;
+use crate::clock::SharedClock;
+
+/// Sessions in the `sessions` table.
+#[derive(Debug, Clone)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+    clock: SharedClock,
+}
+
+impl DbSessionStore {
+    /// A store on `db`, judging expiry by `clock`.
+    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
+        DbSessionStore { db, clock }
+    }
+
+    /// Deletes sessions that expired before now.
+    pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let r = session::Entity::delete_many()
+            .filter(session::Column::ExpiryDate.lt(self.clock.now()))
+            .exec(&self.db)
+            .await?;
+        Ok(r.rows_affected)
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn to_chrono(t: time::OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond() / 1000 * 1000)
+        .unwrap_or_default()
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let row = session::ActiveModel {
+            id: Set(record.id.to_string()),
+            data: Set(data),
+            expiry_date: Set(to_chrono(record.expiry_date)),
+            updated_at: Set(self.clock.now()),
+        };
+        session::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(session::Column::Id)
+                    .update_columns([
+                        session::Column::Data,
+                        session::Column::ExpiryDate,
+                        session::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let Some(row) = session::Entity::find_by_id(session_id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        if row.expiry_date <= self.clock.now() {
+            return Ok(None);
+        }
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expiry_date.timestamp())
+            .map_err(backend)?;
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        session::Entity::delete_by_id(session_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,456 @@
+//! Authorization: one function decides whether an actor may perform an action on an object.
+//!
+//! Every page and API route goes through [`authorize`]; no route decides on its own.
+//! Principles (等保2.0 二级): least privilege and separation of duties. The system
+//! administrator manages accounts and configuration but reads no case content and no audit
+//! trail; the discipline inspector reads everything in the county and changes nothing.
+
+use super::role::{Role, Scope};
+
+/// Who is acting: the account, its role and the object it is scoped to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub scope: Scope,
+    /// For jurisdiction-scoped accounts: the ids from the root (county or above) down to the
+    /// account's own jurisdiction. For other accounts: the jurisdiction path of the scoped
+    /// object's county.
+    pub jurisdiction_path: Vec<i64>,
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read registry data: jurisdictions, companies, communities, departments, catalog, campaigns.
+    ViewRegistry,
+    /// Create or change a company record.
+    EditCompany,
+    /// Create or change a community record.
+    EditCommunity,
+    /// Import companies and communities from Excel.
+    ImportRegistry,
+    /// Export companies and communities to Excel.
+    ExportRegistry,
+    /// Create or change jurisdictions.
+    EditJurisdiction,
+    /// Create or change departments.
+    EditDepartment,
+    /// Change the violation catalog.
+    EditCatalog,
+    /// Create or change campaigns and their phases.
+    EditCampaign,
+    /// Create accounts, assign roles, reset passwords, lock and unlock.
+    ManageAccounts,
+    /// Read the audit trail and its verification verdict.
+    ReadAudit,
+    /// Read complaint and case content (later issues).
+    ReadCaseContent,
+}
+
+impl Action {
+    /// Whether the action changes state (discipline inspectors never may).
+    pub fn is_mutation(self) -> bool {
+        !matches!(
+            self,
+            Action::ViewRegistry
+                | Action::ExportRegistry
+                | Action::ReadAudit
+                | Action::ReadCaseContent
+        )
+    }
+}
+
+/// The object acted upon, with what the rule needs to know about where it sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Object {
+    /// A jurisdiction, or everything within it (lists, county-wide pages).
+    /// `path`: ids from the root down to the jurisdiction itself.
+    Jurisdiction { path: Vec<i64> },
+    /// A company registered in the jurisdiction at the end of `path`.
+    Company { id: i64, path: Vec<i64> },
+    /// A community in the jurisdiction at the end of `path`, managed by `company_id`.
+    Community {
+        id: i64,
+        company_id: Option<i64>,
+        path: Vec<i64>,
+    },
+    /// A department of the jurisdiction at the end of `path`.
+    Department { id: i64, path: Vec<i64> },
+    /// An account whose scope lies in the jurisdiction at the end of `path`.
+    Account { id: i64, path: Vec<i64> },
+    /// The violation catalog (public data).
+    Catalog,
+}
+
+/// Why an action was refused; rendered to people in Chinese.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// The role never performs this action.
+    Role,
+    /// The role may, but not on an object outside its scope.
+    OutOfScope,
+}
+
+/// Decides whether `actor` may perform `action` on `object`.
+pub fn authorize(actor: &Actor, action: Action, object: &Object) -> Result<(), Denied> {
+    if actor.role == Role::DisciplineInspector && action.is_mutation() {
+        return Err(Denied::Role);
+    }
+    if !role_may(actor.role, action) {
+        return Err(Denied::Role);
+    }
+    if in_scope(actor, action, object) {
+        Ok(())
+    } else {
+        Err(Denied::OutOfScope)
+    }
+}
+
+/// The role × action table, independent of the object (used alone for lists, whose rows are
+/// then filtered by scope).
+pub fn role_may(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::SystemAdmin => matches!(
+            action,
+            ViewRegistry | EditJurisdiction | EditDepartment | EditCatalog | ManageAccounts
+        ),
+        Role::BureauStaff => matches!(
+            action,
+            ViewRegistry
+                | EditCompany
+                | EditCommunity
+                | ImportRegistry
+                | ExportRegistry
+                | EditCampaign
+                | ReadCaseContent
+        ),
+        Role::BureauLeader => matches!(
+            action,
+            ViewRegistry | ExportRegistry | EditCampaign | ReadAudit | ReadCaseContent
+        ),
+        Role::DisciplineInspector => matches!(
+            action,
+            ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent
+        ),
+        Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent),
+        Role::CompanyUser | Role::CommitteeMember | Role::DepartmentUser => {
+            matches!(action, ViewRegistry)
+        }
+    }
+}
+
+/// Whether the object lies within the actor's scope.
+fn in_scope(actor: &Actor, action: Action, object: &Object) -> bool {
+    if matches!(object, Object::Catalog) {
+        // The catalog is public; only its editing is restricted, by role.
+        return true;
+    }
+    match actor.scope {
+        Scope::Jurisdiction(own) => {
+            let path = object_path(object);
+            // Within the actor's jurisdiction, or (read only) a county-level object above a
+            // township officer, such as a company registered in the county.
+            path.contains(&own)
+                || (!action.is_mutation()
+                    && matches!(object, Object::Company { .. } | Object::Department { .. })
+                    && actor.jurisdiction_path.starts_with(path))
+        }
+        Scope::Company(own) => match object {
+            Object::Company { id, .. } => *id == own,
+            Object::Community { company_id, .. } => *company_id == Some(own),
+            _ => false,
+        },
+        Scope::Community(own) => matches!(object, Object::Community { id, .. } if *id == own),
+        Scope::Department(own) => matches!(object, Object::Department { id, .. } if *id == own),
+    }
+}
+
+fn object_path(object: &Object) -> &[i64] {
+    match object {
+        Object::Jurisdiction { path }
+        | Object::Company { path, .. }
+        | Object::Community { path, .. }
+        | Object::Department { path, .. }
+        | Object::Account { path, .. } => path,
+        Object::Catalog => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+
+    const COUNTY: i64 = 1;
+    const TOWN_A: i64 = 2;
+    const TOWN_B: i64 = 3;
+
+    fn actor(role: Role, scope: Scope) -> Actor {
+        let jurisdiction_path = match scope {
+            Scope::Jurisdiction(TOWN_A) => vec![COUNTY, TOWN_A],
+            Scope::Jurisdiction(TOWN_B) => vec![COUNTY, TOWN_B],
+            _ => vec![COUNTY],
+        };
+        Actor {
+            user_id: 1,
+            role,
+            scope,
+            jurisdiction_path,
+        }
+    }
+
+    fn community_in_a() -> Object {
+        Object::Community {
+            id: 10,
+            company_id: Some(20),
+            path: vec![COUNTY, TOWN_A],
+        }
+    }
+
+    fn company() -> Object {
+        Object::Company {
+            id: 20,
+            path: vec![COUNTY],
+        }
+    }
+
+    #[test]
+    fn role_action_table() {
+        let county = Scope::Jurisdiction(COUNTY);
+        let cases: Vec<(Role, Scope, Action, Object, bool)> = vec![
+            (
+                Role::BureauStaff,
+                county,
+                EditCommunity,
+                community_in_a(),
+                true,
+            ),
+            (Role::BureauStaff, county, EditCompany, company(), true),
+            (
+                Role::BureauStaff,
+                county,
+                ManageAccounts,
+                Object::Account {
+                    id: 5,
+                    path: vec![COUNTY],
+                },
+                false,
+            ),
+            (
+                Role::BureauStaff,
+                county,
+                ReadAudit,
+                Object::Jurisdiction { path: vec![COUNTY] },
+                false,
+            ),
+            (
+                Role::BureauLeader,
+                county,
+                ReadAudit,
+                Object::Jurisdiction { path: vec![COUNTY] },
+                true,
+            ),
+            (Role::BureauLeader, county, EditCompany, company(), false),
+            (
+                Role::DisciplineInspector,
+                county,
+                ReadAudit,
+                Object::Jurisdiction { path: vec![COUNTY] },
+                true,
+            ),
+            (
+                Role::DisciplineInspector,
+                county,
+                ViewRegistry,
+                community_in_a(),
+                true,
+            ),
+            (
+                Role::DisciplineInspector,
+                county,
+                EditCommunity,
+                community_in_a(),
+                false,
+            ),
+            (
+                Role::DisciplineInspector,
+                county,
+                ManageAccounts,
+                Object::Account {
+                    id: 5,
+                    path: vec![COUNTY],
+                },
+                false,
+            ),
+            (
+                Role::SystemAdmin,
+                county,
+                ManageAccounts,
+                Object::Account {
+                    id: 5,
+                    path: vec![COUNTY],
+                },
+                true,
+            ),
+            (
+                Role::SystemAdmin,
+                county,
+                EditCatalog,
+                Object::Catalog,
+                true,
+            ),
+            (
+                Role::SystemAdmin,
+                county,
+                ReadCaseContent,
+                Object::Jurisdiction { path: vec![COUNTY] },
+                false,
+            ),
+            (
+                Role::SystemAdmin,
+                county,
+                ReadAudit,
+                Object::Jurisdiction { path: vec![COUNTY] },
+                false,
+            ),
+            (Role::SystemAdmin, county, EditCompany, company(), false),
+            (
+                Role::TownshipOfficer,
+                Scope::Jurisdiction(TOWN_A),
+                ViewRegistry,
+                community_in_a(),
+                true,
+            ),
+            (
+                Role::TownshipOfficer,
+                Scope::Jurisdiction(TOWN_B),
+                ViewRegistry,
+                community_in_a(),
+                false,
+            ),
+            (
+                Role::TownshipOfficer,
+                Scope::Jurisdiction(TOWN_A),
+                ViewRegistry,
+                company(),
+                true,
+            ),
+            (
+                Role::TownshipOfficer,
+                Scope::Jurisdiction(TOWN_A),
+                EditCommunity,
+                community_in_a(),
+                false,
+            ),
+            (
+                Role::CompanyUser,
+                Scope::Company(20),
+                ViewRegistry,
+                community_in_a(),
+                true,
+            ),
+            (
+                Role::CompanyUser,
+                Scope::Company(21),
+                ViewRegistry,
+                community_in_a(),
+                false,
+            ),
+            (
+                Role::CompanyUser,
+                Scope::Company(20),
+                ViewRegistry,
+                company(),
+                true,
+            ),
+            (
+                Role::CompanyUser,
+                Scope::Company(20),
+                EditCompany,
+                company(),
+                false,
+            ),
+            (
+                Role::CommitteeMember,
+                Scope::Community(10),
+                ViewRegistry,
+                community_in_a(),
+                true,
+            ),
+            (
+                Role::CommitteeMember,
+                Scope::Community(11),
+                ViewRegistry,
+                community_in_a(),
+                false,
+            ),
+            (
+                Role::DepartmentUser,
+                Scope::Department(7),
+                ViewRegistry,
+                Object::Department {
+                    id: 7,
+                    path: vec![COUNTY],
+                },
+                true,
+            ),
+            (
+                Role::DepartmentUser,
+                Scope::Department(7),
+                ViewRegistry,
+                company(),
+                false,
+            ),
+            (
+                Role::CompanyUser,
+                Scope::Company(20),
+                ViewRegistry,
+                Object::Catalog,
+                true,
+            ),
+            (
+                Role::CompanyUser,
+                Scope::Company(20),
+                EditCatalog,
+                Object::Catalog,
+                false,
+            ),
+        ];
+        for (role, scope, action, object, allowed) in cases {
+            let got = authorize(&actor(role, scope), action, &object).is_ok();
+            assert_eq!(got, allowed, "{role:?} {scope:?} {action:?} {object:?}");
+        }
+    }
+
+    #[test]
+    fn a_county_actor_cannot_reach_another_county() {
+        let other = Object::Community {
+            id: 99,
+            company_id: None,
+            path: vec![42, 43],
+        };
+        let staff = actor(Role::BureauStaff, Scope::Jurisdiction(COUNTY));
+        assert_eq!(
+            authorize(&staff, EditCommunity, &other),
+            Err(Denied::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn a_township_officer_reads_county_companies_but_not_sibling_townships() {
+        let officer = actor(Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B));
+        assert!(authorize(&officer, ViewRegistry, &company()).is_ok());
+        assert!(
+            authorize(
+                &officer,
+                ViewRegistry,
+                &Object::Jurisdiction {
+                    path: vec![COUNTY, TOWN_A]
+                }
+            )
+            .is_err()
+        );
+    }
+}

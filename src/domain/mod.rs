@@ -1,0 +1,11 @@
+//! Pure rules of the platform: no web framework, no database, no clock reads.
+//!
+//! Every function here takes "now" as a parameter where time matters, so tests
+//! can drive it with fixed instants.
+
+pub mod audit;
+pub mod authz;
+pub mod credit_code;
+pub mod password;
+pub mod registry;
+pub mod role;

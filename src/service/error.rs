@@ -1,0 +1,95 @@
+//! The one error type at the service boundary, with stable codes and the Chinese messages
+//! people read (one table, here).
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::authz::Denied;
+use crate::domain::registry::FieldErrors;
+
+/// What went wrong in a use case.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("forbidden: {0:?}")]
+    Forbidden(Denied),
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("account locked until {0}")]
+    Locked(DateTime<Utc>),
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("rule: {code}: {message}")]
+    Rule { code: &'static str, message: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for ServiceError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ServiceError::Internal(e.into())
+    }
+}
+
+impl From<Denied> for ServiceError {
+    fn from(d: Denied) -> Self {
+        ServiceError::Forbidden(d)
+    }
+}
+
+impl ServiceError {
+    /// One invalid field.
+    pub fn field(field: &str, message: impl Into<String>) -> ServiceError {
+        let mut f = FieldErrors::new();
+        f.insert(field.into(), message.into());
+        ServiceError::Invalid(f)
+    }
+
+    /// The stable snake_case code used by the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::NotFound(_) => "not_found",
+            ServiceError::Forbidden(_) => "forbidden",
+            ServiceError::Unauthenticated => "unauthenticated",
+            ServiceError::Invalid(_) => "invalid_input",
+            ServiceError::InvalidCredentials => "invalid_credentials",
+            ServiceError::Locked(_) => "account_locked",
+            ServiceError::AccountDisabled => "account_disabled",
+            ServiceError::PasswordChangeRequired => "password_change_required",
+            ServiceError::Rule { code, .. } => code,
+            ServiceError::Conflict(_) => "conflict",
+            ServiceError::Internal(_) => "internal",
+        }
+    }
+
+    /// The Chinese message shown to people (never internal details).
+    pub fn message(&self) -> String {
+        match self {
+            ServiceError::NotFound(what) => format!("{what}不存在或已被删除"),
+            ServiceError::Forbidden(Denied::Role) => "您的角色无权进行此操作".into(),
+            ServiceError::Forbidden(Denied::OutOfScope) => "该对象不在您的管辖或授权范围内".into(),
+            ServiceError::Unauthenticated => "请先登录".into(),
+            ServiceError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
+            ServiceError::InvalidCredentials => "用户名或密码错误".into(),
+            ServiceError::Locked(until) => {
+                format!(
+                    "登录失败次数过多，账号已锁定至 {}",
+                    crate::clock::display(*until)
+                )
+            }
+            ServiceError::AccountDisabled => "账号已停用，请联系系统管理员".into(),
+            ServiceError::PasswordChangeRequired => "首次登录须先修改密码".into(),
+            ServiceError::Rule { message, .. } => message.clone(),
+            ServiceError::Conflict(m) => m.clone(),
+            ServiceError::Internal(_) => "系统内部错误，请稍后重试；如持续出现请联系管理员".into(),
+        }
+    }
+}

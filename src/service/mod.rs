@@ -1,0 +1,77 @@
+//! Use cases shared by the HTML pages and the JSON API. Each public function authorizes the
+//! actor, applies the domain rule, and writes the new state and its audit entry in one
+//! transaction. A service never builds an HTTP response.
+
+pub mod accounts;
+pub mod audit;
+pub mod demo;
+pub mod error;
+pub mod registry;
+pub mod registry_xlsx;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+pub use error::ServiceError;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::crypto::PersonalDataCipher;
+use crate::domain::authz::Actor;
+
+/// What every use case needs: the database, the clock, configuration and the cipher.
+#[derive(Clone, Debug)]
+pub struct Deps {
+    pub db: DatabaseConnection,
+    pub clock: SharedClock,
+    pub settings: Arc<Settings>,
+    pub cipher: PersonalDataCipher,
+}
+
+/// Who is asking and from where: the subject of authorization and of the audit entry.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The signed-in actor; `None` for the public and for login attempts.
+    pub actor: Option<Actor>,
+    /// The actor's display name (or the attempted username), as written to the audit trail.
+    pub actor_name: String,
+    pub request_id: String,
+    pub client_addr: String,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    /// A context for command-line operations (no web request).
+    pub fn system(now: DateTime<Utc>, what: &str) -> Ctx {
+        Ctx {
+            actor: None,
+            actor_name: format!("系统({what})"),
+            request_id: format!("cli-{}", uuid::Uuid::now_v7()),
+            client_addr: "local".into(),
+            now,
+        }
+    }
+
+    /// The actor, or `Unauthenticated`.
+    pub fn actor(&self) -> Result<&Actor, ServiceError> {
+        self.actor.as_ref().ok_or(ServiceError::Unauthenticated)
+    }
+}
+
+/// A page of results and the total number of matches.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least one).
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+}

@@ -1,0 +1,83 @@
+//! The JSON API under /api/v1, authenticated by bearer tokens, documented by OpenAPI.
+
+pub mod accounts;
+pub mod audit;
+pub mod registry;
+
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+use super::error::ApiError;
+use crate::service::ServiceError;
+
+/// A JSON body; a malformed one is answered with `invalid_input` in Chinese.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|j| ApiJson(j.0))
+            .map_err(|e| {
+                ApiError(ServiceError::field(
+                    "body",
+                    format!("请求内容不是有效的 JSON 或缺少字段：{}", e.body_text()),
+                ))
+            })
+    }
+}
+
+/// The error body, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "documents the shape rendered by ApiError")]
+pub struct ErrorBody {
+    /// `{"code": "snake_case", "message": "中文说明", "fields": {"field": "中文说明"}}`
+    error: ErrorDetail,
+}
+
+/// See [`ErrorBody`].
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "documents the shape rendered by ApiError")]
+pub struct ErrorDetail {
+    code: String,
+    message: String,
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// The OpenAPI document of /api/v1.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "propwatch 物业服务监管平台 API", version = "1"),
+    paths(
+        accounts::issue_token, accounts::revoke_token, accounts::me, accounts::change_password,
+        accounts::list_users, accounts::create_user, accounts::get_user, accounts::update_user,
+        registry::list_companies, registry::create_company, registry::get_company, registry::update_company,
+        registry::list_communities, registry::create_community, registry::get_community, registry::update_community,
+        registry::list_jurisdictions, registry::create_jurisdiction, registry::update_jurisdiction,
+        registry::list_departments, registry::create_department, registry::update_department,
+        registry::list_catalog, registry::create_catalog_item, registry::update_catalog_item,
+        registry::list_campaigns, registry::create_campaign,
+        registry::export_registry, registry::import_registry,
+        audit::list_audit, audit::verify_audit,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "audit", description = "审计日志"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! The landing page, the signed-in dashboard, and the health probes.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+
+use super::Chrome;
+use crate::domain::authz::{Action, role_may};
+use crate::domain::role::Scope;
+use crate::service::registry::{self, CampaignView};
+use crate::web::AppState;
+use crate::web::auth::Visitor;
+use crate::web::error::PageError;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/index.html")]
+struct HomePage {
+    c: Chrome,
+    signed_in: bool,
+    scope_name: String,
+    companies: Option<u64>,
+    communities: Option<u64>,
+    campaigns: Vec<CampaignView>,
+    today: String,
+    can_audit: bool,
+}
+
+/// GET /
+pub async fn home(
+    State(state): State<AppState>,
+    v: Visitor,
+) -> Result<impl IntoResponse, PageError> {
+    let c = Chrome::new(&v.session, v.user.as_ref(), "物业服务监管平台").await;
+    let today = v
+        .ctx
+        .now
+        .with_timezone(&crate::clock::shanghai())
+        .date_naive();
+    let Some(user) = &v.user else {
+        return Ok(HomePage {
+            c,
+            signed_in: false,
+            scope_name: String::new(),
+            companies: None,
+            communities: None,
+            campaigns: vec![],
+            today: today.to_string(),
+            can_audit: false,
+        });
+    };
+    let ctx = &v.ctx;
+    let companies = registry::list_companies(&state.deps, ctx, None, 1, 1)
+        .await
+        .ok()
+        .map(|p| p.total);
+    let communities = registry::list_communities(&state.deps, ctx, None, None, None, 1, 1)
+        .await
+        .ok()
+        .map(|p| p.total);
+    let campaigns = if matches!(user.actor.scope, Scope::Jurisdiction(_)) {
+        registry::list_campaigns(&state.deps, ctx).await?
+    } else {
+        vec![]
+    };
+    let tree = registry::JurisdictionTree::load(&state.db).await?;
+    let scope_name = match user.actor.scope {
+        Scope::Jurisdiction(j) => tree.name(j),
+        _ => user
+            .actor
+            .jurisdiction_path
+            .last()
+            .map(|j| tree.name(*j))
+            .unwrap_or_default(),
+    };
+    Ok(HomePage {
+        c,
+        signed_in: true,
+        scope_name,
+        companies,
+        communities,
+        campaigns,
+        today: today.to_string(),
+        can_audit: role_may(user.actor.role, Action::ReadAudit),
+    })
+}
+
+/// GET /healthz: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// GET /readyz: the database answers.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if crate::db::ping(&state.db).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}

@@ -1,0 +1,198 @@
+//! HTML pages (askama templates under templates/<area>/).
+
+pub mod accounts;
+pub mod audit;
+pub mod home;
+pub mod registry;
+pub mod session;
+
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+use super::error::PageError;
+use crate::domain::authz::{Action, role_may};
+use crate::domain::role::{Role, Scope};
+use crate::service::accounts::SessionUser;
+use crate::service::{Page, ServiceError};
+
+/// A link in the navigation bar.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// What every page's layout needs: title, the signed-in user, navigation, CSRF token, flash.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub title: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub nav: Vec<NavLink>,
+    pub csrf: String,
+    pub flash: String,
+}
+
+const FLASH: &str = "flash";
+
+/// Shows `message` on the next page the user sees.
+pub async fn flash(session: &Session, message: impl Into<String>) {
+    let _ = session.insert(FLASH, message.into()).await;
+}
+
+/// The navigation a role sees, derived from the authorization table.
+pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
+    let role = user.actor.role;
+    let mut nav = vec![NavLink {
+        href: "/",
+        label: "首页",
+    }];
+    let sees_registry =
+        role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
+    if sees_registry {
+        nav.push(NavLink {
+            href: "/communities",
+            label: "小区",
+        });
+        nav.push(NavLink {
+            href: "/companies",
+            label: "物业企业",
+        });
+    }
+    if matches!(user.actor.scope, Scope::Jurisdiction(_)) {
+        nav.push(NavLink {
+            href: "/campaigns",
+            label: "专项行动",
+        });
+    }
+    nav.push(NavLink {
+        href: "/catalog",
+        label: "整治事项",
+    });
+    if role_may(role, Action::ImportRegistry) {
+        nav.push(NavLink {
+            href: "/registry/import",
+            label: "导入导出",
+        });
+    }
+    if role_may(role, Action::EditJurisdiction)
+        || (matches!(user.actor.scope, Scope::Jurisdiction(_)) && role != Role::TownshipOfficer)
+    {
+        nav.push(NavLink {
+            href: "/jurisdictions",
+            label: "辖区",
+        });
+    }
+    if matches!(
+        user.actor.scope,
+        Scope::Jurisdiction(_) | Scope::Department(_)
+    ) {
+        nav.push(NavLink {
+            href: "/departments",
+            label: "部门",
+        });
+    }
+    if role_may(role, Action::ManageAccounts) {
+        nav.push(NavLink {
+            href: "/admin/accounts",
+            label: "账号管理",
+        });
+    }
+    if role_may(role, Action::ReadAudit) {
+        nav.push(NavLink {
+            href: "/audit",
+            label: "审计日志",
+        });
+    }
+    nav
+}
+
+impl Chrome {
+    /// Layout data without a session (error pages rendered outside a request's session).
+    pub fn bare(title: &str) -> Chrome {
+        Chrome {
+            title: title.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Layout data for a request; takes the pending flash message.
+    pub async fn new(session: &Session, user: Option<&SessionUser>, title: &str) -> Chrome {
+        let flash = session
+            .remove::<String>(FLASH)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        Chrome {
+            title: title.into(),
+            user_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
+            role_label: user
+                .map(|u| u.actor.role.label().to_string())
+                .unwrap_or_default(),
+            nav: user.map(nav_for).unwrap_or_default(),
+            csrf: super::csrf::token(session).await,
+            flash,
+        }
+    }
+}
+
+/// Paging links under a list.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub prev: String,
+    pub next: String,
+}
+
+impl Pager {
+    /// Links for `page` of `p`, keeping the other query parameters in `base` ("q=…&").
+    pub fn of<T>(p: &Page<T>, path: &str, base: &str) -> Pager {
+        let link = |n: u64| format!("{path}?{base}page={n}");
+        Pager {
+            page: p.page,
+            pages: p.pages(),
+            total: p.total,
+            prev: if p.page > 1 {
+                link(p.page - 1)
+            } else {
+                String::new()
+            },
+            next: if p.page < p.pages() {
+                link(p.page + 1)
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn q(v: &str) -> String {
+    serde_urlencoded::to_string([("v", v)])
+        .unwrap_or_default()
+        .trim_start_matches("v=")
+        .to_string()
+}
+
+/// A form body; a malformed one is answered with a Chinese error page, not a plain-text 4xx.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| PageForm(f.0))
+            .map_err(|e| {
+                PageError(ServiceError::Rule {
+                    code: "bad_form",
+                    message: format!("表单内容无法识别：{}", e.body_text()),
+                })
+            })
+    }
+}

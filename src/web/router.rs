@@ -1,0 +1,234 @@
+//! Every route in one table, and the middleware stack.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum_login::AuthManagerLayerBuilder;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::api::{self, accounts as a_acc, audit as a_audit, registry as a_reg};
+use super::pages::{accounts, audit, home, registry, session};
+use super::{AppState, auth, csrf, metrics};
+use crate::db::session_store::DbSessionStore;
+use crate::service::Deps;
+
+/// Largest request body (Excel uploads).
+const BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+/// Builds the application: routes, sessions, authentication, CSRF, metrics, headers.
+pub fn build(deps: Deps) -> Router {
+    let state = AppState {
+        deps: deps.clone(),
+        metrics: Arc::new(metrics::Metrics::default()),
+    };
+
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route(
+            "/account/password",
+            get(session::password_form).post(session::change_password),
+        )
+        .route(
+            "/admin/accounts",
+            get(accounts::list_accounts).post(accounts::create_account),
+        )
+        .route("/admin/accounts/new", get(accounts::new_account))
+        .route(
+            "/admin/accounts/{id}",
+            get(accounts::edit_account).post(accounts::update_account),
+        )
+        .route(
+            "/companies",
+            get(registry::list_companies).post(registry::create_company),
+        )
+        .route("/companies/new", get(registry::new_company))
+        .route(
+            "/companies/{id}",
+            get(registry::show_company).post(registry::update_company),
+        )
+        .route("/companies/{id}/edit", get(registry::edit_company))
+        .route(
+            "/communities",
+            get(registry::list_communities).post(registry::create_community),
+        )
+        .route("/communities/new", get(registry::new_community))
+        .route(
+            "/communities/{id}",
+            get(registry::show_community).post(registry::update_community),
+        )
+        .route("/communities/{id}/edit", get(registry::edit_community))
+        .route(
+            "/jurisdictions",
+            get(registry::list_jurisdictions).post(registry::save_jurisdiction),
+        )
+        .route("/jurisdictions/{id}", post(registry::save_jurisdiction))
+        .route(
+            "/departments",
+            get(registry::list_departments).post(registry::save_department),
+        )
+        .route("/departments/{id}", post(registry::save_department))
+        .route(
+            "/catalog",
+            get(registry::list_catalog).post(registry::save_catalog_item),
+        )
+        .route("/catalog/{id}", post(registry::save_catalog_item))
+        .route("/campaigns", get(registry::list_campaigns))
+        .route(
+            "/registry/import",
+            get(registry::import_form).post(registry::import),
+        )
+        .route("/registry/export.xlsx", get(registry::export))
+        .route("/audit", get(audit::audit_page));
+
+    let api = Router::new()
+        .route(
+            "/api/v1/auth/token",
+            post(a_acc::issue_token).delete(a_acc::revoke_token),
+        )
+        .route("/api/v1/me", get(a_acc::me))
+        .route("/api/v1/me/password", post(a_acc::change_password))
+        .route(
+            "/api/v1/users",
+            get(a_acc::list_users).post(a_acc::create_user),
+        )
+        .route(
+            "/api/v1/users/{id}",
+            get(a_acc::get_user).put(a_acc::update_user),
+        )
+        .route(
+            "/api/v1/companies",
+            get(a_reg::list_companies).post(a_reg::create_company),
+        )
+        .route(
+            "/api/v1/companies/{id}",
+            get(a_reg::get_company).put(a_reg::update_company),
+        )
+        .route(
+            "/api/v1/communities",
+            get(a_reg::list_communities).post(a_reg::create_community),
+        )
+        .route(
+            "/api/v1/communities/{id}",
+            get(a_reg::get_community).put(a_reg::update_community),
+        )
+        .route(
+            "/api/v1/jurisdictions",
+            get(a_reg::list_jurisdictions).post(a_reg::create_jurisdiction),
+        )
+        .route(
+            "/api/v1/jurisdictions/{id}",
+            axum::routing::put(a_reg::update_jurisdiction),
+        )
+        .route(
+            "/api/v1/departments",
+            get(a_reg::list_departments).post(a_reg::create_department),
+        )
+        .route(
+            "/api/v1/departments/{id}",
+            axum::routing::put(a_reg::update_department),
+        )
+        .route(
+            "/api/v1/catalog",
+            get(a_reg::list_catalog).post(a_reg::create_catalog_item),
+        )
+        .route(
+            "/api/v1/catalog/{id}",
+            axum::routing::put(a_reg::update_catalog_item),
+        )
+        .route(
+            "/api/v1/campaigns",
+            get(a_reg::list_campaigns).post(a_reg::create_campaign),
+        )
+        .route("/api/v1/registry/export", get(a_reg::export_registry))
+        .route("/api/v1/registry/import", post(a_reg::import_registry))
+        .route("/api/v1/audit", get(a_audit::list_audit))
+        .route("/api/v1/audit/verify", get(a_audit::verify_audit));
+
+    let ops = Router::new()
+        .route("/healthz", get(home::healthz))
+        .route("/readyz", get(home::readyz))
+        .route("/metrics", get(metrics::metrics))
+        .route("/static/app.css", get(static_css))
+        .route("/static/vendor/htmx.min.js", get(static_htmx));
+
+    let store = DbSessionStore::new(deps.db.clone(), deps.clock.clone());
+    let session_layer = SessionManagerLayer::new(store)
+        .with_name("propwatch_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(deps.settings.secure_cookies())
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            deps.settings.session_idle_minutes,
+        )));
+    let auth_layer =
+        AuthManagerLayerBuilder::new(auth::Backend { deps: deps.clone() }, session_layer).build();
+
+    let swagger: Router<AppState> = SwaggerUi::new("/api/docs")
+        .url("/api/v1/openapi.json", api::ApiDoc::openapi())
+        .into();
+
+    Router::new()
+        .merge(pages)
+        .merge(api)
+        .merge(ops)
+        .route_layer(from_fn_with_state(state.clone(), metrics::track))
+        .merge(swagger)
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), auth::session_policy))
+        .layer(from_fn(csrf::protect))
+        .layer(auth_layer)
+        .layer(from_fn(metrics::request_meta))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        ))
+        .with_state(state)
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn not_found() -> impl IntoResponse {
+    super::error::error_page(
+        axum::http::StatusCode::NOT_FOUND,
+        "未找到",
+        "您访问的页面不存在",
+    )
+}
+
+async fn static_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn static_htmx() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/vendor/htmx.min.js"),
+    )
+}
