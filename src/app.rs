@@ -13,19 +13,9 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     std::fs::create_dir_all(&settings.data_dir)?;
     let db = crate::db::connect(&settings.database_url).await?;
     crate::db::migrate(&db).await?;
-    let cipher = PersonalDataCipher::load_or_create(
-        settings.personal_data_key.as_deref(),
-        &settings.data_dir,
-    )?;
-    let deps = Deps {
-        db,
-        clock,
-        settings: Arc::new(settings),
-        cipher,
-    };
-    crate::service::demo::ensure_catalog(&deps)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let cipher = PersonalDataCipher::load_or_create(settings.personal_data_key.as_deref(), &settings.data_dir)?;
+    let deps = Deps { db, clock, settings: Arc::new(settings), cipher };
+    crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(deps)
 }
 
@@ -38,7 +28,11 @@ pub async fn prepare_system(settings: Settings) -> anyhow::Result<Deps> {
 pub async fn serve(deps: Deps) -> anyhow::Result<()> {
     let listen = deps.settings.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen).await?;
-    let store = crate::db::session_store::DbSessionStore::new(deps.db.clone(), deps.clock.clone());
+    let store = crate::db::session_store::DbSessionStore::new(
+        deps.db.clone(),
+        deps.clock.clone(),
+        chrono::Duration::minutes(deps.settings.session_idle_minutes),
+    );
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
@@ -50,12 +44,9 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
     });
     let app = crate::web::build(deps);
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 
@@ -65,8 +56,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

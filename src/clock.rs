@@ -63,7 +63,5 @@ pub fn shanghai() -> chrono::FixedOffset {
 
 /// Formats an instant for people, in Asia/Shanghai.
 pub fn display(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    t.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
 }

@@ -66,11 +66,9 @@ impl Settings {
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;
         // When only the data directory is set, the default SQLite file follows it.
-        if std::env::var("PROPWATCH_DATABASE_URL").is_err()
-            && settings.database_url == Settings::default().database_url
+        if std::env::var("PROPWATCH_DATABASE_URL").is_err() && settings.database_url == Settings::default().database_url
         {
-            settings.database_url =
-                format!("sqlite://{}/propwatch.db", settings.data_dir.display());
+            settings.database_url = format!("sqlite://{}/propwatch.db", settings.data_dir.display());
         }
         Ok(settings)
     }

@@ -123,21 +123,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo => {
             let deps = propwatch::app::prepare_system(settings).await?;
-            let given = std::env::var("PROPWATCH_DEMO_PASSWORD")
-                .ok()
-                .filter(|p| !p.is_empty());
+            let given = std::env::var("PROPWATCH_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
             let password = given.clone().unwrap_or_else(demo::random_password);
             match demo::seed(&deps, &password).await.map_err(service_err)? {
                 Some(accounts) => {
                     println!("已载入演示数据（阳城县）。演示账号（密码：{password}）：");
                     for a in accounts {
-                        println!(
-                            "  {:<14} {:<10} {}（{}）",
-                            a.username,
-                            a.display_name,
-                            a.role.label(),
-                            a.scope_name
-                        );
+                        println!("  {:<14} {:<10} {}（{}）", a.username, a.display_name, a.role.label(), a.scope_name);
                     }
                 }
                 None => {
@@ -157,61 +149,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("数据库迁移已完成");
         }
         Command::User {
-            command:
-                UserCommand::Create {
-                    username,
-                    display_name,
-                    role,
-                    jurisdiction,
-                    scope_id,
-                    password,
-                },
+            command: UserCommand::Create { username, display_name, role, jurisdiction, scope_id, password },
         } => {
             let deps = propwatch::app::prepare_system(settings).await?;
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("未知角色：{role}"))?;
             let scope = match role.scope_kind() {
                 propwatch::domain::role::ScopeKind::Jurisdiction => {
-                    let tree = propwatch::service::registry::JurisdictionTree::load(&deps.db)
-                        .await
-                        .map_err(service_err)?;
+                    let tree =
+                        propwatch::service::registry::JurisdictionTree::load(&deps.db).await.map_err(service_err)?;
                     let j = match &jurisdiction {
-                        Some(code) => tree
-                            .all()
-                            .into_iter()
-                            .find(|j| &j.code == code)
-                            .map(|j| j.id),
+                        Some(code) => tree.all().into_iter().find(|j| &j.code == code).map(|j| j.id),
                         None => tree.of_level("county", None).first().map(|j| j.id),
                     };
-                    Scope::Jurisdiction(j.ok_or_else(|| {
-                        anyhow::anyhow!("找不到辖区；请先导入辖区或用 --jurisdiction 指定编码")
-                    })?)
+                    Scope::Jurisdiction(
+                        j.ok_or_else(|| anyhow::anyhow!("找不到辖区；请先导入辖区或用 --jurisdiction 指定编码"))?,
+                    )
                 }
-                propwatch::domain::role::ScopeKind::Company => Scope::Company(
-                    scope_id.ok_or_else(|| anyhow::anyhow!("请用 --scope-id 指定企业"))?,
-                ),
-                propwatch::domain::role::ScopeKind::Community => Scope::Community(
-                    scope_id.ok_or_else(|| anyhow::anyhow!("请用 --scope-id 指定小区"))?,
-                ),
-                propwatch::domain::role::ScopeKind::Department => Scope::Department(
-                    scope_id.ok_or_else(|| anyhow::anyhow!("请用 --scope-id 指定部门"))?,
-                ),
+                propwatch::domain::role::ScopeKind::Company => {
+                    Scope::Company(scope_id.ok_or_else(|| anyhow::anyhow!("请用 --scope-id 指定企业"))?)
+                }
+                propwatch::domain::role::ScopeKind::Community => {
+                    Scope::Community(scope_id.ok_or_else(|| anyhow::anyhow!("请用 --scope-id 指定小区"))?)
+                }
+                propwatch::domain::role::ScopeKind::Department => {
+                    Scope::Department(scope_id.ok_or_else(|| anyhow::anyhow!("请用 --scope-id 指定部门"))?)
+                }
             };
-            let id = accounts::create_account_cli(
-                &deps,
-                &username,
-                &display_name,
-                role,
-                scope,
-                &password,
-                true,
-            )
-            .await
-            .map_err(service_err)?;
+            let id = accounts::create_account_cli(&deps, &username, &display_name, role, scope, &password, true)
+                .await
+                .map_err(service_err)?;
             println!("已创建账号 {username}（编号 {id}），首次登录须修改密码");
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
+        Command::Audit { command: AuditCommand::Verify } => {
             let deps = propwatch::app::prepare_system(settings).await?;
             let v = audit::verify_chain(&deps).await.map_err(service_err)?;
             return Ok(match v.broken {
@@ -220,10 +189,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ExitCode::SUCCESS
                 }
                 Some(b) => {
-                    println!(
-                        "审计日志校验失败：第 {} 条记录起不可信：{}",
-                        b.seq, b.reason
-                    );
+                    println!("审计日志校验失败：第 {} 条记录起不可信：{}", b.seq, b.reason);
                     ExitCode::from(2)
                 }
             });
@@ -233,9 +199,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             propwatch::db::backup_sqlite(&deps.db, &dest).await?;
             println!("已备份到 {}", dest.display());
         }
-        Command::Import {
-            command: ImportCommand::Registry { file, as_user },
-        } => {
+        Command::Import { command: ImportCommand::Registry { file, as_user } } => {
             let deps = propwatch::app::prepare_system(settings).await?;
             let bytes = std::fs::read(&file)?;
             let user = propwatch::db::accounts::user_by_username(&deps.db, &as_user)
@@ -248,9 +212,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut ctx = Ctx::system(deps.clock.now(), "import registry");
             ctx.actor = Some(su.actor.clone());
             ctx.actor_name = su.display_name.clone();
-            let report = registry_xlsx::import(&deps, &ctx, bytes)
-                .await
-                .map_err(service_err)?;
+            let report = registry_xlsx::import(&deps, &ctx, bytes).await.map_err(service_err)?;
             if report.errors.is_empty() {
                 println!(
                     "导入完成：企业新增 {} 更新 {} 未变 {}；小区新增 {} 更新 {} 未变 {}",

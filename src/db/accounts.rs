@@ -1,8 +1,7 @@
 //! Account queries: users and API tokens.
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::{api_token, user};
@@ -13,14 +12,8 @@ pub async fn user<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<user::Mo
 }
 
 /// One user by username (exact).
-pub async fn user_by_username<C: ConnectionTrait>(
-    db: &C,
-    username: &str,
-) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(db)
-        .await
+pub async fn user_by_username<C: ConnectionTrait>(db: &C, username: &str) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await
 }
 
 /// Users whose username or display name contains `q`, paged; with the total count.
@@ -34,9 +27,7 @@ pub async fn users<C: ConnectionTrait>(
     let mut query = user::Entity::find();
     if let Some(q) = q {
         query = query.filter(
-            Condition::any()
-                .add(user::Column::Username.contains(q))
-                .add(user::Column::DisplayName.contains(q)),
+            Condition::any().add(user::Column::Username.contains(q)).add(user::Column::DisplayName.contains(q)),
         );
     }
     if let Some(r) = role {
@@ -53,12 +44,6 @@ pub async fn users<C: ConnectionTrait>(
 }
 
 /// A token row by the SM3 of the token.
-pub async fn token_by_hash<C: ConnectionTrait>(
-    db: &C,
-    hash: &str,
-) -> Result<Option<api_token::Model>, DbErr> {
-    api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash))
-        .one(db)
-        .await
+pub async fn token_by_hash<C: ConnectionTrait>(db: &C, hash: &str) -> Result<Option<api_token::Model>, DbErr> {
+    api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash)).one(db).await
 }

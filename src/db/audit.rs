@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{audit_chain_head as head, audit_entry as entry};
@@ -22,10 +21,8 @@ pub async fn append<C: ConnectionTrait>(db: &C, mut record: AuditRecord) -> Resu
         .filter(head::Column::Id.eq(1))
         .exec(db)
         .await?;
-    let h = head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("audit_chain_heads".into()))?;
+    let h =
+        head::Entity::find_by_id(1).one(db).await?.ok_or_else(|| DbErr::RecordNotFound("audit_chain_heads".into()))?;
     record.seq = h.seq;
     let hash = record.chain_hash(&h.hash);
     let row = entry::ActiveModel {
@@ -79,19 +76,13 @@ fn stored(m: entry::Model) -> StoredEntry {
 
 /// The head (last seq, last hash).
 pub async fn head<C: ConnectionTrait>(db: &C) -> Result<(i64, String), DbErr> {
-    let h = head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("audit_chain_heads".into()))?;
+    let h =
+        head::Entity::find_by_id(1).one(db).await?.ok_or_else(|| DbErr::RecordNotFound("audit_chain_heads".into()))?;
     Ok((h.seq, h.hash))
 }
 
 /// Entries in sequence order, a page at a time (`after_seq` exclusive).
-pub async fn chain_page<C: ConnectionTrait>(
-    db: &C,
-    after_seq: i64,
-    limit: u64,
-) -> Result<Vec<StoredEntry>, DbErr> {
+pub async fn chain_page<C: ConnectionTrait>(db: &C, after_seq: i64, limit: u64) -> Result<Vec<StoredEntry>, DbErr> {
     Ok(entry::Entity::find()
         .filter(entry::Column::Seq.gt(after_seq))
         .order_by_asc(entry::Column::Seq)
@@ -141,11 +132,7 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(entry::Column::OccurredAt.lt(t));
     }
     let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_desc(entry::Column::Seq)
-        .offset(page.saturating_sub(1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let rows =
+        q.order_by_desc(entry::Column::Seq).offset(page.saturating_sub(1) * per_page).limit(per_page).all(db).await?;
     Ok((rows, total))
 }

@@ -21,9 +21,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut url = url.to_string();
     let sqlite = url.starts_with("sqlite:");
     if sqlite {
-        let path = url
-            .trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:");
+        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
         let path = path.split('?').next().unwrap_or_default();
         if let Some(dir) = std::path::Path::new(path).parent()
             && !dir.as_os_str().is_empty()
@@ -31,11 +29,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             std::fs::create_dir_all(dir)?;
         }
         if !url.contains("mode=") {
-            url.push_str(if url.contains('?') {
-                "&mode=rwc"
-            } else {
-                "?mode=rwc"
-            });
+            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
         }
     }
     let mut opts = ConnectOptions::new(url);
@@ -45,15 +39,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .min_connections(if sqlite { 1 } else { 0 });
     if sqlite {
         // One connection, never recycled, so the pragmas below stay in force.
-        opts.idle_timeout(Duration::from_secs(u64::MAX / 4))
-            .max_lifetime(None);
+        opts.idle_timeout(Duration::from_secs(u64::MAX / 4)).max_lifetime(None);
     }
     let db = Database::connect(opts).await?;
     if sqlite {
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-        )
-        .await?;
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").await?;
     }
     Ok(db)
 }
@@ -113,7 +103,6 @@ pub async fn backup_sqlite(db: &DatabaseConnection, dest: &std::path::Path) -> a
     );
     anyhow::ensure!(!dest.exists(), "目标文件已存在：{}", dest.display());
     let path = dest.to_string_lossy().replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{path}'"))
-        .await?;
+    db.execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
     Ok(())
 }

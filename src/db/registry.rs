@@ -1,13 +1,11 @@
 //! Registry queries: jurisdictions, companies, communities, departments, catalog, campaigns.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
-use super::entities::{
-    campaign, campaign_phase, catalog_item, community, company, department, jurisdiction,
-};
+use super::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction};
 
 /// Inserts any row and returns it.
 pub async fn insert<C, A>(db: &C, row: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
@@ -31,17 +29,11 @@ where
 
 /// Every jurisdiction (a county has a few dozen), ordered by code.
 pub async fn jurisdictions<C: ConnectionTrait>(db: &C) -> Result<Vec<jurisdiction::Model>, DbErr> {
-    jurisdiction::Entity::find()
-        .order_by_asc(jurisdiction::Column::Code)
-        .all(db)
-        .await
+    jurisdiction::Entity::find().order_by_asc(jurisdiction::Column::Code).all(db).await
 }
 
 /// One jurisdiction.
-pub async fn jurisdiction<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<jurisdiction::Model>, DbErr> {
+pub async fn jurisdiction<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<jurisdiction::Model>, DbErr> {
     jurisdiction::Entity::find_by_id(id).one(db).await
 }
 
@@ -50,10 +42,7 @@ pub async fn jurisdiction_by_code<C: ConnectionTrait>(
     db: &C,
     code: &str,
 ) -> Result<Option<jurisdiction::Model>, DbErr> {
-    jurisdiction::Entity::find()
-        .filter(jurisdiction::Column::Code.eq(code))
-        .one(db)
-        .await
+    jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)).one(db).await
 }
 
 /// Company list filter.
@@ -93,12 +82,8 @@ pub async fn companies<C: ConnectionTrait>(
         q = q.filter(company::Column::Status.eq(s));
     }
     let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_asc(company::Column::Name)
-        .offset(page.saturating_sub(1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let rows =
+        q.order_by_asc(company::Column::Name).offset(page.saturating_sub(1) * per_page).limit(per_page).all(db).await?;
     Ok((rows, total))
 }
 
@@ -108,25 +93,13 @@ pub async fn company<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<compa
 }
 
 /// One company by its credit code.
-pub async fn company_by_credit_code<C: ConnectionTrait>(
-    db: &C,
-    code: &str,
-) -> Result<Option<company::Model>, DbErr> {
-    company::Entity::find()
-        .filter(company::Column::CreditCode.eq(code))
-        .one(db)
-        .await
+pub async fn company_by_credit_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<company::Model>, DbErr> {
+    company::Entity::find().filter(company::Column::CreditCode.eq(code)).one(db).await
 }
 
 /// Companies by id (for showing names beside communities).
-pub async fn companies_by_ids<C: ConnectionTrait>(
-    db: &C,
-    ids: Vec<i64>,
-) -> Result<Vec<company::Model>, DbErr> {
-    company::Entity::find()
-        .filter(company::Column::Id.is_in(ids))
-        .all(db)
-        .await
+pub async fn companies_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<Vec<company::Model>, DbErr> {
+    company::Entity::find().filter(company::Column::Id.is_in(ids)).all(db).await
 }
 
 /// Community list filter.
@@ -176,22 +149,13 @@ pub async fn communities<C: ConnectionTrait>(
 }
 
 /// One community.
-pub async fn community<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<community::Model>, DbErr> {
+pub async fn community<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<community::Model>, DbErr> {
     community::Entity::find_by_id(id).one(db).await
 }
 
 /// One community by code.
-pub async fn community_by_code<C: ConnectionTrait>(
-    db: &C,
-    code: &str,
-) -> Result<Option<community::Model>, DbErr> {
-    community::Entity::find()
-        .filter(community::Column::Code.eq(code))
-        .one(db)
-        .await
+pub async fn community_by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<community::Model>, DbErr> {
+    community::Entity::find().filter(community::Column::Code.eq(code)).one(db).await
 }
 
 /// Departments of the given jurisdictions (all when `None`), by name.
@@ -207,10 +171,7 @@ pub async fn departments<C: ConnectionTrait>(
 }
 
 /// One department.
-pub async fn department<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<department::Model>, DbErr> {
+pub async fn department<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<department::Model>, DbErr> {
     department::Entity::find_by_id(id).one(db).await
 }
 
@@ -224,10 +185,7 @@ pub async fn catalog<C: ConnectionTrait>(db: &C) -> Result<Vec<catalog_item::Mod
 }
 
 /// One catalog item.
-pub async fn catalog_item<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<catalog_item::Model>, DbErr> {
+pub async fn catalog_item<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<catalog_item::Model>, DbErr> {
     catalog_item::Entity::find_by_id(id).one(db).await
 }
 
@@ -244,10 +202,7 @@ pub async fn campaigns<C: ConnectionTrait>(
 }
 
 /// One campaign.
-pub async fn campaign<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-) -> Result<Option<campaign::Model>, DbErr> {
+pub async fn campaign<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<campaign::Model>, DbErr> {
     campaign::Entity::find_by_id(id).one(db).await
 }
 

@@ -14,12 +14,14 @@ use crate::clock::SharedClock;
 pub struct DbSessionStore {
     db: DatabaseConnection,
     clock: SharedClock,
+    idle: chrono::Duration,
 }
 
 impl DbSessionStore {
-    /// A store on `db`, judging expiry by `clock`.
-    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
-        DbSessionStore { db, clock }
+    /// A store on `db`: every save extends the session to `clock.now() + idle`, and a load
+    /// after that instant finds nothing (the idle timeout).
+    pub fn new(db: DatabaseConnection, clock: SharedClock, idle: chrono::Duration) -> Self {
+        DbSessionStore { db, clock, idle }
     }
 
     /// Deletes sessions that expired before now.
@@ -38,29 +40,24 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 }
 
 fn to_chrono(t: time::OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond() / 1000 * 1000)
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond() / 1000 * 1000).unwrap_or_default()
 }
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let row = session::ActiveModel {
             id: Set(record.id.to_string()),
             data: Set(data),
-            expiry_date: Set(to_chrono(record.expiry_date)),
+            // The idle timeout runs on the application clock, not on the cookie's.
+            expiry_date: Set(self.clock.now() + self.idle),
             updated_at: Set(self.clock.now()),
         };
         session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
-                    .update_columns([
-                        session::Column::Data,
-                        session::Column::ExpiryDate,
-                        session::Column::UpdatedAt,
-                    ])
+                    .update_columns([session::Column::Data, session::Column::ExpiryDate, session::Column::UpdatedAt])
                     .to_owned(),
             )
             .exec(&self.db)
@@ -70,32 +67,20 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(row) = session::Entity::find_by_id(session_id.to_string())
-            .one(&self.db)
-            .await
-            .map_err(backend)?
+        let Some(row) = session::Entity::find_by_id(session_id.to_string()).one(&self.db).await.map_err(backend)?
         else {
             return Ok(None);
         };
         if row.expiry_date <= self.clock.now() {
             return Ok(None);
         }
-        let data = serde_json::from_str(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expiry_date.timestamp())
-            .map_err(backend)?;
-        Ok(Some(Record {
-            id: *session_id,
-            data,
-            expiry_date,
-        }))
+        let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expiry_date.timestamp()).map_err(backend)?;
+        Ok(Some(Record { id: *session_id, data, expiry_date }))
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        session::Entity::delete_by_id(session_id.to_string())
-            .exec(&self.db)
-            .await
-            .map_err(backend)?;
+        session::Entity::delete_by_id(session_id.to_string()).exec(&self.db).await.map_err(backend)?;
         Ok(())
     }
 }

@@ -33,8 +33,7 @@ impl AuditRecord {
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let value = serde_json::json!([
             self.seq,
-            self.occurred_at
-                .to_rfc3339_opts(SecondsFormat::Micros, true),
+            self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
             self.actor_user_id,
             self.actor_name,
             self.actor_role,
@@ -92,15 +91,11 @@ where
             });
         }
         if entry.prev_hash != prev {
-            return Err(ChainBreak {
-                seq,
-                reason: format!("第{seq}条记录的前序哈希与上一条不符"),
-            });
+            return Err(ChainBreak { seq, reason: format!("第{seq}条记录的前序哈希与上一条不符") });
         }
         if entry.record.chain_hash(&prev) != entry.hash {
             return Err(ChainBreak {
-                seq,
-                reason: format!("第{seq}条记录内容与其哈希不符，已被篡改"),
+                seq, reason: format!("第{seq}条记录内容与其哈希不符，已被篡改")
             });
         }
         prev = entry.hash;
@@ -144,11 +139,7 @@ mod tests {
             .map(|seq| {
                 let record = record(seq, "company.update");
                 let hash = record.chain_hash(&prev);
-                let entry = StoredEntry {
-                    record,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
+                let entry = StoredEntry { record, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
                 entry
             })

@@ -51,13 +51,7 @@ pub enum Action {
 impl Action {
     /// Whether the action changes state (discipline inspectors never may).
     pub fn is_mutation(self) -> bool {
-        !matches!(
-            self,
-            Action::ViewRegistry
-                | Action::ExportRegistry
-                | Action::ReadAudit
-                | Action::ReadCaseContent
-        )
+        !matches!(self, Action::ViewRegistry | Action::ExportRegistry | Action::ReadAudit | Action::ReadCaseContent)
     }
 }
 
@@ -70,11 +64,7 @@ pub enum Object {
     /// A company registered in the jurisdiction at the end of `path`.
     Company { id: i64, path: Vec<i64> },
     /// A community in the jurisdiction at the end of `path`, managed by `company_id`.
-    Community {
-        id: i64,
-        company_id: Option<i64>,
-        path: Vec<i64>,
-    },
+    Community { id: i64, company_id: Option<i64>, path: Vec<i64> },
     /// A department of the jurisdiction at the end of `path`.
     Department { id: i64, path: Vec<i64> },
     /// An account whose scope lies in the jurisdiction at the end of `path`.
@@ -100,11 +90,7 @@ pub fn authorize(actor: &Actor, action: Action, object: &Object) -> Result<(), D
     if !role_may(actor.role, action) {
         return Err(Denied::Role);
     }
-    if in_scope(actor, action, object) {
-        Ok(())
-    } else {
-        Err(Denied::OutOfScope)
-    }
+    if in_scope(actor, action, object) { Ok(()) } else { Err(Denied::OutOfScope) }
 }
 
 /// The role × action table, independent of the object (used alone for lists, whose rows are
@@ -112,10 +98,9 @@ pub fn authorize(actor: &Actor, action: Action, object: &Object) -> Result<(), D
 pub fn role_may(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::SystemAdmin => matches!(
-            action,
-            ViewRegistry | EditJurisdiction | EditDepartment | EditCatalog | ManageAccounts
-        ),
+        Role::SystemAdmin => {
+            matches!(action, ViewRegistry | EditJurisdiction | EditDepartment | EditCatalog | ManageAccounts)
+        }
         Role::BureauStaff => matches!(
             action,
             ViewRegistry
@@ -126,14 +111,10 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | EditCampaign
                 | ReadCaseContent
         ),
-        Role::BureauLeader => matches!(
-            action,
-            ViewRegistry | ExportRegistry | EditCampaign | ReadAudit | ReadCaseContent
-        ),
-        Role::DisciplineInspector => matches!(
-            action,
-            ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent
-        ),
+        Role::BureauLeader => {
+            matches!(action, ViewRegistry | ExportRegistry | EditCampaign | ReadAudit | ReadCaseContent)
+        }
+        Role::DisciplineInspector => matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent),
         Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent),
         Role::CompanyUser | Role::CommitteeMember | Role::DepartmentUser => {
             matches!(action, ViewRegistry)
@@ -193,230 +174,56 @@ mod tests {
             Scope::Jurisdiction(TOWN_B) => vec![COUNTY, TOWN_B],
             _ => vec![COUNTY],
         };
-        Actor {
-            user_id: 1,
-            role,
-            scope,
-            jurisdiction_path,
-        }
+        Actor { user_id: 1, role, scope, jurisdiction_path }
     }
 
     fn community_in_a() -> Object {
-        Object::Community {
-            id: 10,
-            company_id: Some(20),
-            path: vec![COUNTY, TOWN_A],
-        }
+        Object::Community { id: 10, company_id: Some(20), path: vec![COUNTY, TOWN_A] }
     }
 
     fn company() -> Object {
-        Object::Company {
-            id: 20,
-            path: vec![COUNTY],
-        }
+        Object::Company { id: 20, path: vec![COUNTY] }
     }
 
     #[test]
     fn role_action_table() {
         let county = Scope::Jurisdiction(COUNTY);
         let cases: Vec<(Role, Scope, Action, Object, bool)> = vec![
-            (
-                Role::BureauStaff,
-                county,
-                EditCommunity,
-                community_in_a(),
-                true,
-            ),
+            (Role::BureauStaff, county, EditCommunity, community_in_a(), true),
             (Role::BureauStaff, county, EditCompany, company(), true),
-            (
-                Role::BureauStaff,
-                county,
-                ManageAccounts,
-                Object::Account {
-                    id: 5,
-                    path: vec![COUNTY],
-                },
-                false,
-            ),
-            (
-                Role::BureauStaff,
-                county,
-                ReadAudit,
-                Object::Jurisdiction { path: vec![COUNTY] },
-                false,
-            ),
-            (
-                Role::BureauLeader,
-                county,
-                ReadAudit,
-                Object::Jurisdiction { path: vec![COUNTY] },
-                true,
-            ),
+            (Role::BureauStaff, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
+            (Role::BureauStaff, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),
+            (Role::BureauLeader, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, true),
             (Role::BureauLeader, county, EditCompany, company(), false),
-            (
-                Role::DisciplineInspector,
-                county,
-                ReadAudit,
-                Object::Jurisdiction { path: vec![COUNTY] },
-                true,
-            ),
-            (
-                Role::DisciplineInspector,
-                county,
-                ViewRegistry,
-                community_in_a(),
-                true,
-            ),
-            (
-                Role::DisciplineInspector,
-                county,
-                EditCommunity,
-                community_in_a(),
-                false,
-            ),
-            (
-                Role::DisciplineInspector,
-                county,
-                ManageAccounts,
-                Object::Account {
-                    id: 5,
-                    path: vec![COUNTY],
-                },
-                false,
-            ),
-            (
-                Role::SystemAdmin,
-                county,
-                ManageAccounts,
-                Object::Account {
-                    id: 5,
-                    path: vec![COUNTY],
-                },
-                true,
-            ),
-            (
-                Role::SystemAdmin,
-                county,
-                EditCatalog,
-                Object::Catalog,
-                true,
-            ),
-            (
-                Role::SystemAdmin,
-                county,
-                ReadCaseContent,
-                Object::Jurisdiction { path: vec![COUNTY] },
-                false,
-            ),
-            (
-                Role::SystemAdmin,
-                county,
-                ReadAudit,
-                Object::Jurisdiction { path: vec![COUNTY] },
-                false,
-            ),
+            (Role::DisciplineInspector, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, true),
+            (Role::DisciplineInspector, county, ViewRegistry, community_in_a(), true),
+            (Role::DisciplineInspector, county, EditCommunity, community_in_a(), false),
+            (Role::DisciplineInspector, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
+            (Role::SystemAdmin, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, true),
+            (Role::SystemAdmin, county, EditCatalog, Object::Catalog, true),
+            (Role::SystemAdmin, county, ReadCaseContent, Object::Jurisdiction { path: vec![COUNTY] }, false),
+            (Role::SystemAdmin, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),
             (Role::SystemAdmin, county, EditCompany, company(), false),
-            (
-                Role::TownshipOfficer,
-                Scope::Jurisdiction(TOWN_A),
-                ViewRegistry,
-                community_in_a(),
-                true,
-            ),
-            (
-                Role::TownshipOfficer,
-                Scope::Jurisdiction(TOWN_B),
-                ViewRegistry,
-                community_in_a(),
-                false,
-            ),
-            (
-                Role::TownshipOfficer,
-                Scope::Jurisdiction(TOWN_A),
-                ViewRegistry,
-                company(),
-                true,
-            ),
-            (
-                Role::TownshipOfficer,
-                Scope::Jurisdiction(TOWN_A),
-                EditCommunity,
-                community_in_a(),
-                false,
-            ),
-            (
-                Role::CompanyUser,
-                Scope::Company(20),
-                ViewRegistry,
-                community_in_a(),
-                true,
-            ),
-            (
-                Role::CompanyUser,
-                Scope::Company(21),
-                ViewRegistry,
-                community_in_a(),
-                false,
-            ),
-            (
-                Role::CompanyUser,
-                Scope::Company(20),
-                ViewRegistry,
-                company(),
-                true,
-            ),
-            (
-                Role::CompanyUser,
-                Scope::Company(20),
-                EditCompany,
-                company(),
-                false,
-            ),
-            (
-                Role::CommitteeMember,
-                Scope::Community(10),
-                ViewRegistry,
-                community_in_a(),
-                true,
-            ),
-            (
-                Role::CommitteeMember,
-                Scope::Community(11),
-                ViewRegistry,
-                community_in_a(),
-                false,
-            ),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), ViewRegistry, community_in_a(), true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B), ViewRegistry, community_in_a(), false),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), ViewRegistry, company(), true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), EditCommunity, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), ViewRegistry, community_in_a(), true),
+            (Role::CompanyUser, Scope::Company(21), ViewRegistry, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), ViewRegistry, company(), true),
+            (Role::CompanyUser, Scope::Company(20), EditCompany, company(), false),
+            (Role::CommitteeMember, Scope::Community(10), ViewRegistry, community_in_a(), true),
+            (Role::CommitteeMember, Scope::Community(11), ViewRegistry, community_in_a(), false),
             (
                 Role::DepartmentUser,
                 Scope::Department(7),
                 ViewRegistry,
-                Object::Department {
-                    id: 7,
-                    path: vec![COUNTY],
-                },
+                Object::Department { id: 7, path: vec![COUNTY] },
                 true,
             ),
-            (
-                Role::DepartmentUser,
-                Scope::Department(7),
-                ViewRegistry,
-                company(),
-                false,
-            ),
-            (
-                Role::CompanyUser,
-                Scope::Company(20),
-                ViewRegistry,
-                Object::Catalog,
-                true,
-            ),
-            (
-                Role::CompanyUser,
-                Scope::Company(20),
-                EditCatalog,
-                Object::Catalog,
-                false,
-            ),
+            (Role::DepartmentUser, Scope::Department(7), ViewRegistry, company(), false),
+            (Role::CompanyUser, Scope::Company(20), ViewRegistry, Object::Catalog, true),
+            (Role::CompanyUser, Scope::Company(20), EditCatalog, Object::Catalog, false),
         ];
         for (role, scope, action, object, allowed) in cases {
             let got = authorize(&actor(role, scope), action, &object).is_ok();
@@ -426,31 +233,15 @@ mod tests {
 
     #[test]
     fn a_county_actor_cannot_reach_another_county() {
-        let other = Object::Community {
-            id: 99,
-            company_id: None,
-            path: vec![42, 43],
-        };
+        let other = Object::Community { id: 99, company_id: None, path: vec![42, 43] };
         let staff = actor(Role::BureauStaff, Scope::Jurisdiction(COUNTY));
-        assert_eq!(
-            authorize(&staff, EditCommunity, &other),
-            Err(Denied::OutOfScope)
-        );
+        assert_eq!(authorize(&staff, EditCommunity, &other), Err(Denied::OutOfScope));
     }
 
     #[test]
     fn a_township_officer_reads_county_companies_but_not_sibling_townships() {
         let officer = actor(Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B));
         assert!(authorize(&officer, ViewRegistry, &company()).is_ok());
-        assert!(
-            authorize(
-                &officer,
-                ViewRegistry,
-                &Object::Jurisdiction {
-                    path: vec![COUNTY, TOWN_A]
-                }
-            )
-            .is_err()
-        );
+        assert!(authorize(&officer, ViewRegistry, &Object::Jurisdiction { path: vec![COUNTY, TOWN_A] }).is_err());
     }
 }

@@ -4,9 +4,7 @@
 //! V); the last one is a check character: C18 = 31 − (Σ Ci·Wi mod 31), with 31 written as 0.
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Why a code was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,29 +70,16 @@ mod tests {
     #[test]
     fn accepts_real_codes() {
         // Codes published on public business registers.
-        for code in [
-            "91350100M000100Y43",
-            "91110000802100433B",
-            "911100001000079554",
-        ] {
+        for code in ["91350100M000100Y43", "91110000802100433B", "911100001000079554"] {
             assert_eq!(parse(code), Ok(code.to_string()), "{code}");
         }
-        assert_eq!(
-            parse(" 91350100m000100y43 "),
-            Ok("91350100M000100Y43".to_string())
-        );
+        assert_eq!(parse(" 91350100m000100y43 "), Ok("91350100M000100Y43".to_string()));
     }
 
     #[test]
     fn rejects_a_wrong_check_character() {
-        assert_eq!(
-            parse("91350100M000100Y44"),
-            Err(CreditCodeError::CheckCharacter)
-        );
-        assert_eq!(
-            parse("91110000802100433C"),
-            Err(CreditCodeError::CheckCharacter)
-        );
+        assert_eq!(parse("91350100M000100Y44"), Err(CreditCodeError::CheckCharacter));
+        assert_eq!(parse("91110000802100433C"), Err(CreditCodeError::CheckCharacter));
     }
 
     #[test]

@@ -25,11 +25,7 @@ pub enum CompanyStatus {
 }
 
 impl CompanyStatus {
-    pub const ALL: [CompanyStatus; 3] = [
-        CompanyStatus::Active,
-        CompanyStatus::Suspended,
-        CompanyStatus::Exited,
-    ];
+    pub const ALL: [CompanyStatus; 3] = [CompanyStatus::Active, CompanyStatus::Suspended, CompanyStatus::Exited];
 
     /// Stable string form.
     pub fn as_str(self) -> &'static str {
@@ -52,9 +48,7 @@ impl CompanyStatus {
     /// Parses the string form or the Chinese label.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label() == s)
+        Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s)
     }
 }
 
@@ -71,11 +65,8 @@ pub enum CommitteeKind {
 }
 
 impl CommitteeKind {
-    pub const ALL: [CommitteeKind; 3] = [
-        CommitteeKind::None,
-        CommitteeKind::OwnersCommittee,
-        CommitteeKind::ManagementCommittee,
-    ];
+    pub const ALL: [CommitteeKind; 3] =
+        [CommitteeKind::None, CommitteeKind::OwnersCommittee, CommitteeKind::ManagementCommittee];
 
     /// Stable string form.
     pub fn as_str(self) -> &'static str {
@@ -101,9 +92,7 @@ impl CommitteeKind {
             "业委会" => Some(CommitteeKind::OwnersCommittee),
             "物管会" => Some(CommitteeKind::ManagementCommittee),
             "" => Some(CommitteeKind::None),
-            s => Self::ALL
-                .into_iter()
-                .find(|v| v.as_str() == s || v.label() == s),
+            s => Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s),
         }
     }
 }
@@ -122,9 +111,7 @@ pub fn parse_decimal(input: &str, scale_digits: u32) -> Option<i64> {
     if int_part.is_empty() && frac_part.is_empty() {
         return None;
     }
-    if !int_part.bytes().all(|b| b.is_ascii_digit())
-        || !frac_part.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let frac = frac_part.trim_end_matches('0');
@@ -132,16 +119,8 @@ pub fn parse_decimal(input: &str, scale_digits: u32) -> Option<i64> {
         return None;
     }
     let scale = 10i64.checked_pow(scale_digits)?;
-    let int: i64 = if int_part.is_empty() {
-        0
-    } else {
-        int_part.parse().ok()?
-    };
-    let mut frac_value: i64 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().ok()?
-    };
+    let int: i64 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
+    let mut frac_value: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
     frac_value *= 10i64.pow(scale_digits - frac.len() as u32);
     int.checked_mul(scale)?.checked_add(frac_value)
 }
@@ -151,12 +130,7 @@ pub fn format_decimal(value: i64, scale_digits: u32) -> String {
     let scale = 10i64.pow(scale_digits);
     let sign = if value < 0 { "-" } else { "" };
     let v = value.unsigned_abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        v / scale as u64,
-        v % scale as u64,
-        width = scale_digits as usize
-    )
+    format!("{sign}{}.{:0width$}", v / scale as u64, v % scale as u64, width = scale_digits as usize)
 }
 
 /// Square centimetres in one square metre.
@@ -213,15 +187,9 @@ fn optional(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max
 
 fn phone(errors: &mut FieldErrors, field: &str, value: &str) -> String {
     let v = value.trim();
-    let ok = v.is_empty()
-        || (v.len() <= 20
-            && v.bytes()
-                .all(|b| b.is_ascii_digit() || b == b'-' || b == b' '));
+    let ok = v.is_empty() || (v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b' '));
     if !ok {
-        errors.insert(
-            field.into(),
-            "联系电话只能包含数字和连字符，最长20位".into(),
-        );
+        errors.insert(field.into(), "联系电话只能包含数字和连字符，最长20位".into());
     }
     v.to_string()
 }
@@ -239,13 +207,7 @@ impl TryFrom<CompanyDraft> for NewCompany {
                 String::new()
             }
         };
-        let legal_representative = optional(
-            &mut e,
-            "legal_representative",
-            &d.legal_representative,
-            "法定代表人",
-            50,
-        );
+        let legal_representative = optional(&mut e, "legal_representative", &d.legal_representative, "法定代表人", 50);
         let contact_person = optional(&mut e, "contact_person", &d.contact_person, "联系人", 50);
         let contact_phone = phone(&mut e, "contact_phone", &d.contact_phone);
         let address = optional(&mut e, "address", &d.address, "地址", 200);
@@ -258,15 +220,7 @@ impl TryFrom<CompanyDraft> for NewCompany {
             })
         };
         if e.is_empty() {
-            Ok(NewCompany {
-                name,
-                credit_code,
-                legal_representative,
-                contact_person,
-                contact_phone,
-                address,
-                status,
-            })
+            Ok(NewCompany { name, credit_code, legal_representative, contact_person, contact_phone, address, status })
         } else {
             Err(e)
         }
@@ -348,11 +302,7 @@ impl TryFrom<CommunityDraft> for NewCommunity {
     fn try_from(d: CommunityDraft) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
         let code = required(&mut e, "code", &d.code, "小区编码", 32);
-        if !code.is_empty()
-            && !code
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        if !code.is_empty() && !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             e.insert("code".into(), "小区编码只能包含字母、数字、-和_".into());
         }
         let name = required(&mut e, "name", &d.name, "小区名称", 100);
@@ -374,10 +324,7 @@ impl TryFrom<CommunityDraft> for NewCommunity {
         } else {
             let fee = parse_decimal(&d.fee_yuan, 2);
             if fee.is_none() {
-                e.insert(
-                    "fee_yuan".into(),
-                    "收费标准应为不超过两位小数的金额（元/㎡·月）".into(),
-                );
+                e.insert("fee_yuan".into(), "收费标准应为不超过两位小数的金额（元/㎡·月）".into());
             }
             fee
         };
@@ -386,10 +333,7 @@ impl TryFrom<CommunityDraft> for NewCommunity {
         } else {
             let area = parse_decimal(&d.building_area_m2, CM2_PER_M2);
             if area.is_none() {
-                e.insert(
-                    "building_area_m2".into(),
-                    "建筑面积应为不超过四位小数的数字（㎡）".into(),
-                );
+                e.insert("building_area_m2".into(), "建筑面积应为不超过四位小数的数字（㎡）".into());
             }
             area
         };
@@ -405,10 +349,7 @@ impl TryFrom<CommunityDraft> for NewCommunity {
             }
         };
         let committee = CommitteeKind::parse(&d.committee).unwrap_or_else(|| {
-            e.insert(
-                "committee".into(),
-                "业主组织应为：无、业主委员会或物业管理委员会".into(),
-            );
+            e.insert("committee".into(), "业主组织应为：无、业主委员会或物业管理委员会".into());
             CommitteeKind::None
         });
         if e.is_empty() {
@@ -460,16 +401,10 @@ mod tests {
 
     #[test]
     fn a_company_with_a_bad_credit_code_names_the_field() {
-        let draft = CompanyDraft {
-            name: "某物业".into(),
-            credit_code: "91350100M000100Y44".into(),
-            ..Default::default()
-        };
+        let draft =
+            CompanyDraft { name: "某物业".into(), credit_code: "91350100M000100Y44".into(), ..Default::default() };
         let errors = NewCompany::try_from(draft).unwrap_err();
-        assert_eq!(
-            errors.get("credit_code").map(String::as_str),
-            Some("统一社会信用代码校验位不正确")
-        );
+        assert_eq!(errors.get("credit_code").map(String::as_str), Some("统一社会信用代码校验位不正确"));
     }
 
     #[test]
@@ -503,14 +438,7 @@ mod tests {
             ..Default::default()
         };
         let errors = NewCommunity::try_from(draft).unwrap_err();
-        for field in [
-            "code",
-            "name",
-            "township_id",
-            "fee_yuan",
-            "unit_count",
-            "contract_end",
-        ] {
+        for field in ["code", "name", "township_id", "fee_yuan", "unit_count", "contract_end"] {
             assert!(errors.contains_key(field), "{field} in {errors:?}");
         }
     }

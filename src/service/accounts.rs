@@ -33,21 +33,18 @@ pub struct SessionUser {
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String, ServiceError> {
-    let h = Argon2::default()
-        .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+    let h = Argon2::default().hash_password(password.as_bytes()).map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
     Ok(h.to_string())
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
 /// A valid argon2id hash of nothing anyone knows, verified against when the username does
 /// not exist so that response times do not reveal which usernames exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Wq2bGLNWxgkCSM9hV1N4ZyQ84U+kxFmKdYVJgyEVLGg";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Wq2bGLNWxgkCSM9hV1N4ZyQ84U+kxFmKdYVJgyEVLGg";
 
 /// The scope stored on an account row.
 pub fn scope_of(u: &user::Model) -> Option<Scope> {
@@ -69,24 +66,15 @@ pub async fn scope_path<C: ConnectionTrait>(
 ) -> Result<Vec<i64>, ServiceError> {
     let jurisdiction = match scope {
         Scope::Jurisdiction(id) => Some(id),
-        Scope::Company(id) => db::registry::company(db, id)
-            .await?
-            .map(|c| c.jurisdiction_id),
-        Scope::Community(id) => db::registry::community(db, id)
-            .await?
-            .map(|c| c.township_id),
-        Scope::Department(id) => db::registry::department(db, id)
-            .await?
-            .map(|d| d.jurisdiction_id),
+        Scope::Company(id) => db::registry::company(db, id).await?.map(|c| c.jurisdiction_id),
+        Scope::Community(id) => db::registry::community(db, id).await?.map(|c| c.township_id),
+        Scope::Department(id) => db::registry::department(db, id).await?.map(|d| d.jurisdiction_id),
     };
     Ok(jurisdiction.map(|j| tree.path(j)).unwrap_or_default())
 }
 
 /// Builds the session user for an account row; `None` when the row is unusable.
-pub async fn session_user<C: ConnectionTrait>(
-    db: &C,
-    u: user::Model,
-) -> Result<Option<SessionUser>, ServiceError> {
+pub async fn session_user<C: ConnectionTrait>(db: &C, u: user::Model) -> Result<Option<SessionUser>, ServiceError> {
     if !u.active {
         return Ok(None);
     }
@@ -100,12 +88,7 @@ pub async fn session_user<C: ConnectionTrait>(
         username: u.username,
         display_name: u.display_name,
         must_change_password: u.must_change_password,
-        actor: Actor {
-            user_id: u.id,
-            role,
-            scope,
-            jurisdiction_path,
-        },
+        actor: Actor { user_id: u.id, role, scope, jurisdiction_path },
         auth_hash: sm3_hex(u.password_hash.as_bytes()).into_bytes(),
     }))
 }
@@ -120,12 +103,7 @@ pub async fn load_session_user(deps: &Deps, id: i64) -> Result<Option<SessionUse
 
 /// Checks a username and password, applying the lockout rule, and audits the attempt.
 /// Failed attempts are committed even though the call returns an error.
-pub async fn login(
-    deps: &Deps,
-    ctx: &Ctx,
-    username: &str,
-    password: &str,
-) -> Result<SessionUser, ServiceError> {
+pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Result<SessionUser, ServiceError> {
     let username = username.trim();
     let now = ctx.now;
     let tx = deps.db.begin().await?;
@@ -133,47 +111,20 @@ pub async fn login(
     ctx.actor_name = username.to_string();
     let Some(u) = db::accounts::user_by_username(&tx, username).await? else {
         let _ = verify_password(password, DUMMY_HASH);
-        record(
-            &tx,
-            &ctx,
-            "auth.login",
-            "user",
-            username,
-            FAILURE,
-            json!({"reason": "unknown_user"}),
-        )
-        .await?;
+        record(&tx, &ctx, "auth.login", "user", username, FAILURE, json!({"reason": "unknown_user"})).await?;
         tx.commit().await?;
         return Err(ServiceError::InvalidCredentials);
     };
     ctx.actor_name = u.display_name.clone();
     if !u.active {
-        record(
-            &tx,
-            &ctx,
-            "auth.login",
-            "user",
-            u.id,
-            FAILURE,
-            json!({"reason": "disabled"}),
-        )
-        .await?;
+        record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "disabled"})).await?;
         tx.commit().await?;
         return Err(ServiceError::AccountDisabled);
     }
     if let Some(until) = u.locked_until
         && until > now
     {
-        record(
-            &tx,
-            &ctx,
-            "auth.login",
-            "user",
-            u.id,
-            FAILURE,
-            json!({"reason": "locked"}),
-        )
-        .await?;
+        record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "locked"})).await?;
         tx.commit().await?;
         return Err(ServiceError::Locked(until));
     }
@@ -197,31 +148,15 @@ pub async fn login(
                 json!({"reason": "bad_password", "failures": failures}),
             )
             .await?;
-            record(
-                &tx,
-                &ctx,
-                "user.lock",
-                "user",
-                u.id,
-                SUCCESS,
-                json!({"until": until, "after_failures": failures}),
-            )
-            .await?;
+            record(&tx, &ctx, "user.lock", "user", u.id, SUCCESS, json!({"until": until, "after_failures": failures}))
+                .await?;
             tx.commit().await?;
             return Err(ServiceError::Locked(until));
         }
         am.failed_logins = Set(failures);
         am.update(&tx).await?;
-        record(
-            &tx,
-            &ctx,
-            "auth.login",
-            "user",
-            u.id,
-            FAILURE,
-            json!({"reason": "bad_password", "failures": failures}),
-        )
-        .await?;
+        record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "bad_password", "failures": failures}))
+            .await?;
         tx.commit().await?;
         return Err(ServiceError::InvalidCredentials);
     }
@@ -231,9 +166,7 @@ pub async fn login(
     am.last_login_at = Set(Some(now));
     am.updated_at = Set(now);
     let u = am.update(&tx).await?;
-    let su = session_user(&tx, u.clone())
-        .await?
-        .ok_or(ServiceError::AccountDisabled)?;
+    let su = session_user(&tx, u.clone()).await?.ok_or(ServiceError::AccountDisabled)?;
     ctx.actor = Some(su.actor.clone());
     record(&tx, &ctx, "auth.login", "user", u.id, SUCCESS, json!({})).await?;
     tx.commit().await?;
@@ -244,16 +177,7 @@ pub async fn login(
 pub async fn logout(deps: &Deps, ctx: &Ctx) -> Result<(), ServiceError> {
     let actor = ctx.actor()?;
     let tx = deps.db.begin().await?;
-    record(
-        &tx,
-        ctx,
-        "auth.logout",
-        "user",
-        actor.user_id,
-        SUCCESS,
-        json!({}),
-    )
-    .await?;
+    record(&tx, ctx, "auth.logout", "user", actor.user_id, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -268,9 +192,7 @@ pub async fn change_password(
 ) -> Result<SessionUser, ServiceError> {
     let actor = ctx.actor()?;
     let tx = deps.db.begin().await?;
-    let u = db::accounts::user(&tx, actor.user_id)
-        .await?
-        .ok_or(ServiceError::NotFound("账号"))?;
+    let u = db::accounts::user(&tx, actor.user_id).await?.ok_or(ServiceError::NotFound("账号"))?;
     let mut errors = FieldErrors::new();
     if !verify_password(current, &u.password_hash) {
         errors.insert("current_password".into(), "当前密码不正确".into());
@@ -292,19 +214,8 @@ pub async fn change_password(
     am.password_changed_at = Set(ctx.now);
     am.updated_at = Set(ctx.now);
     let u = am.update(&tx).await?;
-    record(
-        &tx,
-        ctx,
-        "user.change_password",
-        "user",
-        u.id,
-        SUCCESS,
-        json!({}),
-    )
-    .await?;
-    let su = session_user(&tx, u)
-        .await?
-        .ok_or(ServiceError::AccountDisabled)?;
+    record(&tx, ctx, "user.change_password", "user", u.id, SUCCESS, json!({})).await?;
+    let su = session_user(&tx, u).await?.ok_or(ServiceError::AccountDisabled)?;
     tx.commit().await?;
     Ok(su)
 }
@@ -317,12 +228,7 @@ pub struct IssuedToken {
 }
 
 /// Issues a bearer token after the same checks as a login.
-pub async fn issue_token(
-    deps: &Deps,
-    ctx: &Ctx,
-    username: &str,
-    password: &str,
-) -> Result<IssuedToken, ServiceError> {
+pub async fn issue_token(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Result<IssuedToken, ServiceError> {
     let su = login(deps, ctx, username, password).await?;
     if su.must_change_password {
         return Err(ServiceError::PasswordChangeRequired);
@@ -348,25 +254,13 @@ pub async fn issue_token(
     let mut ctx = ctx.clone();
     ctx.actor = Some(su.actor.clone());
     ctx.actor_name = su.display_name.clone();
-    record(
-        &tx,
-        &ctx,
-        "api_token.issue",
-        "api_token",
-        row.id,
-        SUCCESS,
-        json!({"expires_at": expires_at}),
-    )
-    .await?;
+    record(&tx, &ctx, "api_token.issue", "api_token", row.id, SUCCESS, json!({"expires_at": expires_at})).await?;
     tx.commit().await?;
     Ok(IssuedToken { token, expires_at })
 }
 
 /// The account behind a bearer token, if the token is valid now.
-pub async fn authenticate_token(
-    deps: &Deps,
-    token: &str,
-) -> Result<Option<(SessionUser, i64)>, ServiceError> {
+pub async fn authenticate_token(deps: &Deps, token: &str) -> Result<Option<(SessionUser, i64)>, ServiceError> {
     let Some(t) = db::accounts::token_by_hash(&deps.db, &sm3_hex(token.as_bytes())).await? else {
         return Ok(None);
     };
@@ -376,9 +270,7 @@ pub async fn authenticate_token(
     let Some(u) = db::accounts::user(&deps.db, t.user_id).await? else {
         return Ok(None);
     };
-    if u.locked_until.is_some_and(|until| until > deps.clock.now())
-        || u.password_changed_at > t.created_at
-    {
+    if u.locked_until.is_some_and(|until| until > deps.clock.now()) || u.password_changed_at > t.created_at {
         return Ok(None);
     }
     Ok(session_user(&deps.db, u).await?.map(|su| (su, t.id)))
@@ -388,10 +280,7 @@ pub async fn authenticate_token(
 pub async fn revoke_token(deps: &Deps, ctx: &Ctx, token_id: i64) -> Result<(), ServiceError> {
     let actor = ctx.actor()?;
     let tx = deps.db.begin().await?;
-    let Some(t) = <api_token::Entity as sea_orm::EntityTrait>::find_by_id(token_id)
-        .one(&tx)
-        .await?
-    else {
+    let Some(t) = <api_token::Entity as sea_orm::EntityTrait>::find_by_id(token_id).one(&tx).await? else {
         return Err(ServiceError::NotFound("令牌"));
     };
     if t.user_id != actor.user_id {
@@ -401,16 +290,7 @@ pub async fn revoke_token(deps: &Deps, ctx: &Ctx, token_id: i64) -> Result<(), S
     am.revoked_at = Set(Some(ctx.now));
     am.updated_at = Set(ctx.now);
     am.update(&tx).await?;
-    record(
-        &tx,
-        ctx,
-        "api_token.revoke",
-        "api_token",
-        token_id,
-        SUCCESS,
-        json!({}),
-    )
-    .await?;
+    record(&tx, ctx, "api_token.revoke", "api_token", token_id, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -470,10 +350,7 @@ fn parse_scope(role: Role, id: Option<i64>, errors: &mut FieldErrors) -> Option<
     })
 }
 
-async fn check_scope_exists<C: ConnectionTrait>(
-    db: &C,
-    scope: Scope,
-) -> Result<bool, ServiceError> {
+async fn check_scope_exists<C: ConnectionTrait>(db: &C, scope: Scope) -> Result<bool, ServiceError> {
     Ok(match scope {
         Scope::Jurisdiction(id) => db::registry::jurisdiction(db, id).await?.is_some(),
         Scope::Company(id) => db::registry::company(db, id).await?.is_some(),
@@ -511,10 +388,7 @@ async fn view<C: ConnectionTrait>(
         None => None,
     };
     let phone = match &u.phone_sealed {
-        Some(s) => deps
-            .cipher
-            .open(s)
-            .unwrap_or_else(|_| "（无法解密）".into()),
+        Some(s) => deps.cipher.open(s).unwrap_or_else(|_| "（无法解密）".into()),
         None => String::new(),
     };
     Ok(AccountView {
@@ -525,10 +399,7 @@ async fn view<C: ConnectionTrait>(
         role_label: role.label().into(),
         scope_kind: format!("{:?}", role.scope_kind()).to_lowercase(),
         scope_id: scope.map(|s| match s {
-            Scope::Jurisdiction(i)
-            | Scope::Company(i)
-            | Scope::Community(i)
-            | Scope::Department(i) => i,
+            Scope::Jurisdiction(i) | Scope::Company(i) | Scope::Community(i) | Scope::Department(i) => i,
         }),
         scope_name: scope_name.unwrap_or_default(),
         phone,
@@ -536,10 +407,7 @@ async fn view<C: ConnectionTrait>(
         locked: u.locked_until.is_some_and(|t| t > now),
         must_change_password: u.must_change_password,
         last_login_at: u.last_login_at,
-        last_login: u
-            .last_login_at
-            .map(crate::clock::display)
-            .unwrap_or_default(),
+        last_login: u.last_login_at.map(crate::clock::display).unwrap_or_default(),
     })
 }
 
@@ -557,14 +425,7 @@ async fn admin_check<C: ConnectionTrait>(
         }
         None => actor.jurisdiction_path.clone(),
     };
-    authorize(
-        actor,
-        Action::ManageAccounts,
-        &Object::Account {
-            id: account_id,
-            path,
-        },
-    )?;
+    authorize(actor, Action::ManageAccounts, &Object::Account { id: account_id, path })?;
     Ok(())
 }
 
@@ -582,42 +443,26 @@ pub async fn list_accounts(
     for u in &rows {
         items.push(view(&deps.db, deps, u, ctx.now).await?);
     }
-    Ok(Page {
-        items,
-        total,
-        page: page.max(1),
-        per_page,
-    })
+    Ok(Page { items, total, page: page.max(1), per_page })
 }
 
 /// One account (administrators).
 pub async fn get_account(deps: &Deps, ctx: &Ctx, id: i64) -> Result<AccountView, ServiceError> {
-    let u = db::accounts::user(&deps.db, id)
-        .await?
-        .ok_or(ServiceError::NotFound("账号"))?;
+    let u = db::accounts::user(&deps.db, id).await?.ok_or(ServiceError::NotFound("账号"))?;
     admin_check(&deps.db, ctx, scope_of(&u), id).await?;
     view(&deps.db, deps, &u, ctx.now).await
 }
 
 fn valid_username(s: &str) -> bool {
-    (3..=32).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+    (3..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
 }
 
 /// Creates an account with an administrator-set password, to be changed at first login.
-pub async fn create_account(
-    deps: &Deps,
-    ctx: &Ctx,
-    form: AccountForm,
-) -> Result<AccountView, ServiceError> {
+pub async fn create_account(deps: &Deps, ctx: &Ctx, form: AccountForm) -> Result<AccountView, ServiceError> {
     let mut errors = FieldErrors::new();
     let username = form.username.trim().to_string();
     if !valid_username(&username) {
-        errors.insert(
-            "username".into(),
-            "用户名为3-32位字母、数字、下划线、点或连字符".into(),
-        );
+        errors.insert("username".into(), "用户名为3-32位字母、数字、下划线、点或连字符".into());
     }
     let display_name = form.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > 50 {
@@ -641,10 +486,7 @@ pub async fn create_account(
     {
         errors.insert("scope_id".into(), "所选的管辖或所属对象不存在".into());
     }
-    if db::accounts::user_by_username(&tx, &username)
-        .await?
-        .is_some()
-    {
+    if db::accounts::user_by_username(&tx, &username).await?.is_some() {
         errors.insert("username".into(), "该用户名已被使用".into());
     }
     if !errors.is_empty() {
@@ -693,17 +535,10 @@ pub async fn create_account(
 
 /// Changes an account's name, role, scope, phone and active flag; a non-empty password
 /// resets it (the user must change it at next login). Also unlocks a locked account.
-pub async fn update_account(
-    deps: &Deps,
-    ctx: &Ctx,
-    id: i64,
-    form: AccountForm,
-) -> Result<AccountView, ServiceError> {
+pub async fn update_account(deps: &Deps, ctx: &Ctx, id: i64, form: AccountForm) -> Result<AccountView, ServiceError> {
     let actor = ctx.actor()?.clone();
     let tx = deps.db.begin().await?;
-    let u = db::accounts::user(&tx, id)
-        .await?
-        .ok_or(ServiceError::NotFound("账号"))?;
+    let u = db::accounts::user(&tx, id).await?.ok_or(ServiceError::NotFound("账号"))?;
     admin_check(&tx, ctx, scope_of(&u), id).await?;
     let mut errors = FieldErrors::new();
     let display_name = form.display_name.trim().to_string();
@@ -756,16 +591,7 @@ pub async fn update_account(
     am.updated_at = Set(ctx.now);
     let u = am.update(&tx).await?;
     let after = json!({"role": u.role, "scope": scope, "active": u.active, "display_name": u.display_name, "password_reset": reset});
-    record(
-        &tx,
-        ctx,
-        "user.update",
-        "user",
-        id,
-        SUCCESS,
-        json!({"before": before, "after": after}),
-    )
-    .await?;
+    record(&tx, ctx, "user.update", "user", id, SUCCESS, json!({"before": before, "after": after})).await?;
     let v = view(&tx, deps, &u, ctx.now).await?;
     tx.commit().await?;
     Ok(v)
@@ -783,20 +609,13 @@ pub async fn create_account_cli(
     must_change: bool,
 ) -> Result<i64, ServiceError> {
     if !valid_username(username) {
-        return Err(ServiceError::field(
-            "username",
-            "用户名为3-32位字母、数字、下划线、点或连字符",
-        ));
+        return Err(ServiceError::field("username", "用户名为3-32位字母、数字、下划线、点或连字符"));
     }
-    password::check(username, password)
-        .map_err(|e| ServiceError::field("password", e.message()))?;
+    password::check(username, password).map_err(|e| ServiceError::field("password", e.message()))?;
     let ctx = Ctx::system(deps.clock.now(), "user create");
     let tx = deps.db.begin().await?;
     if !check_scope_exists(&tx, scope).await? {
-        return Err(ServiceError::field(
-            "scope_id",
-            "所选的管辖或所属对象不存在",
-        ));
+        return Err(ServiceError::field("scope_id", "所选的管辖或所属对象不存在"));
     }
     let mut am = user::ActiveModel {
         username: Set(username.into()),

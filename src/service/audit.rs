@@ -69,16 +69,8 @@ pub async fn verify_chain(deps: &Deps) -> Result<Verdict, ServiceError> {
         entries.extend(page);
     }
     let verdict = match crate::domain::audit::verify(entries, head_seq, &head_hash) {
-        Ok(n) => Verdict {
-            verified: n,
-            broken: None,
-            checked_at: deps.clock.now(),
-        },
-        Err(b) => Verdict {
-            verified: b.seq - 1,
-            broken: Some(b),
-            checked_at: deps.clock.now(),
-        },
+        Ok(n) => Verdict { verified: n, broken: None, checked_at: deps.clock.now() },
+        Err(b) => Verdict { verified: b.seq - 1, broken: Some(b), checked_at: deps.clock.now() },
     };
     Ok(verdict)
 }
@@ -86,13 +78,7 @@ pub async fn verify_chain(deps: &Deps) -> Result<Verdict, ServiceError> {
 /// Verifies the chain on behalf of a signed-in reader (leaders, discipline inspectors).
 pub async fn verify_for(deps: &Deps, ctx: &Ctx) -> Result<Verdict, ServiceError> {
     let actor = ctx.actor()?;
-    authorize(
-        actor,
-        Action::ReadAudit,
-        &Object::Jurisdiction {
-            path: actor.jurisdiction_path.clone(),
-        },
-    )?;
+    authorize(actor, Action::ReadAudit, &Object::Jurisdiction { path: actor.jurisdiction_path.clone() })?;
     verify_chain(deps).await
 }
 
@@ -104,19 +90,8 @@ pub async fn list(
     page: u64,
 ) -> Result<Page<audit_entry::Model>, ServiceError> {
     let actor = ctx.actor()?;
-    authorize(
-        actor,
-        Action::ReadAudit,
-        &Object::Jurisdiction {
-            path: actor.jurisdiction_path.clone(),
-        },
-    )?;
+    authorize(actor, Action::ReadAudit, &Object::Jurisdiction { path: actor.jurisdiction_path.clone() })?;
     let per_page = 50;
     let (items, total) = db::audit::list(&deps.db, filter, page.max(1), per_page).await?;
-    Ok(Page {
-        items,
-        total,
-        page: page.max(1),
-        per_page,
-    })
+    Ok(Page { items, total, page: page.max(1), per_page })
 }

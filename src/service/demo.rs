@@ -11,9 +11,7 @@ use super::accounts::hash_password;
 use super::audit::{SUCCESS, record};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
-use crate::db::entities::{
-    campaign, campaign_phase, catalog_item, community, company, department, jurisdiction, user,
-};
+use crate::db::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction, user};
 use crate::domain::credit_code;
 use crate::domain::role::Role;
 
@@ -21,90 +19,30 @@ use crate::domain::role::Role;
 /// (code, parent, title, legal basis).
 pub const CATALOG: [(&str, Option<&str>, &str, &str); 21] = [
     ("A", None, "物业服务不履约不到位", ""),
-    (
-        "A1",
-        Some("A"),
-        "未按照合同约定提供质价对等的物业服务",
-        "《民法典》第九百四十二条",
-    ),
-    (
-        "A1.1",
-        Some("A1"),
-        "未按照合同约定维修、养护、清洁、绿化和管理业主共有部分（设施）",
-        "《民法典》第九百四十二条",
-    ),
-    (
-        "A1.2",
-        Some("A1"),
-        "共有公共部分（设施）更新改造不及时",
-        "《民法典》第九百四十二条",
-    ),
-    (
-        "A1.3",
-        Some("A1"),
-        "房地产开发企业互相推诿扯皮造成报修未及时处理",
-        "《物业管理条例》第三十一条",
-    ),
-    (
-        "A1.4",
-        Some("A1"),
-        "所提供服务等级与物业收费标准不符",
-        "《物业服务收费管理办法》第七条",
-    ),
-    (
-        "A1.5",
-        Some("A1"),
-        "服务态度差、投诉居高不下、业主满意度低于标准要求",
-        "《民法典》第九百四十二条",
-    ),
-    (
-        "A2",
-        Some("A"),
-        "未履行信息公开和报告义务",
-        "《民法典》第九百四十三条",
-    ),
+    ("A1", Some("A"), "未按照合同约定提供质价对等的物业服务", "《民法典》第九百四十二条"),
+    ("A1.1", Some("A1"), "未按照合同约定维修、养护、清洁、绿化和管理业主共有部分（设施）", "《民法典》第九百四十二条"),
+    ("A1.2", Some("A1"), "共有公共部分（设施）更新改造不及时", "《民法典》第九百四十二条"),
+    ("A1.3", Some("A1"), "房地产开发企业互相推诿扯皮造成报修未及时处理", "《物业管理条例》第三十一条"),
+    ("A1.4", Some("A1"), "所提供服务等级与物业收费标准不符", "《物业服务收费管理办法》第七条"),
+    ("A1.5", Some("A1"), "服务态度差、投诉居高不下、业主满意度低于标准要求", "《民法典》第九百四十二条"),
+    ("A2", Some("A"), "未履行信息公开和报告义务", "《民法典》第九百四十三条"),
     (
         "A2.1",
         Some("A2"),
         "未公开服务事项、质量要求、收费项目、收费标准、履行情况及住宅专项维修资金使用情况",
         "《民法典》第九百四十三条",
     ),
-    (
-        "A2.2",
-        Some("A2"),
-        "未及时公开公示物业费收支情况、停车位管理等业主关心的热点问题",
-        "《民法典》第九百四十三条",
-    ),
-    (
-        "A2.3",
-        Some("A2"),
-        "未向业主大会、业主委员会（物管会）报告履职情况",
-        "《民法典》第九百四十三条",
-    ),
-    (
-        "A3",
-        Some("A"),
-        "未按照合同约定提供安全防范工作",
-        "《民法典》第九百四十二条第二款",
-    ),
-    (
-        "A3.1",
-        Some("A3"),
-        "未对共用消防设施和疏散通道、安全出口、消防通道进行维护管理",
-        "《消防法》第十八条第二款",
-    ),
+    ("A2.2", Some("A2"), "未及时公开公示物业费收支情况、停车位管理等业主关心的热点问题", "《民法典》第九百四十三条"),
+    ("A2.3", Some("A2"), "未向业主大会、业主委员会（物管会）报告履职情况", "《民法典》第九百四十三条"),
+    ("A3", Some("A"), "未按照合同约定提供安全防范工作", "《民法典》第九百四十二条第二款"),
+    ("A3.1", Some("A3"), "未对共用消防设施和疏散通道、安全出口、消防通道进行维护管理", "《消防法》第十八条第二款"),
     (
         "A3.2",
         Some("A3"),
         "未及时劝阻和制止占用、堵塞、封闭疏散通道、安全出口、消防车通道等行为，劝阻制止无效未及时向乡镇、消防救援大队报告",
         "《民法典》第九百四十二条第二款",
     ),
-    (
-        "A4",
-        Some("A"),
-        "未履行物业服务企业的移交义务",
-        "《民法典》第九百四十九条",
-    ),
+    ("A4", Some("A"), "未履行物业服务企业的移交义务", "《民法典》第九百四十九条"),
     (
         "A4.1",
         Some("A4"),
@@ -124,18 +62,8 @@ pub const CATALOG: [(&str, Option<&str>, &str, &str); 21] = [
         "擅自利用小区共用部位、共用设施设备、道路场地、电梯广告、物业管理用房经营",
         "《民法典》第二百七十八条；《物业管理条例》第五十四条",
     ),
-    (
-        "B2",
-        Some("B"),
-        "未公示公共收益收支情况",
-        "《民法典》第九百四十三条",
-    ),
-    (
-        "B3",
-        Some("B"),
-        "违规侵占小区公共收益，或未按合同约定、业主大会决议分配使用公共收益",
-        "《民法典》第二百八十二条",
-    ),
+    ("B2", Some("B"), "未公示公共收益收支情况", "《民法典》第九百四十三条"),
+    ("B3", Some("B"), "违规侵占小区公共收益，或未按合同约定、业主大会决议分配使用公共收益", "《民法典》第二百八十二条"),
 ];
 
 /// Seeds the catalog when it is empty (every installation, not only the demo).
@@ -208,216 +136,26 @@ const COMPANIES: [(&str, &str, &str); 8] = [
 
 /// (code, name, township index, company index, units, area m², fee fen, grade, committee)
 const COMMUNITIES: [(&str, &str, usize, usize, i32, i64, i64, &str, &str); 20] = [
-    (
-        "YC-FC-001",
-        "凤城花园",
-        0,
-        0,
-        820,
-        86_000,
-        120,
-        "二级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-002",
-        "阳城新苑",
-        0,
-        0,
-        640,
-        68_500,
-        110,
-        "二级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-003",
-        "析城山庄",
-        0,
-        1,
-        1_120,
-        132_000,
-        150,
-        "一级",
-        "owners_committee",
-    ),
+    ("YC-FC-001", "凤城花园", 0, 0, 820, 86_000, 120, "二级", "owners_committee"),
+    ("YC-FC-002", "阳城新苑", 0, 0, 640, 68_500, 110, "二级", "owners_committee"),
+    ("YC-FC-003", "析城山庄", 0, 1, 1_120, 132_000, 150, "一级", "owners_committee"),
     ("YC-FC-004", "凤栖园", 0, 1, 360, 39_800, 90, "三级", "none"),
-    (
-        "YC-FC-005",
-        "龙泉小区",
-        0,
-        2,
-        480,
-        47_200,
-        80,
-        "三级",
-        "management_committee",
-    ),
-    (
-        "YC-FC-006",
-        "晋阳小区",
-        0,
-        2,
-        300,
-        28_600,
-        70,
-        "三级",
-        "none",
-    ),
-    (
-        "YC-FC-007",
-        "康馨苑",
-        0,
-        3,
-        560,
-        61_000,
-        115,
-        "二级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-008",
-        "锦绣华庭",
-        0,
-        3,
-        900,
-        104_000,
-        160,
-        "一级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-009",
-        "府前小区",
-        0,
-        4,
-        420,
-        40_300,
-        85,
-        "三级",
-        "management_committee",
-    ),
-    (
-        "YC-FC-010",
-        "凤鸣苑",
-        0,
-        4,
-        700,
-        75_600,
-        125,
-        "二级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-011",
-        "西关小区",
-        0,
-        5,
-        260,
-        24_900,
-        60,
-        "三级",
-        "none",
-    ),
-    (
-        "YC-FC-012",
-        "东关新村",
-        0,
-        5,
-        380,
-        36_100,
-        75,
-        "三级",
-        "none",
-    ),
-    (
-        "YC-FC-013",
-        "翠苑小区",
-        0,
-        6,
-        520,
-        55_700,
-        100,
-        "二级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-014",
-        "凤城御景",
-        0,
-        6,
-        1_000,
-        118_000,
-        180,
-        "一级",
-        "owners_committee",
-    ),
-    (
-        "YC-FC-015",
-        "滨河小区",
-        0,
-        7,
-        450,
-        46_800,
-        95,
-        "二级",
-        "management_committee",
-    ),
-    (
-        "YC-BL-001",
-        "北留锦园",
-        1,
-        7,
-        330,
-        33_500,
-        70,
-        "三级",
-        "none",
-    ),
-    (
-        "YC-RC-001",
-        "润城家园",
-        2,
-        3,
-        290,
-        29_900,
-        65,
-        "三级",
-        "none",
-    ),
-    (
-        "YC-DD-001",
-        "町店新苑",
-        3,
-        2,
-        240,
-        23_400,
-        60,
-        "三级",
-        "none",
-    ),
-    (
-        "YC-QC-001",
-        "芹池花苑",
-        4,
-        0,
-        310,
-        31_200,
-        70,
-        "三级",
-        "management_committee",
-    ),
-    (
-        "YC-CY-001",
-        "次营佳苑",
-        5,
-        5,
-        220,
-        21_800,
-        55,
-        "三级",
-        "none",
-    ),
+    ("YC-FC-005", "龙泉小区", 0, 2, 480, 47_200, 80, "三级", "management_committee"),
+    ("YC-FC-006", "晋阳小区", 0, 2, 300, 28_600, 70, "三级", "none"),
+    ("YC-FC-007", "康馨苑", 0, 3, 560, 61_000, 115, "二级", "owners_committee"),
+    ("YC-FC-008", "锦绣华庭", 0, 3, 900, 104_000, 160, "一级", "owners_committee"),
+    ("YC-FC-009", "府前小区", 0, 4, 420, 40_300, 85, "三级", "management_committee"),
+    ("YC-FC-010", "凤鸣苑", 0, 4, 700, 75_600, 125, "二级", "owners_committee"),
+    ("YC-FC-011", "西关小区", 0, 5, 260, 24_900, 60, "三级", "none"),
+    ("YC-FC-012", "东关新村", 0, 5, 380, 36_100, 75, "三级", "none"),
+    ("YC-FC-013", "翠苑小区", 0, 6, 520, 55_700, 100, "二级", "owners_committee"),
+    ("YC-FC-014", "凤城御景", 0, 6, 1_000, 118_000, 180, "一级", "owners_committee"),
+    ("YC-FC-015", "滨河小区", 0, 7, 450, 46_800, 95, "二级", "management_committee"),
+    ("YC-BL-001", "北留锦园", 1, 7, 330, 33_500, 70, "三级", "none"),
+    ("YC-RC-001", "润城家园", 2, 3, 290, 29_900, 65, "三级", "none"),
+    ("YC-DD-001", "町店新苑", 3, 2, 240, 23_400, 60, "三级", "none"),
+    ("YC-QC-001", "芹池花苑", 4, 0, 310, 31_200, 70, "三级", "management_committee"),
+    ("YC-CY-001", "次营佳苑", 5, 5, 220, 21_800, 55, "三级", "none"),
 ];
 
 /// A demo account as printed at start-up.
@@ -433,9 +171,7 @@ pub struct DemoAccount {
 pub fn random_password() -> String {
     const ALPHA: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    let body: String = (0..10)
-        .map(|_| ALPHA[rng.random_range(0..ALPHA.len())] as char)
-        .collect();
+    let body: String = (0..10).map(|_| ALPHA[rng.random_range(0..ALPHA.len())] as char).collect();
     format!("Pw{body}7!")
 }
 
@@ -477,45 +213,21 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     let county = jur(&tx, now, "140522", "阳城县", "county", None).await?;
     let mut townships = Vec::new();
     for (i, name) in TOWNSHIPS.iter().enumerate() {
-        townships.push(
-            jur(
-                &tx,
-                now,
-                &format!("140522{:03}", 100 + i),
-                name,
-                "township",
-                Some(county),
-            )
-            .await?,
-        );
+        townships.push(jur(&tx, now, &format!("140522{:03}", 100 + i), name, "township", Some(county)).await?);
     }
     for (i, name) in ["东关社区", "西关社区", "凤鸣社区"].iter().enumerate() {
-        jur(
-            &tx,
-            now,
-            &format!("140522100{:03}", i + 1),
-            name,
-            "neighbourhood",
-            Some(townships[0]),
-        )
-        .await?;
+        jur(&tx, now, &format!("140522100{:03}", i + 1), name, "neighbourhood", Some(townships[0])).await?;
     }
     let mut companies = Vec::new();
     for (i, (name, legal, phone)) in COMPANIES.iter().enumerate() {
         let first17 = format!("91140522MA0K{:05}", 3_100 + i * 17);
-        let code = format!(
-            "{first17}{}",
-            credit_code::check_character(&first17).expect("demo code is valid")
-        );
+        let code = format!("{first17}{}", credit_code::check_character(&first17).expect("demo code is valid"));
         let c = company::ActiveModel {
             jurisdiction_id: Set(county),
             name: Set(name.to_string()),
             credit_code: Set(code),
             legal_representative: Set(legal.to_string()),
-            contact_person: Set(format!(
-                "{}（经理）",
-                &legal.chars().take(1).collect::<String>()
-            )),
+            contact_person: Set(format!("{}（经理）", &legal.chars().take(1).collect::<String>())),
             contact_phone: Set(format!("0356-{phone}")),
             address: Set(format!("阳城县凤城镇{}号", 10 + i * 7)),
             status: Set("active".into()),
@@ -528,9 +240,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
         companies.push(c.id);
     }
     let mut communities = Vec::new();
-    for (i, (code, name, t, c, units, area, fee, grade, committee)) in
-        COMMUNITIES.iter().enumerate()
-    {
+    for (i, (code, name, t, c, units, area, fee, grade, committee)) in COMMUNITIES.iter().enumerate() {
         let start = date(2021 + (i % 3) as i32, 1 + (i % 12) as u32, 1);
         let m = community::ActiveModel {
             code: Set(code.to_string()),
@@ -580,9 +290,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     }
     let c = campaign::ActiveModel {
         jurisdiction_id: Set(county),
-        name: Set(
-            "整治物业服务不履约不到位、侵占业主利益等问题和建立完善物业企业退出机制专项行动".into(),
-        ),
+        name: Set("整治物业服务不履约不到位、侵占业主利益等问题和建立完善物业企业退出机制专项行动".into()),
         document_no: Set("阳住建发〔2024〕118号".into()),
         starts_on: Set(date(2024, 5, 1)),
         ends_on: Set(date(2024, 10, 31)),
@@ -616,70 +324,14 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     }
     let hash = hash_password(password)?;
     let accounts = [
-        (
-            "admin",
-            "系统管理员",
-            Role::SystemAdmin,
-            "jurisdiction",
-            county,
-            "阳城县",
-        ),
-        (
-            "zhangkaidong",
-            "张凯东",
-            Role::BureauStaff,
-            "jurisdiction",
-            county,
-            "阳城县",
-        ),
-        (
-            "lixiangdong",
-            "李向东",
-            Role::BureauLeader,
-            "jurisdiction",
-            county,
-            "阳城县",
-        ),
-        (
-            "yanjunli",
-            "闫俊丽",
-            Role::DisciplineInspector,
-            "jurisdiction",
-            county,
-            "阳城县",
-        ),
-        (
-            "fengcheng",
-            "凤城镇工作人员",
-            Role::TownshipOfficer,
-            "jurisdiction",
-            townships[0],
-            "凤城镇",
-        ),
-        (
-            "anju",
-            "安居物业",
-            Role::CompanyUser,
-            "company",
-            companies[0],
-            COMPANIES[0].0,
-        ),
-        (
-            "fchy_ywh",
-            "凤城花园业委会",
-            Role::CommitteeMember,
-            "community",
-            communities[0],
-            "凤城花园",
-        ),
-        (
-            "zhifa",
-            "综合执法局",
-            Role::DepartmentUser,
-            "department",
-            departments[0],
-            "阳城县综合行政执法局",
-        ),
+        ("admin", "系统管理员", Role::SystemAdmin, "jurisdiction", county, "阳城县"),
+        ("zhangkaidong", "张凯东", Role::BureauStaff, "jurisdiction", county, "阳城县"),
+        ("lixiangdong", "李向东", Role::BureauLeader, "jurisdiction", county, "阳城县"),
+        ("yanjunli", "闫俊丽", Role::DisciplineInspector, "jurisdiction", county, "阳城县"),
+        ("fengcheng", "凤城镇工作人员", Role::TownshipOfficer, "jurisdiction", townships[0], "凤城镇"),
+        ("anju", "安居物业", Role::CompanyUser, "company", companies[0], COMPANIES[0].0),
+        ("fchy_ywh", "凤城花园业委会", Role::CommitteeMember, "community", communities[0], "凤城花园"),
+        ("zhifa", "综合执法局", Role::DepartmentUser, "department", departments[0], "阳城县综合行政执法局"),
     ];
     let mut out = Vec::new();
     for (username, display, role, kind, scope, scope_name) in accounts {

@@ -80,10 +80,7 @@ impl ServiceError {
             ServiceError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
             ServiceError::InvalidCredentials => "用户名或密码错误".into(),
             ServiceError::Locked(until) => {
-                format!(
-                    "登录失败次数过多，账号已锁定至 {}",
-                    crate::clock::display(*until)
-                )
+                format!("登录失败次数过多，账号已锁定至 {}", crate::clock::display(*until))
             }
             ServiceError::AccountDisabled => "账号已停用，请联系系统管理员".into(),
             ServiceError::PasswordChangeRequired => "首次登录须先修改密码".into(),

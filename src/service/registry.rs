@@ -11,23 +11,18 @@ use serde_json::{Value, json};
 use super::audit::{SUCCESS, record};
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
-use crate::db::entities::{
-    campaign, campaign_phase, catalog_item, community, company, department, jurisdiction,
-};
+use crate::db::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction};
 use crate::db::registry::{CommunityFilter, CompanyFilter};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize};
 use crate::domain::registry::{
-    CM2_PER_M2, CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors,
-    NewCommunity, NewCompany, format_decimal,
+    CM2_PER_M2, CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors, NewCommunity, NewCompany,
+    format_decimal,
 };
 use crate::domain::role::Scope;
 
 /// Jurisdiction levels.
-pub const LEVELS: [(&str, &str); 3] = [
-    ("county", "县(市、区)"),
-    ("township", "乡镇(街道)"),
-    ("neighbourhood", "社区(村)"),
-];
+pub const LEVELS: [(&str, &str); 3] =
+    [("county", "县(市、区)"), ("township", "乡镇(街道)"), ("neighbourhood", "社区(村)")];
 
 /// The jurisdiction hierarchy, loaded whole (a county has a few dozen rows).
 #[derive(Debug, Clone, Default)]
@@ -38,11 +33,7 @@ pub struct JurisdictionTree {
 impl JurisdictionTree {
     /// Loads every jurisdiction.
     pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Self, ServiceError> {
-        let rows = db::registry::jurisdictions(db)
-            .await?
-            .into_iter()
-            .map(|j| (j.id, j))
-            .collect();
+        let rows = db::registry::jurisdictions(db).await?.into_iter().map(|j| (j.id, j)).collect();
         Ok(JurisdictionTree { rows })
     }
 
@@ -64,11 +55,7 @@ impl JurisdictionTree {
 
     /// `id` and every jurisdiction below it.
     pub fn subtree(&self, id: i64) -> Vec<i64> {
-        self.rows
-            .keys()
-            .copied()
-            .filter(|&j| self.path(j).contains(&id))
-            .collect()
+        self.rows.keys().copied().filter(|&j| self.path(j).contains(&id)).collect()
     }
 
     /// One row.
@@ -78,18 +65,12 @@ impl JurisdictionTree {
 
     /// The name, or "" when unknown.
     pub fn name(&self, id: i64) -> String {
-        self.rows
-            .get(&id)
-            .map(|j| j.name.clone())
-            .unwrap_or_default()
+        self.rows.get(&id).map(|j| j.name.clone()).unwrap_or_default()
     }
 
     /// Rows of a level within `within` (all when `None`), by code.
     pub fn of_level(&self, level: &str, within: Option<i64>) -> Vec<&jurisdiction::Model> {
-        self.rows
-            .values()
-            .filter(|j| j.level == level && within.is_none_or(|w| self.path(j.id).contains(&w)))
-            .collect()
+        self.rows.values().filter(|j| j.level == level && within.is_none_or(|w| self.path(j.id).contains(&w))).collect()
     }
 
     /// Every row, by code.
@@ -106,18 +87,11 @@ impl JurisdictionTree {
 }
 
 fn company_object(tree: &JurisdictionTree, c: &company::Model) -> Object {
-    Object::Company {
-        id: c.id,
-        path: tree.path(c.jurisdiction_id),
-    }
+    Object::Company { id: c.id, path: tree.path(c.jurisdiction_id) }
 }
 
 fn community_object(tree: &JurisdictionTree, c: &community::Model) -> Object {
-    Object::Community {
-        id: c.id,
-        company_id: c.company_id,
-        path: tree.path(c.township_id),
-    }
+    Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) }
 }
 
 /// Top-level keys whose values differ, as {key: [before, after]}.
@@ -184,44 +158,23 @@ async fn company_reach<C: ConnectionTrait>(
         Scope::Jurisdiction(j) => {
             let mut ids = tree.subtree(j);
             ids.extend(actor.jurisdiction_path.iter().copied());
-            CompanyFilter {
-                jurisdiction_ids: Some(ids),
-                ..Default::default()
-            }
+            CompanyFilter { jurisdiction_ids: Some(ids), ..Default::default() }
         }
-        Scope::Company(c) => CompanyFilter {
-            ids: Some(vec![c]),
-            ..Default::default()
-        },
+        Scope::Company(c) => CompanyFilter { ids: Some(vec![c]), ..Default::default() },
         Scope::Community(m) => {
-            let company = db::registry::community(db, m)
-                .await?
-                .and_then(|c| c.company_id);
-            CompanyFilter {
-                ids: Some(company.into_iter().collect()),
-                ..Default::default()
-            }
+            let company = db::registry::community(db, m).await?.and_then(|c| c.company_id);
+            CompanyFilter { ids: Some(company.into_iter().collect()), ..Default::default() }
         }
         Scope::Department(_) => return Err(ServiceError::Forbidden(Denied::OutOfScope)),
     })
 }
 
-async fn community_counts<C: ConnectionTrait>(
-    db: &C,
-    company_ids: &[i64],
-) -> Result<HashMap<i64, u64>, ServiceError> {
+async fn community_counts<C: ConnectionTrait>(db: &C, company_ids: &[i64]) -> Result<HashMap<i64, u64>, ServiceError> {
     let mut counts = HashMap::new();
     for &id in company_ids {
-        let (_, n) = db::registry::communities(
-            db,
-            &CommunityFilter {
-                company_id: Some(id),
-                ..Default::default()
-            },
-            1,
-            1,
-        )
-        .await?;
+        let (_, n) =
+            db::registry::communities(db, &CommunityFilter { company_id: Some(id), ..Default::default() }, 1, 1)
+                .await?;
         counts.insert(id, n);
     }
     Ok(counts)
@@ -245,29 +198,17 @@ pub async fn list_companies(
         let n = counts.get(&c.id).copied().unwrap_or(0);
         company_view(&tree, c, n)
     });
-    Ok(Page {
-        items: items.collect(),
-        total,
-        page: page.max(1),
-        per_page,
-    })
+    Ok(Page { items: items.collect(), total, page: page.max(1), per_page })
 }
 
 /// One company, if the actor may see it.
 pub async fn get_company(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CompanyView, ServiceError> {
     let actor = ctx.actor()?;
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::company(&deps.db, id)
-        .await?
-        .ok_or(ServiceError::NotFound("企业"))?;
+    let c = db::registry::company(&deps.db, id).await?.ok_or(ServiceError::NotFound("企业"))?;
     // A committee member may see the company managing their community.
     let via_community = match actor.scope {
-        Scope::Community(m) => {
-            db::registry::community(&deps.db, m)
-                .await?
-                .and_then(|x| x.company_id)
-                == Some(id)
-        }
+        Scope::Community(m) => db::registry::community(&deps.db, m).await?.and_then(|x| x.company_id) == Some(id),
         _ => false,
     };
     if !via_community {
@@ -336,13 +277,10 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
             am.address = Set(new.address);
             am.status = Set(new.status.as_str().into());
             am.updated_at = Set(ctx.now);
-            let m = am.update(tx).await.map_err(|e| {
-                if db::violates(&e, "uq_companies_credit_code") {
-                    duplicate()
-                } else {
-                    e.into()
-                }
-            })?;
+            let m = am
+                .update(tx)
+                .await
+                .map_err(|e| if db::violates(&e, "uq_companies_credit_code") { duplicate() } else { e.into() })?;
             record(tx, ctx, "company.update", "company", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
@@ -351,14 +289,7 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
                 Scope::Jurisdiction(j) => j,
                 _ => return Err(ServiceError::Forbidden(Denied::Role)),
             };
-            authorize(
-                actor,
-                Action::EditCompany,
-                &Object::Company {
-                    id: 0,
-                    path: tree.path(jurisdiction_id),
-                },
-            )?;
+            authorize(actor, Action::EditCompany, &Object::Company { id: 0, path: tree.path(jurisdiction_id) })?;
             let summary = company_json(&new);
             let am = company::ActiveModel {
                 jurisdiction_id: Set(jurisdiction_id),
@@ -373,13 +304,10 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
                 updated_at: Set(ctx.now),
                 ..Default::default()
             };
-            let m = am.insert(tx).await.map_err(|e| {
-                if db::violates(&e, "uq_companies_credit_code") {
-                    duplicate()
-                } else {
-                    e.into()
-                }
-            })?;
+            let m = am
+                .insert(tx)
+                .await
+                .map_err(|e| if db::violates(&e, "uq_companies_credit_code") { duplicate() } else { e.into() })?;
             record(tx, ctx, "company.create", "company", m.id, SUCCESS, summary).await?;
             Ok((m, Change::Created))
         }
@@ -387,11 +315,7 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
 }
 
 /// Creates a company in the actor's jurisdiction.
-pub async fn create_company(
-    deps: &Deps,
-    ctx: &Ctx,
-    draft: CompanyDraft,
-) -> Result<CompanyView, ServiceError> {
+pub async fn create_company(deps: &Deps, ctx: &Ctx, draft: CompanyDraft) -> Result<CompanyView, ServiceError> {
     let new = NewCompany::try_from(draft).map_err(ServiceError::Invalid)?;
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
@@ -401,22 +325,11 @@ pub async fn create_company(
 }
 
 /// Changes a company.
-pub async fn update_company(
-    deps: &Deps,
-    ctx: &Ctx,
-    id: i64,
-    draft: CompanyDraft,
-) -> Result<CompanyView, ServiceError> {
+pub async fn update_company(deps: &Deps, ctx: &Ctx, id: i64, draft: CompanyDraft) -> Result<CompanyView, ServiceError> {
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
-    let existing = db::registry::company(&tx, id)
-        .await?
-        .ok_or(ServiceError::NotFound("企业"))?;
-    authorize(
-        ctx.actor()?,
-        Action::EditCompany,
-        &company_object(&tree, &existing),
-    )?;
+    let existing = db::registry::company(&tx, id).await?.ok_or(ServiceError::NotFound("企业"))?;
+    authorize(ctx.actor()?, Action::EditCompany, &company_object(&tree, &existing))?;
     let new = NewCompany::try_from(draft).map_err(ServiceError::Invalid)?;
     let (m, _) = save_company(&tx, ctx, &tree, Some(existing), new).await?;
     let n = community_counts(&tx, &[id]).await?[&id];
@@ -453,19 +366,12 @@ pub struct CommunityView {
     pub committee_label: String,
 }
 
-fn community_view(
-    tree: &JurisdictionTree,
-    companies: &HashMap<i64, String>,
-    c: community::Model,
-) -> CommunityView {
+fn community_view(tree: &JurisdictionTree, companies: &HashMap<i64, String>, c: community::Model) -> CommunityView {
     let committee = CommitteeKind::parse(&c.committee).unwrap_or(CommitteeKind::None);
     CommunityView {
         id: c.id,
         township_name: tree.name(c.township_id),
-        company_name: c
-            .company_id
-            .and_then(|id| companies.get(&id).cloned())
-            .unwrap_or_default(),
+        company_name: c.company_id.and_then(|id| companies.get(&id).cloned()).unwrap_or_default(),
         code: c.code,
         name: c.name,
         address: c.address,
@@ -477,10 +383,7 @@ fn community_view(
         fee_fen: c.fee_fen,
         fee_yuan: c.fee_fen.map(|f| format_decimal(f, 2)).unwrap_or_default(),
         building_area_cm2: c.building_area_cm2,
-        building_area_m2: c
-            .building_area_cm2
-            .map(|a| format_decimal(a, CM2_PER_M2))
-            .unwrap_or_default(),
+        building_area_m2: c.building_area_cm2.map(|a| format_decimal(a, CM2_PER_M2)).unwrap_or_default(),
         unit_count: c.unit_count,
         committee,
         committee_label: committee.label().into(),
@@ -492,33 +395,17 @@ async fn company_names<C: ConnectionTrait>(
     rows: &[community::Model],
 ) -> Result<HashMap<i64, String>, ServiceError> {
     let ids: Vec<i64> = rows.iter().filter_map(|c| c.company_id).collect();
-    Ok(db::registry::companies_by_ids(db, ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect())
+    Ok(db::registry::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect())
 }
 
-fn community_reach(
-    tree: &JurisdictionTree,
-    actor: &Actor,
-) -> Result<CommunityFilter, ServiceError> {
+fn community_reach(tree: &JurisdictionTree, actor: &Actor) -> Result<CommunityFilter, ServiceError> {
     if !crate::domain::authz::role_may(actor.role, Action::ViewRegistry) {
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     Ok(match actor.scope {
-        Scope::Jurisdiction(j) => CommunityFilter {
-            township_ids: Some(tree.subtree(j)),
-            ..Default::default()
-        },
-        Scope::Company(c) => CommunityFilter {
-            company_id: Some(c),
-            ..Default::default()
-        },
-        Scope::Community(m) => CommunityFilter {
-            community_id: Some(m),
-            ..Default::default()
-        },
+        Scope::Jurisdiction(j) => CommunityFilter { township_ids: Some(tree.subtree(j)), ..Default::default() },
+        Scope::Company(c) => CommunityFilter { company_id: Some(c), ..Default::default() },
+        Scope::Community(m) => CommunityFilter { community_id: Some(m), ..Default::default() },
         Scope::Department(_) => return Err(ServiceError::Forbidden(Denied::OutOfScope)),
     })
 }
@@ -552,25 +439,15 @@ pub async fn list_communities(
     }
     let (rows, total) = db::registry::communities(&deps.db, &filter, page.max(1), per_page).await?;
     let names = company_names(&deps.db, &rows).await?;
-    let items = rows
-        .into_iter()
-        .map(|c| community_view(&tree, &names, c))
-        .collect();
-    Ok(Page {
-        items,
-        total,
-        page: page.max(1),
-        per_page,
-    })
+    let items = rows.into_iter().map(|c| community_view(&tree, &names, c)).collect();
+    Ok(Page { items, total, page: page.max(1), per_page })
 }
 
 /// One community, if the actor may see it.
 pub async fn get_community(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CommunityView, ServiceError> {
     let actor = ctx.actor()?;
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::community(&deps.db, id)
-        .await?
-        .ok_or(ServiceError::NotFound("小区"))?;
+    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
     authorize(actor, Action::ViewRegistry, &community_object(&tree, &c))?;
     let names = company_names(&deps.db, std::slice::from_ref(&c)).await?;
     Ok(community_view(&tree, &names, c))
@@ -612,8 +489,7 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
     }
     if let Some(cid) = new.company_id {
         match db::registry::company(tx, cid).await? {
-            Some(c)
-                if authorize(actor, Action::ViewRegistry, &company_object(tree, &c)).is_ok() => {}
+            Some(c) if authorize(actor, Action::ViewRegistry, &company_object(tree, &c)).is_ok() => {}
             _ => {
                 errors.insert("company_id".into(), "物业服务企业不存在或不在本辖区".into());
             }
@@ -628,11 +504,7 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let target = Object::Community {
-        id: 0,
-        company_id: new.company_id,
-        path: tree.path(new.township_id),
-    };
+    let target = Object::Community { id: 0, company_id: new.company_id, path: tree.path(new.township_id) };
     authorize(actor, Action::EditCommunity, &target)?;
     let after = community_json(&new);
     match existing {
@@ -646,40 +518,22 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
             let mut am = e.into_active_model();
             fill_community(&mut am, new);
             am.updated_at = Set(ctx.now);
-            let m = am.update(tx).await.map_err(|e| {
-                if db::violates(&e, "uq_communities_code") {
-                    duplicate()
-                } else {
-                    e.into()
-                }
-            })?;
+            let m = am
+                .update(tx)
+                .await
+                .map_err(|e| if db::violates(&e, "uq_communities_code") { duplicate() } else { e.into() })?;
             record(tx, ctx, "community.update", "community", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
         None => {
-            let mut am = community::ActiveModel {
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            };
+            let mut am =
+                community::ActiveModel { created_at: Set(ctx.now), updated_at: Set(ctx.now), ..Default::default() };
             fill_community(&mut am, new);
-            let m = am.insert(tx).await.map_err(|e| {
-                if db::violates(&e, "uq_communities_code") {
-                    duplicate()
-                } else {
-                    e.into()
-                }
-            })?;
-            record(
-                tx,
-                ctx,
-                "community.create",
-                "community",
-                m.id,
-                SUCCESS,
-                after,
-            )
-            .await?;
+            let m = am
+                .insert(tx)
+                .await
+                .map_err(|e| if db::violates(&e, "uq_communities_code") { duplicate() } else { e.into() })?;
+            record(tx, ctx, "community.create", "community", m.id, SUCCESS, after).await?;
             Ok((m, Change::Created))
         }
     }
@@ -701,11 +555,7 @@ fn fill_community(am: &mut community::ActiveModel, new: NewCommunity) {
 }
 
 /// Creates a community.
-pub async fn create_community(
-    deps: &Deps,
-    ctx: &Ctx,
-    draft: CommunityDraft,
-) -> Result<CommunityView, ServiceError> {
+pub async fn create_community(deps: &Deps, ctx: &Ctx, draft: CommunityDraft) -> Result<CommunityView, ServiceError> {
     let new = NewCommunity::try_from(draft).map_err(ServiceError::Invalid)?;
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
@@ -724,14 +574,8 @@ pub async fn update_community(
 ) -> Result<CommunityView, ServiceError> {
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
-    let existing = db::registry::community(&tx, id)
-        .await?
-        .ok_or(ServiceError::NotFound("小区"))?;
-    authorize(
-        ctx.actor()?,
-        Action::EditCommunity,
-        &community_object(&tree, &existing),
-    )?;
+    let existing = db::registry::community(&tx, id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    authorize(ctx.actor()?, Action::EditCommunity, &community_object(&tree, &existing))?;
     let new = NewCommunity::try_from(draft).map_err(ServiceError::Invalid)?;
     let (m, _) = save_community(&tx, ctx, &tree, Some(existing), new).await?;
     let names = company_names(&tx, std::slice::from_ref(&m)).await?;
@@ -747,11 +591,7 @@ pub async fn townships_for(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String)>,
         Scope::Jurisdiction(j) => Some(j),
         _ => actor.jurisdiction_path.first().copied(),
     };
-    Ok(tree
-        .of_level("township", within)
-        .into_iter()
-        .map(|j| (j.id, j.name.clone()))
-        .collect())
+    Ok(tree.of_level("township", within).into_iter().map(|j| (j.id, j.name.clone())).collect())
 }
 
 // ---------------------------------------------------------------- jurisdictions
@@ -788,11 +628,7 @@ fn jurisdiction_view(tree: &JurisdictionTree, j: &jurisdiction::Model) -> Jurisd
         code: j.code.clone(),
         name: j.name.clone(),
         level: j.level.clone(),
-        level_label: LEVELS
-            .iter()
-            .find(|(l, _)| *l == j.level)
-            .map(|(_, n)| n.to_string())
-            .unwrap_or_default(),
+        level_label: LEVELS.iter().find(|(l, _)| *l == j.level).map(|(_, n)| n.to_string()).unwrap_or_default(),
         parent_id: j.parent_id,
         parent_name: j.parent_id.map(|p| tree.name(p)).unwrap_or_default(),
         depth: tree.path(j.id).len().saturating_sub(1),
@@ -800,33 +636,16 @@ fn jurisdiction_view(tree: &JurisdictionTree, j: &jurisdiction::Model) -> Jurisd
 }
 
 /// Jurisdictions within the actor's reach, as a tree in code order.
-pub async fn list_jurisdictions(
-    deps: &Deps,
-    ctx: &Ctx,
-) -> Result<Vec<JurisdictionView>, ServiceError> {
+pub async fn list_jurisdictions(deps: &Deps, ctx: &Ctx) -> Result<Vec<JurisdictionView>, ServiceError> {
     let actor = ctx.actor()?;
     let tree = JurisdictionTree::load(&deps.db).await?;
     let root = match actor.scope {
         Scope::Jurisdiction(j) => j,
-        _ => *actor
-            .jurisdiction_path
-            .last()
-            .ok_or(ServiceError::Forbidden(Denied::OutOfScope))?,
+        _ => *actor.jurisdiction_path.last().ok_or(ServiceError::Forbidden(Denied::OutOfScope))?,
     };
-    authorize(
-        actor,
-        Action::ViewRegistry,
-        &Object::Jurisdiction {
-            path: tree.path(root),
-        },
-    )?;
+    authorize(actor, Action::ViewRegistry, &Object::Jurisdiction { path: tree.path(root) })?;
     let within = tree.subtree(root);
-    Ok(tree
-        .all()
-        .into_iter()
-        .filter(|j| within.contains(&j.id))
-        .map(|j| jurisdiction_view(&tree, j))
-        .collect())
+    Ok(tree.all().into_iter().filter(|j| within.contains(&j.id)).map(|j| jurisdiction_view(&tree, j)).collect())
 }
 
 /// Creates or changes a jurisdiction (administrators).
@@ -841,10 +660,7 @@ pub async fn save_jurisdiction(
     let tree = JurisdictionTree::load(&tx).await?;
     let mut errors = FieldErrors::new();
     let code = form.code.trim().to_string();
-    if code.is_empty()
-        || code.len() > 32
-        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    if code.is_empty() || code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         errors.insert("code".into(), "编码为1-32位字母、数字或连字符".into());
     }
     let name = form.name.trim().to_string();
@@ -870,33 +686,16 @@ pub async fn save_jurisdiction(
         Some(p) => tree.path(p.id),
         None => actor.jurisdiction_path.clone(),
     };
-    authorize(
-        actor,
-        Action::EditJurisdiction,
-        &Object::Jurisdiction { path },
-    )?;
-    let after =
-        json!({"code": code, "name": name, "level": form.level, "parent_id": form.parent_id});
+    authorize(actor, Action::EditJurisdiction, &Object::Jurisdiction { path })?;
+    let after = json!({"code": code, "name": name, "level": form.level, "parent_id": form.parent_id});
     let m = match id {
         Some(id) => {
-            let e = db::registry::jurisdiction(&tx, id)
-                .await?
-                .ok_or(ServiceError::NotFound("辖区"))?;
-            authorize(
-                actor,
-                Action::EditJurisdiction,
-                &Object::Jurisdiction {
-                    path: tree.path(id),
-                },
-            )?;
+            let e = db::registry::jurisdiction(&tx, id).await?.ok_or(ServiceError::NotFound("辖区"))?;
+            authorize(actor, Action::EditJurisdiction, &Object::Jurisdiction { path: tree.path(id) })?;
             if form.parent_id.is_some_and(|p| tree.path(p).contains(&id)) {
-                return Err(ServiceError::field(
-                    "parent_id",
-                    "上级辖区不能是自身或其下级",
-                ));
+                return Err(ServiceError::field("parent_id", "上级辖区不能是自身或其下级"));
             }
-            let before =
-                json!({"code": e.code, "name": e.name, "level": e.level, "parent_id": e.parent_id});
+            let before = json!({"code": e.code, "name": e.name, "level": e.level, "parent_id": e.parent_id});
             let mut am = e.into_active_model();
             am.code = Set(code);
             am.name = Set(name);
@@ -904,16 +703,7 @@ pub async fn save_jurisdiction(
             am.parent_id = Set(form.parent_id);
             am.updated_at = Set(ctx.now);
             let m = am.update(&tx).await?;
-            record(
-                &tx,
-                ctx,
-                "jurisdiction.update",
-                "jurisdiction",
-                id,
-                SUCCESS,
-                changes(&before, &after),
-            )
-            .await?;
+            record(&tx, ctx, "jurisdiction.update", "jurisdiction", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
         None => {
@@ -928,16 +718,7 @@ pub async fn save_jurisdiction(
             }
             .insert(&tx)
             .await?;
-            record(
-                &tx,
-                ctx,
-                "jurisdiction.create",
-                "jurisdiction",
-                m.id,
-                SUCCESS,
-                after,
-            )
-            .await?;
+            record(&tx, ctx, "jurisdiction.create", "jurisdiction", m.id, SUCCESS, after).await?;
             m
         }
     };
@@ -982,11 +763,7 @@ pub struct DepartmentForm {
 
 fn department_view(d: department::Model) -> DepartmentView {
     DepartmentView {
-        kind_label: DEPARTMENT_KINDS
-            .iter()
-            .find(|(k, _)| *k == d.kind)
-            .map(|(_, l)| l.to_string())
-            .unwrap_or_default(),
+        kind_label: DEPARTMENT_KINDS.iter().find(|(k, _)| *k == d.kind).map(|(_, l)| l.to_string()).unwrap_or_default(),
         id: d.id,
         name: d.name,
         kind: d.kind,
@@ -1003,15 +780,8 @@ pub async fn list_departments(deps: &Deps, ctx: &Ctx) -> Result<Vec<DepartmentVi
     Ok(rows
         .into_iter()
         .filter(|d| {
-            authorize(
-                actor,
-                Action::ViewRegistry,
-                &Object::Department {
-                    id: d.id,
-                    path: tree.path(d.jurisdiction_id),
-                },
-            )
-            .is_ok()
+            authorize(actor, Action::ViewRegistry, &Object::Department { id: d.id, path: tree.path(d.jurisdiction_id) })
+                .is_ok()
         })
         .map(department_view)
         .collect())
@@ -1042,56 +812,27 @@ pub async fn save_department(
         Scope::Jurisdiction(j) => j,
         _ => return Err(ServiceError::Forbidden(Denied::Role)),
     };
-    let after =
-        json!({"name": name, "kind": form.kind, "contact_phone": form.contact_phone.trim()});
+    let after = json!({"name": name, "kind": form.kind, "contact_phone": form.contact_phone.trim()});
     let dup = || ServiceError::field("name", "本辖区已有同名部门");
     let m = match id {
         Some(id) => {
-            let e = db::registry::department(&tx, id)
-                .await?
-                .ok_or(ServiceError::NotFound("部门"))?;
-            authorize(
-                actor,
-                Action::EditDepartment,
-                &Object::Department {
-                    id,
-                    path: tree.path(e.jurisdiction_id),
-                },
-            )?;
+            let e = db::registry::department(&tx, id).await?.ok_or(ServiceError::NotFound("部门"))?;
+            authorize(actor, Action::EditDepartment, &Object::Department { id, path: tree.path(e.jurisdiction_id) })?;
             let before = json!({"name": e.name, "kind": e.kind, "contact_phone": e.contact_phone});
             let mut am = e.into_active_model();
             am.name = Set(name);
             am.kind = Set(form.kind.clone());
             am.contact_phone = Set(form.contact_phone.trim().into());
             am.updated_at = Set(ctx.now);
-            let m = am.update(&tx).await.map_err(|e| {
-                if db::violates(&e, "uq_departments_name") {
-                    dup()
-                } else {
-                    e.into()
-                }
-            })?;
-            record(
-                &tx,
-                ctx,
-                "department.update",
-                "department",
-                id,
-                SUCCESS,
-                changes(&before, &after),
-            )
-            .await?;
+            let m = am
+                .update(&tx)
+                .await
+                .map_err(|e| if db::violates(&e, "uq_departments_name") { dup() } else { e.into() })?;
+            record(&tx, ctx, "department.update", "department", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
         None => {
-            authorize(
-                actor,
-                Action::EditDepartment,
-                &Object::Department {
-                    id: 0,
-                    path: tree.path(jurisdiction_id),
-                },
-            )?;
+            authorize(actor, Action::EditDepartment, &Object::Department { id: 0, path: tree.path(jurisdiction_id) })?;
             let m = department::ActiveModel {
                 jurisdiction_id: Set(jurisdiction_id),
                 name: Set(name),
@@ -1103,23 +844,8 @@ pub async fn save_department(
             }
             .insert(&tx)
             .await
-            .map_err(|e| {
-                if db::violates(&e, "uq_departments_name") {
-                    dup()
-                } else {
-                    e.into()
-                }
-            })?;
-            record(
-                &tx,
-                ctx,
-                "department.create",
-                "department",
-                m.id,
-                SUCCESS,
-                after,
-            )
-            .await?;
+            .map_err(|e| if db::violates(&e, "uq_departments_name") { dup() } else { e.into() })?;
+            record(&tx, ctx, "department.create", "department", m.id, SUCCESS, after).await?;
             m
         }
     };
@@ -1172,19 +898,12 @@ fn catalog_view(c: catalog_item::Model) -> CatalogItemView {
 
 /// The whole catalog (public data).
 pub async fn list_catalog(deps: &Deps) -> Result<Vec<CatalogItemView>, ServiceError> {
-    Ok(db::registry::catalog(&deps.db)
-        .await?
-        .into_iter()
-        .map(catalog_view)
-        .collect())
+    Ok(db::registry::catalog(&deps.db).await?.into_iter().map(catalog_view).collect())
 }
 
 /// One catalog item.
 pub async fn get_catalog_item(deps: &Deps, id: i64) -> Result<CatalogItemView, ServiceError> {
-    db::registry::catalog_item(&deps.db, id)
-        .await?
-        .map(catalog_view)
-        .ok_or(ServiceError::NotFound("整治事项"))
+    db::registry::catalog_item(&deps.db, id).await?.map(catalog_view).ok_or(ServiceError::NotFound("整治事项"))
 }
 
 /// Creates (`id` = None) or changes a catalog item (administrators).
@@ -1208,11 +927,8 @@ pub async fn save_catalog_item(
             if !errors.is_empty() {
                 return Err(ServiceError::Invalid(errors));
             }
-            let e = db::registry::catalog_item(&tx, id)
-                .await?
-                .ok_or(ServiceError::NotFound("整治事项"))?;
-            let before =
-                json!({"title": e.title, "legal_basis": e.legal_basis, "active": e.active});
+            let e = db::registry::catalog_item(&tx, id).await?.ok_or(ServiceError::NotFound("整治事项"))?;
+            let before = json!({"title": e.title, "legal_basis": e.legal_basis, "active": e.active});
             let after = json!({"title": title, "legal_basis": legal_basis, "active": active});
             let mut am = e.into_active_model();
             am.title = Set(title);
@@ -1220,25 +936,12 @@ pub async fn save_catalog_item(
             am.active = Set(active);
             am.updated_at = Set(ctx.now);
             let m = am.update(&tx).await?;
-            record(
-                &tx,
-                ctx,
-                "catalog_item.update",
-                "catalog_item",
-                id,
-                SUCCESS,
-                changes(&before, &after),
-            )
-            .await?;
+            record(&tx, ctx, "catalog_item.update", "catalog_item", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
         None => {
             let code = form.code.trim().to_string();
-            let category = code
-                .chars()
-                .next()
-                .map(|c| c.to_string())
-                .unwrap_or_default();
+            let category = code.chars().next().map(|c| c.to_string()).unwrap_or_default();
             if !(category == "A" || category == "B") || code.len() > 16 {
                 errors.insert("code".into(), "编码以A或B开头，如 A1.6".into());
             }
@@ -1317,18 +1020,11 @@ pub struct NewCampaignRequest {
     pub phases: Vec<PhaseView>,
 }
 
-async fn campaign_view<C: ConnectionTrait>(
-    db: &C,
-    c: campaign::Model,
-) -> Result<CampaignView, ServiceError> {
+async fn campaign_view<C: ConnectionTrait>(db: &C, c: campaign::Model) -> Result<CampaignView, ServiceError> {
     let phases = db::registry::campaign_phases(db, c.id)
         .await?
         .into_iter()
-        .map(|p| PhaseView {
-            name: p.name,
-            starts_on: p.starts_on,
-            ends_on: p.ends_on,
-        })
+        .map(|p| PhaseView { name: p.name, starts_on: p.starts_on, ends_on: p.ends_on })
         .collect();
     Ok(CampaignView {
         id: c.id,
@@ -1346,14 +1042,7 @@ pub async fn list_campaigns(deps: &Deps, ctx: &Ctx) -> Result<Vec<CampaignView>,
     let tree = JurisdictionTree::load(&deps.db).await?;
     let mut out = Vec::new();
     for c in db::registry::campaigns(&deps.db, None).await? {
-        if authorize(
-            actor,
-            Action::ViewRegistry,
-            &Object::Jurisdiction {
-                path: tree.path(c.jurisdiction_id),
-            },
-        )
-        .is_ok()
+        if authorize(actor, Action::ViewRegistry, &Object::Jurisdiction { path: tree.path(c.jurisdiction_id) }).is_ok()
             || actor.jurisdiction_path.contains(&c.jurisdiction_id)
         {
             out.push(campaign_view(&deps.db, c).await?);
@@ -1363,11 +1052,7 @@ pub async fn list_campaigns(deps: &Deps, ctx: &Ctx) -> Result<Vec<CampaignView>,
 }
 
 /// Creates a campaign with its phases, for the actor's jurisdiction.
-pub async fn create_campaign(
-    deps: &Deps,
-    ctx: &Ctx,
-    req: NewCampaignRequest,
-) -> Result<CampaignView, ServiceError> {
+pub async fn create_campaign(deps: &Deps, ctx: &Ctx, req: NewCampaignRequest) -> Result<CampaignView, ServiceError> {
     let actor = ctx.actor()?;
     let jurisdiction_id = match actor.scope {
         Scope::Jurisdiction(j) => j,
@@ -1375,13 +1060,7 @@ pub async fn create_campaign(
     };
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
-    authorize(
-        actor,
-        Action::EditCampaign,
-        &Object::Jurisdiction {
-            path: tree.path(jurisdiction_id),
-        },
-    )?;
+    authorize(actor, Action::EditCampaign, &Object::Jurisdiction { path: tree.path(jurisdiction_id) })?;
     let mut errors = FieldErrors::new();
     if req.name.trim().is_empty() {
         errors.insert("name".into(), "请填写专项行动名称".into());
@@ -1391,33 +1070,17 @@ pub async fn create_campaign(
     }
     for (i, p) in req.phases.iter().enumerate() {
         if p.ends_on < p.starts_on {
-            errors.insert(
-                format!("phases[{i}]"),
-                format!("第{}阶段的结束日期早于开始日期", i + 1),
-            );
+            errors.insert(format!("phases[{i}]"), format!("第{}阶段的结束日期早于开始日期", i + 1));
         }
         if p.name.trim().is_empty() {
-            errors.insert(
-                format!("phases[{i}].name"),
-                format!("请填写第{}阶段名称", i + 1),
-            );
+            errors.insert(format!("phases[{i}].name"), format!("请填写第{}阶段名称", i + 1));
         }
     }
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let starts_on = req
-        .phases
-        .iter()
-        .map(|p| p.starts_on)
-        .min()
-        .expect("non-empty");
-    let ends_on = req
-        .phases
-        .iter()
-        .map(|p| p.ends_on)
-        .max()
-        .expect("non-empty");
+    let starts_on = req.phases.iter().map(|p| p.starts_on).min().expect("non-empty");
+    let ends_on = req.phases.iter().map(|p| p.ends_on).max().expect("non-empty");
     let c = campaign::ActiveModel {
         jurisdiction_id: Set(jurisdiction_id),
         name: Set(req.name.trim().into()),
@@ -1444,16 +1107,8 @@ pub async fn create_campaign(
         .insert(&tx)
         .await?;
     }
-    record(
-        &tx,
-        ctx,
-        "campaign.create",
-        "campaign",
-        c.id,
-        SUCCESS,
-        json!({"name": c.name, "phases": req.phases}),
-    )
-    .await?;
+    record(&tx, ctx, "campaign.create", "campaign", c.id, SUCCESS, json!({"name": c.name, "phases": req.phases}))
+        .await?;
     let v = campaign_view(&tx, c).await?;
     tx.commit().await?;
     Ok(v)

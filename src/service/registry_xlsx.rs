@@ -14,9 +14,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
-use super::registry::{
-    Change, JurisdictionTree, list_communities, list_companies, save_community, save_company,
-};
+use super::registry::{Change, JurisdictionTree, list_communities, list_companies, save_community, save_company};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::domain::authz::{Action, Object, authorize};
@@ -28,15 +26,7 @@ pub const COMPANY_SHEET: &str = "企业";
 /// Sheet of communities.
 pub const COMMUNITY_SHEET: &str = "小区";
 
-const COMPANY_HEADERS: [&str; 7] = [
-    "企业名称",
-    "统一社会信用代码",
-    "法定代表人",
-    "联系人",
-    "联系电话",
-    "地址",
-    "状态",
-];
+const COMPANY_HEADERS: [&str; 7] = ["企业名称", "统一社会信用代码", "法定代表人", "联系人", "联系电话", "地址", "状态"];
 const COMMUNITY_HEADERS: [&str; 13] = [
     "小区编码",
     "小区名称",
@@ -84,10 +74,7 @@ fn cell_text(d: &Data) -> String {
         // Decimal numbers are read through their shortest exact representation.
         Data::Float(f) => format!("{f}"),
         Data::Bool(b) => if *b { "是" } else { "否" }.into(),
-        Data::DateTime(dt) => dt
-            .as_datetime()
-            .map(|d| d.date().to_string())
-            .unwrap_or_default(),
+        Data::DateTime(dt) => dt.as_datetime().map(|d| d.date().to_string()).unwrap_or_default(),
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
@@ -102,11 +89,7 @@ struct Sheet {
 
 impl Sheet {
     fn get(&self, row: &[String], header: &str) -> String {
-        self.columns
-            .get(header)
-            .and_then(|&i| row.get(i))
-            .cloned()
-            .unwrap_or_default()
+        self.columns.get(header).and_then(|&i| row.get(i)).cloned().unwrap_or_default()
     }
 }
 
@@ -122,11 +105,7 @@ fn read_sheet(
     let range = match wb.worksheet_range(name) {
         Ok(r) => r,
         Err(e) => {
-            errors.push(RowError {
-                sheet: name.into(),
-                row: 0,
-                message: format!("无法读取工作表：{e}"),
-            });
+            errors.push(RowError { sheet: name.into(), row: 0, message: format!("无法读取工作表：{e}") });
             return None;
         }
     };
@@ -135,27 +114,14 @@ fn read_sheet(
     let Some((_, header)) = rows.next() else {
         return None;
     };
-    let columns: HashMap<String, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (cell_text(c), i))
-        .collect();
+    let columns: HashMap<String, usize> = header.iter().enumerate().map(|(i, c)| (cell_text(c), i)).collect();
     for h in required {
         if !columns.contains_key(*h) {
-            errors.push(RowError {
-                sheet: name.into(),
-                row: start_row + 1,
-                message: format!("缺少列“{h}”"),
-            });
+            errors.push(RowError { sheet: name.into(), row: start_row + 1, message: format!("缺少列“{h}”") });
         }
     }
     let rows = rows
-        .map(|(i, r)| {
-            (
-                start_row + i + 1,
-                r.iter().map(cell_text).collect::<Vec<_>>(),
-            )
-        })
+        .map(|(i, r)| (start_row + i + 1, r.iter().map(cell_text).collect::<Vec<_>>()))
         .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
         .collect();
     Some(Sheet { columns, rows })
@@ -173,41 +139,20 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
         Scope::Jurisdiction(j) => j,
         _ => return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role)),
     };
-    authorize(
-        actor,
-        Action::ImportRegistry,
-        &Object::Jurisdiction {
-            path: tree.path(county),
-        },
-    )?;
+    authorize(actor, Action::ImportRegistry, &Object::Jurisdiction { path: tree.path(county) })?;
 
     let mut report = ImportReport::default();
     let mut wb: Xlsx<_> = match open_workbook_from_rs(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(_) => {
-            return Err(ServiceError::field(
-                "file",
-                "无法读取文件，请上传 .xlsx 格式的 Excel 文件",
-            ));
+            return Err(ServiceError::field("file", "无法读取文件，请上传 .xlsx 格式的 Excel 文件"));
         }
     };
-    let companies = read_sheet(
-        &mut wb,
-        COMPANY_SHEET,
-        &COMPANY_HEADERS[..2],
-        &mut report.errors,
-    );
-    let communities = read_sheet(
-        &mut wb,
-        COMMUNITY_SHEET,
-        &COMMUNITY_HEADERS[..4],
-        &mut report.errors,
-    );
+    let companies = read_sheet(&mut wb, COMPANY_SHEET, &COMPANY_HEADERS[..2], &mut report.errors);
+    let communities =
+        read_sheet(&mut wb, COMMUNITY_SHEET, &["小区编码", "小区名称", "所属乡镇(街道)"], &mut report.errors);
     if companies.is_none() && communities.is_none() {
-        return Err(ServiceError::field(
-            "file",
-            "文件中没有名为“企业”或“小区”的工作表",
-        ));
+        return Err(ServiceError::field("file", "文件中没有名为“企业”或“小区”的工作表"));
     }
     if !report.errors.is_empty() {
         return Ok(report);
@@ -238,11 +183,9 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
                     }
                     parsed_companies.push((*row, c));
                 }
-                Err(f) => report.errors.push(RowError {
-                    sheet: COMPANY_SHEET.into(),
-                    row: *row,
-                    message: describe(&f),
-                }),
+                Err(f) => {
+                    report.errors.push(RowError { sheet: COMPANY_SHEET.into(), row: *row, message: describe(&f) })
+                }
             }
         }
     }
@@ -251,15 +194,10 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
     if let Some(sheet) = &communities {
         for (row, cells) in &sheet.rows {
             let township_name = sheet.get(cells, "所属乡镇(街道)");
-            let township = tree
-                .by_name(&township_name)
-                .filter(|j| j.level == "township" && tree.path(j.id).contains(&county));
-            let company_code = Some(
-                sheet
-                    .get(cells, "物业服务企业统一社会信用代码")
-                    .to_ascii_uppercase(),
-            )
-            .filter(|s| !s.is_empty());
+            let township =
+                tree.by_name(&township_name).filter(|j| j.level == "township" && tree.path(j.id).contains(&county));
+            let company_code =
+                Some(sheet.get(cells, "物业服务企业统一社会信用代码").to_ascii_uppercase()).filter(|s| !s.is_empty());
             let draft = CommunityDraft {
                 code: sheet.get(cells, "小区编码"),
                 name: sheet.get(cells, "小区名称"),
@@ -280,9 +218,7 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
             }
             if let Some(code) = &company_code
                 && !codes_in_file.contains(code)
-                && db::registry::company_by_credit_code(&deps.db, code)
-                    .await?
-                    .is_none()
+                && db::registry::company_by_credit_code(&deps.db, code).await?.is_none()
             {
                 messages.push(format!("物业服务企业 {code} 未登记，请先在“企业”表中列出"));
             }
@@ -308,17 +244,11 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
                     all.extend(
                         f.iter()
                             .filter(|(k, _)| {
-                                !(k.as_str() == "township_id"
-                                    && township.is_none()
-                                    && !township_name.is_empty())
+                                !(k.as_str() == "township_id" && township.is_none() && !township_name.is_empty())
                             })
                             .map(|(_, v)| v.clone()),
                     );
-                    report.errors.push(RowError {
-                        sheet: COMMUNITY_SHEET.into(),
-                        row: *row,
-                        message: all.join("；"),
-                    });
+                    report.errors.push(RowError { sheet: COMMUNITY_SHEET.into(), row: *row, message: all.join("；") });
                 }
             }
         }
@@ -337,11 +267,7 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
             Ok((_, Change::Updated)) => report.companies_updated += 1,
             Ok((_, Change::Unchanged)) => report.companies_unchanged += 1,
             Err(e) => {
-                row_error = Some(RowError {
-                    sheet: COMPANY_SHEET.into(),
-                    row,
-                    message: error_text(&e),
-                });
+                row_error = Some(RowError { sheet: COMPANY_SHEET.into(), row, message: error_text(&e) });
                 break;
             }
         }
@@ -349,9 +275,7 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
     if row_error.is_none() {
         for (row, mut c, company_code) in parsed_communities {
             if let Some(code) = company_code {
-                c.company_id = db::registry::company_by_credit_code(&tx, &code)
-                    .await?
-                    .map(|m| m.id);
+                c.company_id = db::registry::company_by_credit_code(&tx, &code).await?.map(|m| m.id);
             }
             let existing = db::registry::community_by_code(&tx, &c.code).await?;
             match save_community(&tx, ctx, &tree, existing, c).await {
@@ -359,11 +283,7 @@ pub async fn import(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<ImportRepo
                 Ok((_, Change::Updated)) => report.communities_updated += 1,
                 Ok((_, Change::Unchanged)) => report.communities_unchanged += 1,
                 Err(e) => {
-                    row_error = Some(RowError {
-                        sheet: COMMUNITY_SHEET.into(),
-                        row,
-                        message: error_text(&e),
-                    });
+                    row_error = Some(RowError { sheet: COMMUNITY_SHEET.into(), row, message: error_text(&e) });
                     break;
                 }
             }
@@ -389,21 +309,10 @@ fn error_text(e: &ServiceError) -> String {
 /// Writes the companies and communities the actor may see to an .xlsx workbook.
 pub async fn export(deps: &Deps, ctx: &Ctx) -> Result<Vec<u8>, ServiceError> {
     let actor = ctx.actor()?;
-    authorize(
-        actor,
-        Action::ExportRegistry,
-        &Object::Jurisdiction {
-            path: actor.jurisdiction_path.clone(),
-        },
-    )?;
+    authorize(actor, Action::ExportRegistry, &Object::Jurisdiction { path: actor.jurisdiction_path.clone() })?;
     let companies = list_companies(deps, ctx, None, 1, 100_000).await?.items;
-    let communities = list_communities(deps, ctx, None, None, None, 1, 100_000)
-        .await?
-        .items;
-    let codes: HashMap<i64, String> = companies
-        .iter()
-        .map(|c| (c.id, c.credit_code.clone()))
-        .collect();
+    let communities = list_communities(deps, ctx, None, None, None, 1, 100_000).await?.items;
+    let codes: HashMap<i64, String> = companies.iter().map(|c| (c.id, c.credit_code.clone())).collect();
     let xlsx = |e: rust_xlsxwriter::XlsxError| ServiceError::Internal(anyhow::anyhow!("xlsx: {e}"));
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
@@ -433,10 +342,7 @@ pub async fn export(deps: &Deps, ctx: &Ctx) -> Result<Vec<u8>, ServiceError> {
     }
     for (r, c) in communities.iter().enumerate() {
         let row = r as u32 + 1;
-        let company_code = c
-            .company_id
-            .and_then(|id| codes.get(&id).cloned())
-            .unwrap_or_default();
+        let company_code = c.company_id.and_then(|id| codes.get(&id).cloned()).unwrap_or_default();
         let cells = [
             c.code.clone(),
             c.name.clone(),

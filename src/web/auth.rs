@@ -60,10 +60,7 @@ fn meta(parts: &Parts) -> RequestMeta {
         .extensions
         .get::<RequestMeta>()
         .cloned()
-        .unwrap_or(RequestMeta {
-            request_id: String::new(),
-            client_addr: String::new(),
-        })
+        .unwrap_or(RequestMeta { request_id: String::new(), client_addr: String::new() })
 }
 
 /// Builds the service context of a request.
@@ -88,18 +85,10 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let auth = parts
-            .extensions
-            .get::<AuthSession>()
-            .cloned()
-            .ok_or(ServiceError::Unauthenticated)?;
+        let auth = parts.extensions.get::<AuthSession>().cloned().ok_or(ServiceError::Unauthenticated)?;
         let user = auth.user.ok_or(ServiceError::Unauthenticated)?;
         let ctx = ctx_for(state, Some(&user), &meta(parts));
-        Ok(Auth {
-            user,
-            ctx,
-            session: auth.session,
-        })
+        Ok(Auth { user, ctx, session: auth.session })
     }
 }
 
@@ -119,16 +108,9 @@ impl FromRequestParts<AppState> for Visitor {
             .extensions
             .get::<AuthSession>()
             .cloned()
-            .ok_or(ServiceError::Internal(anyhow::anyhow!(
-                "auth layer missing"
-            )))?;
+            .ok_or(ServiceError::Internal(anyhow::anyhow!("auth layer missing")))?;
         let ctx = ctx_for(state, auth.user.as_ref(), &meta(parts));
-        Ok(Visitor {
-            user: auth.user.clone(),
-            ctx,
-            session: auth.session.clone(),
-            auth,
-        })
+        Ok(Visitor { user: auth.user.clone(), ctx, session: auth.session.clone(), auth })
     }
 }
 
@@ -149,15 +131,10 @@ impl FromRequestParts<AppState> for ApiAuth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ServiceError::Unauthenticated)?;
-        let (user, token_id) = accounts::authenticate_token(&state.deps, token.trim())
-            .await?
-            .ok_or(ServiceError::Unauthenticated)?;
+        let (user, token_id) =
+            accounts::authenticate_token(&state.deps, token.trim()).await?.ok_or(ServiceError::Unauthenticated)?;
         let ctx = ctx_for(state, Some(&user), &meta(parts));
-        Ok(ApiAuth {
-            user,
-            ctx,
-            token_id,
-        })
+        Ok(ApiAuth { user, ctx, token_id })
     }
 }
 
@@ -170,9 +147,7 @@ impl FromRequestParts<AppState> for Public {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(Public {
-            ctx: ctx_for(state, None, &meta(parts)),
-        })
+        Ok(Public { ctx: ctx_for(state, None, &meta(parts)) })
     }
 }
 

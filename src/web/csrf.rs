@@ -31,11 +31,7 @@ pub async fn token(session: &Session) -> String {
 }
 
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn refuse(message: &str) -> Response {
@@ -43,23 +39,11 @@ fn refuse(message: &str) -> Response {
 }
 
 fn cross_site(req: &Request) -> bool {
-    if let Some(site) = req
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return !matches!(site, "same-origin" | "none");
     }
-    if let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    {
-        let host = req
-            .headers()
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin_host = origin.split("://").nth(1).unwrap_or(origin);
         return origin == "null" || origin_host != host;
     }
@@ -90,15 +74,8 @@ pub async fn protect(req: Request, next: Next) -> Response {
     let Ok(Some(expected)) = session.get::<String>(KEY).await else {
         return refuse("页面已过期，请刷新页面后重新提交");
     };
-    let from_query = req
-        .uri()
-        .query()
-        .and_then(|q| form_field(q.as_bytes(), "_csrf"));
-    let from_header = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let from_query = req.uri().query().and_then(|q| form_field(q.as_bytes(), "_csrf"));
+    let from_header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -107,11 +84,7 @@ pub async fn protect(req: Request, next: Next) -> Response {
     let (req, from_body) = if is_form && from_header.is_none() {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
-            return error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "提交内容过大",
-                "提交的表单内容过大",
-            );
+            return error_page(StatusCode::PAYLOAD_TOO_LARGE, "提交内容过大", "提交的表单内容过大");
         };
         let field = form_field(&bytes, "_csrf");
         (Request::from_parts(parts, Body::from(bytes)), field)

@@ -13,12 +13,10 @@ use crate::service::ServiceError;
 pub fn status(e: &ServiceError) -> StatusCode {
     match e {
         ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
-        ServiceError::Forbidden(_)
-        | ServiceError::AccountDisabled
-        | ServiceError::PasswordChangeRequired => StatusCode::FORBIDDEN,
-        ServiceError::Unauthenticated | ServiceError::InvalidCredentials => {
-            StatusCode::UNAUTHORIZED
+        ServiceError::Forbidden(_) | ServiceError::AccountDisabled | ServiceError::PasswordChangeRequired => {
+            StatusCode::FORBIDDEN
         }
+        ServiceError::Unauthenticated | ServiceError::InvalidCredentials => StatusCode::UNAUTHORIZED,
         ServiceError::Invalid(_) | ServiceError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::Locked(_) => StatusCode::LOCKED,
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
@@ -91,11 +89,7 @@ impl IntoResponse for PageError {
 
 /// A plain error page without session context.
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    let page = ErrorPage {
-        c: super::pages::Chrome::bare(heading),
-        heading: heading.into(),
-        message: message.into(),
-    };
+    let page = ErrorPage { c: super::pages::Chrome::bare(heading), heading: heading.into(), message: message.into() };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),

@@ -32,9 +32,7 @@ pub struct Metrics {
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let mut map = self.series.lock().expect("metrics lock");
-        let s = map
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default();
+        let s = map.entry((method.to_string(), route.to_string(), status)).or_default();
         s.count += 1;
         s.sum += seconds;
         for (i, le) in BUCKETS.iter().enumerate() {
@@ -57,9 +55,7 @@ impl Metrics {
                 s.count
             );
         }
-        out.push_str(
-            "# HELP propwatch_http_request_duration_seconds HTTP request latency by route.\n",
-        );
+        out.push_str("# HELP propwatch_http_request_duration_seconds HTTP request latency by route.\n");
         out.push_str("# TYPE propwatch_http_request_duration_seconds histogram\n");
         let mut by_route: BTreeMap<(String, String), Series> = BTreeMap::new();
         for ((m, r, _), s) in &map {
@@ -83,11 +79,8 @@ impl Metrics {
                 "propwatch_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"+Inf\"}} {}",
                 s.count
             );
-            let _ = writeln!(
-                out,
-                "propwatch_http_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\"}} {}",
-                s.sum
-            );
+            let _ =
+                writeln!(out, "propwatch_http_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\"}} {}", s.sum);
             let _ = writeln!(
                 out,
                 "propwatch_http_request_duration_seconds_count{{method=\"{m}\",route=\"{r}\"}} {}",
@@ -96,16 +89,8 @@ impl Metrics {
         }
         out.push_str("# HELP propwatch_db_pool_connections Database pool connections.\n");
         out.push_str("# TYPE propwatch_db_pool_connections gauge\n");
-        let _ = writeln!(
-            out,
-            "propwatch_db_pool_connections{{state=\"open\"}} {}",
-            pool.0
-        );
-        let _ = writeln!(
-            out,
-            "propwatch_db_pool_connections{{state=\"idle\"}} {}",
-            pool.1
-        );
+        let _ = writeln!(out, "propwatch_db_pool_connections{{state=\"open\"}} {}", pool.0);
+        let _ = writeln!(out, "propwatch_db_pool_connections{{state=\"idle\"}} {}", pool.1);
         out
     }
 }
@@ -124,10 +109,7 @@ pub async fn request_meta(mut req: Request, next: Next) -> Response {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
-    req.extensions_mut().insert(RequestMeta {
-        request_id: request_id.clone(),
-        client_addr,
-    });
+    req.extensions_mut().insert(RequestMeta { request_id: request_id.clone(), client_addr });
     let span = tracing::info_span!("request", id = %request_id, method = %req.method(), path = %req.uri().path());
     let _guard = span.enter();
     drop(_guard);
@@ -141,30 +123,16 @@ pub async fn request_meta(mut req: Request, next: Next) -> Response {
 /// Records the request under its matched route (applied as a route layer).
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let start = Instant::now();
     let res = next.run(req).await;
-    state.metrics.observe(
-        &method,
-        &route,
-        res.status().as_u16(),
-        start.elapsed().as_secs_f64(),
-    );
+    state.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }
 
 /// GET /metrics
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let pool = crate::db::pool_stats(&state.db);
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
-        )],
-        state.metrics.render(pool),
-    )
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(pool))
 }

@@ -26,130 +26,52 @@ const BODY_LIMIT: usize = 20 * 1024 * 1024;
 
 /// Builds the application: routes, sessions, authentication, CSRF, metrics, headers.
 pub fn build(deps: Deps) -> Router {
-    let state = AppState {
-        deps: deps.clone(),
-        metrics: Arc::new(metrics::Metrics::default()),
-    };
+    let state = AppState { deps: deps.clone(), metrics: Arc::new(metrics::Metrics::default()) };
 
     let pages = Router::new()
         .route("/", get(home::home))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
-        .route(
-            "/account/password",
-            get(session::password_form).post(session::change_password),
-        )
-        .route(
-            "/admin/accounts",
-            get(accounts::list_accounts).post(accounts::create_account),
-        )
+        .route("/account/password", get(session::password_form).post(session::change_password))
+        .route("/admin/accounts", get(accounts::list_accounts).post(accounts::create_account))
         .route("/admin/accounts/new", get(accounts::new_account))
-        .route(
-            "/admin/accounts/{id}",
-            get(accounts::edit_account).post(accounts::update_account),
-        )
-        .route(
-            "/companies",
-            get(registry::list_companies).post(registry::create_company),
-        )
+        .route("/admin/accounts/{id}", get(accounts::edit_account).post(accounts::update_account))
+        .route("/companies", get(registry::list_companies).post(registry::create_company))
         .route("/companies/new", get(registry::new_company))
-        .route(
-            "/companies/{id}",
-            get(registry::show_company).post(registry::update_company),
-        )
+        .route("/companies/{id}", get(registry::show_company).post(registry::update_company))
         .route("/companies/{id}/edit", get(registry::edit_company))
-        .route(
-            "/communities",
-            get(registry::list_communities).post(registry::create_community),
-        )
+        .route("/communities", get(registry::list_communities).post(registry::create_community))
         .route("/communities/new", get(registry::new_community))
-        .route(
-            "/communities/{id}",
-            get(registry::show_community).post(registry::update_community),
-        )
+        .route("/communities/{id}", get(registry::show_community).post(registry::update_community))
         .route("/communities/{id}/edit", get(registry::edit_community))
-        .route(
-            "/jurisdictions",
-            get(registry::list_jurisdictions).post(registry::save_jurisdiction),
-        )
+        .route("/jurisdictions", get(registry::list_jurisdictions).post(registry::save_jurisdiction))
         .route("/jurisdictions/{id}", post(registry::save_jurisdiction))
-        .route(
-            "/departments",
-            get(registry::list_departments).post(registry::save_department),
-        )
+        .route("/departments", get(registry::list_departments).post(registry::save_department))
         .route("/departments/{id}", post(registry::save_department))
-        .route(
-            "/catalog",
-            get(registry::list_catalog).post(registry::save_catalog_item),
-        )
+        .route("/catalog", get(registry::list_catalog).post(registry::save_catalog_item))
         .route("/catalog/{id}", post(registry::save_catalog_item))
         .route("/campaigns", get(registry::list_campaigns))
-        .route(
-            "/registry/import",
-            get(registry::import_form).post(registry::import),
-        )
+        .route("/registry/import", get(registry::import_form).post(registry::import))
         .route("/registry/export.xlsx", get(registry::export))
         .route("/audit", get(audit::audit_page));
 
     let api = Router::new()
-        .route(
-            "/api/v1/auth/token",
-            post(a_acc::issue_token).delete(a_acc::revoke_token),
-        )
+        .route("/api/v1/auth/token", post(a_acc::issue_token).delete(a_acc::revoke_token))
         .route("/api/v1/me", get(a_acc::me))
         .route("/api/v1/me/password", post(a_acc::change_password))
-        .route(
-            "/api/v1/users",
-            get(a_acc::list_users).post(a_acc::create_user),
-        )
-        .route(
-            "/api/v1/users/{id}",
-            get(a_acc::get_user).put(a_acc::update_user),
-        )
-        .route(
-            "/api/v1/companies",
-            get(a_reg::list_companies).post(a_reg::create_company),
-        )
-        .route(
-            "/api/v1/companies/{id}",
-            get(a_reg::get_company).put(a_reg::update_company),
-        )
-        .route(
-            "/api/v1/communities",
-            get(a_reg::list_communities).post(a_reg::create_community),
-        )
-        .route(
-            "/api/v1/communities/{id}",
-            get(a_reg::get_community).put(a_reg::update_community),
-        )
-        .route(
-            "/api/v1/jurisdictions",
-            get(a_reg::list_jurisdictions).post(a_reg::create_jurisdiction),
-        )
-        .route(
-            "/api/v1/jurisdictions/{id}",
-            axum::routing::put(a_reg::update_jurisdiction),
-        )
-        .route(
-            "/api/v1/departments",
-            get(a_reg::list_departments).post(a_reg::create_department),
-        )
-        .route(
-            "/api/v1/departments/{id}",
-            axum::routing::put(a_reg::update_department),
-        )
-        .route(
-            "/api/v1/catalog",
-            get(a_reg::list_catalog).post(a_reg::create_catalog_item),
-        )
-        .route(
-            "/api/v1/catalog/{id}",
-            axum::routing::put(a_reg::update_catalog_item),
-        )
-        .route(
-            "/api/v1/campaigns",
-            get(a_reg::list_campaigns).post(a_reg::create_campaign),
-        )
+        .route("/api/v1/users", get(a_acc::list_users).post(a_acc::create_user))
+        .route("/api/v1/users/{id}", get(a_acc::get_user).put(a_acc::update_user))
+        .route("/api/v1/companies", get(a_reg::list_companies).post(a_reg::create_company))
+        .route("/api/v1/companies/{id}", get(a_reg::get_company).put(a_reg::update_company))
+        .route("/api/v1/communities", get(a_reg::list_communities).post(a_reg::create_community))
+        .route("/api/v1/communities/{id}", get(a_reg::get_community).put(a_reg::update_community))
+        .route("/api/v1/jurisdictions", get(a_reg::list_jurisdictions).post(a_reg::create_jurisdiction))
+        .route("/api/v1/jurisdictions/{id}", axum::routing::put(a_reg::update_jurisdiction))
+        .route("/api/v1/departments", get(a_reg::list_departments).post(a_reg::create_department))
+        .route("/api/v1/departments/{id}", axum::routing::put(a_reg::update_department))
+        .route("/api/v1/catalog", get(a_reg::list_catalog).post(a_reg::create_catalog_item))
+        .route("/api/v1/catalog/{id}", axum::routing::put(a_reg::update_catalog_item))
+        .route("/api/v1/campaigns", get(a_reg::list_campaigns).post(a_reg::create_campaign))
         .route("/api/v1/registry/export", get(a_reg::export_registry))
         .route("/api/v1/registry/import", post(a_reg::import_registry))
         .route("/api/v1/audit", get(a_audit::list_audit))
@@ -162,22 +84,22 @@ pub fn build(deps: Deps) -> Router {
         .route("/static/app.css", get(static_css))
         .route("/static/vendor/htmx.min.js", get(static_htmx));
 
-    let store = DbSessionStore::new(deps.db.clone(), deps.clock.clone());
+    let store = DbSessionStore::new(
+        deps.db.clone(),
+        deps.clock.clone(),
+        chrono::Duration::minutes(deps.settings.session_idle_minutes),
+    );
     let session_layer = SessionManagerLayer::new(store)
         .with_name("propwatch_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(deps.settings.secure_cookies())
         .with_always_save(true)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-            deps.settings.session_idle_minutes,
-        )));
-    let auth_layer =
-        AuthManagerLayerBuilder::new(auth::Backend { deps: deps.clone() }, session_layer).build();
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(deps.settings.session_idle_minutes)));
+    let auth_layer = AuthManagerLayerBuilder::new(auth::Backend { deps: deps.clone() }, session_layer).build();
 
-    let swagger: Router<AppState> = SwaggerUi::new("/api/docs")
-        .url("/api/v1/openapi.json", api::ApiDoc::openapi())
-        .into();
+    let swagger: Router<AppState> =
+        SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", api::ApiDoc::openapi()).into();
 
     Router::new()
         .merge(pages)
@@ -206,29 +128,19 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 }
 
 async fn not_found() -> impl IntoResponse {
-    super::error::error_page(
-        axum::http::StatusCode::NOT_FOUND,
-        "未找到",
-        "您访问的页面不存在",
-    )
+    super::error::error_page(axum::http::StatusCode::NOT_FOUND, "未找到", "您访问的页面不存在")
 }
 
 async fn static_css() -> impl IntoResponse {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/app.css"),
     )
 }
 
 async fn static_htmx() -> impl IntoResponse {
     (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
         include_str!("../../static/vendor/htmx.min.js"),
     )
 }

@@ -64,22 +64,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(n("name"), 100))
                 .col(string_len(n("level"), 20))
                 .col(big_integer_null(n("parent_id")))
-                .foreign_key(&mut fk(
-                    "fk_jurisdictions_parent",
-                    "jurisdictions",
-                    "parent_id",
-                    "jurisdictions",
-                ))
+                .foreign_key(&mut fk("fk_jurisdictions_parent", "jurisdictions", "parent_id", "jurisdictions"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_jurisdictions_code",
-            "jurisdictions",
-            &["code"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("uq_jurisdictions_code", "jurisdictions", &["code"], true)).await?;
 
         m.create_table(
             table("companies")
@@ -91,22 +80,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(n("contact_phone"), 40))
                 .col(string_len(n("address"), 400))
                 .col(string_len(n("status"), 20))
-                .foreign_key(&mut fk(
-                    "fk_companies_jurisdiction",
-                    "companies",
-                    "jurisdiction_id",
-                    "jurisdictions",
-                ))
+                .foreign_key(&mut fk("fk_companies_jurisdiction", "companies", "jurisdiction_id", "jurisdictions"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_companies_credit_code",
-            "companies",
-            &["credit_code"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("uq_companies_credit_code", "companies", &["credit_code"], true)).await?;
 
         m.create_table(
             table("communities")
@@ -122,37 +100,14 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(n("building_area_cm2")))
                 .col(integer_null(n("unit_count")))
                 .col(string_len(n("committee"), 30))
-                .foreign_key(&mut fk(
-                    "fk_communities_township",
-                    "communities",
-                    "township_id",
-                    "jurisdictions",
-                ))
-                .foreign_key(&mut fk(
-                    "fk_communities_company",
-                    "communities",
-                    "company_id",
-                    "companies",
-                ))
+                .foreign_key(&mut fk("fk_communities_township", "communities", "township_id", "jurisdictions"))
+                .foreign_key(&mut fk("fk_communities_company", "communities", "company_id", "companies"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("uq_communities_code", "communities", &["code"], true))
-            .await?;
-        m.create_index(index(
-            "ix_communities_township",
-            "communities",
-            &["township_id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_communities_company",
-            "communities",
-            &["company_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("uq_communities_code", "communities", &["code"], true)).await?;
+        m.create_index(index("ix_communities_township", "communities", &["township_id"], false)).await?;
+        m.create_index(index("ix_communities_company", "communities", &["company_id"], false)).await?;
 
         m.create_table(
             table("departments")
@@ -160,22 +115,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(n("name"), 100))
                 .col(string_len(n("kind"), 30))
                 .col(string_len(n("contact_phone"), 40))
-                .foreign_key(&mut fk(
-                    "fk_departments_jurisdiction",
-                    "departments",
-                    "jurisdiction_id",
-                    "jurisdictions",
-                ))
+                .foreign_key(&mut fk("fk_departments_jurisdiction", "departments", "jurisdiction_id", "jurisdictions"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_departments_name",
-            "departments",
-            &["jurisdiction_id", "name"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("uq_departments_name", "departments", &["jurisdiction_id", "name"], true)).await?;
 
         m.create_table(
             table("catalog_items")
@@ -189,13 +133,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_catalog_items_code",
-            "catalog_items",
-            &["code"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("uq_catalog_items_code", "catalog_items", &["code"], true)).await?;
 
         m.create_table(
             table("campaigns")
@@ -204,12 +142,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(n("document_no"), 100))
                 .col(date(n("starts_on")))
                 .col(date(n("ends_on")))
-                .foreign_key(&mut fk(
-                    "fk_campaigns_jurisdiction",
-                    "campaigns",
-                    "jurisdiction_id",
-                    "jurisdictions",
-                ))
+                .foreign_key(&mut fk("fk_campaigns_jurisdiction", "campaigns", "jurisdiction_id", "jurisdictions"))
                 .to_owned(),
         )
         .await?;
@@ -220,22 +153,12 @@ impl MigrationTrait for Migration {
                 .col(string_len(n("name"), 100))
                 .col(date(n("starts_on")))
                 .col(date(n("ends_on")))
-                .foreign_key(&mut fk(
-                    "fk_campaign_phases_campaign",
-                    "campaign_phases",
-                    "campaign_id",
-                    "campaigns",
-                ))
+                .foreign_key(&mut fk("fk_campaign_phases_campaign", "campaign_phases", "campaign_id", "campaigns"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_campaign_phases_position",
-            "campaign_phases",
-            &["campaign_id", "position"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("uq_campaign_phases_position", "campaign_phases", &["campaign_id", "position"], true))
+            .await?;
 
         m.create_table(
             table("users")
@@ -254,35 +177,14 @@ impl MigrationTrait for Migration {
                 .col(boolean(n("active")))
                 .col(timestamp_with_time_zone_null(n("last_login_at")))
                 .col(timestamp_with_time_zone(n("password_changed_at")))
-                .foreign_key(&mut fk(
-                    "fk_users_jurisdiction",
-                    "users",
-                    "jurisdiction_id",
-                    "jurisdictions",
-                ))
-                .foreign_key(&mut fk(
-                    "fk_users_company",
-                    "users",
-                    "company_id",
-                    "companies",
-                ))
-                .foreign_key(&mut fk(
-                    "fk_users_community",
-                    "users",
-                    "community_id",
-                    "communities",
-                ))
-                .foreign_key(&mut fk(
-                    "fk_users_department",
-                    "users",
-                    "department_id",
-                    "departments",
-                ))
+                .foreign_key(&mut fk("fk_users_jurisdiction", "users", "jurisdiction_id", "jurisdictions"))
+                .foreign_key(&mut fk("fk_users_company", "users", "company_id", "companies"))
+                .foreign_key(&mut fk("fk_users_community", "users", "community_id", "communities"))
+                .foreign_key(&mut fk("fk_users_department", "users", "department_id", "departments"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("uq_users_username", "users", &["username"], true))
-            .await?;
+        m.create_index(index("uq_users_username", "users", &["username"], true)).await?;
 
         m.create_table(
             table("api_tokens")
@@ -290,22 +192,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(n("token_hash"), 64))
                 .col(timestamp_with_time_zone(n("expires_at")))
                 .col(timestamp_with_time_zone_null(n("revoked_at")))
-                .foreign_key(&mut fk(
-                    "fk_api_tokens_user",
-                    "api_tokens",
-                    "user_id",
-                    "users",
-                ))
+                .foreign_key(&mut fk("fk_api_tokens_user", "api_tokens", "user_id", "users"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_api_tokens_hash",
-            "api_tokens",
-            &["token_hash"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("uq_api_tokens_hash", "api_tokens", &["token_hash"], true)).await?;
 
         // Sessions of tower-sessions, stored in our own database.
         m.create_table(
@@ -318,13 +209,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_sessions_expiry",
-            "sessions",
-            &["expiry_date"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ix_sessions_expiry", "sessions", &["expiry_date"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -348,34 +233,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "uq_audit_entries_seq",
-            "audit_entries",
-            &["seq"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            "uq_audit_entries_prev_hash",
-            "audit_entries",
-            &["prev_hash"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_audit_entries_occurred",
-            "audit_entries",
-            &["occurred_at"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_audit_entries_object",
-            "audit_entries",
-            &["object_type", "object_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("uq_audit_entries_seq", "audit_entries", &["seq"], true)).await?;
+        m.create_index(index("uq_audit_entries_prev_hash", "audit_entries", &["prev_hash"], true)).await?;
+        m.create_index(index("ix_audit_entries_occurred", "audit_entries", &["occurred_at"], false)).await?;
+        m.create_index(index("ix_audit_entries_object", "audit_entries", &["object_type", "object_id"], false)).await?;
 
         // One row: the last sequence number and hash. Appending updates it first, which
         // serializes appenders on both backends (row lock on PostgreSQL, write lock on SQLite).

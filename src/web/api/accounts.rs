@@ -77,14 +77,7 @@ pub async fn change_password(
     a: ApiAuth,
     ApiJson(r): ApiJson<PasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::change_password(
-        &s.deps,
-        &a.ctx,
-        &r.current_password,
-        &r.new_password,
-        &r.new_password,
-    )
-    .await?;
+    accounts::change_password(&s.deps, &a.ctx, &r.current_password, &r.new_password, &r.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -110,18 +103,9 @@ pub async fn list_users(
     a: ApiAuth,
     Query(q): Query<UserQuery>,
 ) -> Result<Json<AccountPage>, ApiError> {
-    let p = accounts::list_accounts(
-        &s.deps,
-        &a.ctx,
-        q.q.as_deref().filter(|s| !s.is_empty()),
-        q.page.unwrap_or(1),
-    )
-    .await?;
-    Ok(Json(AccountPage {
-        items: p.items,
-        total: p.total,
-        page: p.page,
-    }))
+    let p =
+        accounts::list_accounts(&s.deps, &a.ctx, q.q.as_deref().filter(|s| !s.is_empty()), q.page.unwrap_or(1)).await?;
+    Ok(Json(AccountPage { items: p.items, total: p.total, page: p.page }))
 }
 
 /// POST /api/v1/users
@@ -131,10 +115,7 @@ pub async fn create_user(
     a: ApiAuth,
     ApiJson(f): ApiJson<AccountForm>,
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(accounts::create_account(&s.deps, &a.ctx, f).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(accounts::create_account(&s.deps, &a.ctx, f).await?)))
 }
 
 /// GET /api/v1/users/{id}
@@ -155,7 +136,5 @@ pub async fn update_user(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<AccountForm>,
 ) -> Result<Json<AccountView>, ApiError> {
-    Ok(Json(
-        accounts::update_account(&s.deps, &a.ctx, id, f).await?,
-    ))
+    Ok(Json(accounts::update_account(&s.deps, &a.ctx, id, f).await?))
 }

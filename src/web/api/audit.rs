@@ -46,13 +46,7 @@ pub async fn list_audit(
     a: ApiAuth,
     Query(f): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let p = audit::list(
-        &s.deps,
-        &a.ctx,
-        &f.filter(),
-        f.page.unwrap_or(1).max(1) as u64,
-    )
-    .await?;
+    let p = audit::list(&s.deps, &a.ctx, &f.filter(), f.page.unwrap_or(1).max(1) as u64).await?;
     let items = p
         .items
         .into_iter()
@@ -72,11 +66,7 @@ pub async fn list_audit(
             hash: e.hash,
         })
         .collect();
-    Ok(Json(AuditPage {
-        items,
-        total: p.total,
-        page: p.page,
-    }))
+    Ok(Json(AuditPage { items, total: p.total, page: p.page }))
 }
 
 /// The chain verdict.
@@ -90,10 +80,7 @@ pub struct VerdictView {
 
 /// GET /api/v1/audit/verify
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])), responses((status = 200, body = VerdictView)))]
-pub async fn verify_audit(
-    State(s): State<AppState>,
-    a: ApiAuth,
-) -> Result<Json<VerdictView>, ApiError> {
+pub async fn verify_audit(State(s): State<AppState>, a: ApiAuth) -> Result<Json<VerdictView>, ApiError> {
     let v = audit::verify_for(&s.deps, &a.ctx).await?;
     Ok(Json(VerdictView {
         intact: v.broken.is_none(),

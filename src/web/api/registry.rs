@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::ApiJson;
 use crate::domain::registry::{CommunityDraft, CompanyDraft};
 use crate::service::registry::{
-    self, CampaignView, CatalogItemForm, CatalogItemView, CommunityView, CompanyView,
-    DepartmentForm, DepartmentView, JurisdictionForm, JurisdictionView, NewCampaignRequest,
+    self, CampaignView, CatalogItemForm, CatalogItemView, CommunityView, CompanyView, DepartmentForm, DepartmentView,
+    JurisdictionForm, JurisdictionView, NewCampaignRequest,
 };
 use crate::service::registry_xlsx::{self, ImportReport};
 use crate::web::AppState;
@@ -35,10 +35,7 @@ impl ListQuery {
         self.q.clone().filter(|s| !s.trim().is_empty())
     }
     fn paging(&self) -> (u64, u64) {
-        (
-            self.page.unwrap_or(1).max(1),
-            self.per_page.unwrap_or(50).clamp(1, 200),
-        )
+        (self.page.unwrap_or(1).max(1), self.per_page.unwrap_or(50).clamp(1, 200))
     }
 }
 
@@ -53,12 +50,7 @@ pub struct Paged<T> {
 
 impl<T> From<crate::service::Page<T>> for Paged<T> {
     fn from(p: crate::service::Page<T>) -> Self {
-        Paged {
-            items: p.items,
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-        }
+        Paged { items: p.items, total: p.total, page: p.page, per_page: p.per_page }
     }
 }
 
@@ -70,11 +62,7 @@ pub async fn list_companies(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Paged<CompanyView>>, ApiError> {
     let (page, per) = q.paging();
-    Ok(Json(
-        registry::list_companies(&s.deps, &a.ctx, q.q(), page, per)
-            .await?
-            .into(),
-    ))
+    Ok(Json(registry::list_companies(&s.deps, &a.ctx, q.q(), page, per).await?.into()))
 }
 
 /// POST /api/v1/companies
@@ -84,10 +72,7 @@ pub async fn create_company(
     a: ApiAuth,
     ApiJson(d): ApiJson<CompanyDraft>,
 ) -> Result<(StatusCode, Json<CompanyView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(registry::create_company(&s.deps, &a.ctx, d).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(registry::create_company(&s.deps, &a.ctx, d).await?)))
 }
 
 /// GET /api/v1/companies/{id}
@@ -108,9 +93,7 @@ pub async fn update_company(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<CompanyDraft>,
 ) -> Result<Json<CompanyView>, ApiError> {
-    Ok(Json(
-        registry::update_company(&s.deps, &a.ctx, id, d).await?,
-    ))
+    Ok(Json(registry::update_company(&s.deps, &a.ctx, id, d).await?))
 }
 
 /// GET /api/v1/communities
@@ -121,19 +104,7 @@ pub async fn list_communities(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Paged<CommunityView>>, ApiError> {
     let (page, per) = q.paging();
-    Ok(Json(
-        registry::list_communities(
-            &s.deps,
-            &a.ctx,
-            q.q(),
-            q.township_id,
-            q.company_id,
-            page,
-            per,
-        )
-        .await?
-        .into(),
-    ))
+    Ok(Json(registry::list_communities(&s.deps, &a.ctx, q.q(), q.township_id, q.company_id, page, per).await?.into()))
 }
 
 /// POST /api/v1/communities
@@ -143,10 +114,7 @@ pub async fn create_community(
     a: ApiAuth,
     ApiJson(d): ApiJson<CommunityDraft>,
 ) -> Result<(StatusCode, Json<CommunityView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(registry::create_community(&s.deps, &a.ctx, d).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(registry::create_community(&s.deps, &a.ctx, d).await?)))
 }
 
 /// GET /api/v1/communities/{id}
@@ -167,9 +135,7 @@ pub async fn update_community(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<CommunityDraft>,
 ) -> Result<Json<CommunityView>, ApiError> {
-    Ok(Json(
-        registry::update_community(&s.deps, &a.ctx, id, d).await?,
-    ))
+    Ok(Json(registry::update_community(&s.deps, &a.ctx, id, d).await?))
 }
 
 /// GET /api/v1/jurisdictions
@@ -188,10 +154,7 @@ pub async fn create_jurisdiction(
     a: ApiAuth,
     ApiJson(f): ApiJson<JurisdictionForm>,
 ) -> Result<(StatusCode, Json<JurisdictionView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(registry::save_jurisdiction(&s.deps, &a.ctx, None, f).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(registry::save_jurisdiction(&s.deps, &a.ctx, None, f).await?)))
 }
 
 /// PUT /api/v1/jurisdictions/{id}
@@ -202,17 +165,12 @@ pub async fn update_jurisdiction(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<JurisdictionForm>,
 ) -> Result<Json<JurisdictionView>, ApiError> {
-    Ok(Json(
-        registry::save_jurisdiction(&s.deps, &a.ctx, Some(id), f).await?,
-    ))
+    Ok(Json(registry::save_jurisdiction(&s.deps, &a.ctx, Some(id), f).await?))
 }
 
 /// GET /api/v1/departments
 #[utoipa::path(get, path = "/api/v1/departments", tag = "registry", security(("bearer" = [])), responses((status = 200, body = [DepartmentView])))]
-pub async fn list_departments(
-    State(s): State<AppState>,
-    a: ApiAuth,
-) -> Result<Json<Vec<DepartmentView>>, ApiError> {
+pub async fn list_departments(State(s): State<AppState>, a: ApiAuth) -> Result<Json<Vec<DepartmentView>>, ApiError> {
     Ok(Json(registry::list_departments(&s.deps, &a.ctx).await?))
 }
 
@@ -223,10 +181,7 @@ pub async fn create_department(
     a: ApiAuth,
     ApiJson(f): ApiJson<DepartmentForm>,
 ) -> Result<(StatusCode, Json<DepartmentView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(registry::save_department(&s.deps, &a.ctx, None, f).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(registry::save_department(&s.deps, &a.ctx, None, f).await?)))
 }
 
 /// PUT /api/v1/departments/{id}
@@ -237,17 +192,12 @@ pub async fn update_department(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<DepartmentForm>,
 ) -> Result<Json<DepartmentView>, ApiError> {
-    Ok(Json(
-        registry::save_department(&s.deps, &a.ctx, Some(id), f).await?,
-    ))
+    Ok(Json(registry::save_department(&s.deps, &a.ctx, Some(id), f).await?))
 }
 
 /// GET /api/v1/catalog
 #[utoipa::path(get, path = "/api/v1/catalog", tag = "registry", security(("bearer" = [])), responses((status = 200, body = [CatalogItemView])))]
-pub async fn list_catalog(
-    State(s): State<AppState>,
-    _a: ApiAuth,
-) -> Result<Json<Vec<CatalogItemView>>, ApiError> {
+pub async fn list_catalog(State(s): State<AppState>, _a: ApiAuth) -> Result<Json<Vec<CatalogItemView>>, ApiError> {
     Ok(Json(registry::list_catalog(&s.deps).await?))
 }
 
@@ -258,10 +208,7 @@ pub async fn create_catalog_item(
     a: ApiAuth,
     ApiJson(f): ApiJson<CatalogItemForm>,
 ) -> Result<(StatusCode, Json<CatalogItemView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(registry::save_catalog_item(&s.deps, &a.ctx, None, f).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(registry::save_catalog_item(&s.deps, &a.ctx, None, f).await?)))
 }
 
 /// PUT /api/v1/catalog/{id}
@@ -272,17 +219,12 @@ pub async fn update_catalog_item(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<CatalogItemForm>,
 ) -> Result<Json<CatalogItemView>, ApiError> {
-    Ok(Json(
-        registry::save_catalog_item(&s.deps, &a.ctx, Some(id), f).await?,
-    ))
+    Ok(Json(registry::save_catalog_item(&s.deps, &a.ctx, Some(id), f).await?))
 }
 
 /// GET /api/v1/campaigns
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "registry", security(("bearer" = [])), responses((status = 200, body = [CampaignView])))]
-pub async fn list_campaigns(
-    State(s): State<AppState>,
-    a: ApiAuth,
-) -> Result<Json<Vec<CampaignView>>, ApiError> {
+pub async fn list_campaigns(State(s): State<AppState>, a: ApiAuth) -> Result<Json<Vec<CampaignView>>, ApiError> {
     Ok(Json(registry::list_campaigns(&s.deps, &a.ctx).await?))
 }
 
@@ -293,10 +235,7 @@ pub async fn create_campaign(
     a: ApiAuth,
     ApiJson(r): ApiJson<NewCampaignRequest>,
 ) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(registry::create_campaign(&s.deps, &a.ctx, r).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(registry::create_campaign(&s.deps, &a.ctx, r).await?)))
 }
 
 /// GET /api/v1/registry/export
@@ -315,10 +254,6 @@ pub async fn import_registry(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
     let report = registry_xlsx::import(&s.deps, &a.ctx, body.to_vec()).await?;
-    let status = if report.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)))
 }

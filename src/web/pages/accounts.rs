@@ -41,13 +41,7 @@ pub async fn list_accounts(
     a: Auth,
     Query(aq): Query<AccountQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let page = accounts::list_accounts(
-        &s.deps,
-        &a.ctx,
-        aq.q.as_deref(),
-        aq.page.unwrap_or(1).max(1) as u64,
-    )
-    .await?;
+    let page = accounts::list_accounts(&s.deps, &a.ctx, aq.q.as_deref(), aq.page.unwrap_or(1).max(1) as u64).await?;
     let text = aq.q.unwrap_or_default();
     Ok(AccountsPage {
         c: Chrome::new(&a.session, Some(&a.user), "账号管理").await,
@@ -102,46 +96,18 @@ async fn scope_groups(s: &AppState, a: &Auth) -> Result<Vec<ScopeGroup>, PageErr
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
-    let departments = crate::db::registry::departments(&s.db, None)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect();
+    let departments =
+        crate::db::registry::departments(&s.db, None).await?.into_iter().map(|d| (d.id, d.name)).collect();
     Ok(vec![
-        ScopeGroup {
-            label: "辖区（住建局、乡镇、纪检、管理员）",
-            kind: "jurisdiction",
-            options: jur,
-        },
-        ScopeGroup {
-            label: "物业服务企业",
-            kind: "company",
-            options: companies,
-        },
-        ScopeGroup {
-            label: "小区（业委会/物管会）",
-            kind: "community",
-            options: communities,
-        },
-        ScopeGroup {
-            label: "部门",
-            kind: "department",
-            options: departments,
-        },
+        ScopeGroup { label: "辖区（住建局、乡镇、纪检、管理员）", kind: "jurisdiction", options: jur },
+        ScopeGroup { label: "物业服务企业", kind: "company", options: companies },
+        ScopeGroup { label: "小区（业委会/物管会）", kind: "community", options: communities },
+        ScopeGroup { label: "部门", kind: "department", options: departments },
     ])
 }
 
 fn roles() -> Vec<(&'static str, &'static str, String)> {
-    Role::ALL
-        .iter()
-        .map(|r| {
-            (
-                r.as_str(),
-                r.label(),
-                format!("{:?}", r.scope_kind()).to_lowercase(),
-            )
-        })
-        .collect()
+    Role::ALL.iter().map(|r| (r.as_str(), r.label(), format!("{:?}", r.scope_kind()).to_lowercase())).collect()
 }
 
 async fn account_form(
@@ -167,10 +133,7 @@ async fn account_form(
 }
 
 /// GET /admin/accounts/new
-pub async fn new_account(
-    State(s): State<AppState>,
-    a: Auth,
-) -> Result<impl IntoResponse, PageError> {
+pub async fn new_account(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
     accounts::list_accounts(&s.deps, &a.ctx, None, 1).await?;
     account_form(
         &s,
@@ -178,10 +141,7 @@ pub async fn new_account(
         "新建账号",
         "/admin/accounts".into(),
         true,
-        AccountForm {
-            role: "bureau_staff".into(),
-            ..Default::default()
-        },
+        AccountForm { role: "bureau_staff".into(), ..Default::default() },
         FieldErrors::new(),
     )
     .await
@@ -195,11 +155,7 @@ pub async fn create_account(
 ) -> Result<Response, PageError> {
     match accounts::create_account(&s.deps, &a.ctx, f.clone()).await {
         Ok(v) => {
-            flash(
-                &a.session,
-                format!("已创建账号 {}，首次登录须修改密码", v.username),
-            )
-            .await;
+            flash(&a.session, format!("已创建账号 {}，首次登录须修改密码", v.username)).await;
             Ok(Redirect::to("/admin/accounts").into_response())
         }
         Err(ServiceError::Invalid(errors)) => {
@@ -207,16 +163,7 @@ pub async fn create_account(
             f.password.clear();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account_form(
-                    &s,
-                    &a,
-                    "新建账号",
-                    "/admin/accounts".into(),
-                    true,
-                    f,
-                    errors,
-                )
-                .await?,
+                account_form(&s, &a, "新建账号", "/admin/accounts".into(), true, f, errors).await?,
             )
                 .into_response())
         }
@@ -240,21 +187,9 @@ pub async fn edit_account(
         password: String::new(),
         active: v.active.then(|| "on".into()),
     };
-    let title = if v.locked {
-        format!("账号 {}（已锁定）", v.username)
-    } else {
-        format!("账号 {}", v.username)
-    };
-    account_form(
-        &s,
-        &a,
-        &title,
-        format!("/admin/accounts/{id}"),
-        false,
-        f,
-        FieldErrors::new(),
-    )
-    .await
+    let title =
+        if v.locked { format!("账号 {}（已锁定）", v.username) } else { format!("账号 {}", v.username) };
+    account_form(&s, &a, &title, format!("/admin/accounts/{id}"), false, f, FieldErrors::new()).await
 }
 
 /// POST /admin/accounts/{id}
@@ -274,16 +209,7 @@ pub async fn update_account(
             f.password.clear();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account_form(
-                    &s,
-                    &a,
-                    "修改账号",
-                    format!("/admin/accounts/{id}"),
-                    false,
-                    f,
-                    errors,
-                )
-                .await?,
+                account_form(&s, &a, "修改账号", format!("/admin/accounts/{id}"), false, f, errors).await?,
             )
                 .into_response())
         }

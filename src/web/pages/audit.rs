@@ -60,10 +60,7 @@ pub struct AuditQuery {
 
 fn day_start(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
-    crate::clock::shanghai()
-        .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
-        .single()
-        .map(|t| t.to_utc())
+    crate::clock::shanghai().from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single().map(|t| t.to_utc())
 }
 
 impl AuditQuery {
@@ -87,13 +84,7 @@ pub async fn audit_page(
     a: Auth,
     Query(f): Query<AuditQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let page = audit::list(
-        &s.deps,
-        &a.ctx,
-        &f.filter(),
-        f.page.unwrap_or(1).max(1) as u64,
-    )
-    .await?;
+    let page = audit::list(&s.deps, &a.ctx, &f.filter(), f.page.unwrap_or(1).max(1) as u64).await?;
     let verdict = audit::verify_for(&s.deps, &a.ctx).await?;
     let base = format!(
         "actor={}&action={}&object_type={}&object_id={}&from={}&to={}&",
@@ -110,31 +101,15 @@ pub async fn audit_page(
         .into_iter()
         .map(|e| Row {
             seq: e.seq,
-            at: e
-                .occurred_at
-                .with_timezone(&crate::clock::shanghai())
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
+            at: e.occurred_at.with_timezone(&crate::clock::shanghai()).format("%Y-%m-%d %H:%M:%S").to_string(),
             actor: e.actor_name,
-            role: crate::domain::role::Role::parse(&e.actor_role)
-                .map(|r| r.label().to_string())
-                .unwrap_or_default(),
+            role: crate::domain::role::Role::parse(&e.actor_role).map(|r| r.label().to_string()).unwrap_or_default(),
             action: e.action,
             object: format!("{} {}", e.object_type, e.object_id),
-            outcome: if e.outcome == "success" {
-                "成功".into()
-            } else {
-                "失败".into()
-            },
+            outcome: if e.outcome == "success" { "成功".into() } else { "失败".into() },
             summary: e.summary,
             client: e.client_addr,
         })
         .collect();
-    Ok(AuditPage {
-        c: Chrome::new(&a.session, Some(&a.user), "审计日志").await,
-        rows,
-        verdict,
-        f,
-        pager,
-    })
+    Ok(AuditPage { c: Chrome::new(&a.session, Some(&a.user), "审计日志").await, rows, verdict, f, pager })
 }

@@ -28,16 +28,9 @@ struct HomePage {
 }
 
 /// GET /
-pub async fn home(
-    State(state): State<AppState>,
-    v: Visitor,
-) -> Result<impl IntoResponse, PageError> {
+pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<impl IntoResponse, PageError> {
     let c = Chrome::new(&v.session, v.user.as_ref(), "物业服务监管平台").await;
-    let today = v
-        .ctx
-        .now
-        .with_timezone(&crate::clock::shanghai())
-        .date_naive();
+    let today = v.ctx.now.with_timezone(&crate::clock::shanghai()).date_naive();
     let Some(user) = &v.user else {
         return Ok(HomePage {
             c,
@@ -51,14 +44,8 @@ pub async fn home(
         });
     };
     let ctx = &v.ctx;
-    let companies = registry::list_companies(&state.deps, ctx, None, 1, 1)
-        .await
-        .ok()
-        .map(|p| p.total);
-    let communities = registry::list_communities(&state.deps, ctx, None, None, None, 1, 1)
-        .await
-        .ok()
-        .map(|p| p.total);
+    let companies = registry::list_companies(&state.deps, ctx, None, 1, 1).await.ok().map(|p| p.total);
+    let communities = registry::list_communities(&state.deps, ctx, None, None, None, 1, 1).await.ok().map(|p| p.total);
     let campaigns = if matches!(user.actor.scope, Scope::Jurisdiction(_)) {
         registry::list_campaigns(&state.deps, ctx).await?
     } else {
@@ -67,12 +54,7 @@ pub async fn home(
     let tree = registry::JurisdictionTree::load(&state.db).await?;
     let scope_name = match user.actor.scope {
         Scope::Jurisdiction(j) => tree.name(j),
-        _ => user
-            .actor
-            .jurisdiction_path
-            .last()
-            .map(|j| tree.name(*j))
-            .unwrap_or_default(),
+        _ => user.actor.jurisdiction_path.last().map(|j| tree.name(*j)).unwrap_or_default(),
     };
     Ok(HomePage {
         c,

@@ -44,66 +44,32 @@ pub async fn flash(session: &Session, message: impl Into<String>) {
 /// The navigation a role sees, derived from the authorization table.
 pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     let role = user.actor.role;
-    let mut nav = vec![NavLink {
-        href: "/",
-        label: "首页",
-    }];
-    let sees_registry =
-        role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
+    let mut nav = vec![NavLink { href: "/", label: "首页" }];
+    let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
     if sees_registry {
-        nav.push(NavLink {
-            href: "/communities",
-            label: "小区",
-        });
-        nav.push(NavLink {
-            href: "/companies",
-            label: "物业企业",
-        });
+        nav.push(NavLink { href: "/communities", label: "小区" });
+        nav.push(NavLink { href: "/companies", label: "物业企业" });
     }
     if matches!(user.actor.scope, Scope::Jurisdiction(_)) {
-        nav.push(NavLink {
-            href: "/campaigns",
-            label: "专项行动",
-        });
+        nav.push(NavLink { href: "/campaigns", label: "专项行动" });
     }
-    nav.push(NavLink {
-        href: "/catalog",
-        label: "整治事项",
-    });
+    nav.push(NavLink { href: "/catalog", label: "整治事项" });
     if role_may(role, Action::ImportRegistry) {
-        nav.push(NavLink {
-            href: "/registry/import",
-            label: "导入导出",
-        });
+        nav.push(NavLink { href: "/registry/import", label: "导入导出" });
     }
     if role_may(role, Action::EditJurisdiction)
         || (matches!(user.actor.scope, Scope::Jurisdiction(_)) && role != Role::TownshipOfficer)
     {
-        nav.push(NavLink {
-            href: "/jurisdictions",
-            label: "辖区",
-        });
+        nav.push(NavLink { href: "/jurisdictions", label: "辖区" });
     }
-    if matches!(
-        user.actor.scope,
-        Scope::Jurisdiction(_) | Scope::Department(_)
-    ) {
-        nav.push(NavLink {
-            href: "/departments",
-            label: "部门",
-        });
+    if matches!(user.actor.scope, Scope::Jurisdiction(_) | Scope::Department(_)) {
+        nav.push(NavLink { href: "/departments", label: "部门" });
     }
     if role_may(role, Action::ManageAccounts) {
-        nav.push(NavLink {
-            href: "/admin/accounts",
-            label: "账号管理",
-        });
+        nav.push(NavLink { href: "/admin/accounts", label: "账号管理" });
     }
     if role_may(role, Action::ReadAudit) {
-        nav.push(NavLink {
-            href: "/audit",
-            label: "审计日志",
-        });
+        nav.push(NavLink { href: "/audit", label: "审计日志" });
     }
     nav
 }
@@ -111,26 +77,16 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
 impl Chrome {
     /// Layout data without a session (error pages rendered outside a request's session).
     pub fn bare(title: &str) -> Chrome {
-        Chrome {
-            title: title.into(),
-            ..Default::default()
-        }
+        Chrome { title: title.into(), ..Default::default() }
     }
 
     /// Layout data for a request; takes the pending flash message.
     pub async fn new(session: &Session, user: Option<&SessionUser>, title: &str) -> Chrome {
-        let flash = session
-            .remove::<String>(FLASH)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let flash = session.remove::<String>(FLASH).await.ok().flatten().unwrap_or_default();
         Chrome {
             title: title.into(),
             user_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
-            role_label: user
-                .map(|u| u.actor.role.label().to_string())
-                .unwrap_or_default(),
+            role_label: user.map(|u| u.actor.role.label().to_string()).unwrap_or_default(),
             nav: user.map(nav_for).unwrap_or_default(),
             csrf: super::csrf::token(session).await,
             flash,
@@ -156,26 +112,15 @@ impl Pager {
             page: p.page,
             pages: p.pages(),
             total: p.total,
-            prev: if p.page > 1 {
-                link(p.page - 1)
-            } else {
-                String::new()
-            },
-            next: if p.page < p.pages() {
-                link(p.page + 1)
-            } else {
-                String::new()
-            },
+            prev: if p.page > 1 { link(p.page - 1) } else { String::new() },
+            next: if p.page < p.pages() { link(p.page + 1) } else { String::new() },
         }
     }
 }
 
 /// Percent-encodes a query value.
 pub fn q(v: &str) -> String {
-    serde_urlencoded::to_string([("v", v)])
-        .unwrap_or_default()
-        .trim_start_matches("v=")
-        .to_string()
+    serde_urlencoded::to_string([("v", v)]).unwrap_or_default().trim_start_matches("v=").to_string()
 }
 
 /// A form body; a malformed one is answered with a Chinese error page, not a plain-text 4xx.
@@ -185,14 +130,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PageForm<T> 
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
-        axum::Form::<T>::from_request(req, state)
-            .await
-            .map(|f| PageForm(f.0))
-            .map_err(|e| {
-                PageError(ServiceError::Rule {
-                    code: "bad_form",
-                    message: format!("表单内容无法识别：{}", e.body_text()),
-                })
+        axum::Form::<T>::from_request(req, state).await.map(|f| PageForm(f.0)).map_err(|e| {
+            PageError(ServiceError::Rule {
+                code: "bad_form", message: format!("表单内容无法识别：{}", e.body_text())
             })
+        })
     }
 }

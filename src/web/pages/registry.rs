@@ -11,12 +11,10 @@ use serde::Deserialize;
 
 use super::{Chrome, PageForm, Pager, flash, q};
 use crate::domain::authz::{Action, role_may};
-use crate::domain::registry::{
-    CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors,
-};
+use crate::domain::registry::{CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors};
 use crate::service::registry::{
-    self, CampaignView, CatalogItemForm, CatalogItemView, CommunityView, CompanyView,
-    DEPARTMENT_KINDS, DepartmentForm, DepartmentView, JurisdictionForm, JurisdictionView, LEVELS,
+    self, CampaignView, CatalogItemForm, CatalogItemView, CommunityView, CompanyView, DEPARTMENT_KINDS, DepartmentForm,
+    DepartmentView, JurisdictionForm, JurisdictionView, LEVELS,
 };
 use crate::service::registry_xlsx::{self, ImportReport};
 use crate::service::{ServiceError, accounts::SessionUser};
@@ -59,14 +57,8 @@ pub async fn list_companies(
     a: Auth,
     Query(lq): Query<ListQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let page = registry::list_companies(
-        &s.deps,
-        &a.ctx,
-        lq.q.clone(),
-        lq.page.unwrap_or(1).max(1) as u64,
-        PER_PAGE,
-    )
-    .await?;
+    let page =
+        registry::list_companies(&s.deps, &a.ctx, lq.q.clone(), lq.page.unwrap_or(1).max(1) as u64, PER_PAGE).await?;
     let text = lq.q.unwrap_or_default();
     Ok(CompaniesPage {
         c: Chrome::new(&a.session, Some(&a.user), "物业服务企业").await,
@@ -116,26 +108,11 @@ struct CompanyFormPage {
 }
 
 fn statuses() -> Vec<(&'static str, &'static str)> {
-    CompanyStatus::ALL
-        .iter()
-        .map(|s| (s.as_str(), s.label()))
-        .collect()
+    CompanyStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
 }
 
-async fn company_form(
-    a: &Auth,
-    title: &str,
-    action: String,
-    d: CompanyDraft,
-    errors: FieldErrors,
-) -> CompanyFormPage {
-    CompanyFormPage {
-        c: Chrome::new(&a.session, Some(&a.user), title).await,
-        action,
-        d,
-        errors,
-        statuses: statuses(),
-    }
+async fn company_form(a: &Auth, title: &str, action: String, d: CompanyDraft, errors: FieldErrors) -> CompanyFormPage {
+    CompanyFormPage { c: Chrome::new(&a.session, Some(&a.user), title).await, action, d, errors, statuses: statuses() }
 }
 
 /// GET /companies/new
@@ -143,18 +120,8 @@ pub async fn new_company(a: Auth) -> Result<impl IntoResponse, PageError> {
     if !may(&a.user, Action::EditCompany) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
-    let d = CompanyDraft {
-        status: "active".into(),
-        ..Default::default()
-    };
-    Ok(company_form(
-        &a,
-        "登记物业服务企业",
-        "/companies".into(),
-        d,
-        FieldErrors::new(),
-    )
-    .await)
+    let d = CompanyDraft { status: "active".into(), ..Default::default() };
+    Ok(company_form(&a, "登记物业服务企业", "/companies".into(), d, FieldErrors::new()).await)
 }
 
 /// POST /companies
@@ -196,14 +163,7 @@ pub async fn edit_company(
         address: c.address,
         status: c.status.as_str().into(),
     };
-    Ok(company_form(
-        &a,
-        "修改企业信息",
-        format!("/companies/{id}"),
-        d,
-        FieldErrors::new(),
-    )
-    .await)
+    Ok(company_form(&a, "修改企业信息", format!("/companies/{id}"), d, FieldErrors::new()).await)
 }
 
 /// POST /companies/{id}
@@ -267,11 +227,7 @@ pub async fn list_communities(
             &format!(
                 "q={}&township_id={}&",
                 q(&text),
-                if township_id > 0 {
-                    township_id.to_string()
-                } else {
-                    String::new()
-                }
+                if township_id > 0 { township_id.to_string() } else { String::new() }
             ),
         ),
         items: page.items,
@@ -341,34 +297,17 @@ async fn community_form(
         errors,
         townships: registry::townships_for(&s.deps, &a.ctx).await?,
         companies,
-        committees: CommitteeKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), k.label()))
-            .collect(),
+        committees: CommitteeKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
     })
 }
 
 /// GET /communities/new
-pub async fn new_community(
-    State(s): State<AppState>,
-    a: Auth,
-) -> Result<impl IntoResponse, PageError> {
+pub async fn new_community(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
     if !may(&a.user, Action::EditCommunity) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
-    let d = CommunityDraft {
-        committee: "none".into(),
-        ..Default::default()
-    };
-    community_form(
-        &s,
-        &a,
-        "登记小区",
-        "/communities".into(),
-        d,
-        FieldErrors::new(),
-    )
-    .await
+    let d = CommunityDraft { committee: "none".into(), ..Default::default() };
+    community_form(&s, &a, "登记小区", "/communities".into(), d, FieldErrors::new()).await
 }
 
 /// POST /communities
@@ -415,15 +354,7 @@ pub async fn edit_community(
         unit_count: m.unit_count.map(|n| n.to_string()).unwrap_or_default(),
         committee: m.committee.as_str().into(),
     };
-    community_form(
-        &s,
-        &a,
-        "修改小区信息",
-        format!("/communities/{id}"),
-        d,
-        FieldErrors::new(),
-    )
-    .await
+    community_form(&s, &a, "修改小区信息", format!("/communities/{id}"), d, FieldErrors::new()).await
 }
 
 /// POST /communities/{id}
@@ -440,15 +371,7 @@ pub async fn update_community(
         }
         Err(ServiceError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            community_form(
-                &s,
-                &a,
-                "修改小区信息",
-                format!("/communities/{id}"),
-                d,
-                errors,
-            )
-            .await?,
+            community_form(&s, &a, "修改小区信息", format!("/communities/{id}"), d, errors).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -503,10 +426,7 @@ pub async fn list_jurisdictions(
             level: j.level.clone(),
             parent_id: j.parent_id,
         },
-        None => JurisdictionForm {
-            level: "township".into(),
-            ..Default::default()
-        },
+        None => JurisdictionForm { level: "township".into(), ..Default::default() },
     };
     jurisdictions_page(&s, &a, e.edit.unwrap_or(0), f, FieldErrors::new()).await
 }
@@ -531,11 +451,10 @@ pub async fn save_jurisdiction(
             flash(&a.session, format!("已保存辖区：{}", j.name)).await;
             Ok(Redirect::to("/jurisdictions").into_response())
         }
-        Err(ServiceError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            jurisdictions_page(&s, &a, id.unwrap_or(0), f, errors).await?,
-        )
-            .into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jurisdictions_page(&s, &a, id.unwrap_or(0), f, errors).await?)
+                .into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -580,11 +499,9 @@ pub async fn list_departments(
 ) -> Result<impl IntoResponse, PageError> {
     let items = registry::list_departments(&s.deps, &a.ctx).await?;
     let f = match e.edit.and_then(|id| items.iter().find(|d| d.id == id)) {
-        Some(d) => DepartmentForm {
-            name: d.name.clone(),
-            kind: d.kind.clone(),
-            contact_phone: d.contact_phone.clone(),
-        },
+        Some(d) => {
+            DepartmentForm { name: d.name.clone(), kind: d.kind.clone(), contact_phone: d.contact_phone.clone() }
+        }
         None => DepartmentForm::default(),
     };
     departments_page(&s, &a, e.edit.unwrap_or(0), f, FieldErrors::new()).await
@@ -603,11 +520,10 @@ pub async fn save_department(
             flash(&a.session, format!("已保存部门：{}", d.name)).await;
             Ok(Redirect::to("/departments").into_response())
         }
-        Err(ServiceError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            departments_page(&s, &a, id.unwrap_or(0), f, errors).await?,
-        )
-            .into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, departments_page(&s, &a, id.unwrap_or(0), f, errors).await?)
+                .into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -659,10 +575,7 @@ pub async fn list_catalog(
                 active: i.active.then(|| "on".into()),
             }
         }
-        None => CatalogItemForm {
-            active: Some("on".into()),
-            ..Default::default()
-        },
+        None => CatalogItemForm { active: Some("on".into()), ..Default::default() },
     };
     catalog_page(&s, &a, e.edit.unwrap_or(0), f, FieldErrors::new()).await
 }
@@ -680,11 +593,10 @@ pub async fn save_catalog_item(
             flash(&a.session, format!("已保存整治事项 {}", i.code)).await;
             Ok(Redirect::to("/catalog").into_response())
         }
-        Err(ServiceError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            catalog_page(&s, &a, id.unwrap_or(0), f, errors).await?,
-        )
-            .into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, catalog_page(&s, &a, id.unwrap_or(0), f, errors).await?)
+                .into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -699,10 +611,7 @@ struct CampaignsPage {
 }
 
 /// GET /campaigns
-pub async fn list_campaigns(
-    State(s): State<AppState>,
-    a: Auth,
-) -> Result<impl IntoResponse, PageError> {
+pub async fn list_campaigns(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
     Ok(CampaignsPage {
         c: Chrome::new(&a.session, Some(&a.user), "专项行动").await,
         items: registry::list_campaigns(&s.deps, &a.ctx).await?,
@@ -725,18 +634,12 @@ pub async fn import_form(a: Auth) -> Result<impl IntoResponse, PageError> {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
     Ok(ImportPage {
-        c: Chrome::new(&a.session, Some(&a.user), "导入导出").await,
-        report: None,
-        error: String::new(),
+        c: Chrome::new(&a.session, Some(&a.user), "导入导出").await, report: None, error: String::new()
     })
 }
 
 /// POST /registry/import (multipart, field `file`)
-pub async fn import(
-    State(s): State<AppState>,
-    a: Auth,
-    mut mp: Multipart,
-) -> Result<Response, PageError> {
+pub async fn import(State(s): State<AppState>, a: Auth, mut mp: Multipart) -> Result<Response, PageError> {
     let mut bytes: Option<Bytes> = None;
     while let Ok(Some(field)) = mp.next_field().await {
         if field.name() == Some("file") {
@@ -750,32 +653,12 @@ pub async fn import(
     let c = Chrome::new(&a.session, Some(&a.user), "导入导出").await;
     match result {
         Ok(report) => {
-            let status = if report.errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            Ok((
-                status,
-                ImportPage {
-                    c,
-                    report: Some(report),
-                    error: String::new(),
-                },
-            )
-                .into_response())
+            let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            Ok((status, ImportPage { c, report: Some(report), error: String::new() }).into_response())
         }
         Err(ServiceError::Invalid(f)) => {
             let error = f.values().cloned().collect::<Vec<_>>().join("；");
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ImportPage {
-                    c,
-                    report: None,
-                    error,
-                },
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, ImportPage { c, report: None, error }).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -792,7 +675,10 @@ pub fn xlsx_response(bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"registry.xlsx\"; filename*=UTF-8''%E7%99%BB%E8%AE%B0%E5%90%8D%E5%BD%95.xlsx"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"registry.xlsx\"; filename*=UTF-8''%E7%99%BB%E8%AE%B0%E5%90%8D%E5%BD%95.xlsx",
+            ),
         ],
         bytes,
     )

@@ -34,11 +34,7 @@ pub async fn login_form(v: Visitor, Query(q): Query<LoginQuery>) -> Response {
     if v.user.is_some() {
         return Redirect::to("/").into_response();
     }
-    let notice = if q.expired.is_some() {
-        "会话已超时，请重新登录"
-    } else {
-        ""
-    };
+    let notice = if q.expired.is_some() { "会话已超时，请重新登录" } else { "" };
     LoginPage {
         c: Chrome::new(&v.session, None, "登录").await,
         username: String::new(),
@@ -65,28 +61,14 @@ pub async fn login(
 ) -> Result<Response, PageError> {
     match accounts::login(&state.deps, &v.ctx, &form.username, &form.password).await {
         Ok(user) => {
-            v.auth
-                .login(&user)
-                .await
-                .map_err(|e| anyhow::anyhow!("session: {e}"))?;
-            v.session
-                .insert(LOGIN_AT, v.ctx.now)
-                .await
-                .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+            v.auth.login(&user).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+            v.session.insert(LOGIN_AT, v.ctx.now).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
             // A fresh CSRF token for the signed-in session.
             let _ = v.session.remove::<String>("csrf").await;
-            let to = if user.must_change_password {
-                "/account/password"
-            } else {
-                "/"
-            };
+            let to = if user.must_change_password { "/account/password" } else { "/" };
             Ok(Redirect::to(to).into_response())
         }
-        Err(
-            e @ (ServiceError::InvalidCredentials
-            | ServiceError::Locked(_)
-            | ServiceError::AccountDisabled),
-        ) => {
+        Err(e @ (ServiceError::InvalidCredentials | ServiceError::Locked(_) | ServiceError::AccountDisabled)) => {
             let page = LoginPage {
                 c: Chrome::new(&v.session, None, "登录").await,
                 username: form.username,
@@ -103,10 +85,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, mut v: Visitor) -> Result<Response, PageError> {
     if v.user.is_some() {
         accounts::logout(&state.deps, &v.ctx).await?;
-        v.auth
-            .logout()
-            .await
-            .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+        v.auth.logout().await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
     }
     Ok(Redirect::to("/login").into_response())
 }
@@ -146,21 +125,13 @@ pub async fn change_password(
     v: Visitor,
     PageForm(f): PageForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    match accounts::change_password(
-        &state.deps,
-        &a.ctx,
-        &f.current_password,
-        &f.new_password,
-        &f.confirm_password,
-    )
-    .await
+    match accounts::change_password(&state.deps, &a.ctx, &f.current_password, &f.new_password, &f.confirm_password)
+        .await
     {
         Ok(user) => {
             // Re-login with the new auth hash keeps this session and ends all others.
             let mut auth = v.auth;
-            auth.login(&user)
-                .await
-                .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+            auth.login(&user).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
             flash(&a.session, "密码已修改").await;
             Ok(Redirect::to("/").into_response())
         }

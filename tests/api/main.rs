@@ -1,0 +1,11 @@
+//! The integration suite: one binary, every test against a fresh database on the backend
+//! chosen by `PROPWATCH_TEST_PG` (unset: SQLite in a temp dir; set to a server URL such as
+//! `postgres://postgres@127.0.0.1:5432`: a fresh PostgreSQL database per test, dropped after).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod authz;
+mod ops;
+mod registry;
