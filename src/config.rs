@@ -65,6 +65,10 @@ impl Settings {
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;
+        // Without an explicit public URL, links point at the listening address.
+        if std::env::var("PROPWATCH_PUBLIC_URL").is_err() && settings.public_url == Settings::default().public_url {
+            settings.public_url = format!("http://{}", settings.listen);
+        }
         // When only the data directory is set, the default SQLite file follows it.
         if std::env::var("PROPWATCH_DATABASE_URL").is_err() && settings.database_url == Settings::default().database_url
         {

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod entities;
 pub mod migration;
 pub mod registry;

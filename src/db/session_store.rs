@@ -39,10 +39,6 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-fn to_chrono(t: time::OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond() / 1000 * 1000).unwrap_or_default()
-}
-
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {

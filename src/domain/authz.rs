@@ -44,14 +44,25 @@ pub enum Action {
     ManageAccounts,
     /// Read the audit trail and its verification verdict.
     ReadAudit,
-    /// Read complaint and case content (later issues).
+    /// Read complaint and case content (clues, problems, cases), without complainant identities.
     ReadCaseContent,
+    /// Triage clues: accept as a problem, merge, reject, forward, extend; take hotline calls.
+    TriageComplaint,
+    /// See a complainant's name, phone and email in full (each reveal is audited).
+    RevealComplainant,
 }
 
 impl Action {
     /// Whether the action changes state (discipline inspectors never may).
     pub fn is_mutation(self) -> bool {
-        !matches!(self, Action::ViewRegistry | Action::ExportRegistry | Action::ReadAudit | Action::ReadCaseContent)
+        !matches!(
+            self,
+            Action::ViewRegistry
+                | Action::ExportRegistry
+                | Action::ReadAudit
+                | Action::ReadCaseContent
+                | Action::RevealComplainant
+        )
     }
 }
 
@@ -110,11 +121,18 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | ExportRegistry
                 | EditCampaign
                 | ReadCaseContent
+                | TriageComplaint
+                | RevealComplainant
         ),
         Role::BureauLeader => {
-            matches!(action, ViewRegistry | ExportRegistry | EditCampaign | ReadAudit | ReadCaseContent)
+            matches!(
+                action,
+                ViewRegistry | ExportRegistry | EditCampaign | ReadAudit | ReadCaseContent | RevealComplainant
+            )
         }
-        Role::DisciplineInspector => matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent),
+        Role::DisciplineInspector => {
+            matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
+        }
         Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent),
         Role::CompanyUser | Role::CommitteeMember | Role::DepartmentUser => {
             matches!(action, ViewRegistry)

@@ -5,7 +5,9 @@
 
 pub mod audit;
 pub mod authz;
+pub mod complaint;
 pub mod credit_code;
 pub mod password;
 pub mod registry;
 pub mod role;
+pub mod tracking;

@@ -133,6 +133,12 @@ pub fn format_decimal(value: i64, scale_digits: u32) -> String {
     format!("{sign}{}.{:0width$}", v / scale as u64, v % scale as u64, width = scale_digits as usize)
 }
 
+/// Like [`format_decimal`] without trailing fractional zeros ("132000.0000" → "132000").
+pub fn format_decimal_trim(value: i64, scale_digits: u32) -> String {
+    let s = format_decimal(value, scale_digits);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Square centimetres in one square metre.
 pub const CM2_PER_M2: u32 = 4; // 10^4, used as a decimal scale
 
@@ -397,6 +403,9 @@ mod tests {
         }
         assert_eq!(format_decimal(120, 2), "1.20");
         assert_eq!(format_decimal(123_456_789, 4), "12345.6789");
+        assert_eq!(format_decimal_trim(1_320_000_000, 4), "132000");
+        assert_eq!(format_decimal_trim(520_005_000, 4), "52000.5");
+        assert_eq!(format_decimal_trim(0, 4), "0");
     }
 
     #[test]

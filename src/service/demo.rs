@@ -135,7 +135,8 @@ const COMPANIES: [(&str, &str, &str); 8] = [
 ];
 
 /// (code, name, township index, company index, units, area m², fee fen, grade, committee)
-const COMMUNITIES: [(&str, &str, usize, usize, i32, i64, i64, &str, &str); 20] = [
+type DemoCommunity = (&'static str, &'static str, usize, usize, i32, i64, i64, &'static str, &'static str);
+const COMMUNITIES: [DemoCommunity; 20] = [
     ("YC-FC-001", "凤城花园", 0, 0, 820, 86_000, 120, "二级", "owners_committee"),
     ("YC-FC-002", "阳城新苑", 0, 0, 640, 68_500, 110, "二级", "owners_committee"),
     ("YC-FC-003", "析城山庄", 0, 1, 1_120, 132_000, 150, "一级", "owners_committee"),

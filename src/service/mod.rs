@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod demo;
 pub mod error;
 pub mod registry;

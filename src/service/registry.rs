@@ -16,7 +16,7 @@ use crate::db::registry::{CommunityFilter, CompanyFilter};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize};
 use crate::domain::registry::{
     CM2_PER_M2, CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors, NewCommunity, NewCompany,
-    format_decimal,
+    format_decimal, format_decimal_trim,
 };
 use crate::domain::role::Scope;
 
@@ -383,7 +383,7 @@ fn community_view(tree: &JurisdictionTree, companies: &HashMap<i64, String>, c: 
         fee_fen: c.fee_fen,
         fee_yuan: c.fee_fen.map(|f| format_decimal(f, 2)).unwrap_or_default(),
         building_area_cm2: c.building_area_cm2,
-        building_area_m2: c.building_area_cm2.map(|a| format_decimal(a, CM2_PER_M2)).unwrap_or_default(),
+        building_area_m2: c.building_area_cm2.map(|a| format_decimal_trim(a, CM2_PER_M2)).unwrap_or_default(),
         unit_count: c.unit_count,
         committee,
         committee_label: committee.label().into(),

@@ -111,9 +111,7 @@ fn read_sheet(
     };
     let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let mut rows = range.rows().enumerate();
-    let Some((_, header)) = rows.next() else {
-        return None;
-    };
+    let (_, header) = rows.next()?;
     let columns: HashMap<String, usize> = header.iter().enumerate().map(|(i, c)| (cell_text(c), i)).collect();
     for h in required {
         if !columns.contains_key(*h) {

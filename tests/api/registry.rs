@@ -96,7 +96,7 @@ async fn staff_register_a_community_through_the_form() {
     assert_eq!(page.select("h1"), vec!["凤城新苑"]);
     let facts = page.select("dl.facts dd");
     assert!(facts.contains(&"1.25 元/㎡·月".to_string()), "{facts:?}");
-    assert!(facts.contains(&"52000.5000 ㎡".to_string()), "{facts:?}");
+    assert!(facts.contains(&"52000.5 ㎡".to_string()), "{facts:?}");
     let stored = propwatch::db::registry::community_by_code(&app.deps.db, "YC-FC-100").await.unwrap().unwrap();
     assert_eq!((stored.fee_fen, stored.building_area_cm2), (Some(125), Some(520_005_000)));
     let e = app.last_audit("community.create").await.unwrap();

@@ -1,0 +1,144 @@
+//! Complaint queries.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{complaint, complaint_event, problem};
+
+/// One complaint.
+pub async fn complaint<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<complaint::Model>, DbErr> {
+    complaint::Entity::find_by_id(id).one(db).await
+}
+
+/// One complaint by its canonical tracking code.
+pub async fn by_tracking_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<complaint::Model>, DbErr> {
+    complaint::Entity::find().filter(complaint::Column::TrackingCode.eq(code)).one(db).await
+}
+
+/// One complaint by channel and external reference (email Message-ID, partner request id).
+pub async fn by_external_ref<C: ConnectionTrait>(
+    db: &C,
+    channel: &str,
+    r: &str,
+) -> Result<Option<complaint::Model>, DbErr> {
+    complaint::Entity::find()
+        .filter(complaint::Column::Channel.eq(channel))
+        .filter(complaint::Column::ExternalRef.eq(r))
+        .one(db)
+        .await
+}
+
+/// Inbox filter. `township_ids: None` means no township restriction (county-wide readers);
+/// `Some(ids)` restricts to clues located in those townships.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    pub township_ids: Option<Vec<i64>>,
+    pub status: Option<String>,
+    pub community_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub catalog_code: Option<String>,
+    pub channel: Option<String>,
+    /// Waiting for triage with the acceptance deadline passed, or accepted with the closure
+    /// deadline passed, as of this instant.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Text contained in the description or the tracking code.
+    pub q: Option<String>,
+}
+
+/// Newest first, filtered and paged; with the total count.
+pub async fn inbox<C: ConnectionTrait>(
+    db: &C,
+    f: &InboxFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<complaint::Model>, u64), DbErr> {
+    let mut q = complaint::Entity::find();
+    if let Some(ids) = &f.township_ids {
+        q = q.filter(complaint::Column::TownshipId.is_in(ids.clone()));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(complaint::Column::Status.eq(s));
+    }
+    if let Some(id) = f.community_id {
+        q = q.filter(complaint::Column::CommunityId.eq(id));
+    }
+    if let Some(id) = f.company_id {
+        q = q.filter(complaint::Column::CompanyId.eq(id));
+    }
+    if let Some(c) = &f.catalog_code {
+        q = q.filter(complaint::Column::CatalogCode.starts_with(c));
+    }
+    if let Some(c) = &f.channel {
+        q = q.filter(complaint::Column::Channel.eq(c));
+    }
+    if let Some(now) = f.overdue_at {
+        q = q.filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(complaint::Column::Status.eq("received"))
+                        .add(complaint::Column::AcceptanceDue.lt(now)),
+                )
+                .add(
+                    Condition::all()
+                        .add(complaint::Column::Status.is_in(["accepted", "merged", "forwarded"]))
+                        .add(complaint::Column::ClosureDue.lt(now)),
+                ),
+        );
+    }
+    if let Some(text) = &f.q {
+        q = q.filter(
+            Condition::any()
+                .add(complaint::Column::Description.contains(text))
+                .add(complaint::Column::TrackingCode.contains(text.to_ascii_uppercase())),
+        );
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(complaint::Column::ReceivedAt)
+        .order_by_desc(complaint::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// A complaint's timeline, oldest first.
+pub async fn events<C: ConnectionTrait>(db: &C, complaint_id: i64) -> Result<Vec<complaint_event::Model>, DbErr> {
+    complaint_event::Entity::find()
+        .filter(complaint_event::Column::ComplaintId.eq(complaint_id))
+        .order_by_asc(complaint_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One problem.
+pub async fn problem<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<problem::Model>, DbErr> {
+    problem::Entity::find_by_id(id).one(db).await
+}
+
+/// Open problems of a community, newest first (merge candidates).
+pub async fn open_problems_of<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<problem::Model>, DbErr> {
+    problem::Entity::find()
+        .filter(problem::Column::CommunityId.eq(community_id))
+        .filter(problem::Column::Status.eq("open"))
+        .order_by_desc(problem::Column::Id)
+        .limit(50)
+        .all(db)
+        .await
+}
+
+/// Clues merged into or accepted as a problem.
+pub async fn complaints_of_problem<C: ConnectionTrait>(
+    db: &C,
+    problem_id: i64,
+) -> Result<Vec<complaint::Model>, DbErr> {
+    complaint::Entity::find()
+        .filter(complaint::Column::ProblemId.eq(problem_id))
+        .order_by_asc(complaint::Column::Id)
+        .all(db)
+        .await
+}

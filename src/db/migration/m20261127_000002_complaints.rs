@@ -1,0 +1,136 @@
+//! Complaint intake: clues from every channel, their timeline, and the problem list they feed.
+//!
+//! Why some choices:
+//! - complainants' names, phones and emails are stored only sealed (SM4-GCM, key id inside the
+//!   value) with a keyed SM3 index of the phone for finding repeat callers without decrypting;
+//! - the township is copied onto the clue so scope filters need no join;
+//! - deadlines are stored, not recomputed, so a later change of the rule does not move the
+//!   deadlines of clues already received.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261127_000002_complaints"
+    }
+}
+
+fn n(s: &str) -> Alias {
+    Alias::new(s)
+}
+
+fn table(name: &str) -> TableCreateStatement {
+    Table::create()
+        .table(n(name))
+        .col(big_pk_auto(n("id")))
+        .col(timestamp_with_time_zone(n("created_at")))
+        .col(timestamp_with_time_zone(n("updated_at")))
+        .to_owned()
+}
+
+fn fk(name: &str, from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(n(from), n(col))
+        .to(n(to), n("id"))
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+fn index(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(n(table));
+    for c in cols {
+        i.col(n(c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            table("problems")
+                .col(big_integer(n("community_id")))
+                .col(big_integer_null(n("company_id")))
+                .col(big_integer(n("township_id")))
+                .col(string_len(n("catalog_code"), 16))
+                .col(string_len(n("title"), 200))
+                .col(text(n("description")))
+                .col(string_len(n("status"), 20))
+                .col(string_len(n("source"), 20))
+                .col(big_integer_null(n("created_by")))
+                .foreign_key(&mut fk("fk_problems_community", "problems", "community_id", "communities"))
+                .foreign_key(&mut fk("fk_problems_company", "problems", "company_id", "companies"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("ix_problems_community", "problems", &["community_id", "catalog_code"], false)).await?;
+
+        m.create_table(
+            table("complaints")
+                .col(string_len(n("tracking_code"), 20))
+                .col(string_len(n("channel"), 20))
+                .col(string_len(n("status"), 20))
+                .col(big_integer_null(n("community_id")))
+                .col(big_integer_null(n("company_id")))
+                .col(big_integer_null(n("township_id")))
+                .col(string_len_null(n("catalog_code"), 16))
+                .col(text(n("description")))
+                .col(boolean(n("anonymous")))
+                .col(text_null(n("name_sealed")))
+                .col(text_null(n("phone_sealed")))
+                .col(text_null(n("email_sealed")))
+                .col(string_len_null(n("phone_index"), 64))
+                .col(big_integer_null(n("operator_user_id")))
+                .col(string_len_null(n("external_ref"), 200))
+                .col(big_integer_null(n("problem_id")))
+                .col(big_integer_null(n("department_id")))
+                .col(text(n("public_answer")))
+                .col(timestamp_with_time_zone(n("received_at")))
+                .col(timestamp_with_time_zone(n("acceptance_due")))
+                .col(timestamp_with_time_zone_null(n("triaged_at")))
+                .col(timestamp_with_time_zone_null(n("closure_due")))
+                .col(boolean(n("extended")))
+                .col(timestamp_with_time_zone_null(n("closed_at")))
+                .foreign_key(&mut fk("fk_complaints_community", "complaints", "community_id", "communities"))
+                .foreign_key(&mut fk("fk_complaints_company", "complaints", "company_id", "companies"))
+                .foreign_key(&mut fk("fk_complaints_problem", "complaints", "problem_id", "problems"))
+                .foreign_key(&mut fk("fk_complaints_department", "complaints", "department_id", "departments"))
+                .foreign_key(&mut fk("fk_complaints_operator", "complaints", "operator_user_id", "users"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("uq_complaints_tracking_code", "complaints", &["tracking_code"], true)).await?;
+        m.create_index(index("uq_complaints_external_ref", "complaints", &["channel", "external_ref"], true)).await?;
+        m.create_index(index("ix_complaints_status", "complaints", &["status", "received_at"], false)).await?;
+        m.create_index(index("ix_complaints_township", "complaints", &["township_id"], false)).await?;
+        m.create_index(index("ix_complaints_phone_index", "complaints", &["phone_index"], false)).await?;
+
+        // The timeline: `public_text` is what the complainant reads on the tracking page;
+        // `internal_note` is for staff only.
+        m.create_table(
+            Table::create()
+                .table(n("complaint_events"))
+                .col(big_pk_auto(n("id")))
+                .col(big_integer(n("complaint_id")))
+                .col(string_len(n("kind"), 40))
+                .col(text(n("public_text")))
+                .col(text(n("internal_note")))
+                .col(big_integer_null(n("actor_user_id")))
+                .col(timestamp_with_time_zone(n("created_at")))
+                .foreign_key(&mut fk("fk_complaint_events_complaint", "complaint_events", "complaint_id", "complaints"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("ix_complaint_events_complaint", "complaint_events", &["complaint_id", "id"], false))
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,337 @@
+//! Complaints (投诉举报 / 问题线索): channels, triage states, deadlines and complainant
+//! protection.
+//!
+//! Deadlines follow 信访工作条例 (2022): whether a clue is accepted is answered within 15 days of
+//! receipt; an accepted clue is handled within 60 days of acceptance, extendable once by at most
+//! 30 days with the reason told to the complainant. Days are calendar days (the regulation counts
+//! 日).
+//! Identities: 信访工作条例第三十条 — a complainant's report or identity is never revealed or
+//! passed to the person or unit complained about; 个人信息保护法第五十一条 — restricted access,
+//! encryption. Masking rules live here so every view applies the same ones.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Days from receipt within which acceptance must be answered.
+pub const ACCEPTANCE_DAYS: i64 = 15;
+/// Days from receipt within which the clue must be closed.
+pub const CLOSURE_DAYS: i64 = 60;
+/// The one extension allowed, at most.
+pub const EXTENSION_DAYS: i64 = 30;
+/// Days before a deadline from which it shows as due soon.
+pub const DUE_SOON_DAYS: i64 = 3;
+
+/// How a clue reached the bureau.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 网上投诉 (the public form)
+    Web,
+    /// 小区二维码
+    Qr,
+    /// 电话 (hotline, entered by staff)
+    Phone,
+    /// 电子邮件
+    Email,
+    /// Open311 partner systems (12345 hotline, apps)
+    Open311,
+    /// JSON API
+    Api,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] =
+        [Channel::Web, Channel::Qr, Channel::Phone, Channel::Email, Channel::Open311, Channel::Api];
+
+    /// Stable string form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Qr => "qr",
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Open311 => "open311",
+            Channel::Api => "api",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Web => "网上投诉",
+            Channel::Qr => "小区二维码",
+            Channel::Phone => "电话",
+            Channel::Email => "电子邮件",
+            Channel::Open311 => "12345等平台",
+            Channel::Api => "接口",
+        }
+    }
+
+    /// Parses the string form.
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// Where a clue stands in triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    /// 待受理: received, not yet triaged.
+    Received,
+    /// 已受理: accepted as a new problem.
+    Accepted,
+    /// 已并案: merged into an existing problem.
+    Merged,
+    /// 不予受理: unfounded or outside the bureau's remit, with a reason the complainant reads.
+    Rejected,
+    /// 已转办: forwarded to a department.
+    Forwarded,
+    /// 已办结
+    Closed,
+}
+
+impl ComplaintStatus {
+    pub const ALL: [ComplaintStatus; 6] = [
+        ComplaintStatus::Received,
+        ComplaintStatus::Accepted,
+        ComplaintStatus::Merged,
+        ComplaintStatus::Rejected,
+        ComplaintStatus::Forwarded,
+        ComplaintStatus::Closed,
+    ];
+
+    /// Stable string form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplaintStatus::Received => "received",
+            ComplaintStatus::Accepted => "accepted",
+            ComplaintStatus::Merged => "merged",
+            ComplaintStatus::Rejected => "rejected",
+            ComplaintStatus::Forwarded => "forwarded",
+            ComplaintStatus::Closed => "closed",
+        }
+    }
+
+    /// The Chinese label the complainant and staff read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComplaintStatus::Received => "待受理",
+            ComplaintStatus::Accepted => "已受理",
+            ComplaintStatus::Merged => "已受理（并案办理）",
+            ComplaintStatus::Rejected => "不予受理",
+            ComplaintStatus::Forwarded => "已转有关部门办理",
+            ComplaintStatus::Closed => "已办结",
+        }
+    }
+
+    /// Parses the string form.
+    pub fn parse(s: &str) -> Option<ComplaintStatus> {
+        ComplaintStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Whether acceptance has been answered (triage done).
+    pub fn answered(self) -> bool {
+        self != ComplaintStatus::Received
+    }
+
+    /// Whether the clue is finished (no closure deadline runs).
+    pub fn finished(self) -> bool {
+        matches!(self, ComplaintStatus::Rejected | ComplaintStatus::Closed)
+    }
+}
+
+/// A triage decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Triage {
+    Accept,
+    Merge,
+    Reject,
+    Forward,
+}
+
+/// Why a transition is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionError(pub String);
+
+/// The status after a triage decision; only clues still waiting for triage can be triaged.
+pub fn triage(from: ComplaintStatus, decision: Triage) -> Result<ComplaintStatus, TransitionError> {
+    if from != ComplaintStatus::Received {
+        return Err(TransitionError(format!("该线索当前状态为“{}”，不能再次分办", from.label())));
+    }
+    Ok(match decision {
+        Triage::Accept => ComplaintStatus::Accepted,
+        Triage::Merge => ComplaintStatus::Merged,
+        Triage::Reject => ComplaintStatus::Rejected,
+        Triage::Forward => ComplaintStatus::Forwarded,
+    })
+}
+
+/// The acceptance deadline of a clue received at `received_at`.
+pub fn acceptance_due(received_at: DateTime<Utc>) -> DateTime<Utc> {
+    received_at + Duration::days(ACCEPTANCE_DAYS)
+}
+
+/// The closure deadline of a clue accepted (or forwarded) at `accepted_at`.
+pub fn closure_due(accepted_at: DateTime<Utc>) -> DateTime<Utc> {
+    accepted_at + Duration::days(CLOSURE_DAYS)
+}
+
+/// The closure deadline after the one allowed extension of `days` (1..=30).
+pub fn extend(closure_due: DateTime<Utc>, already_extended: bool, days: i64) -> Result<DateTime<Utc>, TransitionError> {
+    if already_extended {
+        return Err(TransitionError("办理期限只能延长一次".into()));
+    }
+    if !(1..=EXTENSION_DAYS).contains(&days) {
+        return Err(TransitionError(format!("延长期限为1至{EXTENSION_DAYS}日")));
+    }
+    Ok(closure_due + Duration::days(days))
+}
+
+/// How a deadline stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Due {
+    /// Nothing runs (met or not applicable).
+    None,
+    /// Runs, more than [`DUE_SOON_DAYS`] left.
+    Running,
+    /// Runs, due within [`DUE_SOON_DAYS`].
+    Soon,
+    /// Passed.
+    Overdue,
+}
+
+impl Due {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Due::None => "",
+            Due::Running => "办理中",
+            Due::Soon => "即将到期",
+            Due::Overdue => "已逾期",
+        }
+    }
+}
+
+fn due(now: DateTime<Utc>, at: DateTime<Utc>) -> Due {
+    if now > at {
+        Due::Overdue
+    } else if at - now <= Duration::days(DUE_SOON_DAYS) {
+        Due::Soon
+    } else {
+        Due::Running
+    }
+}
+
+/// The state of the deadline that currently runs: acceptance until triage, then closure until
+/// the clue is finished.
+pub fn due_state(
+    now: DateTime<Utc>,
+    status: ComplaintStatus,
+    acceptance_due: DateTime<Utc>,
+    closure_due: Option<DateTime<Utc>>,
+) -> Due {
+    if status.finished() {
+        Due::None
+    } else if !status.answered() {
+        due(now, acceptance_due)
+    } else {
+        closure_due.map_or(Due::None, |c| due(now, c))
+    }
+}
+
+/// 138****1234: the first three and last four digits of a phone number.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.trim().chars().collect();
+    if chars.len() <= 4 {
+        return "*".repeat(chars.len());
+    }
+    let keep_head = if chars.len() >= 11 { 3 } else { 1 };
+    let head: String = chars[..keep_head].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - keep_head - 4))
+}
+
+/// 张*明 / 张*: the family name and, for long names, the last character.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
+/// z***@example.com
+pub fn mask_email(email: &str) -> String {
+    match email.trim().split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 6, d, 2, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn deadlines_are_15_days_from_receipt_and_60_from_acceptance() {
+        assert_eq!(acceptance_due(t(1)), t(16));
+        assert_eq!(closure_due(t(10)), Utc.with_ymd_and_hms(2024, 8, 9, 2, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn the_running_deadline_and_its_state() {
+        let a = acceptance_due(t(1));
+        let c = closure_due(t(1));
+        let cases = [
+            (t(2), ComplaintStatus::Received, Due::Running),
+            (t(13), ComplaintStatus::Received, Due::Soon),
+            (t(16), ComplaintStatus::Received, Due::Soon),
+            (t(17), ComplaintStatus::Received, Due::Overdue),
+            (t(17), ComplaintStatus::Accepted, Due::Running),
+            (t(17), ComplaintStatus::Rejected, Due::None),
+            (c + Duration::hours(1), ComplaintStatus::Forwarded, Due::Overdue),
+            (c + Duration::hours(1), ComplaintStatus::Closed, Due::None),
+        ];
+        for (now, status, want) in cases {
+            assert_eq!(due_state(now, status, a, Some(c)), want, "{now} {status:?}");
+        }
+    }
+
+    #[test]
+    fn one_extension_of_at_most_30_days() {
+        let c = closure_due(t(1));
+        assert_eq!(extend(c, false, 30).unwrap(), c + Duration::days(30));
+        assert!(extend(c, false, 31).is_err());
+        assert!(extend(c, false, 0).is_err());
+        assert!(extend(c, true, 10).is_err());
+    }
+
+    #[test]
+    fn only_waiting_clues_can_be_triaged() {
+        assert_eq!(triage(ComplaintStatus::Received, Triage::Merge), Ok(ComplaintStatus::Merged));
+        assert!(triage(ComplaintStatus::Accepted, Triage::Reject).is_err());
+        assert!(triage(ComplaintStatus::Rejected, Triage::Accept).is_err());
+    }
+
+    #[test]
+    fn masking() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("3200940"), "3**0940");
+        assert_eq!(mask_phone("123"), "***");
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳明月"), "欧**月");
+        assert_eq!(mask_email("zhang@example.com"), "z***@example.com");
+    }
+}

@@ -1,0 +1,826 @@
+//! Complaint intake and triage: every channel ends here.
+//!
+//! Complainant identities (信访工作条例第三十条, 个人信息保护法第五十一条) are sealed with SM4-GCM
+//! on the way in, shown masked to staff, revealed in full only to roles allowed to contact the
+//! complainant (each reveal audited), and never part of any view a company user or the public
+//! can reach: the public and company views are separate types that carry no identity fields.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::registry::JurisdictionTree;
+use super::{Ctx, Deps, Page, ServiceError};
+use crate::db;
+use crate::db::complaints::InboxFilter;
+use crate::db::entities::{complaint, complaint_event, problem};
+use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
+use crate::domain::complaint::{
+    self as rule, Channel, ComplaintStatus, Due, Triage, mask_email, mask_name, mask_phone,
+};
+use crate::domain::registry::FieldErrors;
+use crate::domain::role::Scope;
+use crate::domain::tracking;
+
+/// Longest description accepted.
+pub const MAX_DESCRIPTION: usize = 2000;
+
+/// What a complainant (or an operator, or a partner system) submits.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ComplaintForm {
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub community_id: Option<i64>,
+    /// A catalog item code such as `A1.1`.
+    #[serde(default)]
+    pub catalog_code: String,
+    #[serde(default)]
+    pub description: String,
+    /// "on"/"true": stay anonymous (name, phone and email are then not stored).
+    #[serde(default)]
+    pub anonymous: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    /// "on"/"true": the complainant has read the personal-data notice.
+    #[serde(default)]
+    pub consent: Option<String>,
+}
+
+fn truthy(v: &Option<String>) -> bool {
+    matches!(v.as_deref(), Some("on" | "true" | "1" | "yes"))
+}
+
+/// A clue as parsed from a form.
+#[derive(Debug, Clone)]
+struct NewComplaint {
+    community_id: Option<i64>,
+    catalog_code: Option<String>,
+    description: String,
+    anonymous: bool,
+    name: String,
+    phone: String,
+    email: String,
+}
+
+fn parse(form: ComplaintForm, require_consent: bool) -> Result<NewComplaint, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let description = form.description.trim().to_string();
+    let len = description.chars().count();
+    if len < 5 {
+        e.insert("description".into(), "请描述问题（至少5个字）".into());
+    } else if len > MAX_DESCRIPTION {
+        e.insert("description".into(), format!("问题描述不能超过{MAX_DESCRIPTION}字"));
+    }
+    let anonymous = truthy(&form.anonymous);
+    let (name, phone, email) = if anonymous {
+        (String::new(), String::new(), String::new())
+    } else {
+        (form.name.trim().to_string(), form.phone.trim().to_string(), form.email.trim().to_string())
+    };
+    if name.chars().count() > 50 {
+        e.insert("name".into(), "姓名不能超过50字".into());
+    }
+    if !phone.is_empty() && !(7..=20).contains(&phone.len()) || !phone.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+    {
+        e.insert("phone".into(), "请填写正确的电话号码（7至20位数字）".into());
+    }
+    if !email.is_empty() && (email.len() > 200 || !email.contains('@') || email.contains(char::is_whitespace)) {
+        e.insert("email".into(), "请填写正确的电子邮箱".into());
+    }
+    if require_consent && !truthy(&form.consent) {
+        e.insert("consent".into(), "请阅读并同意个人信息处理说明".into());
+    }
+    let catalog_code = Some(form.catalog_code.trim().to_string()).filter(|s| !s.is_empty());
+    if e.is_empty() {
+        Ok(NewComplaint { community_id: form.community_id, catalog_code, description, anonymous, name, phone, email })
+    } else {
+        Err(e)
+    }
+}
+
+/// The receipt given to the complainant.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub id: i64,
+    pub tracking_code: String,
+    pub acceptance_due: DateTime<Utc>,
+}
+
+/// Files a clue from any channel. `operator`: the staff member taking a phone call.
+/// `external_ref`: the channel's own id (Message-ID, partner request id); a second submission
+/// with the same reference returns the first receipt instead of a duplicate.
+pub async fn submit(
+    deps: &Deps,
+    ctx: &Ctx,
+    channel: Channel,
+    form: ComplaintForm,
+    external_ref: Option<String>,
+) -> Result<Receipt, ServiceError> {
+    let operator = match channel {
+        Channel::Phone => {
+            let actor = ctx.actor()?;
+            if !role_may(actor.role, Action::TriageComplaint) {
+                return Err(ServiceError::Forbidden(Denied::Role));
+            }
+            Some(actor.user_id)
+        }
+        _ => None,
+    };
+    let require_consent = matches!(channel, Channel::Web | Channel::Qr | Channel::Api);
+    let new = parse(form, require_consent).map_err(ServiceError::Invalid)?;
+    let tx = deps.db.begin().await?;
+    if let Some(r) = &external_ref
+        && let Some(existing) = db::complaints::by_external_ref(&tx, channel.as_str(), r).await?
+    {
+        return Ok(Receipt {
+            id: existing.id,
+            tracking_code: existing.tracking_code,
+            acceptance_due: existing.acceptance_due,
+        });
+    }
+    let mut errors = FieldErrors::new();
+    let community = match new.community_id {
+        Some(id) => {
+            let c = db::registry::community(&tx, id).await?;
+            if c.is_none() {
+                errors.insert("community_id".into(), "所选小区不存在".into());
+            }
+            c
+        }
+        None => None,
+    };
+    if matches!(channel, Channel::Web | Channel::Qr) && community.is_none() && !errors.contains_key("community_id") {
+        errors.insert("community_id".into(), "请选择问题所在的小区".into());
+    }
+    if let Some(code) = &new.catalog_code {
+        let items = db::registry::catalog(&tx).await?;
+        if !items.iter().any(|i| &i.code == code && i.active) {
+            errors.insert("catalog_code".into(), "所选问题类别不存在".into());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let now = ctx.now;
+    let seal = |v: &str| (!v.is_empty()).then(|| deps.cipher.seal(v));
+    let mut row = complaint::ActiveModel {
+        channel: Set(channel.as_str().into()),
+        status: Set(ComplaintStatus::Received.as_str().into()),
+        community_id: Set(community.as_ref().map(|c| c.id)),
+        company_id: Set(community.as_ref().and_then(|c| c.company_id)),
+        township_id: Set(community.as_ref().map(|c| c.township_id)),
+        catalog_code: Set(new.catalog_code.clone()),
+        description: Set(new.description.clone()),
+        anonymous: Set(new.anonymous),
+        name_sealed: Set(seal(&new.name)),
+        phone_sealed: Set(seal(&new.phone)),
+        email_sealed: Set(seal(&new.email)),
+        phone_index: Set((!new.phone.is_empty()).then(|| deps.cipher.blind_index(&new.phone))),
+        operator_user_id: Set(operator),
+        external_ref: Set(external_ref),
+        problem_id: Set(None),
+        department_id: Set(None),
+        public_answer: Set(String::new()),
+        received_at: Set(now),
+        acceptance_due: Set(rule::acceptance_due(now)),
+        triaged_at: Set(None),
+        closure_due: Set(None),
+        extended: Set(false),
+        closed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    // 60 random bits: a collision is practically impossible, but never fatal.
+    let mut code = tracking::generate();
+    while db::complaints::by_tracking_code(&tx, &code).await?.is_some() {
+        code = tracking::generate();
+    }
+    row.tracking_code = Set(code.clone());
+    let m = row.insert(&tx).await?;
+    event(
+        &tx,
+        m.id,
+        "received",
+        &format!("已收到您通过{}提交的投诉举报，将在{}日内告知是否受理。", channel.label(), rule::ACCEPTANCE_DAYS),
+        "",
+        operator,
+        now,
+    )
+    .await?;
+    // The audit summary names the channel and place, never the complainant.
+    record(
+        &tx,
+        ctx,
+        "complaint.create",
+        "complaint",
+        m.id,
+        SUCCESS,
+        json!({"channel": channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt { id: m.id, tracking_code: code, acceptance_due: m.acceptance_due })
+}
+
+async fn event<C: ConnectionTrait>(
+    tx: &C,
+    complaint_id: i64,
+    kind: &str,
+    public_text: &str,
+    internal_note: &str,
+    actor: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    complaint_event::ActiveModel {
+        complaint_id: Set(complaint_id),
+        kind: Set(kind.into()),
+        public_text: Set(public_text.into()),
+        internal_note: Set(internal_note.into()),
+        actor_user_id: Set(actor),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
+/// One line of the public timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicEvent {
+    pub at: DateTime<Utc>,
+    pub at_display: String,
+    pub text: String,
+}
+
+/// What anyone holding the tracking code may read: no identities, no internal notes, no staff
+/// names.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicStatus {
+    pub tracking_code: String,
+    pub status: ComplaintStatus,
+    pub status_label: String,
+    pub received_at: DateTime<Utc>,
+    pub community_name: String,
+    pub catalog_title: String,
+    pub answer: String,
+    pub timeline: Vec<PublicEvent>,
+}
+
+/// The public status of a clue, by tracking code (typos in case, hyphens, I/L/O forgiven).
+pub async fn track(deps: &Deps, code: &str) -> Result<PublicStatus, ServiceError> {
+    let code =
+        tracking::parse(code).ok_or_else(|| ServiceError::field("code", "查询码格式不正确，请核对后重新输入"))?;
+    let c =
+        db::complaints::by_tracking_code(&deps.db, &code).await?.ok_or(ServiceError::NotFound("该查询码对应的投诉"))?;
+    let community_name = match c.community_id {
+        Some(id) => db::registry::community(&deps.db, id).await?.map(|m| m.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let catalog_title =
+        catalog_titles(deps).await?.get(c.catalog_code.as_deref().unwrap_or("")).cloned().unwrap_or_default();
+    let status = ComplaintStatus::parse(&c.status).unwrap_or(ComplaintStatus::Received);
+    let timeline = db::complaints::events(&deps.db, c.id)
+        .await?
+        .into_iter()
+        .filter(|e| !e.public_text.is_empty())
+        .map(|e| PublicEvent { at: e.created_at, at_display: crate::clock::display(e.created_at), text: e.public_text })
+        .collect();
+    Ok(PublicStatus {
+        tracking_code: c.tracking_code,
+        status,
+        status_label: status.label().into(),
+        received_at: c.received_at,
+        community_name,
+        catalog_title,
+        answer: c.public_answer,
+        timeline,
+    })
+}
+
+async fn catalog_titles(deps: &Deps) -> Result<HashMap<String, String>, ServiceError> {
+    Ok(db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, i.title)).collect())
+}
+
+/// A clue as staff see it in the inbox: identity masked.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ComplaintRow {
+    pub id: i64,
+    pub tracking_code: String,
+    pub channel: Channel,
+    pub channel_label: String,
+    pub status: ComplaintStatus,
+    pub status_label: String,
+    pub community_id: Option<i64>,
+    pub community_name: String,
+    pub township_name: String,
+    pub company_name: String,
+    pub catalog_code: String,
+    pub catalog_title: String,
+    pub description: String,
+    pub anonymous: bool,
+    /// Masked: 张*
+    pub name_masked: String,
+    /// Masked: 138****1234
+    pub phone_masked: String,
+    /// Masked: z***@example.com
+    pub email_masked: String,
+    pub received_at: DateTime<Utc>,
+    pub received_display: String,
+    pub acceptance_due: DateTime<Utc>,
+    pub closure_due: Option<DateTime<Utc>>,
+    pub due: Due,
+    pub due_label: String,
+    pub problem_id: Option<i64>,
+    pub answer: String,
+}
+
+/// The rows the actor may read: county-wide for bureau roles, the township for township
+/// officers; company users, committees and departments never read clues (their identities).
+fn inbox_reach(tree: &JurisdictionTree, actor: &Actor) -> Result<Option<Vec<i64>>, ServiceError> {
+    if !role_may(actor.role, Action::ReadCaseContent) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    match actor.scope {
+        Scope::Jurisdiction(j) => {
+            let level = tree.get(j).map(|r| r.level.as_str()).unwrap_or("");
+            Ok(if level == "county" { None } else { Some(tree.subtree(j)) })
+        }
+        _ => Err(ServiceError::Forbidden(Denied::OutOfScope)),
+    }
+}
+
+struct Names {
+    tree: JurisdictionTree,
+    communities: HashMap<i64, String>,
+    companies: HashMap<i64, String>,
+    catalog: HashMap<String, String>,
+}
+
+async fn names(deps: &Deps, rows: &[complaint::Model]) -> Result<Names, ServiceError> {
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let mut communities = HashMap::new();
+    for id in rows.iter().filter_map(|r| r.community_id) {
+        if let std::collections::hash_map::Entry::Vacant(v) = communities.entry(id)
+            && let Some(c) = db::registry::community(&deps.db, id).await?
+        {
+            v.insert(c.name);
+        }
+    }
+    let company_ids: Vec<i64> = rows.iter().filter_map(|r| r.company_id).collect();
+    let companies =
+        db::registry::companies_by_ids(&deps.db, company_ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    Ok(Names { tree, communities, companies, catalog: catalog_titles(deps).await? })
+}
+
+fn row(deps: &Deps, n: &Names, now: DateTime<Utc>, c: complaint::Model) -> ComplaintRow {
+    let status = ComplaintStatus::parse(&c.status).unwrap_or(ComplaintStatus::Received);
+    let channel = Channel::parse(&c.channel).unwrap_or(Channel::Web);
+    let open = |s: &Option<String>| s.as_deref().and_then(|v| deps.cipher.open(v).ok()).unwrap_or_default();
+    let due = rule::due_state(now, status, c.acceptance_due, c.closure_due);
+    ComplaintRow {
+        id: c.id,
+        channel,
+        channel_label: channel.label().into(),
+        status,
+        status_label: status.label().into(),
+        community_id: c.community_id,
+        community_name: c.community_id.and_then(|id| n.communities.get(&id).cloned()).unwrap_or_default(),
+        township_name: c.township_id.map(|t| n.tree.name(t)).unwrap_or_default(),
+        company_name: c.company_id.and_then(|id| n.companies.get(&id).cloned()).unwrap_or_default(),
+        catalog_title: c.catalog_code.as_ref().and_then(|k| n.catalog.get(k).cloned()).unwrap_or_default(),
+        catalog_code: c.catalog_code.unwrap_or_default(),
+        description: c.description,
+        anonymous: c.anonymous,
+        name_masked: mask_name(&open(&c.name_sealed)),
+        phone_masked: {
+            let p = open(&c.phone_sealed);
+            if p.is_empty() { p } else { mask_phone(&p) }
+        },
+        email_masked: {
+            let e = open(&c.email_sealed);
+            if e.is_empty() { e } else { mask_email(&e) }
+        },
+        received_display: crate::clock::display(c.received_at),
+        received_at: c.received_at,
+        acceptance_due: c.acceptance_due,
+        closure_due: c.closure_due,
+        due,
+        due_label: due.label().into(),
+        problem_id: c.problem_id,
+        answer: c.public_answer,
+        tracking_code: c.tracking_code,
+    }
+}
+
+/// Inbox filters as people give them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct InboxQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub township_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub community_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub company_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub catalog_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub channel: Option<String>,
+    /// "1": only overdue clues.
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub overdue: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub q: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub page: Option<i64>,
+}
+
+/// The staff inbox.
+pub async fn inbox(deps: &Deps, ctx: &Ctx, q: &InboxQuery, per_page: u64) -> Result<Page<ComplaintRow>, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let mut township_ids = inbox_reach(&tree, actor)?;
+    if let Some(t) = q.township_id {
+        let sub = tree.subtree(t);
+        township_ids = Some(match township_ids {
+            Some(allowed) => allowed.into_iter().filter(|x| sub.contains(x)).collect(),
+            None => sub,
+        });
+    }
+    let filter = InboxFilter {
+        township_ids,
+        status: q.status.clone(),
+        community_id: q.community_id,
+        company_id: q.company_id,
+        catalog_code: q.catalog_code.clone(),
+        channel: q.channel.clone(),
+        overdue_at: q.overdue.as_ref().map(|_| ctx.now),
+        q: q.q.clone(),
+    };
+    let page = q.page.unwrap_or(1).max(1) as u64;
+    let (rows, total) = db::complaints::inbox(&deps.db, &filter, page, per_page).await?;
+    let n = names(deps, &rows).await?;
+    let items = rows.into_iter().map(|c| row(deps, &n, ctx.now, c)).collect();
+    Ok(Page { items, total, page, per_page })
+}
+
+/// One line of the staff timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StaffEvent {
+    pub at_display: String,
+    pub kind: String,
+    pub public_text: String,
+    pub internal_note: String,
+}
+
+/// A possible problem to merge into.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MergeCandidate {
+    pub problem_id: i64,
+    pub title: String,
+    pub catalog_code: String,
+    /// Same catalog item and created within 90 days: suggested first.
+    pub suggested: bool,
+    pub clues: usize,
+}
+
+/// A clue with its timeline and merge candidates, for staff.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ComplaintDetail {
+    pub row: ComplaintRow,
+    pub timeline: Vec<StaffEvent>,
+    pub candidates: Vec<MergeCandidate>,
+    pub can_triage: bool,
+    pub can_reveal: bool,
+    pub extended: bool,
+}
+
+async fn load_in_scope(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    action: Action,
+) -> Result<(complaint::Model, JurisdictionTree), ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let c = db::complaints::complaint(&deps.db, id).await?.ok_or(ServiceError::NotFound("投诉线索"))?;
+    let reach = inbox_reach(&tree, actor)?;
+    let path = match c.township_id {
+        Some(t) => tree.path(t),
+        None => actor.jurisdiction_path.iter().take(1).copied().collect(),
+    };
+    if let Some(allowed) = reach
+        && !c.township_id.is_some_and(|t| allowed.contains(&t))
+    {
+        return Err(ServiceError::Forbidden(Denied::OutOfScope));
+    }
+    authorize(actor, action, &Object::Jurisdiction { path })?;
+    Ok((c, tree))
+}
+
+/// One clue for staff.
+pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ComplaintDetail, ServiceError> {
+    let (c, _) = load_in_scope(deps, ctx, id, Action::ReadCaseContent).await?;
+    let actor = ctx.actor()?;
+    let timeline = db::complaints::events(&deps.db, id)
+        .await?
+        .into_iter()
+        .map(|e| StaffEvent {
+            at_display: crate::clock::display(e.created_at),
+            kind: e.kind,
+            public_text: e.public_text,
+            internal_note: e.internal_note,
+        })
+        .collect();
+    let mut candidates = Vec::new();
+    if let Some(community) = c.community_id {
+        for p in db::complaints::open_problems_of(&deps.db, community).await? {
+            let clues = db::complaints::complaints_of_problem(&deps.db, p.id).await?.len();
+            let suggested = Some(&p.catalog_code) == c.catalog_code.as_ref()
+                && ctx.now - p.created_at <= chrono::Duration::days(90);
+            candidates.push(MergeCandidate {
+                problem_id: p.id,
+                title: p.title,
+                catalog_code: p.catalog_code,
+                suggested,
+                clues,
+            });
+        }
+        candidates.sort_by_key(|m| !m.suggested);
+    }
+    let extended = c.extended;
+    let n = names(deps, std::slice::from_ref(&c)).await?;
+    Ok(ComplaintDetail {
+        row: row(deps, &n, ctx.now, c),
+        timeline,
+        candidates,
+        can_triage: role_may(actor.role, Action::TriageComplaint),
+        can_reveal: role_may(actor.role, Action::RevealComplainant),
+        extended,
+    })
+}
+
+/// A complainant's identity in full.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Identity {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub anonymous: bool,
+}
+
+/// Reveals the complainant's identity to a role allowed to contact them; audited.
+pub async fn reveal(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Identity, ServiceError> {
+    let (c, _) = load_in_scope(deps, ctx, id, Action::RevealComplainant).await?;
+    let open = |s: &Option<String>| s.as_deref().map(|v| deps.cipher.open(v)).transpose();
+    let identity = Identity {
+        name: open(&c.name_sealed)?.unwrap_or_default(),
+        phone: open(&c.phone_sealed)?.unwrap_or_default(),
+        email: open(&c.email_sealed)?.unwrap_or_default(),
+        anonymous: c.anonymous,
+    };
+    let tx = deps.db.begin().await?;
+    record(
+        &tx,
+        ctx,
+        "complaint.reveal_identity",
+        "complaint",
+        id,
+        SUCCESS,
+        json!({"fields": ["name", "phone", "email"]}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(identity)
+}
+
+/// A triage decision as staff give it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct TriageForm {
+    /// accept / merge / reject / forward
+    #[serde(default)]
+    pub decision: String,
+    /// For accept: the problem's title (defaults to the catalog item).
+    #[serde(default)]
+    pub title: String,
+    /// For accept: the catalog item (defaults to the clue's).
+    #[serde(default)]
+    pub catalog_code: String,
+    /// For accept: the community (defaults to the clue's).
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub community_id: Option<i64>,
+    /// For merge.
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub problem_id: Option<i64>,
+    /// For forward.
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub department_id: Option<i64>,
+    /// The answer the complainant reads (required for reject and forward).
+    #[serde(default)]
+    pub answer: String,
+    /// Staff-only note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Applies a triage decision.
+pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result<ComplaintRow, ServiceError> {
+    let (c, tree) = load_in_scope(deps, ctx, id, Action::TriageComplaint).await?;
+    let actor = ctx.actor()?.clone();
+    let decision = match form.decision.as_str() {
+        "accept" => Triage::Accept,
+        "merge" => Triage::Merge,
+        "reject" => Triage::Reject,
+        "forward" => Triage::Forward,
+        _ => return Err(ServiceError::field("decision", "请选择处理方式")),
+    };
+    let from = ComplaintStatus::parse(&c.status).unwrap_or(ComplaintStatus::Received);
+    let to =
+        rule::triage(from, decision).map_err(|e| ServiceError::Rule { code: "invalid_transition", message: e.0 })?;
+    let answer = form.answer.trim().to_string();
+    let note = form.note.trim().to_string();
+    let tx = deps.db.begin().await?;
+    let mut am = c.clone().into_active_model();
+    let now = ctx.now;
+    let mut summary = json!({"from": from.as_str(), "to": to.as_str()});
+    let public_text = match decision {
+        Triage::Accept => {
+            let community_id = form
+                .community_id
+                .or(c.community_id)
+                .ok_or_else(|| ServiceError::field("community_id", "受理为问题须指明小区"))?;
+            let community = db::registry::community(&tx, community_id)
+                .await?
+                .ok_or_else(|| ServiceError::field("community_id", "所选小区不存在"))?;
+            let code = Some(form.catalog_code.trim().to_string()).filter(|s| !s.is_empty()).or(c.catalog_code.clone());
+            let code = code.ok_or_else(|| ServiceError::field("catalog_code", "受理为问题须选择问题类别"))?;
+            let item = db::registry::catalog(&tx).await?.into_iter().find(|i| i.code == code && i.active);
+            let item = item.ok_or_else(|| ServiceError::field("catalog_code", "所选问题类别不存在"))?;
+            let title = Some(form.title.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("{}：{}", community.name, item.title));
+            let p = problem::ActiveModel {
+                community_id: Set(community.id),
+                company_id: Set(community.company_id),
+                township_id: Set(community.township_id),
+                catalog_code: Set(code.clone()),
+                title: Set(title.chars().take(200).collect()),
+                description: Set(c.description.clone()),
+                status: Set("open".into()),
+                source: Set("complaint".into()),
+                created_by: Set(Some(actor.user_id)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            authorize(
+                &actor,
+                Action::TriageComplaint,
+                &Object::Jurisdiction { path: tree.path(community.township_id) },
+            )?;
+            record(
+                &tx,
+                ctx,
+                "problem.create",
+                "problem",
+                p.id,
+                SUCCESS,
+                json!({"community_id": community.id, "catalog_code": code, "from_complaint": id}),
+            )
+            .await?;
+            am.problem_id = Set(Some(p.id));
+            am.community_id = Set(Some(community.id));
+            am.company_id = Set(community.company_id);
+            am.township_id = Set(Some(community.township_id));
+            am.catalog_code = Set(Some(code));
+            am.closure_due = Set(Some(rule::closure_due(now)));
+            summary["problem_id"] = json!(p.id);
+            format!(
+                "您反映的问题已受理，列入问题清单督促整改，办理期限至{}。",
+                crate::clock::display(rule::closure_due(now))
+            )
+        }
+        Triage::Merge => {
+            let pid = form.problem_id.ok_or_else(|| ServiceError::field("problem_id", "请选择要并入的问题"))?;
+            let p = db::complaints::problem(&tx, pid)
+                .await?
+                .ok_or_else(|| ServiceError::field("problem_id", "所选问题不存在"))?;
+            authorize(&actor, Action::TriageComplaint, &Object::Jurisdiction { path: tree.path(p.township_id) })?;
+            if p.status != "open" {
+                return Err(ServiceError::field("problem_id", "所选问题已办结，不能并入"));
+            }
+            am.problem_id = Set(Some(p.id));
+            am.community_id = Set(Some(p.community_id));
+            am.company_id = Set(p.company_id);
+            am.township_id = Set(Some(p.township_id));
+            am.catalog_code = Set(Some(p.catalog_code.clone()));
+            am.closure_due = Set(Some(rule::closure_due(now)));
+            summary["problem_id"] = json!(p.id);
+            "您反映的问题已受理，与其他群众反映的同一问题合并办理。".to_string()
+        }
+        Triage::Reject => {
+            if answer.chars().count() < 4 {
+                return Err(ServiceError::field("answer", "请填写不予受理的理由（投诉人可见）"));
+            }
+            am.public_answer = Set(answer.clone());
+            am.closed_at = Set(Some(now));
+            format!("不予受理：{answer}")
+        }
+        Triage::Forward => {
+            let did = form.department_id.ok_or_else(|| ServiceError::field("department_id", "请选择转办部门"))?;
+            let d = db::registry::department(&tx, did)
+                .await?
+                .ok_or_else(|| ServiceError::field("department_id", "所选部门不存在"))?;
+            am.department_id = Set(Some(d.id));
+            am.closure_due = Set(Some(rule::closure_due(now)));
+            if !answer.is_empty() {
+                am.public_answer = Set(answer.clone());
+            }
+            summary["department_id"] = json!(d.id);
+            format!("您反映的问题属于{}职责范围，已转该部门办理。{answer}", d.name)
+        }
+    };
+    am.status = Set(to.as_str().into());
+    am.triaged_at = Set(Some(now));
+    am.updated_at = Set(now);
+    let m = am.update(&tx).await?;
+    event(&tx, id, &format!("triage.{}", form.decision), &public_text, &note, Some(actor.user_id), now).await?;
+    record(&tx, ctx, &format!("complaint.{}", form.decision), "complaint", id, SUCCESS, summary).await?;
+    tx.commit().await?;
+    let n = names(deps, std::slice::from_ref(&m)).await?;
+    Ok(row(deps, &n, now, m))
+}
+
+/// Extends the closure deadline once by up to 30 days, telling the complainant why.
+pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) -> Result<ComplaintRow, ServiceError> {
+    let (c, _) = load_in_scope(deps, ctx, id, Action::TriageComplaint).await?;
+    let reason = reason.trim();
+    if reason.chars().count() < 4 {
+        return Err(ServiceError::field("reason", "请填写延期理由（投诉人可见）"));
+    }
+    let due = c
+        .closure_due
+        .ok_or_else(|| ServiceError::Rule {
+            code: "not_accepted", message: "线索尚未受理，无办理期限可延长".into()
+        })?;
+    let new_due = rule::extend(due, c.extended, days).map_err(|e| ServiceError::field("days", e.0))?;
+    let tx = deps.db.begin().await?;
+    let mut am = c.into_active_model();
+    am.closure_due = Set(Some(new_due));
+    am.extended = Set(true);
+    am.updated_at = Set(ctx.now);
+    let m = am.update(&tx).await?;
+    let actor = ctx.actor()?;
+    event(
+        &tx,
+        id,
+        "extend",
+        &format!("办理期限延长至{}，理由：{reason}", crate::clock::display(new_due)),
+        "",
+        Some(actor.user_id),
+        ctx.now,
+    )
+    .await?;
+    record(&tx, ctx, "complaint.extend", "complaint", id, SUCCESS, json!({"days": days, "closure_due": new_due}))
+        .await?;
+    tx.commit().await?;
+    let n = names(deps, std::slice::from_ref(&m)).await?;
+    Ok(row(deps, &n, ctx.now, m))
+}
+
+/// Communities for the public form, grouped by township: (township, [(id, name)]).
+pub async fn public_communities(deps: &Deps) -> Result<Vec<(String, Vec<(i64, String)>)>, ServiceError> {
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let (rows, _) = db::registry::communities(&deps.db, &Default::default(), 1, 100_000).await?;
+    let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
+    for township in tree.of_level("township", None) {
+        let items: Vec<(i64, String)> =
+            rows.iter().filter(|c| c.township_id == township.id).map(|c| (c.id, c.name.clone())).collect();
+        if !items.is_empty() {
+            groups.push((township.name.clone(), items));
+        }
+    }
+    Ok(groups)
+}
+
+/// Catalog items people can pick (leaves), as (code, plain title).
+pub async fn public_catalog(deps: &Deps) -> Result<Vec<(String, String)>, ServiceError> {
+    let items = db::registry::catalog(&deps.db).await?;
+    Ok(items
+        .iter()
+        .filter(|i| i.active && !items.iter().any(|o| o.parent_code.as_deref() == Some(i.code.as_str())))
+        .map(|i| (i.code.clone(), i.title.clone()))
+        .collect())
+}
