@@ -69,8 +69,11 @@ struct NewComplaint {
     email: String,
 }
 
-fn parse(form: ComplaintForm, require_consent: bool) -> Result<NewComplaint, FieldErrors> {
+fn parse(form: ComplaintForm, require_consent: bool, require_community: bool) -> Result<NewComplaint, FieldErrors> {
     let mut e = FieldErrors::new();
+    if require_community && form.community_id.is_none() {
+        e.insert("community_id".into(), "请选择问题所在的小区".into());
+    }
     let description = form.description.trim().to_string();
     let len = description.chars().count();
     if len < 5 {
@@ -134,7 +137,8 @@ pub async fn submit(
         _ => None,
     };
     let require_consent = matches!(channel, Channel::Web | Channel::Qr | Channel::Api);
-    let new = parse(form, require_consent).map_err(ServiceError::Invalid)?;
+    let require_community = matches!(channel, Channel::Web | Channel::Qr);
+    let new = parse(form, require_consent, require_community).map_err(ServiceError::Invalid)?;
     let tx = deps.db.begin().await?;
     if let Some(r) = &external_ref
         && let Some(existing) = db::complaints::by_external_ref(&tx, channel.as_str(), r).await?
@@ -156,9 +160,6 @@ pub async fn submit(
         }
         None => None,
     };
-    if matches!(channel, Channel::Web | Channel::Qr) && community.is_none() && !errors.contains_key("community_id") {
-        errors.insert("community_id".into(), "请选择问题所在的小区".into());
-    }
     if let Some(code) = &new.catalog_code {
         let items = db::registry::catalog(&tx).await?;
         if !items.iter().any(|i| &i.code == code && i.active) {

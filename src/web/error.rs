@@ -87,11 +87,38 @@ impl IntoResponse for PageError {
     }
 }
 
-/// A plain error page without session context.
+/// What an error page says; kept on the response so [`with_chrome`] can render it again with
+/// the signed-in user's navigation.
+#[derive(Debug, Clone)]
+struct ErrorInfo {
+    heading: String,
+    message: String,
+}
+
+/// An error page (without session context; [`with_chrome`] adds it when there is one).
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
     let page = ErrorPage { c: super::pages::Chrome::bare(heading), heading: heading.into(), message: message.into() };
-    match page.render() {
+    let mut res = match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
+    };
+    res.extensions_mut().insert(ErrorInfo { heading: heading.into(), message: message.into() });
+    res
+}
+
+/// Renders error pages with the signed-in user's header and navigation, so a refused page
+/// does not look like a signed-out one.
+pub async fn with_chrome(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let auth = req.extensions().get::<super::auth::AuthSession>().cloned();
+    let res = next.run(req).await;
+    let (Some(auth), Some(info)) = (auth, res.extensions().get::<ErrorInfo>().cloned()) else {
+        return res;
+    };
+    let Some(user) = auth.user.as_ref() else { return res };
+    let status = res.status();
+    let c = super::pages::Chrome::new(&auth.session, Some(user), &info.heading).await;
+    match (ErrorPage { c, heading: info.heading, message: info.message }).render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => res,
     }
 }

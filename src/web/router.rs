@@ -15,8 +15,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{self, accounts as a_acc, audit as a_audit, registry as a_reg};
-use super::pages::{accounts, audit, home, registry, session};
+use super::api::{self, accounts as a_acc, audit as a_audit, complaints as a_cmp, registry as a_reg};
+use super::pages::{accounts, audit, complaints, home, registry, session};
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
@@ -53,7 +53,17 @@ pub fn build(deps: Deps) -> Router {
         .route("/campaigns", get(registry::list_campaigns))
         .route("/registry/import", get(registry::import_form).post(registry::import))
         .route("/registry/export.xlsx", get(registry::export))
-        .route("/audit", get(audit::audit_page));
+        .route("/audit", get(audit::audit_page))
+        .route("/complaints/new", get(complaints::new_complaint))
+        .route("/complaints", post(complaints::create_complaint))
+        .route("/track", get(complaints::track_form))
+        .route("/track/{code}", get(complaints::track))
+        .route("/hotline", get(complaints::hotline_form).post(complaints::hotline))
+        .route("/inbox", get(complaints::inbox))
+        .route("/inbox/{id}", get(complaints::show))
+        .route("/inbox/{id}/reveal", post(complaints::reveal))
+        .route("/inbox/{id}/triage", post(complaints::triage))
+        .route("/inbox/{id}/extend", post(complaints::extend));
 
     let api = Router::new()
         .route("/api/v1/auth/token", post(a_acc::issue_token).delete(a_acc::revoke_token))
@@ -75,7 +85,12 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/registry/export", get(a_reg::export_registry))
         .route("/api/v1/registry/import", post(a_reg::import_registry))
         .route("/api/v1/audit", get(a_audit::list_audit))
-        .route("/api/v1/audit/verify", get(a_audit::verify_audit));
+        .route("/api/v1/audit/verify", get(a_audit::verify_audit))
+        .route("/api/v1/complaints", get(a_cmp::list_complaints).post(a_cmp::create_complaint))
+        .route("/api/v1/complaints/track/{code}", get(a_cmp::track))
+        .route("/api/v1/complaints/{id}", get(a_cmp::get_complaint))
+        .route("/api/v1/complaints/{id}/triage", post(a_cmp::triage))
+        .route("/api/v1/complaints/{id}/reveal", post(a_cmp::reveal));
 
     let ops = Router::new()
         .route("/healthz", get(home::healthz))
@@ -108,6 +123,7 @@ pub fn build(deps: Deps) -> Router {
         .route_layer(from_fn_with_state(state.clone(), metrics::track))
         .merge(swagger)
         .fallback(not_found)
+        .layer(from_fn(super::error::with_chrome))
         .layer(from_fn_with_state(state.clone(), auth::session_policy))
         .layer(from_fn(csrf::protect))
         .layer(auth_layer)

@@ -7,5 +7,6 @@ mod helpers;
 mod audit;
 mod auth;
 mod authz;
+mod complaints;
 mod ops;
 mod registry;

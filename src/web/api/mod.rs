@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod registry;
 
 use axum::extract::{FromRequest, Request};
@@ -56,10 +57,12 @@ pub struct ErrorDetail {
         registry::list_campaigns, registry::create_campaign,
         registry::export_registry, registry::import_registry,
         audit::list_audit, audit::verify_audit,
+        complaints::create_complaint, complaints::track, complaints::list_complaints, complaints::get_complaint,
+        complaints::triage, complaints::reveal,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "audit", description = "审计日志"))
+    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"))
 )]
 pub struct ApiDoc;
 

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod home;
 pub mod registry;
 pub mod session;
@@ -45,6 +46,9 @@ pub async fn flash(session: &Session, message: impl Into<String>) {
 pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     let role = user.actor.role;
     let mut nav = vec![NavLink { href: "/", label: "首页" }];
+    if role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)) {
+        nav.push(NavLink { href: "/inbox", label: "投诉线索" });
+    }
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
     if sees_registry {
         nav.push(NavLink { href: "/communities", label: "小区" });

@@ -1,0 +1,331 @@
+//! Complaint intake: the public form and tracking, the hotline, the API, triage, deadlines, and
+//! complainant protection.
+
+use axum::http::{Method, StatusCode};
+use chrono::Duration;
+use propwatch::domain::role::Role;
+use serde_json::json;
+
+use crate::helpers::{Client, TestApp};
+
+const PHONE: &str = "13812341234";
+const NAME: &str = "王秀英";
+const EMAIL: &str = "wangxy@example.com";
+
+async fn community_id(app: &TestApp, code: &str) -> i64 {
+    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap().id
+}
+
+/// Files a named complaint through the public form; returns the tracking code.
+async fn file(app: &TestApp, code: &str, catalog: &str, text: &str) -> String {
+    let id = community_id(app, code).await.to_string();
+    let mut c = app.client();
+    c.get(&format!("/complaints/new?community={id}")).await;
+    let r = c
+        .post(
+            "/complaints",
+            &[
+                ("community_id", &id),
+                ("catalog_code", catalog),
+                ("description", text),
+                ("name", NAME),
+                ("phone", PHONE),
+                ("email", EMAIL),
+                ("consent", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let loc = r.location();
+    assert!(loc.starts_with("/track/") && loc.ends_with("?new=1"), "{loc}");
+    loc.trim_start_matches("/track/").trim_end_matches("?new=1").to_string()
+}
+
+async fn complaint_id(app: &TestApp, code: &str) -> i64 {
+    propwatch::db::complaints::by_tracking_code(&app.deps.db, code).await.unwrap().unwrap().id
+}
+
+#[tokio::test]
+async fn a_resident_files_a_complaint_and_follows_it_by_tracking_code() {
+    let app = TestApp::new().await;
+    let id = community_id(&app, "YC-FC-001").await;
+    let mut c = app.client();
+    let form = c.get(&format!("/complaints/new?community={id}")).await;
+    assert_eq!(
+        form.select("select[name=community_id] option[selected]"),
+        vec!["凤城花园"],
+        "the QR link preselects the community"
+    );
+    assert!(form.select("details.notice-pi").join("").contains("不会提供给被投诉的物业服务企业"));
+    let code = file(&app, "YC-FC-001", "A1.1", "楼道垃圾一周没人清理，电梯间有异味").await;
+    let page = c.get(&format!("/track/{code}?new=1")).await;
+    assert_eq!(page.select(".tracking-code"), vec![code.clone()]);
+    assert_eq!(page.select(".track-status .status"), vec!["待受理"]);
+    assert!(page.select(".timeline li")[0].contains("15日内告知是否受理"));
+    // Typed sloppily: lower case, no hyphens.
+    let sloppy = code.replace('-', "").to_lowercase();
+    let again = c.get(&format!("/track/{sloppy}")).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.select(".track-status dd code"), vec![code.clone()]);
+    for secret in [PHONE, NAME, EMAIL] {
+        assert!(!page.body.contains(secret), "the public page shows no identity");
+    }
+    // A mistyped code is caught by the check symbol.
+    let mut typo: Vec<char> = code.chars().collect();
+    typo[0] = if typo[0] == 'A' { 'B' } else { 'A' };
+    let r = c.get(&format!("/track/{}", typo.into_iter().collect::<String>())).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.select("p.err")[0].contains("查询码"));
+    // Stored sealed, audited without identity.
+    let row = propwatch::db::complaints::by_tracking_code(&app.deps.db, &code).await.unwrap().unwrap();
+    assert_eq!(row.channel, "web");
+    for sealed in [&row.name_sealed, &row.phone_sealed, &row.email_sealed] {
+        let s = sealed.clone().unwrap();
+        assert!(s.starts_with("sm4gcm:") && !s.contains(PHONE) && !s.contains(NAME));
+    }
+    let e = app.last_audit("complaint.create").await.unwrap();
+    assert_eq!(e.object_id, row.id.to_string());
+    assert!(!e.summary.contains(PHONE) && !e.summary.contains(NAME));
+}
+
+#[tokio::test]
+async fn a_bad_submission_is_explained_in_chinese_and_stores_nothing() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    c.get("/complaints/new").await;
+    let r = c.post("/complaints", &[("community_id", ""), ("description", "脏"), ("phone", "12ab")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = r.select("p.err");
+    for want in [
+        "请选择问题所在的小区",
+        "请描述问题（至少5个字）",
+        "请填写正确的电话号码（7至20位数字）",
+        "请阅读并同意个人信息处理说明",
+    ] {
+        assert!(errors.iter().any(|e| e == want), "{want} in {errors:?}");
+    }
+    assert!(app.last_audit("complaint.create").await.is_none());
+}
+
+#[tokio::test]
+async fn the_hotline_records_the_operator_and_reads_out_the_code() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    staff.get("/hotline").await;
+    let id = community_id(&app, "YC-FC-003").await.to_string();
+    let r = staff
+        .post(
+            "/hotline",
+            &[
+                ("community_id", &id),
+                ("catalog_code", "A3.1"),
+                ("description", "消防通道被车辆长期堵塞"),
+                ("phone", "13900001111"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = staff.get(&r.location()).await;
+    let flash = page.select(".flash");
+    assert!(flash[0].starts_with("已登记。请向来电人读出查询码："), "{flash:?}");
+    let code = flash[0].rsplit('：').next().unwrap().to_string();
+    let row = propwatch::db::complaints::by_tracking_code(&app.deps.db, &code).await.unwrap().unwrap();
+    assert_eq!(row.channel, "phone");
+    let staff_id = propwatch::db::accounts::user_by_username(&app.deps.db, "zhangkaidong").await.unwrap().unwrap().id;
+    assert_eq!(row.operator_user_id, Some(staff_id));
+    let mut company = app.login_as(Role::CompanyUser).await;
+    assert_eq!(company.get("/hotline").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn staff_triage_accept_merge_and_reject_with_public_answers() {
+    let app = TestApp::new().await;
+    let first = file(&app, "YC-FC-001", "A1.1", "楼道垃圾一周没人清理").await;
+    let second = file(&app, "YC-FC-001", "A1.1", "三号楼垃圾桶满了也不清运").await;
+    let third = file(&app, "YC-FC-002", "B1", "物业在小区广场摆摊出租").await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let id1 = complaint_id(&app, &first).await;
+    staff.get(&format!("/inbox/{id1}")).await;
+    let r = staff.post(&format!("/inbox/{id1}/triage"), &[("decision", "accept"), ("note", "内部：先电话核实")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let problem = app.last_audit("problem.create").await.unwrap();
+    assert!(app.last_audit("complaint.accept").await.is_some());
+
+    // The second clue on the same community and item is suggested for merging.
+    let id2 = complaint_id(&app, &second).await;
+    let page = staff.get(&format!("/inbox/{id2}")).await;
+    assert_eq!(page.select(".suggested").len(), 1);
+    let r =
+        staff.post(&format!("/inbox/{id2}/triage"), &[("decision", "merge"), ("problem_id", &problem.object_id)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let merged = propwatch::db::complaints::by_tracking_code(&app.deps.db, &second).await.unwrap().unwrap();
+    assert_eq!(
+        (merged.status.as_str(), merged.problem_id.map(|p| p.to_string())),
+        ("merged", Some(problem.object_id.clone()))
+    );
+
+    let id3 = complaint_id(&app, &third).await;
+    staff.get(&format!("/inbox/{id3}")).await;
+    let r = staff.post(&format!("/inbox/{id3}/triage"), &[("decision", "reject"), ("answer", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("p.err").iter().any(|e| e.contains("不予受理的理由")));
+    let r = staff
+        .post(
+            &format!("/inbox/{id3}/triage"),
+            &[("decision", "reject"), ("answer", "经核实该活动由业主大会决议同意举办")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Triage happens once.
+    let r = staff.post(&format!("/inbox/{id3}/triage"), &[("decision", "accept")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("p.err")[0].contains("不能再次分办"));
+
+    // Complainants read the public part only.
+    let mut public = app.client();
+    let p1 = public.get(&format!("/track/{first}")).await;
+    assert_eq!(p1.select(".track-status .status"), vec!["已受理"]);
+    assert!(p1.body.contains("列入问题清单"));
+    assert!(!p1.body.contains("先电话核实"), "internal notes stay internal");
+    assert!(!p1.body.contains("张凯东"), "no staff names");
+    let p3 = public.get(&format!("/track/{third}")).await;
+    assert_eq!(p3.select("dd.answer"), vec!["经核实该活动由业主大会决议同意举办"]);
+}
+
+#[tokio::test]
+async fn deadlines_show_due_and_overdue_and_extend_once() {
+    let app = TestApp::new().await;
+    let code = file(&app, "YC-FC-001", "A1.1", "楼道垃圾一周没人清理").await;
+    let id = complaint_id(&app, &code).await;
+    // Sessions end after 30 idle minutes, so staff sign in again after each jump in time.
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    assert_eq!(staff.get("/inbox?overdue=1").await.select("table.inbox tbody td.due").len(), 0);
+    app.clock.advance(Duration::days(13));
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    assert_eq!(staff.get("/inbox").await.select("table.inbox tbody td.due"), vec!["即将到期"]);
+    app.clock.advance(Duration::days(3));
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let overdue = staff.get("/inbox?overdue=1").await;
+    assert_eq!(overdue.select("table.inbox tbody td.due"), vec!["已逾期"]);
+    staff.get(&format!("/inbox/{id}")).await;
+    staff.post(&format!("/inbox/{id}/triage"), &[("decision", "accept")]).await;
+    assert_eq!(
+        staff.get("/inbox?overdue=1").await.select("table.inbox tbody td.due").len(),
+        0,
+        "accepted: the 60-day clock runs"
+    );
+    app.clock.advance(Duration::days(61));
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    assert_eq!(staff.get("/inbox?overdue=1").await.select("table.inbox tbody td.due"), vec!["已逾期"]);
+    staff.get(&format!("/inbox/{id}")).await;
+    let r = staff.post(&format!("/inbox/{id}/extend"), &[("days", "31"), ("reason", "需会同消防部门现场核查")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = staff.post(&format!("/inbox/{id}/extend"), &[("days", "30"), ("reason", "需会同消防部门现场核查")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(staff.get("/inbox?overdue=1").await.select("table.inbox tbody td.due").len(), 0);
+    let r = staff.post(&format!("/inbox/{id}/extend"), &[("days", "5"), ("reason", "再延一次试试")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let public = app.client().send(Method::GET, &format!("/api/v1/complaints/track/{code}"), None, None).await.json();
+    assert!(
+        public["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["text"].as_str().unwrap().contains("需会同消防部门现场核查"))
+    );
+}
+
+/// Every page and response a company user can reach, for the masking test.
+async fn company_walk(c: &mut Client, token: &str) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    let mut queue = vec!["/".to_string()];
+    let mut visited = std::collections::HashSet::new();
+    while let Some(path) = queue.pop() {
+        if !visited.insert(path.clone()) || visited.len() > 200 {
+            continue;
+        }
+        let r = c.get(&path).await;
+        let doc = scraper::Html::parse_document(&r.body);
+        let sel = scraper::Selector::parse("a[href]").unwrap();
+        for a in doc.select(&sel) {
+            let href = a.value().attr("href").unwrap_or("");
+            if href.starts_with('/') && !href.starts_with("/static") && !href.contains("export") {
+                queue.push(href.to_string());
+            }
+        }
+        seen.push((path, r.body));
+    }
+    for path in ["/inbox", "/api/v1/complaints", "/api/v1/complaints/1", "/api/v1/communities", "/api/v1/companies"] {
+        let r = c.send(Method::GET, path, Some(token), None).await;
+        seen.push((path.to_string(), r.body));
+        let r = c.get(path).await;
+        seen.push((format!("{path} (session)"), r.body));
+    }
+    seen
+}
+
+#[tokio::test]
+async fn complainant_identities_never_reach_a_company_user() {
+    let app = TestApp::new().await;
+    let code = file(&app, "YC-FC-001", "A1.1", "楼道垃圾一周没人清理").await;
+    let id = complaint_id(&app, &code).await;
+
+    // Staff see it masked, reveal it deliberately, and the reveal is audited.
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let inbox = staff.get("/inbox").await;
+    assert_eq!(inbox.select("table.inbox td[data-label=投诉人]"), vec!["王*英 138****1234"]);
+    assert!(!inbox.body.contains(PHONE));
+    let detail = staff.get(&format!("/inbox/{id}")).await;
+    assert!(!detail.body.contains(PHONE) && detail.body.contains("w***@example.com"));
+    let revealed = staff.post(&format!("/inbox/{id}/reveal"), &[]).await;
+    assert_eq!(revealed.select(".revealed"), vec![format!("{NAME} {PHONE} {EMAIL}")]);
+    let e = app.last_audit("complaint.reveal_identity").await.unwrap();
+    assert_eq!((e.object_id.as_str(), e.actor_name.as_str()), (id.to_string().as_str(), "张凯东"));
+
+    // A township officer reads the clue, masked, and may not reveal it.
+    let mut township = app.login_as(Role::TownshipOfficer).await;
+    let page = township.get(&format!("/inbox/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(PHONE));
+    assert_eq!(township.post(&format!("/inbox/{id}/reveal"), &[]).await.status, StatusCode::FORBIDDEN);
+
+    // The company complained about reaches nothing that names the complainant.
+    let token = app.token(Role::CompanyUser).await;
+    let mut company = app.login_as(Role::CompanyUser).await;
+    assert_eq!(company.get("/inbox").await.status, StatusCode::FORBIDDEN);
+    let pages = company_walk(&mut company, &token).await;
+    assert!(pages.len() >= 8, "walked {}", pages.len());
+    for (path, body) in &pages {
+        for secret in [PHONE, NAME, EMAIL, "138****1234", "王*英"] {
+            assert!(!body.contains(secret), "{path} shows {secret}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_json_api_files_and_tracks_complaints() {
+    let app = TestApp::new().await;
+    let c = app.client();
+    let id = community_id(&app, "YC-FC-005").await;
+    let bad =
+        c.send(Method::POST, "/api/v1/complaints", None, Some(json!({"community_id": id, "description": "短"}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["fields"]["description"], "请描述问题（至少5个字）");
+    assert_eq!(bad.json()["error"]["fields"]["consent"], "请阅读并同意个人信息处理说明");
+    let r = c
+        .send(Method::POST, "/api/v1/complaints", None, Some(json!({"community_id": id, "catalog_code": "B2", "description": "公共收益从未公示过", "anonymous": "true", "consent": "true"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let code = r.json()["tracking_code"].as_str().unwrap().to_string();
+    let t = c.send(Method::GET, &format!("/api/v1/complaints/track/{code}"), None, None).await.json();
+    assert_eq!(t["status"], "received");
+    assert_eq!(t["community_name"], "龙泉小区");
+    let staff = app.token(Role::BureauStaff).await;
+    let list = c.send(Method::GET, "/api/v1/complaints?status=received", Some(&staff), None).await.json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["anonymous"], true);
+    assert_eq!(list["items"][0]["channel"], "api");
+    let company = app.token(Role::CompanyUser).await;
+    let r = c.send(Method::GET, "/api/v1/complaints", Some(&company), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
