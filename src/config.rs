@@ -28,6 +28,9 @@ pub struct Settings {
     pub api_token_hours: i64,
     /// Hex SM4 key for personal data at rest; generated into the data directory when absent.
     pub personal_data_key: Option<String>,
+    /// Public submissions (complaints, logins, tokens, Open311 posts) allowed per client
+    /// address and minute; 0 turns the limit off.
+    pub public_rate_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             lockout_minutes: 15,
             api_token_hours: 8,
             personal_data_key: None,
+            public_rate_per_minute: 30,
         }
     }
 }
@@ -62,6 +66,7 @@ impl Settings {
             .set_default("lockout_threshold", d.lockout_threshold)?
             .set_default("lockout_minutes", d.lockout_minutes)?
             .set_default("api_token_hours", d.api_token_hours)?
+            .set_default("public_rate_per_minute", d.public_rate_per_minute)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;

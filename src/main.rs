@@ -127,6 +127,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let password = given.clone().unwrap_or_else(demo::random_password);
             match demo::seed(&deps, &password).await.map_err(service_err)? {
                 Some(accounts) => {
+                    demo::seed_activity(&deps).await.map_err(service_err)?;
                     println!("已载入演示数据（阳城县）。演示账号（密码：{password}）：");
                     for a in accounts {
                         println!("  {:<14} {:<10} {}（{}）", a.username, a.display_name, a.role.label(), a.scope_name);

@@ -67,7 +67,7 @@ fn meta(parts: &Parts) -> RequestMeta {
 pub fn ctx_for(state: &AppState, user: Option<&SessionUser>, meta: &RequestMeta) -> Ctx {
     Ctx {
         actor: user.map(|u| u.actor.clone()),
-        actor_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
+        actor_name: user.map(|u| u.display_name.clone()).unwrap_or_else(|| "公众".into()),
         request_id: meta.request_id.clone(),
         client_addr: meta.client_addr.clone(),
         now: state.clock.now(),

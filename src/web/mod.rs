@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod error;
 pub mod metrics;
 pub mod pages;
+pub mod rate_limit;
 pub mod router;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use crate::service::Deps;
 pub struct AppState {
     pub deps: Deps,
     pub metrics: Arc<metrics::Metrics>,
+    pub rate_limiter: Arc<rate_limit::RateLimiter>,
 }
 
 impl std::ops::Deref for AppState {

@@ -26,7 +26,11 @@ const BODY_LIMIT: usize = 20 * 1024 * 1024;
 
 /// Builds the application: routes, sessions, authentication, CSRF, metrics, headers.
 pub fn build(deps: Deps) -> Router {
-    let state = AppState { deps: deps.clone(), metrics: Arc::new(metrics::Metrics::default()) };
+    let state = AppState {
+        deps: deps.clone(),
+        metrics: Arc::new(metrics::Metrics::default()),
+        rate_limiter: Arc::new(super::rate_limit::RateLimiter::default()),
+    };
 
     let pages = Router::new()
         .route("/", get(home::home))
@@ -126,6 +130,7 @@ pub fn build(deps: Deps) -> Router {
         .layer(from_fn(super::error::with_chrome))
         .layer(from_fn_with_state(state.clone(), auth::session_policy))
         .layer(from_fn(csrf::protect))
+        .layer(from_fn_with_state(state.clone(), super::rate_limit::limit))
         .layer(auth_layer)
         .layer(from_fn(metrics::request_meta))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -329,3 +329,47 @@ async fn the_json_api_files_and_tracks_complaints() {
     let r = c.send(Method::GET, "/api/v1/complaints", Some(&company), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_demo_shows_clues_in_every_triage_state() {
+    let app = TestApp::new().await;
+    propwatch::service::demo::seed_activity(&app.deps).await.unwrap();
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get("/inbox").await;
+    let statuses = page.select("table.inbox td[data-label=状态]");
+    for s in ["待受理", "已受理", "已受理（并案办理）", "不予受理", "已转有关部门办理"] {
+        assert!(statuses.iter().any(|x| x == s), "{s} in {statuses:?}");
+    }
+    let dues = page.select("table.inbox td.due");
+    assert!(dues.iter().any(|d| d == "已逾期") && dues.iter().any(|d| d == "即将到期"), "{dues:?}");
+    let channels = page.select("table.inbox td[data-label=渠道]");
+    assert!(channels.iter().any(|c| c == "电话") && channels.iter().any(|c| c == "小区二维码"));
+    let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
+    assert!(verdict.broken.is_none());
+}
+
+#[tokio::test]
+async fn public_submissions_are_rate_limited_per_address_with_a_chinese_429() {
+    let app = TestApp::with_settings(|s| s.public_rate_per_minute = 3).await;
+    let id = community_id(&app, "YC-FC-001").await;
+    let c = app.client();
+    let body = json!({"community_id": id, "description": "楼道灯坏了很久没人修", "consent": "true"});
+    for i in 0..3 {
+        let r = c.send(Method::POST, "/api/v1/complaints", None, Some(body.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "submission {i}");
+    }
+    let r = c.send(Method::POST, "/api/v1/complaints", None, Some(body.clone())).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.json()["error"]["code"], "rate_limited");
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("每分钟最多提交3次"));
+    let mut page = app.client();
+    page.get("/complaints/new").await;
+    let r = page.post("/complaints", &[("community_id", &id.to_string()), ("description", "楼道灯坏了很久没人修"), ("consent", "on")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.select("h1"), vec!["请稍后再试"]);
+    // Reading stays open, and the next minute lets submissions in again.
+    assert_eq!(c.send(Method::GET, "/complaints/new", None, None).await.status, StatusCode::OK);
+    app.clock.advance(Duration::seconds(61));
+    let r = c.send(Method::POST, "/api/v1/complaints", None, Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+}

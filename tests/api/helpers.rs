@@ -88,8 +88,13 @@ impl Resp {
 }
 
 impl TestApp {
-    /// A fresh app with the demo county loaded.
+    /// A fresh app with the demo county loaded (public rate limit off).
     pub async fn new() -> TestApp {
+        Self::with_settings(|s| s.public_rate_per_minute = 0).await
+    }
+
+    /// A fresh app with adjusted settings.
+    pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg) = match std::env::var("PROPWATCH_TEST_PG").ok().filter(|s| !s.is_empty()) {
             Some(base) => {
@@ -107,8 +112,9 @@ impl TestApp {
             }
             None => (format!("sqlite://{}/test.db", dir.path().display()), None),
         };
-        let settings =
+        let mut settings =
             Settings { database_url: database_url.clone(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
+        adjust(&mut settings);
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let deps = propwatch::app::prepare(settings, clock.clone()).await.expect("app prepares");
         propwatch::service::demo::seed(&deps, PASSWORD).await.expect("demo seeds").expect("fresh database");

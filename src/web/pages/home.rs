@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use super::Chrome;
 use crate::domain::authz::{Action, role_may};
 use crate::domain::role::Scope;
+use crate::service::complaints::{self, InboxQuery};
 use crate::service::registry::{self, CampaignView};
 use crate::web::AppState;
 use crate::web::auth::Visitor;
@@ -25,6 +26,8 @@ struct HomePage {
     campaigns: Vec<CampaignView>,
     today: String,
     can_audit: bool,
+    clues_waiting: Option<u64>,
+    clues_overdue: Option<u64>,
 }
 
 /// GET /
@@ -41,6 +44,8 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<impl Into
             campaigns: vec![],
             today: today.to_string(),
             can_audit: false,
+            clues_waiting: None,
+            clues_overdue: None,
         });
     };
     let ctx = &v.ctx;
@@ -51,6 +56,10 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<impl Into
     } else {
         vec![]
     };
+    let waiting = InboxQuery { status: Some("received".into()), ..Default::default() };
+    let overdue = InboxQuery { overdue: Some("1".into()), ..Default::default() };
+    let clues_waiting = complaints::inbox(&state.deps, ctx, &waiting, 1).await.ok().map(|p| p.total);
+    let clues_overdue = complaints::inbox(&state.deps, ctx, &overdue, 1).await.ok().map(|p| p.total);
     let tree = registry::JurisdictionTree::load(&state.db).await?;
     let scope_name = match user.actor.scope {
         Scope::Jurisdiction(j) => tree.name(j),
@@ -65,6 +74,8 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<impl Into
         campaigns,
         today: today.to_string(),
         can_audit: role_may(user.actor.role, Action::ReadAudit),
+        clues_waiting,
+        clues_overdue,
     })
 }
 
