@@ -31,6 +31,12 @@ pub struct Settings {
     /// Public submissions (complaints, logins, tokens, Open311 posts) allowed per client
     /// address and minute; 0 turns the limit off.
     pub public_rate_per_minute: u32,
+    /// The office published on posters and pages (the seed's 物业管理中心).
+    pub office_name: String,
+    /// Complaint hotline(s) published on posters.
+    pub hotline: String,
+    /// Complaint mailbox published on posters.
+    pub mailbox: String,
 }
 
 impl Default for Settings {
@@ -47,6 +53,9 @@ impl Default for Settings {
             api_token_hours: 8,
             personal_data_key: None,
             public_rate_per_minute: 30,
+            office_name: "阳城县住房和城乡建设管理局物业管理中心".into(),
+            hotline: "3200940 3200943".into(),
+            mailbox: "wyzx20212021@163.com".into(),
         }
     }
 }
@@ -67,6 +76,9 @@ impl Settings {
             .set_default("lockout_minutes", d.lockout_minutes)?
             .set_default("api_token_hours", d.api_token_hours)?
             .set_default("public_rate_per_minute", d.public_rate_per_minute)?
+            .set_default("office_name", d.office_name)?
+            .set_default("hotline", d.hotline)?
+            .set_default("mailbox", d.mailbox)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;

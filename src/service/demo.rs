@@ -11,9 +11,9 @@ use super::accounts::hash_password;
 use super::audit::{SUCCESS, record};
 use super::complaints::{self, ComplaintForm, TriageForm};
 use super::{Ctx, Deps, ServiceError};
-use crate::domain::complaint::Channel;
 use crate::db;
 use crate::db::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction, user};
+use crate::domain::complaint::Channel;
 use crate::domain::credit_code;
 use crate::domain::role::Role;
 
@@ -386,14 +386,32 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
 type DemoClue = (&'static str, &'static str, &'static str, Channel, i64, &'static str, &'static str, &'static str);
 
 const CLUES: [DemoClue; 10] = [
-    ("YC-FC-001", "A1.1", "三号楼楼道垃圾一周无人清理，夏天异味严重", Channel::Web, 20, "王秀英", "13800000001", "accept"),
+    (
+        "YC-FC-001",
+        "A1.1",
+        "三号楼楼道垃圾一周无人清理，夏天异味严重",
+        Channel::Web,
+        20,
+        "王秀英",
+        "13800000001",
+        "accept",
+    ),
     ("YC-FC-001", "A1.1", "小区垃圾桶长期满溢，保洁不按时清运", Channel::Phone, 18, "李建华", "13800000002", "merge"),
     ("YC-FC-003", "A3.1", "地下车库消防栓没有水，灭火器已过期", Channel::Qr, 10, "", "", "accept"),
     ("YC-FC-008", "B1", "物业把小区广场租给商户摆摊，收入去向不明", Channel::Web, 16, "赵磊", "13800000004", ""),
     ("YC-FC-010", "B2", "电梯广告收入从来没有公示过", Channel::Email, 5, "刘芳", "", ""),
     ("YC-FC-005", "A1.4", "物业费按一级标准收取，服务连三级都达不到", Channel::Api, 2, "", "", ""),
     ("YC-FC-012", "A2.1", "物业从不公开收费项目和收费标准", Channel::Web, 25, "陈静", "13800000007", "reject"),
-    ("YC-FC-014", "A3.2", "消防车通道被私家车长期占用，物业劝阻不力", Channel::Phone, 8, "周强", "13800000008", "forward"),
+    (
+        "YC-FC-014",
+        "A3.2",
+        "消防车通道被私家车长期占用，物业劝阻不力",
+        Channel::Phone,
+        8,
+        "周强",
+        "13800000008",
+        "forward",
+    ),
     ("YC-BL-001", "A1.2", "单元门禁坏了三个月没人修", Channel::Qr, 1, "", "", ""),
     ("YC-FC-007", "A1.5", "物业人员态度恶劣，多次反映无果", Channel::Web, 13, "吴敏", "13800000010", ""),
 ];
@@ -402,15 +420,22 @@ const CLUES: [DemoClue; 10] = [
 /// Kept apart from [`seed`] so tests start from an empty inbox.
 pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     let now = deps.clock.now();
-    let staff = db::accounts::user_by_username(&deps.db, "zhangkaidong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let staff =
+        db::accounts::user_by_username(&deps.db, "zhangkaidong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
     let staff = super::accounts::session_user(&deps.db, staff).await?.ok_or(ServiceError::NotFound("演示账号"))?;
-    let fire = db::registry::departments(&deps.db, None).await?.into_iter().find(|d| d.kind == "fire_rescue").map(|d| d.id);
+    let fire =
+        db::registry::departments(&deps.db, None).await?.into_iter().find(|d| d.kind == "fire_rescue").map(|d| d.id);
     let mut first_problem = None;
     for (community, catalog, text, channel, days_ago, name, phone, outcome) in CLUES {
         let at = now - chrono::Duration::days(days_ago);
-        let m = db::registry::community_by_code(&deps.db, community).await?.ok_or(ServiceError::NotFound("演示小区"))?;
+        let m =
+            db::registry::community_by_code(&deps.db, community).await?.ok_or(ServiceError::NotFound("演示小区"))?;
         let public = Ctx { now: at, actor_name: "公众".into(), ..Ctx::system(at, "demo") };
-        let staff_ctx = |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
+        let staff_ctx = |t| Ctx {
+            actor: Some(staff.actor.clone()),
+            actor_name: staff.display_name.clone(),
+            ..Ctx::system(t, "demo")
+        };
         let form = ComplaintForm {
             community_id: Some(m.id),
             catalog_code: catalog.into(),
@@ -428,7 +453,9 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
         match outcome {
             "" => continue,
             "merge" => t.problem_id = first_problem,
-            "reject" => t.answer = "经现场核实，该小区已在公告栏和业主群公示收费项目和收费标准，反映情况不属实。".into(),
+            "reject" => {
+                t.answer = "经现场核实，该小区已在公告栏和业主群公示收费项目和收费标准，反映情况不属实。".into()
+            }
             "forward" => {
                 t.department_id = fire;
                 t.answer = "已转消防救援大队依法处理。".into();

@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{self, accounts as a_acc, audit as a_audit, complaints as a_cmp, registry as a_reg};
-use super::pages::{accounts, audit, complaints, home, registry, session};
+use super::pages::{accounts, audit, complaints, home, posters, registry, session};
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
@@ -48,6 +48,8 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/new", get(registry::new_community))
         .route("/communities/{id}", get(registry::show_community).post(registry::update_community))
         .route("/communities/{id}/edit", get(registry::edit_community))
+        .route("/communities/{id}/poster", get(posters::community_poster))
+        .route("/posters", get(posters::township_posters))
         .route("/jurisdictions", get(registry::list_jurisdictions).post(registry::save_jurisdiction))
         .route("/jurisdictions/{id}", post(registry::save_jurisdiction))
         .route("/departments", get(registry::list_departments).post(registry::save_department))

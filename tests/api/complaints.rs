@@ -364,7 +364,12 @@ async fn public_submissions_are_rate_limited_per_address_with_a_chinese_429() {
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("每分钟最多提交3次"));
     let mut page = app.client();
     page.get("/complaints/new").await;
-    let r = page.post("/complaints", &[("community_id", &id.to_string()), ("description", "楼道灯坏了很久没人修"), ("consent", "on")]).await;
+    let r = page
+        .post(
+            "/complaints",
+            &[("community_id", &id.to_string()), ("description", "楼道灯坏了很久没人修"), ("consent", "on")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.select("h1"), vec!["请稍后再试"]);
     // Reading stays open, and the next minute lets submissions in again.
@@ -372,4 +377,37 @@ async fn public_submissions_are_rate_limited_per_address_with_a_chinese_429() {
     app.clock.advance(Duration::seconds(61));
     let r = c.send(Method::POST, "/api/v1/complaints", None, Some(body)).await;
     assert_eq!(r.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_qr_poster_opens_the_form_with_the_community_and_marks_the_channel() {
+    let app = TestApp::new().await;
+    let id = community_id(&app, "YC-FC-003").await;
+    let mut township = app.login_as(Role::TownshipOfficer).await;
+    let poster = township.get(&format!("/communities/{id}/poster")).await;
+    assert_eq!(poster.status, StatusCode::OK);
+    assert_eq!(poster.select(".poster-community"), vec!["析城山庄"]);
+    assert_eq!(poster.select(".poster-contacts dd"), vec!["3200940 3200943", "wyzx20212021@163.com"]);
+    assert!(poster.body.contains("<svg"), "the QR code is inline SVG");
+    let url = poster.select(".poster-url")[0].clone();
+    assert!(url.ends_with(&format!("/complaints/new?community={id}&via=qr")), "{url}");
+    let town = propwatch::db::registry::jurisdiction_by_code(&app.deps.db, "140522100").await.unwrap().unwrap().id;
+    let all = township.get(&format!("/posters?township_id={town}")).await;
+    assert_eq!(all.select(".poster").len(), 15, "every community of 凤城镇");
+    let far = community_id(&app, "YC-BL-001").await;
+    assert_eq!(township.get(&format!("/communities/{far}/poster")).await.status, StatusCode::FORBIDDEN);
+
+    // A resident scanning it files through the QR channel.
+    let mut c = app.client();
+    let form = c.get(&format!("/complaints/new?community={id}&via=qr")).await;
+    assert_eq!(form.select("form.stack[action='/complaints?via=qr']").len(), 1);
+    let r = c
+        .post(
+            "/complaints?via=qr",
+            &[("community_id", &id.to_string()), ("description", "消防通道被堵塞"), ("consent", "on")],
+        )
+        .await;
+    let code = r.location().trim_start_matches("/track/").trim_end_matches("?new=1").to_string();
+    let row = propwatch::db::complaints::by_tracking_code(&app.deps.db, &code).await.unwrap().unwrap();
+    assert_eq!(row.channel, "qr");
 }

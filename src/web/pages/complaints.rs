@@ -41,6 +41,8 @@ struct NewComplaintPage {
 pub struct NewQuery {
     #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
     community: Option<i64>,
+    /// `qr` when opened from a community's poster.
+    via: Option<String>,
 }
 
 async fn form_page(
@@ -71,10 +73,11 @@ pub async fn new_complaint(
     Query(nq): Query<NewQuery>,
 ) -> Result<impl IntoResponse, PageError> {
     let c = Chrome::new(&v.session, v.user.as_ref(), "投诉举报").await;
+    let action = if nq.via.as_deref() == Some("qr") { "/complaints?via=qr" } else { "/complaints" };
     form_page(
         &s,
         c,
-        "/complaints",
+        action,
         ComplaintForm { community_id: nq.community, ..Default::default() },
         FieldErrors::new(),
         false,
@@ -94,8 +97,8 @@ pub async fn create_complaint(
         Ok(receipt) => Ok(Redirect::to(&format!("/track/{}?new=1", receipt.tracking_code)).into_response()),
         Err(ServiceError::Invalid(errors)) => {
             let c = Chrome::new(&v.session, v.user.as_ref(), "投诉举报").await;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&s, c, "/complaints", f, errors, false).await?)
-                .into_response())
+            let action = if channel == Channel::Qr { "/complaints?via=qr" } else { "/complaints" };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&s, c, action, f, errors, false).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod complaints;
 pub mod home;
+pub mod posters;
 pub mod registry;
 pub mod session;
 
