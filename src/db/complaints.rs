@@ -5,7 +5,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::entities::{complaint, complaint_event, problem};
+use super::entities::{complaint, complaint_event, complaint_photo, problem};
 
 /// One complaint.
 pub async fn complaint<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<complaint::Model>, DbErr> {
@@ -139,6 +139,15 @@ pub async fn complaints_of_problem<C: ConnectionTrait>(
     complaint::Entity::find()
         .filter(complaint::Column::ProblemId.eq(problem_id))
         .order_by_asc(complaint::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A clue's photos in upload order.
+pub async fn photos<C: ConnectionTrait>(db: &C, complaint_id: i64) -> Result<Vec<complaint_photo::Model>, DbErr> {
+    complaint_photo::Entity::find()
+        .filter(complaint_photo::Column::ComplaintId.eq(complaint_id))
+        .order_by_asc(complaint_photo::Column::Id)
         .all(db)
         .await
 }

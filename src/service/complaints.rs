@@ -17,7 +17,7 @@ use super::registry::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::complaints::InboxFilter;
-use crate::db::entities::{complaint, complaint_event, problem};
+use crate::db::entities::{complaint, complaint_event, complaint_photo, problem};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::complaint::{
     self as rule, Channel, ComplaintStatus, Due, Triage, mask_email, mask_name, mask_phone,
@@ -116,15 +116,28 @@ pub struct Receipt {
     pub acceptance_due: DateTime<Utc>,
 }
 
-/// Files a clue from any channel. `operator`: the staff member taking a phone call.
-/// `external_ref`: the channel's own id (Message-ID, partner request id); a second submission
-/// with the same reference returns the first receipt instead of a duplicate.
+/// Files a clue without photos; see [`submit_with_photos`].
 pub async fn submit(
     deps: &Deps,
     ctx: &Ctx,
     channel: Channel,
     form: ComplaintForm,
     external_ref: Option<String>,
+) -> Result<Receipt, ServiceError> {
+    submit_with_photos(deps, ctx, channel, form, external_ref, Vec::new()).await
+}
+
+/// Files a clue from any channel, with up to six photos (raw uploads; checked and re-encoded
+/// here). Phone calls record the staff member taking them. `external_ref`: the channel's own id
+/// (Message-ID, partner request id); a second submission with the same reference returns the
+/// first receipt instead of a duplicate.
+pub async fn submit_with_photos(
+    deps: &Deps,
+    ctx: &Ctx,
+    channel: Channel,
+    form: ComplaintForm,
+    external_ref: Option<String>,
+    photos: Vec<Vec<u8>>,
 ) -> Result<Receipt, ServiceError> {
     let operator = match channel {
         Channel::Phone => {
@@ -138,7 +151,22 @@ pub async fn submit(
     };
     let require_consent = matches!(channel, Channel::Web | Channel::Qr | Channel::Api);
     let require_community = matches!(channel, Channel::Web | Channel::Qr);
-    let new = parse(form, require_consent, require_community).map_err(ServiceError::Invalid)?;
+    let parsed = parse(form, require_consent, require_community);
+    let processed = process_photos(photos).await;
+    let (new, processed) = match (parsed, processed) {
+        (Ok(n), Ok(p)) => (n, p),
+        (parsed, processed) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if let Err(e) = processed {
+                errors.insert("photos".into(), e);
+            }
+            return Err(ServiceError::Invalid(errors));
+        }
+    };
+    // Files first (content-addressed, fsync-ed): a row never points at a missing file.
+    for p in &processed {
+        super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
+    }
     let tx = deps.db.begin().await?;
     if let Some(r) = &external_ref
         && let Some(existing) = db::complaints::by_external_ref(&tx, channel.as_str(), r).await?
@@ -206,6 +234,19 @@ pub async fn submit(
     }
     row.tracking_code = Set(code.clone());
     let m = row.insert(&tx).await?;
+    for p in &processed {
+        complaint_photo::ActiveModel {
+            complaint_id: Set(m.id),
+            digest: Set(p.digest.clone()),
+            byte_size: Set(p.jpeg.len() as i64),
+            width: Set(p.width as i32),
+            height: Set(p.height as i32),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
     event(
         &tx,
         m.id,
@@ -224,11 +265,28 @@ pub async fn submit(
         "complaint",
         m.id,
         SUCCESS,
-        json!({"channel": channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous}),
+        json!({"channel": channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": processed.len()}),
     )
     .await?;
     tx.commit().await?;
     Ok(Receipt { id: m.id, tracking_code: code, acceptance_due: m.acceptance_due })
+}
+
+/// Checks and re-encodes uploads off the async threads.
+async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
+    let raw: Vec<Vec<u8>> = raw.into_iter().filter(|r| !r.is_empty()).collect();
+    if raw.len() > super::photos::MAX_PHOTOS {
+        return Err(format!("最多上传{}张照片", super::photos::MAX_PHOTOS));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, bytes) in raw.into_iter().enumerate() {
+        let p = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
+            .await
+            .map_err(|_| "照片处理失败".to_string())?
+            .map_err(|e| format!("第{}张照片：{e}", i + 1))?;
+        out.push(p);
+    }
+    Ok(out)
 }
 
 async fn event<C: ConnectionTrait>(
@@ -499,6 +557,8 @@ pub struct MergeCandidate {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ComplaintDetail {
     pub row: ComplaintRow,
+    /// Ids of the clue's photos (served to staff at /inbox/{id}/photos/{photo_id}).
+    pub photo_ids: Vec<i64>,
     pub timeline: Vec<StaffEvent>,
     pub candidates: Vec<MergeCandidate>,
     pub can_triage: bool,
@@ -561,14 +621,28 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ComplaintDetail, 
     }
     let extended = c.extended;
     let n = names(deps, std::slice::from_ref(&c)).await?;
+    let photo_ids = db::complaints::photos(&deps.db, id).await?.into_iter().map(|p| p.id).collect();
     Ok(ComplaintDetail {
         row: row(deps, &n, ctx.now, c),
+        photo_ids,
         timeline,
         candidates,
         can_triage: role_may(actor.role, Action::TriageComplaint),
         can_reveal: role_may(actor.role, Action::RevealComplainant),
         extended,
     })
+}
+
+/// A clue's photo (JPEG bytes) for staff who may read the clue.
+pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<Vec<u8>, ServiceError> {
+    load_in_scope(deps, ctx, id, Action::ReadCaseContent).await?;
+    let p = db::complaints::photos(&deps.db, id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo_id)
+        .ok_or(ServiceError::NotFound("照片"))?;
+    let path = super::photos::path_of(&deps.settings.data_dir, &p.digest);
+    Ok(tokio::fs::read(&path).await.map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?)
 }
 
 /// A complainant's identity in full.

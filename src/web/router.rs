@@ -21,8 +21,8 @@ use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
 
-/// Largest request body (Excel uploads).
-const BODY_LIMIT: usize = 20 * 1024 * 1024;
+/// Largest request body (six photos of a complaint, Excel uploads).
+const BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Builds the application: routes, sessions, authentication, CSRF, metrics, headers.
 pub fn build(deps: Deps) -> Router {
@@ -69,7 +69,8 @@ pub fn build(deps: Deps) -> Router {
         .route("/inbox/{id}", get(complaints::show))
         .route("/inbox/{id}/reveal", post(complaints::reveal))
         .route("/inbox/{id}/triage", post(complaints::triage))
-        .route("/inbox/{id}/extend", post(complaints::extend));
+        .route("/inbox/{id}/extend", post(complaints::extend))
+        .route("/inbox/{id}/photos/{photo_id}", get(complaints::photo));
 
     let api = Router::new()
         .route("/api/v1/auth/token", post(a_acc::issue_token).delete(a_acc::revoke_token))

@@ -22,7 +22,7 @@ async fn file(app: &TestApp, code: &str, catalog: &str, text: &str) -> String {
     let mut c = app.client();
     c.get(&format!("/complaints/new?community={id}")).await;
     let r = c
-        .post(
+        .multipart(
             "/complaints",
             &[
                 ("community_id", &id),
@@ -33,6 +33,7 @@ async fn file(app: &TestApp, code: &str, catalog: &str, text: &str) -> String {
                 ("email", EMAIL),
                 ("consent", "on"),
             ],
+            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -93,7 +94,7 @@ async fn a_bad_submission_is_explained_in_chinese_and_stores_nothing() {
     let app = TestApp::new().await;
     let mut c = app.client();
     c.get("/complaints/new").await;
-    let r = c.post("/complaints", &[("community_id", ""), ("description", "脏"), ("phone", "12ab")]).await;
+    let r = c.multipart("/complaints", &[("community_id", ""), ("description", "脏"), ("phone", "12ab")], &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors = r.select("p.err");
     for want in [
@@ -365,9 +366,10 @@ async fn public_submissions_are_rate_limited_per_address_with_a_chinese_429() {
     let mut page = app.client();
     page.get("/complaints/new").await;
     let r = page
-        .post(
+        .multipart(
             "/complaints",
             &[("community_id", &id.to_string()), ("description", "楼道灯坏了很久没人修"), ("consent", "on")],
+            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
@@ -400,14 +402,82 @@ async fn the_qr_poster_opens_the_form_with_the_community_and_marks_the_channel()
     // A resident scanning it files through the QR channel.
     let mut c = app.client();
     let form = c.get(&format!("/complaints/new?community={id}&via=qr")).await;
-    assert_eq!(form.select("form.stack[action='/complaints?via=qr']").len(), 1);
+    assert_eq!(form.select("form.stack[enctype='multipart/form-data']").len(), 1);
+    assert!(form.body.contains("action=\"/complaints?via=qr&amp;_csrf="), "the form posts through the QR channel");
     let r = c
-        .post(
+        .multipart(
             "/complaints?via=qr",
             &[("community_id", &id.to_string()), ("description", "消防通道被堵塞"), ("consent", "on")],
+            &[],
         )
         .await;
     let code = r.location().trim_start_matches("/track/").trim_end_matches("?new=1").to_string();
     let row = propwatch::db::complaints::by_tracking_code(&app.deps.db, &code).await.unwrap().unwrap();
     assert_eq!(row.channel, "qr");
+}
+
+/// A JPEG carrying an EXIF segment with a recognisable "location".
+fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 90]));
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let payload = b"Exif\0\0MM\0*\0\0\0\x08\0\0GPS 35.4869N 112.4151E SECRET-LOCATION";
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    app1.extend_from_slice(payload);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[tokio::test]
+async fn photos_are_checked_by_content_re_encoded_and_stripped_of_location() {
+    let app = TestApp::new().await;
+    let id = community_id(&app, "YC-FC-001").await.to_string();
+    let mut c = app.client();
+    c.get("/complaints/new").await;
+    let fields = [("community_id", id.as_str()), ("description", "楼顶漏水，墙面大面积发霉"), ("consent", "on")];
+    // A PDF named .jpg is refused, and nothing is stored.
+    let r = c.multipart("/complaints", &fields, &[("photos", "fake.jpg", b"%PDF-1.4 pretending".to_vec())]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("p.err").iter().any(|e| e.contains("只能上传照片")), "{:?}", r.select("p.err"));
+    assert!(app.last_audit("complaint.create").await.is_none());
+    // Seven photos are too many.
+    let seven: Vec<(&str, &str, Vec<u8>)> = (0..7).map(|_| ("photos", "a.jpg", jpeg_with_exif())).collect();
+    let r = c.multipart("/complaints", &fields, &seven).await;
+    assert!(r.select("p.err").iter().any(|e| e.contains("最多上传6张照片")));
+
+    let original = jpeg_with_exif();
+    assert!(original.windows(15).any(|w| w == b"SECRET-LOCATION"));
+    let r = c
+        .multipart(
+            "/complaints",
+            &fields,
+            &[("photos", "wall.jpg", original.clone()), ("photos", "roof.jpg", original)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let code = r.location().trim_start_matches("/track/").trim_end_matches("?new=1").to_string();
+    let cid = complaint_id(&app, &code).await;
+    let photos = propwatch::db::complaints::photos(&app.deps.db, cid).await.unwrap();
+    assert_eq!(photos.len(), 2);
+    assert_eq!(photos[0].digest, photos[1].digest, "content-addressed: the same photo is stored once");
+    let stored = std::fs::read(propwatch::service::photos::path_of(&app.data_dir(), &photos[0].digest)).unwrap();
+    assert_eq!(&stored[..2], &[0xFF, 0xD8], "a JPEG");
+    assert!(!stored.windows(15).any(|w| w == b"SECRET-LOCATION"), "EXIF and its location are gone");
+    assert!(!stored.windows(4).any(|w| w == b"Exif"));
+    assert_eq!((photos[0].width, photos[0].height), (64, 48));
+
+    // Staff see them; the company complained about does not.
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let detail = staff.get(&format!("/inbox/{cid}")).await;
+    assert_eq!(detail.select(".photos img").len(), 2);
+    let img = staff.get(&format!("/inbox/{cid}/photos/{}", photos[0].id)).await;
+    assert_eq!(img.status, StatusCode::OK);
+    assert_eq!(img.headers["content-type"], "image/jpeg");
+    let mut company = app.login_as(Role::CompanyUser).await;
+    assert_eq!(company.get(&format!("/inbox/{cid}/photos/{}", photos[0].id)).await.status, StatusCode::FORBIDDEN);
 }

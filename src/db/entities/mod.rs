@@ -10,6 +10,7 @@ pub mod community;
 pub mod company;
 pub mod complaint;
 pub mod complaint_event;
+pub mod complaint_photo;
 pub mod department;
 pub mod jurisdiction;
 pub mod problem;

@@ -131,6 +131,24 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("ix_complaint_events_complaint", "complaint_events", &["complaint_id", "id"], false))
             .await?;
+
+        // Photos are re-encoded (which drops EXIF and location) and stored content-addressed
+        // under the data directory by their SM3 digest; the table links them to clues.
+        m.create_table(
+            Table::create()
+                .table(n("complaint_photos"))
+                .col(big_pk_auto(n("id")))
+                .col(big_integer(n("complaint_id")))
+                .col(string_len(n("digest"), 64))
+                .col(big_integer(n("byte_size")))
+                .col(integer(n("width")))
+                .col(integer(n("height")))
+                .col(timestamp_with_time_zone(n("created_at")))
+                .foreign_key(&mut fk("fk_complaint_photos_complaint", "complaint_photos", "complaint_id", "complaints"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("ix_complaint_photos_complaint", "complaint_photos", &["complaint_id"], false)).await?;
         Ok(())
     }
 }

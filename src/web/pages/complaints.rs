@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -85,19 +85,46 @@ pub async fn new_complaint(
     .await
 }
 
-/// POST /complaints
+/// Reads the public form (multipart: fields and up to six `photos` files).
+async fn read_form(mut mp: Multipart) -> Result<(ComplaintForm, Vec<Vec<u8>>), ServiceError> {
+    let too_large = || ServiceError::field("photos", "上传内容过大：每张照片不超过10MB，最多6张");
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut photos = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photos" {
+            let bytes = field.bytes().await.map_err(|_| too_large())?;
+            if !bytes.is_empty() {
+                photos.push(bytes.to_vec());
+            }
+        } else {
+            let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
+            fields.push((name, text));
+        }
+    }
+    let encoded = serde_urlencoded::to_string(&fields).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let form: ComplaintForm = serde_urlencoded::from_str(&encoded)
+        .map_err(|e| ServiceError::Rule { code: "bad_form", message: format!("表单内容无法识别：{e}") })?;
+    Ok((form, photos))
+}
+
+/// POST /complaints (multipart)
 pub async fn create_complaint(
     State(s): State<AppState>,
     v: Visitor,
     Query(nq): Query<ChannelQuery>,
-    PageForm(f): PageForm<ComplaintForm>,
+    mp: Multipart,
 ) -> Result<Response, PageError> {
     let channel = if nq.via.as_deref() == Some("qr") { Channel::Qr } else { Channel::Web };
-    match complaints::submit(&s.deps, &v.ctx, channel, f.clone(), None).await {
+    let action = if channel == Channel::Qr { "/complaints?via=qr" } else { "/complaints" };
+    let (result, f) = match read_form(mp).await {
+        Ok((f, photos)) => (complaints::submit_with_photos(&s.deps, &v.ctx, channel, f.clone(), None, photos).await, f),
+        Err(e) => (Err(e), ComplaintForm::default()),
+    };
+    match result {
         Ok(receipt) => Ok(Redirect::to(&format!("/track/{}?new=1", receipt.tracking_code)).into_response()),
         Err(ServiceError::Invalid(errors)) => {
             let c = Chrome::new(&v.session, v.user.as_ref(), "投诉举报").await;
-            let action = if channel == Channel::Qr { "/complaints?via=qr" } else { "/complaints" };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&s, c, action, f, errors, false).await?).into_response())
         }
         Err(e) => Err(e.into()),
@@ -350,4 +377,21 @@ pub async fn extend(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// GET /inbox/{id}/photos/{photo_id}
+pub async fn photo(
+    State(s): State<AppState>,
+    a: Auth,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let bytes = complaints::photo(&s.deps, &a.ctx, id, photo_id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
