@@ -38,6 +38,12 @@ enum Command {
         /// Destination file (must not exist).
         dest: PathBuf,
     },
+    /// Imports complaint emails (.eml files) as clues; a message already imported is skipped.
+    IngestMail {
+        /// One or more .eml files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Imports registry data.
     Import {
         #[command(subcommand)]
@@ -194,6 +200,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ExitCode::from(2)
                 }
             });
+        }
+        Command::IngestMail { files } => {
+            let deps = propwatch::app::prepare_system(settings).await?;
+            let mut failed = 0;
+            for file in files {
+                let raw = std::fs::read(&file)?;
+                let ctx = Ctx { actor_name: "电子邮件".into(), ..Ctx::system(deps.clock.now(), "ingest-mail") };
+                match propwatch::service::mail::ingest(&deps, &ctx, &raw).await {
+                    Ok(i) => println!("{}：查询码 {}（{}）", file.display(), i.receipt.tracking_code, i.subject),
+                    Err(e) => {
+                        failed += 1;
+                        println!("{}：未导入：{}", file.display(), service_err(e));
+                    }
+                }
+            }
+            if failed > 0 {
+                return Ok(ExitCode::from(2));
+            }
         }
         Command::Backup { dest } => {
             let deps = propwatch::app::prepare_system(settings).await?;

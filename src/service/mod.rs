@@ -7,6 +7,7 @@ pub mod audit;
 pub mod complaints;
 pub mod demo;
 pub mod error;
+pub mod mail;
 pub mod photos;
 pub mod registry;
 pub mod registry_xlsx;

@@ -8,5 +8,6 @@ mod audit;
 mod auth;
 mod authz;
 mod complaints;
+mod mail;
 mod ops;
 mod registry;

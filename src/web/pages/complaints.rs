@@ -291,6 +291,7 @@ struct DetailPage {
     errors: FieldErrors,
     departments: Vec<DepartmentView>,
     catalog: Vec<(String, String)>,
+    groups: Groups,
 }
 
 async fn detail_page(
@@ -308,6 +309,7 @@ async fn detail_page(
         errors,
         departments: registry::list_departments(&s.deps, &a.ctx).await.unwrap_or_default(),
         catalog: complaints::public_catalog(&s.deps).await?,
+        groups: complaints::public_communities(&s.deps).await?,
     })
 }
 
