@@ -44,6 +44,11 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Open311 partner systems (the 12345 hotline, apps).
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
     /// Imports registry data.
     Import {
         #[command(subcommand)]
@@ -72,6 +77,15 @@ enum UserCommand {
         /// Initial password (else read from PROPWATCH_NEW_PASSWORD); must be changed at first login.
         #[arg(long, env = "PROPWATCH_NEW_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Creates a partner and prints its api_key (shown once).
+    Create {
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -218,6 +232,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if failed > 0 {
                 return Ok(ExitCode::from(2));
             }
+        }
+        Command::Partner { command: PartnerCommand::Create { name } } => {
+            let deps = propwatch::app::prepare_system(settings).await?;
+            let key = propwatch::service::open311::create_partner(&deps, &name).await.map_err(service_err)?;
+            println!("已创建 Open311 合作方“{name}”。api_key（仅显示一次，请妥善保管）：\n{key}");
         }
         Command::Backup { dest } => {
             let deps = propwatch::app::prepare_system(settings).await?;

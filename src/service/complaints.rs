@@ -139,6 +139,29 @@ pub async fn submit_with_photos(
     external_ref: Option<String>,
     photos: Vec<Vec<u8>>,
 ) -> Result<Receipt, ServiceError> {
+    submit_inner(deps, ctx, channel, form, external_ref, photos, None).await
+}
+
+/// Files a clue posted by an Open311 partner system (its own request id as the reference).
+pub async fn submit_from_partner(
+    deps: &Deps,
+    ctx: &Ctx,
+    partner_id: i64,
+    form: ComplaintForm,
+    external_ref: Option<String>,
+) -> Result<Receipt, ServiceError> {
+    submit_inner(deps, ctx, Channel::Open311, form, external_ref, Vec::new(), Some(partner_id)).await
+}
+
+async fn submit_inner(
+    deps: &Deps,
+    ctx: &Ctx,
+    channel: Channel,
+    form: ComplaintForm,
+    external_ref: Option<String>,
+    photos: Vec<Vec<u8>>,
+    partner_id: Option<i64>,
+) -> Result<Receipt, ServiceError> {
     let operator = match channel {
         Channel::Phone => {
             let actor = ctx.actor()?;
@@ -213,6 +236,7 @@ pub async fn submit_with_photos(
         email_sealed: Set(seal(&new.email)),
         phone_index: Set((!new.phone.is_empty()).then(|| deps.cipher.blind_index(&new.phone))),
         operator_user_id: Set(operator),
+        partner_id: Set(partner_id),
         external_ref: Set(external_ref),
         problem_id: Set(None),
         department_id: Set(None),

@@ -8,6 +8,7 @@ pub mod complaints;
 pub mod demo;
 pub mod error;
 pub mod mail;
+pub mod open311;
 pub mod photos;
 pub mod registry;
 pub mod registry_xlsx;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod metrics;
+pub mod open311;
 pub mod pages;
 pub mod rate_limit;
 pub mod router;

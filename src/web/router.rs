@@ -99,6 +99,13 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/complaints/{id}/triage", post(a_cmp::triage))
         .route("/api/v1/complaints/{id}/reveal", post(a_cmp::reveal));
 
+    let o311 = Router::new()
+        .route("/open311/{file}", get(super::open311::discovery))
+        .route("/open311/v2/{file}", get(super::open311::get_collection).post(super::open311::post_request))
+        .route("/open311/v2/services/{file}", get(super::open311::get_service))
+        .route("/open311/v2/requests/{file}", get(super::open311::get_request))
+        .route("/open311/v2/tokens/{file}", get(super::open311::get_token));
+
     let ops = Router::new()
         .route("/healthz", get(home::healthz))
         .route("/readyz", get(home::readyz))
@@ -126,6 +133,7 @@ pub fn build(deps: Deps) -> Router {
     Router::new()
         .merge(pages)
         .merge(api)
+        .merge(o311)
         .merge(ops)
         .route_layer(from_fn_with_state(state.clone(), metrics::track))
         .merge(swagger)

@@ -9,5 +9,6 @@ mod auth;
 mod authz;
 mod complaints;
 mod mail;
+mod open311;
 mod ops;
 mod registry;

@@ -25,6 +25,8 @@ pub struct Model {
     /// HMAC-SM3 of the phone number, to find repeat callers without decrypting.
     pub phone_index: Option<String>,
     pub operator_user_id: Option<i64>,
+    /// The Open311 partner system that posted it.
+    pub partner_id: Option<i64>,
     pub external_ref: Option<String>,
     pub problem_id: Option<i64>,
     pub department_id: Option<i64>,

@@ -13,6 +13,7 @@ pub mod complaint_event;
 pub mod complaint_photo;
 pub mod department;
 pub mod jurisdiction;
+pub mod open311_partner;
 pub mod problem;
 pub mod session;
 pub mod user;

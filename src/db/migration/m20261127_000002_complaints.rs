@@ -55,6 +55,18 @@ fn index(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateSta
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Partner systems (the 12345 hotline, apps) that post clues over Open311; the key is
+        // stored only as its SM3 digest.
+        m.create_table(
+            table("open311_partners")
+                .col(string_len(n("name"), 100))
+                .col(string_len(n("api_key_hash"), 64))
+                .col(boolean(n("active")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("uq_open311_partners_key", "open311_partners", &["api_key_hash"], true)).await?;
+
         m.create_table(
             table("problems")
                 .col(big_integer(n("community_id")))
@@ -89,6 +101,7 @@ impl MigrationTrait for Migration {
                 .col(text_null(n("email_sealed")))
                 .col(string_len_null(n("phone_index"), 64))
                 .col(big_integer_null(n("operator_user_id")))
+                .col(big_integer_null(n("partner_id")))
                 .col(string_len_null(n("external_ref"), 200))
                 .col(big_integer_null(n("problem_id")))
                 .col(big_integer_null(n("department_id")))
@@ -104,6 +117,7 @@ impl MigrationTrait for Migration {
                 .foreign_key(&mut fk("fk_complaints_problem", "complaints", "problem_id", "problems"))
                 .foreign_key(&mut fk("fk_complaints_department", "complaints", "department_id", "departments"))
                 .foreign_key(&mut fk("fk_complaints_operator", "complaints", "operator_user_id", "users"))
+                .foreign_key(&mut fk("fk_complaints_partner", "complaints", "partner_id", "open311_partners"))
                 .to_owned(),
         )
         .await?;
