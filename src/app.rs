@@ -42,6 +42,8 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
             }
         }
     });
+    // jieba's dictionary loads off the start-up path.
+    tokio::task::spawn_blocking(crate::search::warm_up);
     let app = crate::web::build(deps);
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -8,5 +8,6 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod form_util;
+pub mod search;
 pub mod service;
 pub mod web;

@@ -1,8 +1,10 @@
 //! Complaint queries.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::entities::{complaint, complaint_event, complaint_photo, problem};
@@ -89,11 +91,11 @@ pub async fn inbox<C: ConnectionTrait>(
         );
     }
     if let Some(text) = &f.q {
-        q = q.filter(
-            Condition::any()
-                .add(complaint::Column::Description.contains(text))
-                .add(complaint::Column::TrackingCode.contains(text.to_ascii_uppercase())),
-        );
+        let mut any = Condition::any().add(complaint::Column::TrackingCode.contains(text.trim().to_ascii_uppercase()));
+        if let Some(fts) = full_text(db.get_database_backend(), text) {
+            any = any.add(fts);
+        }
+        q = q.filter(any);
     }
     let total = q.clone().count(db).await?;
     let rows = q
@@ -104,6 +106,28 @@ pub async fn inbox<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok((rows, total))
+}
+
+/// The full-text condition on `complaints.search_text` for a query: every word must occur.
+/// Backend-specific by necessity (SQLite FTS5, PostgreSQL tsvector), and only here.
+pub fn full_text(backend: DbBackend, query: &str) -> Option<SimpleExpr> {
+    let words = crate::search::words(query);
+    if words.is_empty() {
+        return None;
+    }
+    Some(match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            "to_tsvector('simple', \"complaints\".\"search_text\") @@ plainto_tsquery('simple', $1)",
+            [words.join(" ")],
+        ),
+        _ => {
+            let fts_query = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
+            Expr::cust_with_values(
+                "\"complaints\".\"id\" IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)",
+                [fts_query],
+            )
+        }
+    })
 }
 
 /// A complaint's timeline, oldest first.

@@ -222,6 +222,14 @@ async fn submit_inner(
     }
     let now = ctx.now;
     let seal = |v: &str| (!v.is_empty()).then(|| deps.cipher.seal(v));
+    let catalog_title = match &new.catalog_code {
+        Some(code) => {
+            db::registry::catalog(&tx).await?.into_iter().find(|i| &i.code == code).map(|i| i.title).unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let search_text =
+        searchable(&new.description, community.as_ref().map(|c| c.name.as_str()).unwrap_or(""), &catalog_title);
     let mut row = complaint::ActiveModel {
         channel: Set(channel.as_str().into()),
         status: Set(ComplaintStatus::Received.as_str().into()),
@@ -241,6 +249,7 @@ async fn submit_inner(
         problem_id: Set(None),
         department_id: Set(None),
         public_answer: Set(String::new()),
+        search_text: Set(search_text),
         received_at: Set(now),
         acceptance_due: Set(rule::acceptance_due(now)),
         triaged_at: Set(None),
@@ -294,6 +303,11 @@ async fn submit_inner(
     .await?;
     tx.commit().await?;
     Ok(Receipt { id: m.id, tracking_code: code, acceptance_due: m.acceptance_due })
+}
+
+/// The segmented text a clue is found by: its description, community and catalog item.
+fn searchable(description: &str, community: &str, catalog_title: &str) -> String {
+    crate::search::segment(&format!("{description} {community} {catalog_title}"))
 }
 
 /// Checks and re-encodes uploads off the async threads.
@@ -799,6 +813,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
                 json!({"community_id": community.id, "catalog_code": code, "from_complaint": id}),
             )
             .await?;
+            am.search_text = Set(searchable(&c.description, &community.name, &item.title));
             am.problem_id = Set(Some(p.id));
             am.community_id = Set(Some(community.id));
             am.company_id = Set(community.company_id);

@@ -481,3 +481,28 @@ async fn photos_are_checked_by_content_re_encoded_and_stripped_of_location() {
     let mut company = app.login_as(Role::CompanyUser).await;
     assert_eq!(company.get(&format!("/inbox/{cid}/photos/{}", photos[0].id)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_inbox_finds_clues_by_chinese_words() {
+    let app = TestApp::new().await;
+    let garbage = file(&app, "YC-FC-001", "A1.1", "三号楼楼道垃圾一周无人清理，气味很大").await;
+    let fire = file(&app, "YC-FC-003", "A3.1", "地下车库消防栓没有水").await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let codes = |r: &crate::helpers::Resp| r.select("table.inbox td[data-label=查询码]");
+    assert_eq!(
+        codes(&staff.get(&format!("/inbox?q={}", propwatch::web::pages::q("垃圾清理"))).await),
+        vec![garbage.clone()]
+    );
+    assert_eq!(
+        codes(&staff.get(&format!("/inbox?q={}", propwatch::web::pages::q("消防栓"))).await),
+        vec![fire.clone()]
+    );
+    // The community's name and the catalog item are searchable too.
+    assert_eq!(
+        codes(&staff.get(&format!("/inbox?q={}", propwatch::web::pages::q("析城山庄"))).await),
+        vec![fire.clone()]
+    );
+    assert!(codes(&staff.get(&format!("/inbox?q={}", propwatch::web::pages::q("电梯广告"))).await).is_empty());
+    // A tracking code finds its clue.
+    assert_eq!(codes(&staff.get(&format!("/inbox?q={}", &garbage[..9])).await), vec![garbage]);
+}

@@ -32,6 +32,8 @@ pub struct Model {
     pub department_id: Option<i64>,
     /// The answer the complainant reads (reason for rejection, result).
     pub public_answer: String,
+    /// jieba segmentation of the description, community and catalog item (full-text search).
+    pub search_text: String,
     pub received_at: DateTimeUtc,
     pub acceptance_due: DateTimeUtc,
     pub triaged_at: Option<DateTimeUtc>,

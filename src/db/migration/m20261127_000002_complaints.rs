@@ -9,6 +9,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 pub struct Migration;
 
@@ -106,6 +107,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(n("problem_id")))
                 .col(big_integer_null(n("department_id")))
                 .col(text(n("public_answer")))
+                .col(text(n("search_text")))
                 .col(timestamp_with_time_zone(n("received_at")))
                 .col(timestamp_with_time_zone(n("acceptance_due")))
                 .col(timestamp_with_time_zone_null(n("triaged_at")))
@@ -126,6 +128,34 @@ impl MigrationTrait for Migration {
         m.create_index(index("ix_complaints_status", "complaints", &["status", "received_at"], false)).await?;
         m.create_index(index("ix_complaints_township", "complaints", &["township_id"], false)).await?;
         m.create_index(index("ix_complaints_phone_index", "complaints", &["phone_index"], false)).await?;
+
+        // Chinese full-text search: `search_text` holds jieba's segmentation (words separated
+        // by spaces), which both backends' simple tokenizers then index.
+        let db = m.get_connection();
+        match m.get_database_backend() {
+            DbBackend::Sqlite => {
+                db.execute_unprepared(
+                    "CREATE VIRTUAL TABLE complaints_fts USING fts5(search_text, content='complaints', content_rowid='id', tokenize='unicode61');
+                     CREATE TRIGGER tr_complaints_fts_insert AFTER INSERT ON complaints BEGIN
+                       INSERT INTO complaints_fts(rowid, search_text) VALUES (new.id, new.search_text);
+                     END;
+                     CREATE TRIGGER tr_complaints_fts_update AFTER UPDATE OF search_text ON complaints BEGIN
+                       INSERT INTO complaints_fts(complaints_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                       INSERT INTO complaints_fts(rowid, search_text) VALUES (new.id, new.search_text);
+                     END;
+                     CREATE TRIGGER tr_complaints_fts_delete AFTER DELETE ON complaints BEGIN
+                       INSERT INTO complaints_fts(complaints_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                     END;",
+                )
+                .await?;
+            }
+            _ => {
+                db.execute_unprepared(
+                    "CREATE INDEX ix_complaints_search ON complaints USING GIN (to_tsvector('simple', search_text))",
+                )
+                .await?;
+            }
+        }
 
         // The timeline: `public_text` is what the complainant reads on the tracking page;
         // `internal_note` is for staff only.
