@@ -14,7 +14,8 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     let db = crate::db::connect(&settings.database_url).await?;
     crate::db::migrate(&db).await?;
     let cipher = PersonalDataCipher::load_or_create(settings.personal_data_key.as_deref(), &settings.data_dir)?;
-    let deps = Deps { db, clock, settings: Arc::new(settings), cipher };
+    let intake = crate::service::intake::Intake::start(db.clone());
+    let deps = Deps { db, clock, settings: Arc::new(settings), cipher, intake };
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(deps)
 }

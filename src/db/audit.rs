@@ -16,8 +16,10 @@ use crate::domain::audit::{AuditRecord, StoredEntry};
 /// lock, so concurrent appenders queue and each sees the predecessor the other wrote. The
 /// unique `seq` and `prev_hash` indexes make a double claim fail rather than fork the chain.
 pub async fn append<C: ConnectionTrait>(db: &C, mut record: AuditRecord) -> Result<i64, DbErr> {
+    // The increment is i64 like `append_many`'s: both send the same SQL, and PostgreSQL's
+    // prepared-statement cache must see one parameter type for it.
     head::Entity::update_many()
-        .col_expr(head::Column::Seq, Expr::col(head::Column::Seq).add(1))
+        .col_expr(head::Column::Seq, Expr::col(head::Column::Seq).add(1i64))
         .filter(head::Column::Id.eq(1))
         .exec(db)
         .await?;
@@ -135,4 +137,57 @@ pub async fn list<C: ConnectionTrait>(
     let rows =
         q.order_by_desc(entry::Column::Seq).offset(page.saturating_sub(1) * per_page).limit(per_page).all(db).await?;
     Ok((rows, total))
+}
+
+/// Appends several entries at once (group commit of the intake writer): one head update, one
+/// multi-row insert. Same locking and uniqueness guarantees as [`append`].
+pub async fn append_many<C: ConnectionTrait>(db: &C, mut records: Vec<AuditRecord>) -> Result<(), DbErr> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let n = records.len() as i64;
+    head::Entity::update_many()
+        .col_expr(head::Column::Seq, Expr::col(head::Column::Seq).add(n))
+        .filter(head::Column::Id.eq(1))
+        .exec(db)
+        .await?;
+    let h =
+        head::Entity::find_by_id(1).one(db).await?.ok_or_else(|| DbErr::RecordNotFound("audit_chain_heads".into()))?;
+    // The head row held the previous hash until now; the sequence already moved by n.
+    let mut prev = h.hash.clone();
+    let first = h.seq - n + 1;
+    let mut rows = Vec::with_capacity(records.len());
+    let mut last_at = h.updated_at;
+    for (i, record) in records.iter_mut().enumerate() {
+        record.seq = first + i as i64;
+        let hash = record.chain_hash(&prev);
+        rows.push(entry::ActiveModel {
+            seq: Set(record.seq),
+            occurred_at: Set(record.occurred_at),
+            actor_user_id: Set(record.actor_user_id),
+            actor_name: Set(record.actor_name.clone()),
+            actor_role: Set(record.actor_role.clone()),
+            action: Set(record.action.clone()),
+            object_type: Set(record.object_type.clone()),
+            object_id: Set(record.object_id.clone()),
+            outcome: Set(record.outcome.clone()),
+            summary: Set(record.summary.clone()),
+            request_id: Set(record.request_id.clone()),
+            client_addr: Set(record.client_addr.clone()),
+            prev_hash: Set(prev.clone()),
+            hash: Set(hash.clone()),
+            created_at: Set(record.occurred_at),
+            ..Default::default()
+        });
+        prev = hash;
+        last_at = record.occurred_at;
+    }
+    entry::Entity::insert_many(rows).exec(db).await?;
+    head::Entity::update_many()
+        .col_expr(head::Column::Hash, Expr::value(prev))
+        .col_expr(head::Column::UpdatedAt, Expr::value(last_at))
+        .filter(head::Column::Id.eq(1))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -44,7 +44,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     }
     let db = Database::connect(opts).await?;
     if sqlite {
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;").await?;
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+        )
+        .await?;
     }
     Ok(db)
 }

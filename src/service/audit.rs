@@ -16,6 +16,35 @@ pub const SUCCESS: &str = "success";
 /// Outcome of a refused attempt (failed login, locked account).
 pub const FAILURE: &str = "failure";
 
+/// The audit record of an action, not yet chained (for [`crate::db::audit::append_many`]).
+pub fn entry(
+    ctx: &Ctx,
+    action: &str,
+    object_type: &str,
+    object_id: impl ToString,
+    outcome: &str,
+    summary: impl Serialize,
+) -> Result<AuditRecord, ServiceError> {
+    let (user_id, role) = match &ctx.actor {
+        Some(a) => (Some(a.user_id), a.role.as_str().to_string()),
+        None => (None, String::new()),
+    };
+    Ok(AuditRecord {
+        seq: 0,
+        occurred_at: ctx.now,
+        actor_user_id: user_id,
+        actor_name: ctx.actor_name.clone(),
+        actor_role: role,
+        action: action.into(),
+        object_type: object_type.into(),
+        object_id: object_id.to_string(),
+        outcome: outcome.into(),
+        summary: serde_json::to_string(&summary).map_err(anyhow::Error::from)?,
+        request_id: ctx.request_id.clone(),
+        client_addr: ctx.client_addr.clone(),
+    })
+}
+
 /// Appends an audit entry for `action` on `object_type`/`object_id` in the caller's transaction.
 pub async fn record<C: ConnectionTrait>(
     tx: &C,

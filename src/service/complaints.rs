@@ -59,7 +59,7 @@ fn truthy(v: &Option<String>) -> bool {
 
 /// A clue as parsed from a form.
 #[derive(Debug, Clone)]
-struct NewComplaint {
+pub struct NewComplaint {
     community_id: Option<i64>,
     catalog_code: Option<String>,
     description: String,
@@ -190,20 +190,61 @@ async fn submit_inner(
     for p in &processed {
         super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
     }
-    let tx = deps.db.begin().await?;
-    if let Some(r) = &external_ref
-        && let Some(existing) = db::complaints::by_external_ref(&tx, channel.as_str(), r).await?
+    let seal = |v: &str| (!v.is_empty()).then(|| deps.cipher.seal(v));
+    let prepared = Prepared {
+        ctx: ctx.clone(),
+        channel,
+        name_sealed: seal(&new.name),
+        phone_sealed: seal(&new.phone),
+        email_sealed: seal(&new.email),
+        phone_index: (!new.phone.is_empty()).then(|| deps.cipher.blind_index(&new.phone)),
+        new,
+        photos: processed
+            .iter()
+            .map(|p| (p.digest.clone(), p.jpeg.len() as i64, p.width as i32, p.height as i32))
+            .collect(),
+        external_ref,
+        partner_id,
+        operator,
+    };
+    deps.intake.submit(prepared).await
+}
+
+/// A submission checked and sealed, waiting for the intake writer.
+#[derive(Debug)]
+pub struct Prepared {
+    ctx: Ctx,
+    channel: Channel,
+    new: NewComplaint,
+    name_sealed: Option<String>,
+    phone_sealed: Option<String>,
+    email_sealed: Option<String>,
+    phone_index: Option<String>,
+    /// Stored photos: (digest, bytes, width, height).
+    photos: Vec<(String, i64, i32, i32)>,
+    external_ref: Option<String>,
+    partner_id: Option<i64>,
+    operator: Option<i64>,
+}
+
+/// Writes one prepared submission inside the writer's transaction. Returns the receipt and the
+/// audit record to chain (none when the submission was a repeat of an earlier one).
+pub(crate) async fn insert_prepared<C: ConnectionTrait>(
+    tx: &C,
+    p: &Prepared,
+) -> Result<(Receipt, Option<crate::domain::audit::AuditRecord>), ServiceError> {
+    let (ctx, channel, new) = (&p.ctx, p.channel, &p.new);
+    if let Some(r) = &p.external_ref
+        && let Some(existing) = db::complaints::by_external_ref(tx, channel.as_str(), r).await?
     {
-        return Ok(Receipt {
-            id: existing.id,
-            tracking_code: existing.tracking_code,
-            acceptance_due: existing.acceptance_due,
-        });
+        let receipt =
+            Receipt { id: existing.id, tracking_code: existing.tracking_code, acceptance_due: existing.acceptance_due };
+        return Ok((receipt, None));
     }
     let mut errors = FieldErrors::new();
     let community = match new.community_id {
         Some(id) => {
-            let c = db::registry::community(&tx, id).await?;
+            let c = db::registry::community(tx, id).await?;
             if c.is_none() {
                 errors.insert("community_id".into(), "所选小区不存在".into());
             }
@@ -211,26 +252,26 @@ async fn submit_inner(
         }
         None => None,
     };
+    let mut catalog_title = String::new();
     if let Some(code) = &new.catalog_code {
-        let items = db::registry::catalog(&tx).await?;
-        if !items.iter().any(|i| &i.code == code && i.active) {
-            errors.insert("catalog_code".into(), "所选问题类别不存在".into());
+        match db::registry::catalog(tx).await?.into_iter().find(|i| &i.code == code && i.active) {
+            Some(item) => catalog_title = item.title,
+            None => {
+                errors.insert("catalog_code".into(), "所选问题类别不存在".into());
+            }
         }
     }
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
     let now = ctx.now;
-    let seal = |v: &str| (!v.is_empty()).then(|| deps.cipher.seal(v));
-    let catalog_title = match &new.catalog_code {
-        Some(code) => {
-            db::registry::catalog(&tx).await?.into_iter().find(|i| &i.code == code).map(|i| i.title).unwrap_or_default()
-        }
-        None => String::new(),
-    };
     let search_text =
         searchable(&new.description, community.as_ref().map(|c| c.name.as_str()).unwrap_or(""), &catalog_title);
-    let mut row = complaint::ActiveModel {
+    // 60 random bits: a collision is practically impossible; the unique index would refuse it
+    // and the submitter could simply send again.
+    let code = tracking::generate();
+    let m = complaint::ActiveModel {
+        tracking_code: Set(code.clone()),
         channel: Set(channel.as_str().into()),
         status: Set(ComplaintStatus::Received.as_str().into()),
         community_id: Set(community.as_ref().map(|c| c.id)),
@@ -239,13 +280,13 @@ async fn submit_inner(
         catalog_code: Set(new.catalog_code.clone()),
         description: Set(new.description.clone()),
         anonymous: Set(new.anonymous),
-        name_sealed: Set(seal(&new.name)),
-        phone_sealed: Set(seal(&new.phone)),
-        email_sealed: Set(seal(&new.email)),
-        phone_index: Set((!new.phone.is_empty()).then(|| deps.cipher.blind_index(&new.phone))),
-        operator_user_id: Set(operator),
-        partner_id: Set(partner_id),
-        external_ref: Set(external_ref),
+        name_sealed: Set(p.name_sealed.clone()),
+        phone_sealed: Set(p.phone_sealed.clone()),
+        email_sealed: Set(p.email_sealed.clone()),
+        phone_index: Set(p.phone_index.clone()),
+        operator_user_id: Set(p.operator),
+        partner_id: Set(p.partner_id),
+        external_ref: Set(p.external_ref.clone()),
         problem_id: Set(None),
         department_id: Set(None),
         public_answer: Set(String::new()),
@@ -259,50 +300,36 @@ async fn submit_inner(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
-    // 60 random bits: a collision is practically impossible, but never fatal.
-    let mut code = tracking::generate();
-    while db::complaints::by_tracking_code(&tx, &code).await?.is_some() {
-        code = tracking::generate();
     }
-    row.tracking_code = Set(code.clone());
-    let m = row.insert(&tx).await?;
-    for p in &processed {
+    .insert(tx)
+    .await?;
+    for (digest, size, width, height) in &p.photos {
         complaint_photo::ActiveModel {
             complaint_id: Set(m.id),
-            digest: Set(p.digest.clone()),
-            byte_size: Set(p.jpeg.len() as i64),
-            width: Set(p.width as i32),
-            height: Set(p.height as i32),
+            digest: Set(digest.clone()),
+            byte_size: Set(*size),
+            width: Set(*width),
+            height: Set(*height),
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&tx)
+        .insert(tx)
         .await?;
     }
     event(
-        &tx,
+        tx,
         m.id,
         "received",
         &format!("已收到您通过{}提交的投诉举报，将在{}日内告知是否受理。", channel.label(), rule::ACCEPTANCE_DAYS),
         "",
-        operator,
+        p.operator,
         now,
     )
     .await?;
     // The audit summary names the channel and place, never the complainant.
-    record(
-        &tx,
-        ctx,
-        "complaint.create",
-        "complaint",
-        m.id,
-        SUCCESS,
-        json!({"channel": channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": processed.len()}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Receipt { id: m.id, tracking_code: code, acceptance_due: m.acceptance_due })
+    let summary = json!({"channel": channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": p.photos.len()});
+    let record = super::audit::entry(ctx, "complaint.create", "complaint", m.id, SUCCESS, &summary)?;
+    Ok((Receipt { id: m.id, tracking_code: code, acceptance_due: m.acceptance_due }, Some(record)))
 }
 
 /// The segmented text a clue is found by: its description, community and catalog item.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod complaints;
 pub mod demo;
 pub mod error;
+pub mod intake;
 pub mod mail;
 pub mod open311;
 pub mod photos;
@@ -32,6 +33,8 @@ pub struct Deps {
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub cipher: PersonalDataCipher,
+    /// The group-commit writer of new clues.
+    pub intake: intake::Intake,
 }
 
 /// Who is asking and from where: the subject of authorization and of the audit entry.

@@ -95,6 +95,8 @@ impl TestApp {
 
     /// A fresh app with adjusted settings.
     pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        // Internal errors are logged; show them with the failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg) = match std::env::var("PROPWATCH_TEST_PG").ok().filter(|s| !s.is_empty()) {
             Some(base) => {

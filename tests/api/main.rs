@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authz;
 mod complaints;
+mod durability;
 mod mail;
 mod open311;
 mod ops;
