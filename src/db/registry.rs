@@ -222,3 +222,8 @@ pub async fn campaign_phases<C: ConnectionTrait>(
 pub async fn is_empty<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
     Ok(jurisdiction::Entity::find().count(db).await? == 0)
 }
+
+/// Communities by id (one query for a whole batch of submissions).
+pub async fn communities_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find().filter(community::Column::Id.is_in(ids)).all(db).await
+}

@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -227,109 +229,149 @@ pub struct Prepared {
     operator: Option<i64>,
 }
 
-/// Writes one prepared submission inside the writer's transaction. Returns the receipt and the
-/// audit record to chain (none when the submission was a repeat of an earlier one).
-pub(crate) async fn insert_prepared<C: ConnectionTrait>(
-    tx: &C,
-    p: &Prepared,
-) -> Result<(Receipt, Option<crate::domain::audit::AuditRecord>), ServiceError> {
-    let (ctx, channel, new) = (&p.ctx, p.channel, &p.new);
-    if let Some(r) = &p.external_ref
-        && let Some(existing) = db::complaints::by_external_ref(tx, channel.as_str(), r).await?
-    {
-        let receipt =
-            Receipt { id: existing.id, tracking_code: existing.tracking_code, acceptance_due: existing.acceptance_due };
-        return Ok((receipt, None));
-    }
-    let mut errors = FieldErrors::new();
-    let community = match new.community_id {
-        Some(id) => {
-            let c = db::registry::community(tx, id).await?;
-            if c.is_none() {
-                errors.insert("community_id".into(), "所选小区不存在".into());
-            }
-            c
+/// What the intake writer answers for one submission: its receipt and the audit record to
+/// chain (none when it repeats an earlier submission), or why it was refused.
+pub(crate) type Written = Result<(Receipt, Option<crate::domain::audit::AuditRecord>), ServiceError>;
+
+/// Writes a group of prepared submissions inside the writer's transaction with a fixed number
+/// of statements (lookups, one multi-row insert per table), whatever the group's size.
+/// Submissions that fail validation get their error; an `Err` means the group must be retried
+/// one by one (a unique index refused something).
+pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared]) -> Result<Vec<Written>, ServiceError> {
+    let ids: Vec<i64> = jobs.iter().filter_map(|p| p.new.community_id).collect();
+    let communities: HashMap<i64, crate::db::entities::community::Model> =
+        db::registry::communities_by_ids(tx, ids).await?.into_iter().map(|c| (c.id, c)).collect();
+    let catalog: HashMap<String, String> =
+        db::registry::catalog(tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
+    let mut out: Vec<Option<Written>> = Vec::with_capacity(jobs.len());
+    let mut rows = Vec::new();
+    // Per new row: (index in jobs, tracking code).
+    let mut fresh: Vec<(usize, String)> = Vec::new();
+    for (i, p) in jobs.iter().enumerate() {
+        let new = &p.new;
+        if let Some(r) = &p.external_ref
+            && let Some(existing) = db::complaints::by_external_ref(tx, p.channel.as_str(), r).await?
+        {
+            let receipt = Receipt {
+                id: existing.id,
+                tracking_code: existing.tracking_code,
+                acceptance_due: existing.acceptance_due,
+            };
+            out.push(Some(Ok((receipt, None))));
+            continue;
         }
-        None => None,
-    };
-    let mut catalog_title = String::new();
-    if let Some(code) = &new.catalog_code {
-        match db::registry::catalog(tx).await?.into_iter().find(|i| &i.code == code && i.active) {
-            Some(item) => catalog_title = item.title,
-            None => {
-                errors.insert("catalog_code".into(), "所选问题类别不存在".into());
-            }
+        let mut errors = FieldErrors::new();
+        let community = new.community_id.and_then(|id| communities.get(&id));
+        if new.community_id.is_some() && community.is_none() {
+            errors.insert("community_id".into(), "所选小区不存在".into());
         }
-    }
-    if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors));
-    }
-    let now = ctx.now;
-    let search_text =
-        searchable(&new.description, community.as_ref().map(|c| c.name.as_str()).unwrap_or(""), &catalog_title);
-    // 60 random bits: a collision is practically impossible; the unique index would refuse it
-    // and the submitter could simply send again.
-    let code = tracking::generate();
-    let m = complaint::ActiveModel {
-        tracking_code: Set(code.clone()),
-        channel: Set(channel.as_str().into()),
-        status: Set(ComplaintStatus::Received.as_str().into()),
-        community_id: Set(community.as_ref().map(|c| c.id)),
-        company_id: Set(community.as_ref().and_then(|c| c.company_id)),
-        township_id: Set(community.as_ref().map(|c| c.township_id)),
-        catalog_code: Set(new.catalog_code.clone()),
-        description: Set(new.description.clone()),
-        anonymous: Set(new.anonymous),
-        name_sealed: Set(p.name_sealed.clone()),
-        phone_sealed: Set(p.phone_sealed.clone()),
-        email_sealed: Set(p.email_sealed.clone()),
-        phone_index: Set(p.phone_index.clone()),
-        operator_user_id: Set(p.operator),
-        partner_id: Set(p.partner_id),
-        external_ref: Set(p.external_ref.clone()),
-        problem_id: Set(None),
-        department_id: Set(None),
-        public_answer: Set(String::new()),
-        search_text: Set(search_text),
-        received_at: Set(now),
-        acceptance_due: Set(rule::acceptance_due(now)),
-        triaged_at: Set(None),
-        closure_due: Set(None),
-        extended: Set(false),
-        closed_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?;
-    for (digest, size, width, height) in &p.photos {
-        complaint_photo::ActiveModel {
-            complaint_id: Set(m.id),
-            digest: Set(digest.clone()),
-            byte_size: Set(*size),
-            width: Set(*width),
-            height: Set(*height),
+        let catalog_title = match &new.catalog_code {
+            Some(code) => match catalog.get(code) {
+                Some(t) => t.clone(),
+                None => {
+                    errors.insert("catalog_code".into(), "所选问题类别不存在".into());
+                    String::new()
+                }
+            },
+            None => String::new(),
+        };
+        if !errors.is_empty() {
+            out.push(Some(Err(ServiceError::Invalid(errors))));
+            continue;
+        }
+        let now = p.ctx.now;
+        // 60 random bits: a collision is practically impossible; the unique index would refuse
+        // it and the group would be retried one by one with new codes.
+        let code = tracking::generate();
+        rows.push(complaint::ActiveModel {
+            tracking_code: Set(code.clone()),
+            channel: Set(p.channel.as_str().into()),
+            status: Set(ComplaintStatus::Received.as_str().into()),
+            community_id: Set(community.map(|c| c.id)),
+            company_id: Set(community.and_then(|c| c.company_id)),
+            township_id: Set(community.map(|c| c.township_id)),
+            catalog_code: Set(new.catalog_code.clone()),
+            description: Set(new.description.clone()),
+            anonymous: Set(new.anonymous),
+            name_sealed: Set(p.name_sealed.clone()),
+            phone_sealed: Set(p.phone_sealed.clone()),
+            email_sealed: Set(p.email_sealed.clone()),
+            phone_index: Set(p.phone_index.clone()),
+            operator_user_id: Set(p.operator),
+            partner_id: Set(p.partner_id),
+            external_ref: Set(p.external_ref.clone()),
+            problem_id: Set(None),
+            department_id: Set(None),
+            public_answer: Set(String::new()),
+            search_text: Set(searchable(
+                &new.description,
+                community.map(|c| c.name.as_str()).unwrap_or(""),
+                &catalog_title,
+            )),
+            received_at: Set(now),
+            acceptance_due: Set(rule::acceptance_due(now)),
+            triaged_at: Set(None),
+            closure_due: Set(None),
+            extended: Set(false),
+            closed_at: Set(None),
             created_at: Set(now),
+            updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(tx)
-        .await?;
+        });
+        fresh.push((i, code));
+        out.push(None);
     }
-    event(
-        tx,
-        m.id,
-        "received",
-        &format!("已收到您通过{}提交的投诉举报，将在{}日内告知是否受理。", channel.label(), rule::ACCEPTANCE_DAYS),
-        "",
-        p.operator,
-        now,
-    )
-    .await?;
-    // The audit summary names the channel and place, never the complainant.
-    let summary = json!({"channel": channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": p.photos.len()});
-    let record = super::audit::entry(ctx, "complaint.create", "complaint", m.id, SUCCESS, &summary)?;
-    Ok((Receipt { id: m.id, tracking_code: code, acceptance_due: m.acceptance_due }, Some(record)))
+    if !rows.is_empty() {
+        complaint::Entity::insert_many(rows).exec(tx).await?;
+        let codes: Vec<String> = fresh.iter().map(|(_, c)| c.clone()).collect();
+        let stored: HashMap<String, complaint::Model> = complaint::Entity::find()
+            .filter(complaint::Column::TrackingCode.is_in(codes))
+            .all(tx)
+            .await?
+            .into_iter()
+            .map(|m| (m.tracking_code.clone(), m))
+            .collect();
+        let mut events = Vec::with_capacity(fresh.len());
+        let mut photos = Vec::new();
+        for (i, code) in &fresh {
+            let p = jobs[*i];
+            let m = stored.get(code).ok_or_else(|| anyhow::anyhow!("inserted clue {code} not found"))?;
+            events.push(complaint_event::ActiveModel {
+                complaint_id: Set(m.id),
+                kind: Set("received".into()),
+                public_text: Set(format!(
+                    "已收到您通过{}提交的投诉举报，将在{}日内告知是否受理。",
+                    p.channel.label(),
+                    rule::ACCEPTANCE_DAYS
+                )),
+                internal_note: Set(String::new()),
+                actor_user_id: Set(p.operator),
+                created_at: Set(p.ctx.now),
+                ..Default::default()
+            });
+            for (digest, size, width, height) in &p.photos {
+                photos.push(complaint_photo::ActiveModel {
+                    complaint_id: Set(m.id),
+                    digest: Set(digest.clone()),
+                    byte_size: Set(*size),
+                    width: Set(*width),
+                    height: Set(*height),
+                    created_at: Set(p.ctx.now),
+                    ..Default::default()
+                });
+            }
+            // The audit summary names the channel and place, never the complainant.
+            let summary = json!({"channel": p.channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": p.photos.len()});
+            let record = super::audit::entry(&p.ctx, "complaint.create", "complaint", m.id, SUCCESS, &summary)?;
+            let receipt = Receipt { id: m.id, tracking_code: code.clone(), acceptance_due: m.acceptance_due };
+            out[*i] = Some(Ok((receipt, Some(record))));
+        }
+        complaint_event::Entity::insert_many(events).exec(tx).await?;
+        if !photos.is_empty() {
+            complaint_photo::Entity::insert_many(photos).exec(tx).await?;
+        }
+    }
+    Ok(out.into_iter().map(|o| o.expect("every submission answered")).collect())
 }
 
 /// The segmented text a clue is found by: its description, community and catalog item.

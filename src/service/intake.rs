@@ -2,14 +2,14 @@
 //! the submissions waiting at that moment into one transaction (group commit). Each submission
 //! is acknowledged only after that transaction is durably committed (SQLite: WAL with
 //! `synchronous=FULL`, so the commit is fsync-ed; PostgreSQL: committed), and one fsync then
-//! serves the whole group. A submission that fails (say, an unknown community) is rolled back
-//! to its savepoint without affecting the others in its group.
+//! serves the whole group, which is written with a fixed number of statements. A submission
+//! that fails validation (say, an unknown community) gets its error without affecting the others.
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use super::ServiceError;
-use super::complaints::{Prepared, Receipt, insert_prepared};
+use super::complaints::{Prepared, Receipt, insert_batch};
 use crate::domain::audit::AuditRecord;
 
 /// Most submissions in one transaction.
@@ -53,60 +53,43 @@ async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<(Prepared, Reply)
 }
 
 async fn write_batch(db: &DatabaseConnection, batch: Vec<(Prepared, Reply)>) {
-    let tx = match db.begin().await {
-        Ok(tx) => tx,
-        Err(e) => {
-            tracing::error!(error = %e, "intake: begin failed");
-            for (_, reply) in batch {
-                let _ = reply.send(Err(anyhow::anyhow!("数据库暂不可用").into()));
-            }
-            return;
-        }
-    };
-    let mut outcomes: Vec<(Reply, Result<Receipt, ServiceError>)> = Vec::with_capacity(batch.len());
-    let mut audit: Vec<AuditRecord> = Vec::with_capacity(batch.len());
-    for (job, reply) in batch {
-        let result = async {
-            let sp = tx.begin().await?;
-            match insert_prepared(&sp, &job).await {
-                Ok(done) => {
-                    sp.commit().await?;
-                    Ok(done)
-                }
-                Err(e) => {
-                    sp.rollback().await?;
-                    Err(e)
-                }
+    let (jobs, replies): (Vec<Prepared>, Vec<Reply>) = batch.into_iter().unzip();
+    let refs: Vec<&Prepared> = jobs.iter().collect();
+    match write_group(db, &refs).await {
+        Ok(results) => {
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result);
             }
         }
-        .await;
-        match result {
-            Ok((receipt, record)) => {
-                audit.extend(record);
-                outcomes.push((reply, Ok(receipt)));
-            }
-            Err(e) => outcomes.push((reply, Err(e))),
-        }
-    }
-    let committed = async {
-        crate::db::audit::append_many(&tx, audit).await?;
-        tx.commit().await
-    }
-    .await;
-    match committed {
-        Ok(()) => {
-            for (reply, result) in outcomes {
+        Err(e) if jobs.len() > 1 => {
+            // Something in the group was refused by the database (say, two submissions with one
+            // external reference): retry one by one, so only the culprit fails.
+            tracing::warn!(error = %e, size = jobs.len(), "intake: group failed, retrying one by one");
+            for (job, reply) in jobs.iter().zip(replies) {
+                let result = match write_group(db, &[job]).await {
+                    Ok(mut r) => r.pop().expect("one result"),
+                    Err(e) => Err(e),
+                };
                 let _ = reply.send(result);
             }
         }
         Err(e) => {
-            tracing::error!(error = %e, "intake: commit failed");
-            for (reply, result) in outcomes {
-                let _ = reply.send(match result {
-                    Ok(_) => Err(anyhow::anyhow!("保存失败，请重试").into()),
-                    Err(e) => Err(e),
-                });
+            for reply in replies {
+                let _ = reply.send(Err(anyhow::anyhow!("保存失败，请重试：{e}").into()));
             }
         }
     }
+}
+
+/// One transaction for a group: insert, chain the audit entries, commit (the one fsync).
+async fn write_group(
+    db: &DatabaseConnection,
+    jobs: &[&Prepared],
+) -> Result<Vec<Result<Receipt, ServiceError>>, ServiceError> {
+    let tx = db.begin().await?;
+    let written = insert_batch(&tx, jobs).await?;
+    let audit: Vec<AuditRecord> = written.iter().filter_map(|w| w.as_ref().ok().and_then(|(_, r)| r.clone())).collect();
+    crate::db::audit::append_many(&tx, audit).await?;
+    tx.commit().await?;
+    Ok(written.into_iter().map(|w| w.map(|(receipt, _)| receipt)).collect())
 }
