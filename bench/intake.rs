@@ -115,9 +115,9 @@ async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {
         .env("PROPWATCH_LISTEN", addr.to_string())
         .env("PROPWATCH_DEMO_PASSWORD", "Bench2024!pw")
         .env("PROPWATCH_PUBLIC_RATE_PER_MINUTE", "0")
-        .env("PROPWATCH_LOG", "warn")
+        .env("PROPWATCH_LOG", std::env::var("PROPWATCH_BENCH_LOG").unwrap_or_else(|_| "warn".into()))
         .env("PROPWATCH_CONFIG", "/nonexistent.toml")
-        .stdout(std::process::Stdio::null())
+        .stdout(std::fs::File::create(dir.join("server.log")).expect("server log"))
         .kill_on_drop(true)
         .spawn()
         .expect("start the release server");
@@ -197,11 +197,17 @@ async fn raw_sqlite_rate(dir: &std::path::Path) {
 async fn main() {
     let a = args();
     assert!(a.bin.exists(), "no server binary at {} (build with cargo build --release)", a.bin.display());
-    let dir = tempfile::tempdir().unwrap();
-    raw_sqlite_rate(dir.path()).await;
-    let sqlite_dir = dir.path().join("sqlite");
-    std::fs::create_dir_all(&sqlite_dir).unwrap();
-    run(&a, "sqlite", &format!("sqlite://{}/propwatch.db", sqlite_dir.display()), &sqlite_dir).await;
+    let dir = match std::env::var("PROPWATCH_BENCH_DIR") {
+        Ok(d) => tempfile::Builder::new().tempdir_in(d).unwrap(),
+        Err(_) => tempfile::tempdir().unwrap(),
+    };
+    let only = std::env::var("PROPWATCH_BENCH_ONLY").unwrap_or_default();
+    if only != "postgres" {
+        raw_sqlite_rate(dir.path()).await;
+        let sqlite_dir = dir.path().join("sqlite");
+        std::fs::create_dir_all(&sqlite_dir).unwrap();
+        run(&a, "sqlite", &format!("sqlite://{}/propwatch.db", sqlite_dir.display()), &sqlite_dir).await;
+    }
     if let Some(base) = &a.pg {
         let name = format!("pw_bench_{}", std::process::id());
         let admin = sea_orm::Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable");

@@ -110,3 +110,29 @@ pub async fn backup_sqlite(db: &DatabaseConnection, dest: &std::path::Path) -> a
     db.execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
     Ok(())
 }
+
+/// Splits rows for multi-row statements into chunks whose sizes are powers of two (at most 64):
+/// a group of any size then uses at most seven statement shapes, which the database keeps
+/// prepared, instead of a new shape (parsed and planned afresh) for every group size.
+pub fn pow2_chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    while !rows.is_empty() {
+        let size = 64usize.min(1 << (usize::BITS - 1 - rows.len().leading_zeros()));
+        let rest = rows.split_off(size);
+        out.push(rows);
+        rows = rest;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chunks_are_powers_of_two() {
+        let sizes = |n: usize| super::pow2_chunks((0..n).collect::<Vec<_>>()).iter().map(Vec::len).collect::<Vec<_>>();
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), vec![1]);
+        assert_eq!(sizes(11), vec![8, 2, 1]);
+        assert_eq!(sizes(150), vec![64, 64, 16, 4, 2]);
+    }
+}

@@ -200,6 +200,7 @@ async fn submit_inner(
         phone_sealed: seal(&new.phone),
         email_sealed: seal(&new.email),
         phone_index: (!new.phone.is_empty()).then(|| deps.cipher.blind_index(&new.phone)),
+        description_words: crate::search::segment(&new.description),
         new,
         photos: processed
             .iter()
@@ -222,6 +223,8 @@ pub struct Prepared {
     phone_sealed: Option<String>,
     email_sealed: Option<String>,
     phone_index: Option<String>,
+    /// jieba's words of the description, segmented before queueing (the writer is serial).
+    description_words: String,
     /// Stored photos: (digest, bytes, width, height).
     photos: Vec<(String, i64, i32, i32)>,
     external_ref: Option<String>,
@@ -244,6 +247,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
     let catalog: HashMap<String, String> =
         db::registry::catalog(tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
     let mut out: Vec<Option<Written>> = Vec::with_capacity(jobs.len());
+    let mut name_words: HashMap<(Option<i64>, Option<String>), String> = HashMap::new();
     let mut rows = Vec::new();
     // Per new row: (index in jobs, tracking code).
     let mut fresh: Vec<(usize, String)> = Vec::new();
@@ -303,11 +307,18 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
             problem_id: Set(None),
             department_id: Set(None),
             public_answer: Set(String::new()),
-            search_text: Set(searchable(
-                &new.description,
-                community.map(|c| c.name.as_str()).unwrap_or(""),
-                &catalog_title,
-            )),
+            // The description was segmented by the submitting request; only the (few, short)
+            // place and item names are segmented here, once per group.
+            search_text: Set({
+                let key = (new.community_id, new.catalog_code.clone());
+                let names = name_words.entry(key).or_insert_with(|| {
+                    crate::search::segment(&format!(
+                        "{} {catalog_title}",
+                        community.map(|c| c.name.as_str()).unwrap_or("")
+                    ))
+                });
+                format!("{} {names}", p.description_words)
+            }),
             received_at: Set(now),
             acceptance_due: Set(rule::acceptance_due(now)),
             triaged_at: Set(None),
@@ -322,15 +333,15 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         out.push(None);
     }
     if !rows.is_empty() {
-        complaint::Entity::insert_many(rows).exec(tx).await?;
-        let codes: Vec<String> = fresh.iter().map(|(_, c)| c.clone()).collect();
-        let stored: HashMap<String, complaint::Model> = complaint::Entity::find()
-            .filter(complaint::Column::TrackingCode.is_in(codes))
-            .all(tx)
-            .await?
-            .into_iter()
-            .map(|m| (m.tracking_code.clone(), m))
-            .collect();
+        for chunk in db::pow2_chunks(rows) {
+            complaint::Entity::insert_many(chunk).exec(tx).await?;
+        }
+        let mut stored: HashMap<String, complaint::Model> = HashMap::new();
+        for codes in db::pow2_chunks(fresh.iter().map(|(_, c)| c.clone()).collect()) {
+            for m in complaint::Entity::find().filter(complaint::Column::TrackingCode.is_in(codes)).all(tx).await? {
+                stored.insert(m.tracking_code.clone(), m);
+            }
+        }
         let mut events = Vec::with_capacity(fresh.len());
         let mut photos = Vec::new();
         for (i, code) in &fresh {
@@ -366,9 +377,11 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
             let receipt = Receipt { id: m.id, tracking_code: code.clone(), acceptance_due: m.acceptance_due };
             out[*i] = Some(Ok((receipt, Some(record))));
         }
-        complaint_event::Entity::insert_many(events).exec(tx).await?;
-        if !photos.is_empty() {
-            complaint_photo::Entity::insert_many(photos).exec(tx).await?;
+        for chunk in db::pow2_chunks(events) {
+            complaint_event::Entity::insert_many(chunk).exec(tx).await?;
+        }
+        for chunk in db::pow2_chunks(photos) {
+            complaint_photo::Entity::insert_many(chunk).exec(tx).await?;
         }
     }
     Ok(out.into_iter().map(|o| o.expect("every submission answered")).collect())

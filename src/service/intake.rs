@@ -55,7 +55,10 @@ async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<(Prepared, Reply)
 async fn write_batch(db: &DatabaseConnection, batch: Vec<(Prepared, Reply)>) {
     let (jobs, replies): (Vec<Prepared>, Vec<Reply>) = batch.into_iter().unzip();
     let refs: Vec<&Prepared> = jobs.iter().collect();
-    match write_group(db, &refs).await {
+    let started = std::time::Instant::now();
+    let outcome = write_group(db, &refs).await;
+    tracing::debug!(size = jobs.len(), ms = started.elapsed().as_secs_f64() * 1000.0, "intake group written");
+    match outcome {
         Ok(results) => {
             for (reply, result) in replies.into_iter().zip(results) {
                 let _ = reply.send(result);

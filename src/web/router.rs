@@ -130,19 +130,26 @@ pub fn build(deps: Deps) -> Router {
     let swagger: Router<AppState> =
         SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", api::ApiDoc::openapi()).into();
 
-    Router::new()
-        .merge(pages)
-        .merge(api)
-        .merge(o311)
-        .merge(ops)
+    // Pages live in sessions (cookies, CSRF, login); the API, Open311 and operations routes
+    // never read a cookie, so they skip that whole stack.
+    let pages = pages
         .route_layer(from_fn_with_state(state.clone(), metrics::track))
-        .merge(swagger)
         .fallback(not_found)
         .layer(from_fn(super::error::with_chrome))
         .layer(from_fn_with_state(state.clone(), auth::session_policy))
         .layer(from_fn(csrf::protect))
+        .layer(auth_layer);
+    let stateless = Router::new()
+        .merge(api)
+        .merge(o311)
+        .merge(ops)
+        .route_layer(from_fn_with_state(state.clone(), metrics::track))
+        .merge(swagger);
+
+    Router::new()
+        .merge(pages)
+        .merge(stateless)
         .layer(from_fn_with_state(state.clone(), super::rate_limit::limit))
-        .layer(auth_layer)
         .layer(from_fn(metrics::request_meta))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
