@@ -208,7 +208,7 @@ async fn main() {
         std::fs::create_dir_all(&sqlite_dir).unwrap();
         run(&a, "sqlite", &format!("sqlite://{}/propwatch.db", sqlite_dir.display()), &sqlite_dir).await;
     }
-    if let Some(base) = &a.pg {
+    if let Some(base) = a.pg.as_ref().filter(|_| only != "sqlite") {
         let name = format!("pw_bench_{}", std::process::id());
         let admin = sea_orm::Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable");
         admin
