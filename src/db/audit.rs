@@ -11,48 +11,9 @@ use super::entities::{audit_chain_head as head, audit_entry as entry};
 use crate::domain::audit::{AuditRecord, StoredEntry};
 
 /// Appends one entry. Must run inside the transaction of the state change it records.
-///
-/// The head row is updated first: on PostgreSQL that takes its row lock, on SQLite the write
-/// lock, so concurrent appenders queue and each sees the predecessor the other wrote. The
-/// unique `seq` and `prev_hash` indexes make a double claim fail rather than fork the chain.
-pub async fn append<C: ConnectionTrait>(db: &C, mut record: AuditRecord) -> Result<i64, DbErr> {
-    // The increment is i64 like `append_many`'s: both send the same SQL, and PostgreSQL's
-    // prepared-statement cache must see one parameter type for it.
-    head::Entity::update_many()
-        .col_expr(head::Column::Seq, Expr::col(head::Column::Seq).add(1i64))
-        .filter(head::Column::Id.eq(1))
-        .exec(db)
-        .await?;
-    let h =
-        head::Entity::find_by_id(1).one(db).await?.ok_or_else(|| DbErr::RecordNotFound("audit_chain_heads".into()))?;
-    record.seq = h.seq;
-    let hash = record.chain_hash(&h.hash);
-    let row = entry::ActiveModel {
-        seq: Set(record.seq),
-        occurred_at: Set(record.occurred_at),
-        actor_user_id: Set(record.actor_user_id),
-        actor_name: Set(record.actor_name.clone()),
-        actor_role: Set(record.actor_role.clone()),
-        action: Set(record.action.clone()),
-        object_type: Set(record.object_type.clone()),
-        object_id: Set(record.object_id.clone()),
-        outcome: Set(record.outcome.clone()),
-        summary: Set(record.summary.clone()),
-        request_id: Set(record.request_id.clone()),
-        client_addr: Set(record.client_addr.clone()),
-        prev_hash: Set(h.hash.clone()),
-        hash: Set(hash.clone()),
-        created_at: Set(record.occurred_at),
-        ..Default::default()
-    };
-    entry::Entity::insert(row).exec(db).await?;
-    head::Entity::update_many()
-        .col_expr(head::Column::Hash, Expr::value(hash))
-        .col_expr(head::Column::UpdatedAt, Expr::value(record.occurred_at))
-        .filter(head::Column::Id.eq(1))
-        .exec(db)
-        .await?;
-    Ok(record.seq)
+/// Returns its sequence number.
+pub async fn append<C: ConnectionTrait>(db: &C, record: AuditRecord) -> Result<i64, DbErr> {
+    Ok(append_many(db, vec![record]).await?.pop().unwrap_or_default())
 }
 
 fn stored(m: entry::Model) -> StoredEntry {
@@ -139,12 +100,18 @@ pub async fn list<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// Appends several entries at once (group commit of the intake writer): one head update, one
-/// multi-row insert. Same locking and uniqueness guarantees as [`append`].
-pub async fn append_many<C: ConnectionTrait>(db: &C, mut records: Vec<AuditRecord>) -> Result<(), DbErr> {
+/// Appends entries in order and returns their sequence numbers. Must run inside the
+/// transaction of the state change they record.
+///
+/// The head row is updated first: on PostgreSQL that takes its row lock, on SQLite the write
+/// lock, so concurrent appenders queue and each sees the predecessor the other wrote. The
+/// unique `seq` and `prev_hash` indexes make a double claim fail rather than fork the chain.
+/// A group (the intake writer's) costs one head update and one multi-row insert.
+pub async fn append_many<C: ConnectionTrait>(db: &C, mut records: Vec<AuditRecord>) -> Result<Vec<i64>, DbErr> {
     if records.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    // Always an i64 increment: one SQL text, one parameter type for PostgreSQL's statement cache.
     let n = records.len() as i64;
     head::Entity::update_many()
         .col_expr(head::Column::Seq, Expr::col(head::Column::Seq).add(n))
@@ -191,5 +158,5 @@ pub async fn append_many<C: ConnectionTrait>(db: &C, mut records: Vec<AuditRecor
         .filter(head::Column::Id.eq(1))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(records.iter().map(|r| r.seq).collect())
 }

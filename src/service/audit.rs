@@ -55,24 +55,7 @@ pub async fn record<C: ConnectionTrait>(
     outcome: &str,
     summary: impl Serialize,
 ) -> Result<i64, ServiceError> {
-    let (user_id, role) = match &ctx.actor {
-        Some(a) => (Some(a.user_id), a.role.as_str().to_string()),
-        None => (None, String::new()),
-    };
-    let record = AuditRecord {
-        seq: 0,
-        occurred_at: ctx.now,
-        actor_user_id: user_id,
-        actor_name: ctx.actor_name.clone(),
-        actor_role: role,
-        action: action.into(),
-        object_type: object_type.into(),
-        object_id: object_id.to_string(),
-        outcome: outcome.into(),
-        summary: serde_json::to_string(&summary).map_err(anyhow::Error::from)?,
-        request_id: ctx.request_id.clone(),
-        client_addr: ctx.client_addr.clone(),
-    };
+    let record = entry(ctx, action, object_type, object_id, outcome, summary)?;
     Ok(db::audit::append(tx, record).await?)
 }
 

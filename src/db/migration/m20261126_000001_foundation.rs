@@ -10,6 +10,8 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+
+use super::{fk, index, n, table};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 pub struct Migration;
@@ -18,41 +20,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261126_000001_foundation"
     }
-}
-
-fn n(s: &str) -> Alias {
-    Alias::new(s)
-}
-
-/// A table with an auto-increment id and the created_at/updated_at pair.
-fn table(name: &str) -> TableCreateStatement {
-    Table::create()
-        .table(n(name))
-        .col(big_pk_auto(n("id")))
-        .col(timestamp_with_time_zone(n("created_at")))
-        .col(timestamp_with_time_zone(n("updated_at")))
-        .to_owned()
-}
-
-fn fk(name: &str, from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(n(from), n(col))
-        .to(n(to), n("id"))
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-fn index(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(n(table));
-    for c in cols {
-        i.col(n(c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
 }
 
 #[async_trait::async_trait]

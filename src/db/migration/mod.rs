@@ -2,6 +2,7 @@
 //! migration is never edited; changes come as new migrations.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
 
 mod m20261126_000001_foundation;
 mod m20261127_000002_complaints;
@@ -14,4 +15,42 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![Box::new(m20261126_000001_foundation::Migration), Box::new(m20261127_000002_complaints::Migration)]
     }
+}
+
+/// An identifier.
+pub(crate) fn n(s: &str) -> Alias {
+    Alias::new(s)
+}
+
+/// A table with a 64-bit auto-increment id and the created_at/updated_at pair.
+pub(crate) fn table(name: &str) -> TableCreateStatement {
+    Table::create()
+        .table(n(name))
+        .col(big_pk_auto(n("id")))
+        .col(timestamp_with_time_zone(n("created_at")))
+        .col(timestamp_with_time_zone(n("updated_at")))
+        .to_owned()
+}
+
+/// A named foreign key to `to.id` that refuses deleting the referenced row.
+pub(crate) fn fk(name: &str, from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(n(from), n(col))
+        .to(n(to), n("id"))
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+/// A named index.
+pub(crate) fn index(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(n(table));
+    for c in cols {
+        i.col(n(c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.to_owned()
 }
