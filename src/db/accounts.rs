@@ -36,7 +36,7 @@ pub async fn users<C: ConnectionTrait>(
     let total = query.clone().count(db).await?;
     let rows = query
         .order_by_asc(user::Column::Username)
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(super::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

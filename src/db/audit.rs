@@ -96,7 +96,7 @@ pub async fn list<C: ConnectionTrait>(
     }
     let total = q.clone().count(db).await?;
     let rows =
-        q.order_by_desc(entry::Column::Seq).offset(page.saturating_sub(1) * per_page).limit(per_page).all(db).await?;
+        q.order_by_desc(entry::Column::Seq).offset(super::offset(page, per_page)).limit(per_page).all(db).await?;
     Ok((rows, total))
 }
 

@@ -101,7 +101,7 @@ pub async fn inbox<C: ConnectionTrait>(
     let rows = q
         .order_by_desc(complaint::Column::ReceivedAt)
         .order_by_desc(complaint::Column::Id)
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(super::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

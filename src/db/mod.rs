@@ -125,6 +125,12 @@ pub fn pow2_chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
     out
 }
 
+/// The row offset of a page, saturating instead of overflowing (a huge `page` from a URL must
+/// not panic; the offset is bound as an i64).
+pub fn offset(page: u64, per_page: u64) -> u64 {
+    page.saturating_sub(1).saturating_mul(per_page).min(i64::MAX as u64)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

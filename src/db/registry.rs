@@ -83,7 +83,7 @@ pub async fn companies<C: ConnectionTrait>(
     }
     let total = q.clone().count(db).await?;
     let rows =
-        q.order_by_asc(company::Column::Name).offset(page.saturating_sub(1) * per_page).limit(per_page).all(db).await?;
+        q.order_by_asc(company::Column::Name).offset(super::offset(page, per_page)).limit(per_page).all(db).await?;
     Ok((rows, total))
 }
 
@@ -139,12 +139,8 @@ pub async fn communities<C: ConnectionTrait>(
         q = q.filter(community::Column::Id.eq(id));
     }
     let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_asc(community::Column::Code)
-        .offset(page.saturating_sub(1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let rows =
+        q.order_by_asc(community::Column::Code).offset(super::offset(page, per_page)).limit(per_page).all(db).await?;
     Ok((rows, total))
 }
 

@@ -104,7 +104,9 @@ pub async fn load_session_user(deps: &Deps, id: i64) -> Result<Option<SessionUse
 /// Checks a username and password, applying the lockout rule, and audits the attempt.
 /// Failed attempts are committed even though the call returns an error.
 pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Result<SessionUser, ServiceError> {
-    let username = username.trim();
+    // Audit columns are bounded; an absurd username is cut, not a 500.
+    let username: String = username.trim().chars().take(64).collect();
+    let username = username.as_str();
     let now = ctx.now;
     let tx = deps.db.begin().await?;
     let mut ctx = ctx.clone();

@@ -174,6 +174,9 @@ async fn submit_inner(
         }
         _ => None,
     };
+    // The reference column is bounded: a long reference is kept as its digest.
+    let external_ref =
+        external_ref.map(|r| if r.len() > 150 { format!("sm3:{}", crate::crypto::sm3_hex(r.as_bytes())) } else { r });
     let require_consent = matches!(channel, Channel::Web | Channel::Qr | Channel::Api);
     let require_community = matches!(channel, Channel::Web | Channel::Qr);
     let parsed = parse(form, require_consent, require_community);
@@ -845,6 +848,15 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     let answer = form.answer.trim().to_string();
     let note = form.note.trim().to_string();
     let tx = deps.db.begin().await?;
+    // Claim the clue: a concurrent triage waits on the row and then finds it taken.
+    claim(
+        &tx,
+        id,
+        complaint::Column::Status.eq(ComplaintStatus::Received.as_str()),
+        ctx.now,
+        "该线索已由他人分办，请刷新后查看",
+    )
+    .await?;
     let mut am = c.clone().into_active_model();
     let now = ctx.now;
     let mut summary = json!({"from": from.as_str(), "to": to.as_str()});
@@ -959,6 +971,27 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     Ok(row(deps, &n, now, m))
 }
 
+/// Takes the clue's row for this transaction if `still` holds, else refuses with `message`.
+async fn claim<C: ConnectionTrait>(
+    tx: &C,
+    id: i64,
+    still: sea_orm::sea_query::SimpleExpr,
+    now: DateTime<Utc>,
+    message: &str,
+) -> Result<(), ServiceError> {
+    let r = complaint::Entity::update_many()
+        .col_expr(complaint::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(complaint::Column::Id.eq(id))
+        .filter(still)
+        .exec(tx)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(ServiceError::Rule { code: "invalid_transition", message: message.into() })
+    }
+}
+
 /// Extends the closure deadline once by up to 30 days, telling the complainant why.
 pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) -> Result<ComplaintRow, ServiceError> {
     let (c, _) = load_in_scope(deps, ctx, id, Action::TriageComplaint).await?;
@@ -973,6 +1006,7 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
         })?;
     let new_due = rule::extend(due, c.extended, days).map_err(|e| ServiceError::field("days", e.0))?;
     let tx = deps.db.begin().await?;
+    claim(&tx, id, complaint::Column::Extended.eq(false), ctx.now, "办理期限只能延长一次").await?;
     let mut am = c.into_active_model();
     am.closure_due = Set(Some(new_due));
     am.extended = Set(true);

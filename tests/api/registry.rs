@@ -255,3 +255,21 @@ async fn malformed_input_gets_a_chinese_error_not_a_500() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.select("p.err")[0].contains(".xlsx"));
 }
+
+#[tokio::test]
+async fn an_absurd_page_number_is_not_a_crash() {
+    let app = TestApp::new().await;
+    let mut c = app.login_as(Role::CompanyUser).await;
+    let r = c.get("/companies?page=461168601842738792").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let token = app.token(Role::BureauStaff).await;
+    let r = app.client().send(Method::GET, "/api/v1/companies?page=18446744073709551615", Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 0);
+    let long = "x".repeat(500);
+    let r = app
+        .client()
+        .send(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": long, "password": "Wrong-pass1"})))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+}
