@@ -43,6 +43,7 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
             }
         }
     });
+    start_mail(&deps)?;
     // jieba's dictionary loads off the start-up path.
     tokio::task::spawn_blocking(crate::search::warm_up);
     let app = crate::web::build(deps);
@@ -50,6 +51,21 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;
+    Ok(())
+}
+
+/// Starts the outbox sender (when SMTP is configured) and the IMAP poller (when a mailbox is).
+fn start_mail(deps: &Deps) -> anyhow::Result<()> {
+    let mailer = crate::service::outbox::Mailer::from_settings(&deps.settings)?;
+    if let Some(m) = &mailer {
+        tracing::info!(?m, "sending mail");
+        tokio::spawn(crate::service::outbox::run(deps.clone(), m.clone()));
+    }
+    if let Some(url) = &deps.settings.imap_url {
+        let source = crate::service::imap::ImapSource::parse(url)?;
+        tracing::info!(mailbox = ?source, every = deps.settings.imap_poll_seconds, "polling the complaint mailbox");
+        tokio::spawn(crate::service::imap::run(deps.clone(), source, mailer));
+    }
     Ok(())
 }
 

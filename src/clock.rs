@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Datelike, Duration, DurationRound, Utc};
 
 /// A source of "now".
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -64,4 +64,10 @@ pub fn shanghai() -> chrono::FixedOffset {
 /// Formats an instant for people, in Asia/Shanghai.
 pub fn display(t: DateTime<Utc>) -> String {
     t.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Formats an instant's date for letters and messages, in Asia/Shanghai: `2024年6月18日`.
+pub fn display_date(t: DateTime<Utc>) -> String {
+    let d = t.with_timezone(&shanghai()).date_naive();
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }

@@ -37,6 +37,17 @@ pub struct Settings {
     pub hotline: String,
     /// Complaint mailbox published on posters.
     pub mailbox: String,
+    /// Where replies and notifications are sent through: `smtp://host:25` (plain),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`.
+    /// Unset: no mail is sent.
+    pub smtp_url: Option<String>,
+    /// The From address of outgoing mail; defaults to `mailbox`.
+    pub smtp_from: Option<String>,
+    /// The complaint mailbox to poll: `imaps://user:pass@host:993/INBOX` (TLS) or
+    /// `imap://user:pass@host:143/INBOX` (plain, for a server on the same host). Unset: no polling.
+    pub imap_url: Option<String>,
+    /// Seconds between two polls of the mailbox.
+    pub imap_poll_seconds: u64,
 }
 
 impl Default for Settings {
@@ -56,6 +67,10 @@ impl Default for Settings {
             office_name: "阳城县住房和城乡建设管理局物业管理中心".into(),
             hotline: "3200940 3200943".into(),
             mailbox: "wyzx20212021@163.com".into(),
+            smtp_url: None,
+            smtp_from: None,
+            imap_url: None,
+            imap_poll_seconds: 60,
         }
     }
 }
@@ -79,6 +94,7 @@ impl Settings {
             .set_default("office_name", d.office_name)?
             .set_default("hotline", d.hotline)?
             .set_default("mailbox", d.mailbox)?
+            .set_default("imap_poll_seconds", d.imap_poll_seconds)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;

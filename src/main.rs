@@ -44,6 +44,10 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Polls the configured IMAP mailbox (`imap_url`) once, then sends the replies due.
+    PollMail,
+    /// Sends the outgoing mail that is due (replies with tracking codes), through `smtp_url`.
+    SendMail,
     /// Open311 partner systems (the 12345 hotline, apps).
     Partner {
         #[command(subcommand)]
@@ -132,6 +136,15 @@ fn service_err(e: ServiceError) -> anyhow::Error {
         ServiceError::Internal(e) => e,
         other => anyhow::anyhow!(other.message()),
     }
+}
+
+/// Sends the outbox's due messages when SMTP is configured, and says what happened.
+async fn send_mail(deps: &propwatch::service::Deps) -> anyhow::Result<()> {
+    if let Some(mailer) = propwatch::service::outbox::Mailer::from_settings(&deps.settings)? {
+        let d = propwatch::service::outbox::deliver_due(deps, &mailer).await.map_err(service_err)?;
+        println!("发信：成功 {}，待重试 {}，放弃 {}", d.sent, d.retrying, d.failed);
+    }
+    Ok(())
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -229,9 +242,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            send_mail(&deps).await?;
             if failed > 0 {
                 return Ok(ExitCode::from(2));
             }
+        }
+        Command::PollMail => {
+            let deps = propwatch::app::prepare_system(settings).await?;
+            let url = deps.settings.imap_url.clone().ok_or_else(|| anyhow::anyhow!("未配置 imap_url"))?;
+            let source = propwatch::service::imap::ImapSource::parse(&url)?;
+            let p = propwatch::service::imap::poll_once(&deps, &source).await?;
+            println!("{}：登记 {} 封，跳过 {} 封（已标记旗标）", source.key(), p.ingested, p.skipped);
+            send_mail(&deps).await?;
+        }
+        Command::SendMail => {
+            let deps = propwatch::app::prepare_system(settings).await?;
+            anyhow::ensure!(deps.settings.smtp_url.is_some(), "未配置 smtp_url");
+            send_mail(&deps).await?;
         }
         Command::Partner { command: PartnerCommand::Create { name } } => {
             let deps = propwatch::app::prepare_system(settings).await?;

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod complaints;
 pub mod entities;
+pub mod mail;
 pub mod migration;
 pub mod registry;
 pub mod session_store;

@@ -19,7 +19,7 @@ use super::registry::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::complaints::InboxFilter;
-use crate::db::entities::{complaint, complaint_event, complaint_photo, problem};
+use crate::db::entities::{complaint, complaint_event, complaint_photo, outbox, problem};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::complaint::{
     self as rule, Channel, ComplaintStatus, Due, Triage, mask_email, mask_name, mask_phone,
@@ -141,7 +141,21 @@ pub async fn submit_with_photos(
     external_ref: Option<String>,
     photos: Vec<Vec<u8>>,
 ) -> Result<Receipt, ServiceError> {
-    submit_inner(deps, ctx, channel, form, external_ref, photos, None).await
+    submit_inner(deps, ctx, channel, form, photos, Origin { external_ref, ..Default::default() }).await
+}
+
+/// Files a clue that came by email; `receipt` queues the reply with the tracking code in the
+/// same transaction as the clue.
+pub async fn submit_email(
+    deps: &Deps,
+    ctx: &Ctx,
+    form: ComplaintForm,
+    message_ref: String,
+    photos: Vec<Vec<u8>>,
+    receipt: Option<super::mail::ReceiptMail>,
+) -> Result<Receipt, ServiceError> {
+    let origin = Origin { external_ref: Some(message_ref), partner_id: None, receipt_mail: receipt };
+    submit_inner(deps, ctx, Channel::Email, form, photos, origin).await
 }
 
 /// Files a clue posted by an Open311 partner system (its own request id as the reference).
@@ -152,7 +166,18 @@ pub async fn submit_from_partner(
     form: ComplaintForm,
     external_ref: Option<String>,
 ) -> Result<Receipt, ServiceError> {
-    submit_inner(deps, ctx, Channel::Open311, form, external_ref, Vec::new(), Some(partner_id)).await
+    let origin = Origin { external_ref, partner_id: Some(partner_id), receipt_mail: None };
+    submit_inner(deps, ctx, Channel::Open311, form, Vec::new(), origin).await
+}
+
+/// Where a submission came from, beyond its channel.
+#[derive(Debug, Default)]
+struct Origin {
+    /// The sender's own reference (email Message-ID, partner request id): makes it idempotent.
+    external_ref: Option<String>,
+    partner_id: Option<i64>,
+    /// The reply to queue with the tracking code.
+    receipt_mail: Option<super::mail::ReceiptMail>,
 }
 
 async fn submit_inner(
@@ -160,10 +185,10 @@ async fn submit_inner(
     ctx: &Ctx,
     channel: Channel,
     form: ComplaintForm,
-    external_ref: Option<String>,
     photos: Vec<Vec<u8>>,
-    partner_id: Option<i64>,
+    origin: Origin,
 ) -> Result<Receipt, ServiceError> {
+    let Origin { external_ref, partner_id, receipt_mail } = origin;
     let operator = match channel {
         Channel::Phone => {
             let actor = ctx.actor()?;
@@ -212,6 +237,7 @@ async fn submit_inner(
         external_ref,
         partner_id,
         operator,
+        receipt_mail,
     };
     deps.intake.submit(prepared).await
 }
@@ -233,6 +259,8 @@ pub struct Prepared {
     external_ref: Option<String>,
     partner_id: Option<i64>,
     operator: Option<i64>,
+    /// The reply to queue with the tracking code (email clues, when SMTP is configured).
+    receipt_mail: Option<super::mail::ReceiptMail>,
 }
 
 /// What the intake writer answers for one submission: its receipt and the audit record to
@@ -347,6 +375,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         }
         let mut events = Vec::with_capacity(fresh.len());
         let mut photos = Vec::new();
+        let mut outbox = Vec::new();
         for (i, code) in &fresh {
             let p = jobs[*i];
             let m = stored.get(code).ok_or_else(|| anyhow::anyhow!("inserted clue {code} not found"))?;
@@ -377,6 +406,28 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
             // The audit summary names the channel and place, never the complainant.
             let summary = json!({"channel": p.channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": p.photos.len()});
             let record = super::audit::entry(&p.ctx, "complaint.create", "complaint", m.id, SUCCESS, &summary)?;
+            if let (Some(mail), Some(to)) = (&p.receipt_mail, &p.email_sealed) {
+                let (subject, body) = mail.compose(code, m.acceptance_due);
+                outbox.push(outbox::ActiveModel {
+                    dedupe_key: Set(format!("complaint_receipt:{}", m.id)),
+                    channel: Set("email".into()),
+                    kind: Set("complaint_receipt".into()),
+                    recipient_sealed: Set(to.clone()),
+                    subject: Set(subject),
+                    body: Set(body),
+                    in_reply_to: Set(mail.in_reply_to.clone()),
+                    complaint_id: Set(Some(m.id)),
+                    status: Set("pending".into()),
+                    attempts: Set(0),
+                    last_error: Set(String::new()),
+                    next_attempt_at: Set(p.ctx.now),
+                    lease_until: Set(None),
+                    sent_at: Set(None),
+                    created_at: Set(p.ctx.now),
+                    updated_at: Set(p.ctx.now),
+                    ..Default::default()
+                });
+            }
             let receipt = Receipt { id: m.id, tracking_code: code.clone(), acceptance_due: m.acceptance_due };
             out[*i] = Some(Ok((receipt, Some(record))));
         }
@@ -386,6 +437,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         for chunk in db::pow2_chunks(photos) {
             complaint_photo::Entity::insert_many(chunk).exec(tx).await?;
         }
+        db::mail::enqueue(tx, outbox).await?;
     }
     Ok(out.into_iter().map(|o| o.expect("every submission answered")).collect())
 }

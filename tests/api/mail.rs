@@ -15,7 +15,7 @@ fn gbk(s: &str) -> Vec<u8> {
 }
 
 /// A message with a GBK encoded-word subject and a GB18030 base64 body.
-fn gbk_message(id: &str) -> Vec<u8> {
+pub(crate) fn gbk_message(id: &str) -> Vec<u8> {
     let subject = format!("=?GBK?B?{}?=", STANDARD.encode(gbk("凤城花园楼道垃圾无人清理")));
     let from = format!("=?GB2312?B?{}?= <liming@example.com>", STANDARD.encode(gbk("李明")));
     let body = encoding_rs::GB18030

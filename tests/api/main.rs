@@ -10,6 +10,7 @@ mod authz;
 mod complaints;
 mod durability;
 mod mail;
+mod mail_servers;
 mod open311;
 mod ops;
 mod registry;

@@ -6,6 +6,7 @@ use sea_orm_migration::schema::*;
 
 mod m20261126_000001_foundation;
 mod m20261127_000002_complaints;
+mod m20261127_000003_mail;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -13,7 +14,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_foundation::Migration), Box::new(m20261127_000002_complaints::Migration)]
+        vec![
+            Box::new(m20261126_000001_foundation::Migration),
+            Box::new(m20261127_000002_complaints::Migration),
+            Box::new(m20261127_000003_mail::Migration),
+        ]
     }
 }
 

@@ -1,0 +1,186 @@
+//! Delivering the outbox: messages queued in the transaction of whatever caused them are sent
+//! here, after the commit, with retries. A message is claimed with a lease so several server
+//! processes can share one outbox; success and giving up are audited (without the recipient).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+
+use super::audit::{FAILURE, SUCCESS, record};
+use super::{Ctx, Deps, ServiceError};
+use crate::db;
+
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// Messages sent per round.
+const BATCH: u64 = 50;
+/// How long a sender holds a claimed message.
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// An SMTP connection pool and the From address.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("from", &self.from.to_string()).finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    /// The mailer configured by `smtp_url`, if any.
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Option<Mailer>> {
+        let Some(url) = settings.smtp_url.as_deref() else { return Ok(None) };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("smtp_url 无效：{e}"))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let address = settings.smtp_from.clone().unwrap_or_else(|| settings.mailbox.clone());
+        let from: Mailbox = if address.contains('<') {
+            address.parse()
+        } else {
+            format!("{} <{}>", settings.office_name, address.trim()).parse()
+        }
+        .map_err(|e| anyhow::anyhow!("发件地址 {address} 无效：{e}"))?;
+        Ok(Some(Mailer { transport, from }))
+    }
+
+    async fn send(&self, to: &str, m: &crate::db::entities::outbox::Model) -> anyhow::Result<()> {
+        let to: Mailbox = to.parse().map_err(|e| anyhow::anyhow!("收件地址无效：{e}"))?;
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(m.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .header(AutoSubmitted);
+        if let Some(id) = &m.in_reply_to {
+            builder = builder.in_reply_to(id.clone()).references(id.clone());
+        }
+        let message = builder.body(m.body.clone())?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}
+
+/// `Auto-Submitted: auto-replied` (RFC 3834): mail systems must not answer our replies.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-replied".into())
+    }
+}
+
+/// The bare address of `Name <a@b>` or `a@b`.
+pub fn address_of(s: &str) -> &str {
+    match (s.find('<'), s.rfind('>')) {
+        (Some(a), Some(b)) if a < b => s[a + 1..b].trim(),
+        _ => s.trim(),
+    }
+}
+
+/// What one delivery round did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    /// Failed this time, to be retried.
+    pub retrying: usize,
+    /// Given up after the last attempt.
+    pub failed: usize,
+}
+
+/// When a message that failed `attempts` times is tried again: 1, 2, 4 … minutes, at most 6 hours.
+pub fn retry_at(now: DateTime<Utc>, attempts: i32) -> Option<DateTime<Utc>> {
+    (attempts < MAX_ATTEMPTS).then(|| now + chrono::Duration::minutes((1i64 << attempts.clamp(0, 20)).min(360)))
+}
+
+/// Sends every due message once (until none is left that is due).
+pub async fn deliver_due(deps: &Deps, mailer: &Mailer) -> Result<Delivery, ServiceError> {
+    let mut report = Delivery::default();
+    loop {
+        let now = deps.clock.now();
+        let claimed = db::mail::claim_due(&deps.db, now, now + LEASE, BATCH).await?;
+        if claimed.is_empty() {
+            return Ok(report);
+        }
+        for m in claimed {
+            let outcome = match deps.cipher.open(&m.recipient_sealed) {
+                Ok(to) => mailer.send(&to, &m).await,
+                Err(e) => Err(anyhow::anyhow!("无法解密收件地址：{e}")),
+            };
+            let now = deps.clock.now();
+            let ctx = Ctx { actor_name: "发信服务".into(), ..Ctx::system(now, "outbox") };
+            let tx = deps.db.begin().await?;
+            match outcome {
+                Ok(()) => {
+                    db::mail::mark_sent(&tx, m.id, now).await?;
+                    let summary = json!({"kind": m.kind, "complaint_id": m.complaint_id, "attempt": m.attempts + 1});
+                    record(&tx, &ctx, "outbox.sent", "outbox", m.id, SUCCESS, summary).await?;
+                    report.sent += 1;
+                }
+                Err(e) => {
+                    let error = e.to_string();
+                    tracing::warn!(id = m.id, error = %error, "outbox: sending failed");
+                    let retry = retry_at(now, m.attempts + 1);
+                    db::mail::mark_attempt_failed(&tx, m.id, now, &error, retry).await?;
+                    if retry.is_some() {
+                        report.retrying += 1;
+                    } else {
+                        let summary = json!({"kind": m.kind, "complaint_id": m.complaint_id, "error": error});
+                        record(&tx, &ctx, "outbox.failed", "outbox", m.id, FAILURE, summary).await?;
+                        report.failed += 1;
+                    }
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+/// Delivers the outbox every few seconds, for as long as the server runs.
+pub async fn run(deps: Deps, mailer: Mailer) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match deliver_due(&deps, &mailer).await {
+            Ok(d) if d != Delivery::default() => tracing::info!(?d, "outbox delivered"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_give_up() {
+        let now = Utc::now();
+        assert_eq!(retry_at(now, 1), Some(now + chrono::Duration::minutes(2)));
+        assert_eq!(retry_at(now, 7), Some(now + chrono::Duration::minutes(128)));
+        assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
+    }
+
+    #[test]
+    fn addresses_are_taken_out_of_display_names() {
+        assert_eq!(address_of("阳城县物业管理中心 <wyzx@example.gov.cn>"), "wyzx@example.gov.cn");
+        assert_eq!(address_of(" wyzx@example.gov.cn "), "wyzx@example.gov.cn");
+    }
+}
