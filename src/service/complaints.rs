@@ -364,12 +364,10 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         out.push(None);
     }
     if !rows.is_empty() {
-        for chunk in db::pow2_chunks(rows) {
-            complaint::Entity::insert_many(chunk).exec(tx).await?;
-        }
+        // RETURNING gives back the ids (one round trip per chunk, no reading back).
         let mut stored: HashMap<String, complaint::Model> = HashMap::new();
-        for codes in db::pow2_chunks(fresh.iter().map(|(_, c)| c.clone()).collect()) {
-            for m in complaint::Entity::find().filter(complaint::Column::TrackingCode.is_in(codes)).all(tx).await? {
+        for chunk in db::pow2_chunks(rows) {
+            for m in complaint::Entity::insert_many(chunk).exec_with_returning(tx).await? {
                 stored.insert(m.tracking_code.clone(), m);
             }
         }
