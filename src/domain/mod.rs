@@ -5,9 +5,11 @@
 
 pub mod audit;
 pub mod authz;
+pub mod case;
 pub mod complaint;
 pub mod credit_code;
 pub mod password;
 pub mod registry;
 pub mod role;
 pub mod tracking;
+pub mod workdays;

@@ -7,6 +7,7 @@ use sea_orm_migration::schema::*;
 mod m20261126_000001_foundation;
 mod m20261127_000002_complaints;
 mod m20261127_000003_mail;
+mod m20261128_000004_ledger;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_foundation::Migration),
             Box::new(m20261127_000002_complaints::Migration),
             Box::new(m20261127_000003_mail::Migration),
+            Box::new(m20261128_000004_ledger::Migration),
         ]
     }
 }
