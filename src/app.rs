@@ -17,6 +17,7 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     let intake = crate::service::intake::Intake::start(db.clone());
     let deps = Deps { db, clock, settings: Arc::new(settings), cipher, intake };
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::cases::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(deps)
 }
 
@@ -44,6 +45,7 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
         }
     });
     start_mail(&deps)?;
+    tokio::spawn(crate::jobs::scanner::run(deps.clone()));
     // jieba's dictionary loads off the start-up path.
     tokio::task::spawn_blocking(crate::search::warm_up);
     let app = crate::web::build(deps);

@@ -48,6 +48,17 @@ pub struct Settings {
     pub imap_url: Option<String>,
     /// Seconds between two polls of the mailbox.
     pub imap_poll_seconds: u64,
+    /// Rectification notice numbers: `{year}` and `{seq}` are replaced (sequential per year and
+    /// issuing jurisdiction).
+    pub notice_number_pattern: String,
+    /// Working days before a deadline on which the company and the responsible person are
+    /// reminded (and on the day itself), comma-separated.
+    pub reminder_working_days: String,
+    /// Working days after issue after which a notice not signed for is flagged and escalation
+    /// proposed.
+    pub notice_sign_working_days: u32,
+    /// Seconds between two ticks of the deadline scanner.
+    pub scanner_interval_seconds: u64,
 }
 
 impl Default for Settings {
@@ -71,6 +82,10 @@ impl Default for Settings {
             smtp_from: None,
             imap_url: None,
             imap_poll_seconds: 60,
+            notice_number_pattern: "阳住建物整〔{year}〕{seq}号".into(),
+            reminder_working_days: "3,1".into(),
+            notice_sign_working_days: 3,
+            scanner_interval_seconds: 300,
         }
     }
 }
@@ -95,6 +110,10 @@ impl Settings {
             .set_default("hotline", d.hotline)?
             .set_default("mailbox", d.mailbox)?
             .set_default("imap_poll_seconds", d.imap_poll_seconds)?
+            .set_default("notice_number_pattern", d.notice_number_pattern)?
+            .set_default("reminder_working_days", d.reminder_working_days)?
+            .set_default("notice_sign_working_days", d.notice_sign_working_days)?
+            .set_default("scanner_interval_seconds", d.scanner_interval_seconds)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;
@@ -113,6 +132,15 @@ impl Settings {
     /// Whether session cookies must carry the Secure attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The reminder offsets in working days, largest first (invalid entries are ignored).
+    pub fn reminder_days(&self) -> Vec<u32> {
+        let mut v: Vec<u32> =
+            self.reminder_working_days.split([',', ' ', '，']).filter_map(|s| s.trim().parse().ok()).collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v.dedup();
+        v
     }
 
     /// Whether the database is SQLite.

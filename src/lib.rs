@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod form_util;
+pub mod jobs;
 pub mod search;
 pub mod service;
 pub mod web;

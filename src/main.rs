@@ -48,6 +48,11 @@ enum Command {
     PollMail,
     /// Sends the outgoing mail that is due (replies with tracking codes), through `smtp_url`.
     SendMail,
+    /// Background jobs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Open311 partner systems (the 12345 hotline, apps).
     Partner {
         #[command(subcommand)]
@@ -81,6 +86,16 @@ enum UserCommand {
         /// Initial password (else read from PROPWATCH_NEW_PASSWORD); must be changed at first login.
         #[arg(long, env = "PROPWATCH_NEW_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Runs one tick of the deadline scanner (reminders, overdue cases, unsigned notices).
+    RunOnce {
+        /// The scanner's "now" (RFC 3339, e.g. 2024-07-01T09:00:00+08:00); default: the clock.
+        #[arg(long)]
+        at: Option<String>,
     },
 }
 
@@ -254,6 +269,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let p = propwatch::service::imap::poll_once(&deps, &source).await?;
             println!("{}：登记 {} 封，跳过 {} 封（已标记旗标）", source.key(), p.ingested, p.skipped);
             send_mail(&deps).await?;
+        }
+        Command::Jobs { command: JobsCommand::RunOnce { at } } => {
+            let deps = propwatch::app::prepare_system(settings).await?;
+            let now = match at {
+                Some(s) => chrono::DateTime::parse_from_rfc3339(&s)
+                    .map_err(|e| anyhow::anyhow!("--at 须为 RFC 3339 时间（如 2024-07-01T09:00:00+08:00）：{e}"))?
+                    .to_utc(),
+                None => deps.clock.now(),
+            };
+            let t = propwatch::jobs::scanner::run_once(&deps, now).await.map_err(service_err)?;
+            println!(
+                "期限巡检（{}）：提醒 {} 条，标记逾期 {} 件，提请升级 {} 件，通知书逾期未签收 {} 份",
+                propwatch::clock::display(now),
+                t.reminders,
+                t.overdue,
+                t.escalations_proposed,
+                t.unsigned_flagged
+            );
         }
         Command::SendMail => {
             let deps = propwatch::app::prepare_system(settings).await?;

@@ -1,7 +1,7 @@
 //! Complaint queries.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -108,26 +108,9 @@ pub async fn inbox<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// The full-text condition on `complaints.search_text` for a query: every word must occur.
-/// Backend-specific by necessity (SQLite FTS5, PostgreSQL tsvector), and only here.
+/// The full-text condition on `complaints.search_text`; see [`super::full_text`].
 pub fn full_text(backend: DbBackend, query: &str) -> Option<SimpleExpr> {
-    let words = crate::search::words(query);
-    if words.is_empty() {
-        return None;
-    }
-    Some(match backend {
-        DbBackend::Postgres => Expr::cust_with_values(
-            "to_tsvector('simple', \"complaints\".\"search_text\") @@ plainto_tsquery('simple', $1)",
-            [words.join(" ")],
-        ),
-        _ => {
-            let fts_query = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
-            Expr::cust_with_values(
-                "\"complaints\".\"id\" IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)",
-                [fts_query],
-            )
-        }
-    })
+    super::full_text(backend, "complaints", query)
 }
 
 /// A complaint's timeline, oldest first.

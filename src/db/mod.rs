@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod complaints;
 pub mod entities;
 pub mod mail;
@@ -82,6 +83,30 @@ fn constraint_columns(constraint: &str) -> Option<&'static str> {
         "uq_departments_name" => "departments.jurisdiction_id, departments.name",
         "uq_catalog_items_code" => "catalog_items.code",
         _ => return None,
+    })
+}
+
+/// The full-text condition on `<table>.search_text` (jieba's words, space-separated) for a
+/// query: every word must occur. Backend-specific by necessity (SQLite FTS5 on `<table>_fts`,
+/// PostgreSQL tsvector with a GIN index), and only here. `table` is a literal of ours.
+pub fn full_text(backend: DbBackend, table: &'static str, query: &str) -> Option<sea_orm::sea_query::SimpleExpr> {
+    use sea_orm::sea_query::Expr;
+    let words = crate::search::words(query);
+    if words.is_empty() {
+        return None;
+    }
+    Some(match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            format!("to_tsvector('simple', \"{table}\".\"search_text\") @@ plainto_tsquery('simple', $1)"),
+            [words.join(" ")],
+        ),
+        _ => {
+            let fts_query = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
+            Expr::cust_with_values(
+                format!("\"{table}\".\"id\" IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
+                [fts_query],
+            )
+        }
     })
 }
 

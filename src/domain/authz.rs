@@ -50,6 +50,14 @@ pub enum Action {
     TriageComplaint,
     /// See a complainant's name, phone and email in full (each reveal is audited).
     RevealComplainant,
+    /// Run cases: open, verify, issue notices, re-inspect, close, decide extensions.
+    ManageCase,
+    /// Read the cases and notices of one's own company (never who complained).
+    ReadCompanyCases,
+    /// Answer notices: sign for them, report rectification, ask for more time.
+    AnswerNotice,
+    /// Decide whether a case is escalated.
+    DecideEscalation,
 }
 
 impl Action {
@@ -123,20 +131,26 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | ReadCaseContent
                 | TriageComplaint
                 | RevealComplainant
+                | ManageCase
         ),
         Role::BureauLeader => {
             matches!(
                 action,
-                ViewRegistry | ExportRegistry | EditCampaign | ReadAudit | ReadCaseContent | RevealComplainant
+                ViewRegistry
+                    | ExportRegistry
+                    | EditCampaign
+                    | ReadAudit
+                    | ReadCaseContent
+                    | RevealComplainant
+                    | DecideEscalation
             )
         }
         Role::DisciplineInspector => {
             matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
         }
         Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent),
-        Role::CompanyUser | Role::CommitteeMember | Role::DepartmentUser => {
-            matches!(action, ViewRegistry)
-        }
+        Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice),
+        Role::CommitteeMember | Role::DepartmentUser => matches!(action, ViewRegistry),
     }
 }
 

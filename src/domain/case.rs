@@ -231,13 +231,11 @@ pub fn decide(
     if !event.allowed(role) {
         return Err(Refusal::Role { event });
     }
-    if event.sets_deadline() && !deadline.is_some_and(|d| d > today) {
+    if event.sets_deadline() && deadline.is_none_or(|d| d <= today) {
         return Err(Refusal::Deadline);
     }
-    let needs_reason = matches!(
-        event,
-        CaseEvent::Dismiss | CaseEvent::FailReinspection | CaseEvent::Escalate | CaseEvent::Report
-    );
+    let needs_reason =
+        matches!(event, CaseEvent::Dismiss | CaseEvent::FailReinspection | CaseEvent::Escalate | CaseEvent::Report);
     if needs_reason && reason.trim().is_empty() {
         return Err(Refusal::Reason);
     }
@@ -371,7 +369,10 @@ mod tests {
             "a deadline after today"
         );
         assert_eq!(decide(S::Verifying, E::Dismiss, staff, today, None, "  "), Err(Refusal::Reason));
-        assert_eq!(decide(S::Reinspecting, E::FailReinspection, staff, today, today.succ_opt(), ""), Err(Refusal::Reason));
+        assert_eq!(
+            decide(S::Reinspecting, E::FailReinspection, staff, today, today.succ_opt(), ""),
+            Err(Refusal::Reason)
+        );
         assert_eq!(
             decide(S::Closed, E::Verify, staff, today, None, "").unwrap_err().message(),
             "案件当前状态为“已整改销号”，不能核实立案"

@@ -246,9 +246,10 @@ mod tests {
         dates.sort();
         dates.dedup();
         assert_eq!(dates.len(), s.len());
-        assert!(s.iter().filter(|(_, k, _)| *k == DayKind::Workday).all(|(d, _, _)| matches!(
-            d.weekday(),
-            Weekday::Sat | Weekday::Sun
-        )));
+        assert!(
+            s.iter()
+                .filter(|(_, k, _)| *k == DayKind::Workday)
+                .all(|(d, _, _)| matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        );
     }
 }

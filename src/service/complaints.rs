@@ -446,7 +446,7 @@ fn searchable(description: &str, community: &str, catalog_title: &str) -> String
 }
 
 /// Checks and re-encodes uploads off the async threads.
-async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
+pub(crate) async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
     let raw: Vec<Vec<u8>> = raw.into_iter().filter(|r| !r.is_empty()).collect();
     if raw.len() > super::photos::MAX_PHOTOS {
         return Err(format!("最多上传{}张照片", super::photos::MAX_PHOTOS));

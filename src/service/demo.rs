@@ -385,7 +385,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
 /// (community, catalog item, description, channel, days ago, name, phone, outcome)
 type DemoClue = (&'static str, &'static str, &'static str, Channel, i64, &'static str, &'static str, &'static str);
 
-const CLUES: [DemoClue; 10] = [
+const CLUES: [DemoClue; 11] = [
     (
         "YC-FC-001",
         "A1.1",
@@ -398,9 +398,9 @@ const CLUES: [DemoClue; 10] = [
     ),
     ("YC-FC-001", "A1.1", "小区垃圾桶长期满溢，保洁不按时清运", Channel::Phone, 18, "李建华", "13800000002", "merge"),
     ("YC-FC-003", "A3.1", "地下车库消防栓没有水，灭火器已过期", Channel::Qr, 10, "", "", "accept"),
-    ("YC-FC-008", "B1", "物业把小区广场租给商户摆摊，收入去向不明", Channel::Web, 16, "赵磊", "13800000004", ""),
-    ("YC-FC-010", "B2", "电梯广告收入从来没有公示过", Channel::Email, 5, "刘芳", "", ""),
-    ("YC-FC-005", "A1.4", "物业费按一级标准收取，服务连三级都达不到", Channel::Api, 2, "", "", ""),
+    ("YC-FC-008", "B1", "物业把小区广场租给商户摆摊，收入去向不明", Channel::Web, 16, "赵磊", "13800000004", "accept"),
+    ("YC-FC-010", "B2", "电梯广告收入从来没有公示过", Channel::Email, 13, "刘芳", "", ""),
+    ("YC-FC-005", "A1.4", "物业费按一级标准收取，服务连三级都达不到", Channel::Api, 3, "", "", "accept"),
     ("YC-FC-012", "A2.1", "物业从不公开收费项目和收费标准", Channel::Web, 25, "陈静", "13800000007", "reject"),
     (
         "YC-FC-014",
@@ -412,8 +412,9 @@ const CLUES: [DemoClue; 10] = [
         "13800000008",
         "forward",
     ),
-    ("YC-BL-001", "A1.2", "单元门禁坏了三个月没人修", Channel::Qr, 1, "", "", ""),
-    ("YC-FC-007", "A1.5", "物业人员态度恶劣，多次反映无果", Channel::Web, 13, "吴敏", "13800000010", ""),
+    ("YC-BL-001", "A1.2", "单元门禁坏了三个月没人修", Channel::Qr, 4, "", "", "accept"),
+    ("YC-FC-013", "A1.2", "小区路灯坏了半个月，晚上出行不安全", Channel::Web, 16, "", "", ""),
+    ("YC-FC-007", "A1.5", "物业人员态度恶劣，多次反映无果", Channel::Web, 13, "吴敏", "13800000010", "accept"),
 ];
 
 /// The demo's campaign in progress: clues in every triage state, received over the last weeks.
@@ -426,6 +427,7 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     let fire =
         db::registry::departments(&deps.db, None).await?.into_iter().find(|d| d.kind == "fire_rescue").map(|d| d.id);
     let mut first_problem = None;
+    let mut accepted = Vec::new();
     for (community, catalog, text, channel, days_ago, name, phone, outcome) in CLUES {
         let at = now - chrono::Duration::days(days_ago);
         let m =
@@ -466,6 +468,126 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
         if outcome == "accept" && first_problem.is_none() {
             first_problem = row.problem_id;
         }
+        if outcome == "accept"
+            && let Some(p) = row.problem_id
+        {
+            accepted.push((community, p));
+        }
     }
+    seed_cases(deps, &staff, &accepted).await
+}
+
+/// The ledger in progress: one case at each stage, with notices issued (and one not signed
+/// for), a company report with its answer, an overdue case with an escalation proposal for the
+/// leaders, and one closed.
+async fn seed_cases(
+    deps: &Deps,
+    staff: &super::accounts::SessionUser,
+    accepted: &[(&str, i64)],
+) -> Result<(), ServiceError> {
+    use super::cases::{NewCase, StepInput, act, open_case};
+    use crate::domain::case::CaseEvent;
+    let now = deps.clock.now();
+    let day = |n: i64| now - chrono::Duration::days(n);
+    let date = |n: i64| super::cases::today(now) + chrono::Duration::days(n);
+    let as_staff =
+        |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
+    let company_user =
+        db::accounts::user_by_username(&deps.db, "anju").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let company_user =
+        super::accounts::session_user(&deps.db, company_user).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let as_company_of = |t, company_id: Option<i64>| {
+        // The demo's company account belongs to 安居物业; other companies answer through the
+        // same account type, scoped to them.
+        let mut actor = company_user.actor.clone();
+        if let Some(c) = company_id {
+            actor.scope = crate::domain::role::Scope::Company(c);
+        }
+        Ctx { actor: Some(actor), actor_name: "物业企业".into(), ..Ctx::system(t, "demo") }
+    };
+    let facts =
+        |community: &str| format!("经{}现场核查，反映情况属实。已拍照取证，物业项目负责人在场确认。", community);
+    let mut stage = 0;
+    for (code, problem) in accepted {
+        let m = db::registry::community_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("演示小区"))?;
+        let p = db::complaints::problem(&deps.db, *problem).await?.ok_or(ServiceError::NotFound("问题"))?;
+        let opened = p.created_at + chrono::Duration::hours(4);
+        let new = NewCase {
+            problem_id: *problem,
+            responsible_user_id: Some(staff.actor.user_id),
+            title: String::new(),
+            facts: facts(&m.name),
+            extra_codes: Vec::new(),
+        };
+        let id = open_case(deps, &as_staff(opened), new).await?;
+        let step = |_: (), note: &str, deadline: Option<NaiveDate>| StepInput {
+            note: note.into(),
+            deadline,
+            photos: Vec::new(),
+        };
+        stage += 1;
+        if stage == 4 {
+            continue; // 待核实
+        }
+        act(deps, &as_staff(opened + chrono::Duration::hours(20)), id, CaseEvent::Verify, step((), "", Some(date(30))))
+            .await?;
+        if stage == 3 {
+            continue; // 已立案，待下发通知
+        }
+        let (issued_days_ago, deadline) = match stage {
+            1 => (16, date(-6)),
+            2 => (9, date(-2)),
+            6 => (0, date(15)),
+            _ => (5, date(10)),
+        };
+        let notice = super::notices::issue_notice(
+            deps,
+            &as_staff(day(issued_days_ago).max(opened + chrono::Duration::hours(21))),
+            super::notices::NewNotice {
+                case_ids: vec![id],
+                deadline: Some(deadline),
+                contact: format!("{} 3200940", staff.display_name),
+                requirements: String::new(),
+            },
+        )
+        .await?;
+        if stage == 6 {
+            continue; // 已下发，待签收
+        }
+        let signed_at = day(issued_days_ago) + chrono::Duration::hours(26);
+        super::notices::sign_notice(deps, &as_company_of(signed_at, m.company_id), notice).await?;
+        if stage == 2 {
+            continue; // 逾期: the scanner below marks it and proposes escalation
+        }
+        let reported = day(issued_days_ago) + chrono::Duration::days(3);
+        act(
+            deps,
+            &as_company_of(reported, m.company_id),
+            id,
+            CaseEvent::Report,
+            step((), "已增派保洁人员，每日两次清运，楼道和垃圾桶周边已全面清理。", None),
+        )
+        .await?;
+        if stage != 1 {
+            continue; // 企业已反馈，待复查
+        }
+        act(
+            deps,
+            &as_staff(reported + chrono::Duration::days(1)),
+            id,
+            CaseEvent::StartReinspection,
+            step((), "张凯东、物业项目经理现场复查", None),
+        )
+        .await?;
+        act(
+            deps,
+            &as_staff(reported + chrono::Duration::days(1) + chrono::Duration::hours(2)),
+            id,
+            CaseEvent::PassReinspection,
+            step((), "复查合格，楼道整洁，清运记录齐全。", None),
+        )
+        .await?;
+    }
+    crate::jobs::scanner::run_once(deps, now).await?;
     Ok(())
 }

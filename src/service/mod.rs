@@ -4,12 +4,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod complaints;
 pub mod demo;
 pub mod error;
 pub mod imap;
 pub mod intake;
 pub mod mail;
+pub mod notices;
 pub mod open311;
 pub mod outbox;
 pub mod photos;

@@ -15,8 +15,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{self, accounts as a_acc, audit as a_audit, complaints as a_cmp, registry as a_reg};
-use super::pages::{accounts, audit, complaints, home, posters, registry, session};
+use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
+use super::pages::{accounts, audit, cases, complaints, home, posters, registry, session};
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
@@ -70,7 +70,25 @@ pub fn build(deps: Deps) -> Router {
         .route("/inbox/{id}/reveal", post(complaints::reveal))
         .route("/inbox/{id}/triage", post(complaints::triage))
         .route("/inbox/{id}/extend", post(complaints::extend))
-        .route("/inbox/{id}/photos/{photo_id}", get(complaints::photo));
+        .route("/inbox/{id}/photos/{photo_id}", get(complaints::photo))
+        .route("/cases", get(cases::list_cases).post(cases::create_case))
+        .route("/cases/new", get(cases::new_case))
+        .route("/cases/export.xlsx", get(cases::export_cases_xlsx))
+        .route("/cases/export.csv", get(cases::export_cases_csv))
+        .route("/cases/{id}", get(cases::show_case))
+        .route("/cases/{id}/steps", post(cases::case_step))
+        .route("/cases/{id}/extension", post(cases::request_extension))
+        .route("/cases/{id}/extension/decision", post(cases::decide_extension))
+        .route("/cases/{id}/escalation", post(cases::propose_escalation))
+        .route("/cases/{id}/photos/{photo_id}", get(cases::case_photo))
+        .route("/escalations", get(cases::list_escalations))
+        .route("/escalations/{id}", post(cases::decide_escalation))
+        .route("/notices", get(cases::list_notices).post(cases::issue_notice))
+        .route("/notices/new", get(cases::new_notice))
+        .route("/notices/{id}", get(cases::show_notice))
+        .route("/notices/{id}/sign", post(cases::sign_notice))
+        .route("/notices/{id}/pdf", get(cases::notice_pdf))
+        .route("/notifications", get(cases::list_notifications));
 
     let api = Router::new()
         .route("/api/v1/auth/token", post(a_acc::issue_token).delete(a_acc::revoke_token))
@@ -97,7 +115,10 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/complaints/track/{code}", get(a_cmp::track))
         .route("/api/v1/complaints/{id}", get(a_cmp::get_complaint))
         .route("/api/v1/complaints/{id}/triage", post(a_cmp::triage))
-        .route("/api/v1/complaints/{id}/reveal", post(a_cmp::reveal));
+        .route("/api/v1/complaints/{id}/reveal", post(a_cmp::reveal))
+        .route("/api/v1/cases", get(a_case::list_cases))
+        .route("/api/v1/cases/{id}", get(a_case::get_case))
+        .route("/api/v1/notices/{id}", get(a_case::get_notice));
 
     let o311 = Router::new()
         .route("/open311/{file}", get(super::open311::discovery))

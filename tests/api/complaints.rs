@@ -290,12 +290,53 @@ async fn complainant_identities_never_reach_a_company_user() {
     assert!(!page.body.contains(PHONE));
     assert_eq!(township.post(&format!("/inbox/{id}/reveal"), &[]).await.status, StatusCode::FORBIDDEN);
 
+    // The clue becomes a case with a notice, so the company's portal has something to show.
+    staff.get(&format!("/inbox/{id}")).await;
+    let r = staff.post(&format!("/inbox/{id}/triage"), &[("decision", "accept")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let problem = propwatch::db::complaints::complaint(&app.deps.db, id).await.unwrap().unwrap().problem_id.unwrap();
+    staff.get(&format!("/cases/new?problem_id={problem}")).await;
+    let me = propwatch::db::accounts::user_by_username(&app.deps.db, "zhangkaidong").await.unwrap().unwrap().id;
+    let r = staff
+        .post(
+            "/cases",
+            &[
+                ("problem_id", &problem.to_string()),
+                ("responsible_user_id", &me.to_string()),
+                ("facts", "现场核实属实：楼道垃圾堆积。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let case_id = r.location().trim_start_matches("/cases/").to_string();
+    let deadline = (propwatch::service::cases::today(app.deps.clock.now()) + Duration::days(20)).to_string();
+    let r =
+        staff.multipart(&format!("/cases/{case_id}/steps"), &[("step", "verify"), ("deadline", &deadline)], &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let company_id = propwatch::db::complaints::complaint(&app.deps.db, id).await.unwrap().unwrap().company_id.unwrap();
+    staff.get(&format!("/notices/new?company_id={company_id}")).await;
+    let r = staff
+        .post(
+            "/notices",
+            &[
+                ("company_id", &company_id.to_string()),
+                ("case_id", &case_id),
+                ("deadline", &deadline),
+                ("contact", "张凯东"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
     // The company complained about reaches nothing that names the complainant.
     let token = app.token(Role::CompanyUser).await;
     let mut company = app.login_as(Role::CompanyUser).await;
     assert_eq!(company.get("/inbox").await.status, StatusCode::FORBIDDEN);
     let pages = company_walk(&mut company, &token).await;
     assert!(pages.len() >= 8, "walked {}", pages.len());
+    for must in ["/cases", &format!("/cases/{case_id}"), "/notices", "/notifications"] {
+        assert!(pages.iter().any(|(p, _)| p == must), "the walk reached {must}");
+    }
     for (path, body) in &pages {
         for secret in [PHONE, NAME, EMAIL, "138****1234", "王*英"] {
             assert!(!body.contains(secret), "{path} shows {secret}");

@@ -208,6 +208,11 @@ impl Client {
         self.run(b.body(body).unwrap()).await
     }
 
+    /// The router this client talks to.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     /// Runs a prepared request.
     pub async fn run(&self, req: Request<Body>) -> Resp {
         let res = self.router.clone().oneshot(req).await.unwrap();

@@ -7,6 +7,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod authz;
+mod cases;
 mod complaints;
 mod durability;
 mod mail;

@@ -30,7 +30,11 @@ impl MigrationName for Migration {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            table("holidays").col(date(n("day"))).col(string_len(n("kind"), 10)).col(string_len(n("name"), 50)).to_owned(),
+            table("holidays")
+                .col(date(n("day")))
+                .col(string_len(n("kind"), 10))
+                .col(string_len(n("name"), 50))
+                .to_owned(),
         )
         .await?;
         m.create_index(index("uq_holidays_day", "holidays", &["day"], true)).await?;
@@ -117,7 +121,12 @@ impl MigrationTrait for Migration {
                 .col(big_integer(n("jurisdiction_id")))
                 .col(integer(n("year")))
                 .col(integer(n("last_seq")))
-                .foreign_key(&mut fk("fk_notice_counters_jurisdiction", "notice_counters", "jurisdiction_id", "jurisdictions"))
+                .foreign_key(&mut fk(
+                    "fk_notice_counters_jurisdiction",
+                    "notice_counters",
+                    "jurisdiction_id",
+                    "jurisdictions",
+                ))
                 .to_owned(),
         )
         .await?;

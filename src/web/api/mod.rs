@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod complaints;
 pub mod registry;
 
@@ -59,10 +60,11 @@ pub struct ErrorDetail {
         audit::list_audit, audit::verify_audit,
         complaints::create_complaint, complaints::track, complaints::list_complaints, complaints::get_complaint,
         complaints::triage, complaints::reveal,
+        cases::list_cases, cases::get_case, cases::get_notice,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"))
+    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"))
 )]
 pub struct ApiDoc;
 

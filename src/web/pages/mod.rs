@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod complaints;
 pub mod home;
 pub mod posters;
@@ -50,6 +51,16 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     if role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)) {
         nav.push(NavLink { href: "/inbox", label: "投诉线索" });
     }
+    let reads_cases = (role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)))
+        || role_may(role, Action::ReadCompanyCases);
+    if reads_cases {
+        nav.push(NavLink { href: "/cases", label: "工作台账" });
+        nav.push(NavLink { href: "/notices", label: "整改通知书" });
+    }
+    if role_may(role, Action::DecideEscalation) || role_may(role, Action::ManageCase) {
+        nav.push(NavLink { href: "/escalations", label: "升级处理" });
+    }
+    nav.push(NavLink { href: "/notifications", label: "消息" });
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
     if sees_registry {
         nav.push(NavLink { href: "/communities", label: "小区" });

@@ -1,0 +1,393 @@
+//! Ledger queries: cases, their items and timeline, notices and their numbering, extension
+//! requests, escalation proposals, notifications and the holiday table.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::entities::{
+    case, case_event, case_item, case_photo, escalation_proposal, extension_request, holiday, notice, notice_case,
+    notice_counter, notification,
+};
+
+/// One case.
+pub async fn case<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<case::Model>, DbErr> {
+    case::Entity::find_by_id(id).one(db).await
+}
+
+/// Cases by id.
+pub async fn cases_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<Vec<case::Model>, DbErr> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in super::pow2_chunks(ids) {
+        out.extend(case::Entity::find().filter(case::Column::Id.is_in(chunk)).all(db).await?);
+    }
+    Ok(out)
+}
+
+/// The case opened from a problem, if any.
+pub async fn case_of_problem<C: ConnectionTrait>(db: &C, problem_id: i64) -> Result<Option<case::Model>, DbErr> {
+    case::Entity::find().filter(case::Column::ProblemId.eq(problem_id)).one(db).await
+}
+
+/// What a transition writes on the case row.
+#[derive(Debug, Clone, Default)]
+pub struct CaseMove {
+    pub to: String,
+    /// `Some(d)`: set the deadline to `d`.
+    pub deadline: Option<Option<NaiveDate>>,
+    /// Count one more extension.
+    pub extension: bool,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Moves a case from one of `from` as `m` says, only if it is still in one of `from`: the
+/// compare-and-set that makes a concurrent second decision fail instead of overwriting the
+/// first. Returns whether this call moved it.
+pub async fn move_case<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    from: &[&str],
+    m: CaseMove,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut q = case::Entity::update_many()
+        .col_expr(case::Column::Status, Expr::value(m.to))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now));
+    if let Some(d) = m.deadline {
+        q = q.col_expr(case::Column::Deadline, Expr::value(d));
+    }
+    if m.extension {
+        q = q.col_expr(case::Column::Extensions, Expr::col(case::Column::Extensions).add(1));
+    }
+    if let Some(at) = m.closed_at {
+        q = q.col_expr(case::Column::ClosedAt, Expr::value(at));
+    }
+    let r = q.filter(case::Column::Id.eq(id)).filter(case::Column::Status.is_in(from.to_vec())).exec(db).await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// A case's items (catalog codes).
+pub async fn items<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<String>, DbErr> {
+    Ok(case_item::Entity::find()
+        .filter(case_item::Column::CaseId.eq(case_id))
+        .order_by_asc(case_item::Column::CatalogCode)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.catalog_code)
+        .collect())
+}
+
+/// The items of many cases: (case id, code) pairs.
+pub async fn items_of<C: ConnectionTrait>(db: &C, case_ids: Vec<i64>) -> Result<Vec<(i64, String)>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in super::pow2_chunks(case_ids) {
+        out.extend(
+            case_item::Entity::find()
+                .filter(case_item::Column::CaseId.is_in(chunk))
+                .order_by_asc(case_item::Column::CatalogCode)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|i| (i.case_id, i.catalog_code)),
+        );
+    }
+    Ok(out)
+}
+
+/// A case's timeline, oldest first.
+pub async fn events<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case_event::Model>, DbErr> {
+    case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A case's photos.
+pub async fn photos<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case_photo::Model>, DbErr> {
+    case_photo::Entity::find()
+        .filter(case_photo::Column::CaseId.eq(case_id))
+        .order_by_asc(case_photo::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Ledger filter; `None` means no restriction on that column.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerFilter {
+    /// Scope: cases located in these townships.
+    pub township_ids: Option<Vec<i64>>,
+    /// Scope: cases of this company (company users).
+    pub company_scope: Option<i64>,
+    pub township_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub catalog_code: Option<String>,
+    pub statuses: Option<Vec<String>>,
+    pub responsible_user_id: Option<i64>,
+    /// Deadline before this date (with a running deadline).
+    pub deadline_before: Option<NaiveDate>,
+    pub q: Option<String>,
+}
+
+/// Sort keys of the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LedgerSort {
+    /// Deadline, earliest first (the most urgent on top).
+    #[default]
+    Deadline,
+    /// Newest first.
+    Opened,
+    /// Status, then deadline.
+    Status,
+}
+
+fn ledger_query(backend: sea_orm::DbBackend, f: &LedgerFilter) -> sea_orm::Select<case::Entity> {
+    let mut q = case::Entity::find();
+    if let Some(ids) = &f.township_ids {
+        q = q.filter(case::Column::TownshipId.is_in(ids.clone()));
+    }
+    if let Some(id) = f.company_scope {
+        q = q.filter(case::Column::CompanyId.eq(id));
+    }
+    if let Some(id) = f.township_id {
+        q = q.filter(case::Column::TownshipId.eq(id));
+    }
+    if let Some(id) = f.community_id {
+        q = q.filter(case::Column::CommunityId.eq(id));
+    }
+    if let Some(id) = f.company_id {
+        q = q.filter(case::Column::CompanyId.eq(id));
+    }
+    if let Some(code) = &f.catalog_code {
+        q = q.filter(
+            case::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(case_item::Column::CaseId)
+                    .from(case_item::Entity)
+                    .and_where(case_item::Column::CatalogCode.starts_with(code))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = &f.statuses {
+        q = q.filter(case::Column::Status.is_in(s.clone()));
+    }
+    if let Some(id) = f.responsible_user_id {
+        q = q.filter(case::Column::ResponsibleUserId.eq(id));
+    }
+    if let Some(d) = f.deadline_before {
+        q = q.filter(case::Column::Deadline.lt(d));
+    }
+    if let Some(text) = &f.q
+        && let Some(fts) = super::full_text(backend, "cases", text)
+    {
+        q = q.filter(fts);
+    }
+    q
+}
+
+fn ordered(q: sea_orm::Select<case::Entity>, sort: LedgerSort, desc: bool) -> sea_orm::Select<case::Entity> {
+    use sea_orm::Order;
+    let dir = if desc { Order::Desc } else { Order::Asc };
+    match sort {
+        LedgerSort::Deadline => q
+            .order_by(Expr::col(case::Column::Deadline).is_null(), Order::Asc)
+            .order_by(case::Column::Deadline, dir.clone())
+            .order_by(case::Column::Id, dir),
+        LedgerSort::Opened => q.order_by(case::Column::Id, if desc { Order::Asc } else { Order::Desc }),
+        LedgerSort::Status => q
+            .order_by(case::Column::Status, dir.clone())
+            .order_by(case::Column::Deadline, dir.clone())
+            .order_by(case::Column::Id, dir),
+    }
+}
+
+/// A page of the ledger, with the total count.
+pub async fn ledger<C: ConnectionTrait>(
+    db: &C,
+    f: &LedgerFilter,
+    sort: LedgerSort,
+    desc: bool,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<case::Model>, u64), DbErr> {
+    let q = ledger_query(db.get_database_backend(), f);
+    let total = q.clone().count(db).await?;
+    let rows = ordered(q, sort, desc).offset(super::offset(page, per_page)).limit(per_page).all(db).await?;
+    Ok((rows, total))
+}
+
+/// Every case of the filter (for exports), at most `limit`.
+pub async fn ledger_all<C: ConnectionTrait>(
+    db: &C,
+    f: &LedgerFilter,
+    sort: LedgerSort,
+    desc: bool,
+    limit: u64,
+) -> Result<Vec<case::Model>, DbErr> {
+    ordered(ledger_query(db.get_database_backend(), f), sort, desc).limit(limit).all(db).await
+}
+
+/// Reserves the next notice number of (jurisdiction, year). The counter row is created on first
+/// use and then incremented in the caller's transaction: on PostgreSQL the UPDATE holds the
+/// row's lock until commit, so concurrent issuers queue; on SQLite writes are serialized.
+pub async fn next_notice_seq<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    notice_counter::Entity::insert(notice_counter::ActiveModel {
+        jurisdiction_id: Set(jurisdiction_id),
+        year: Set(year),
+        last_seq: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([notice_counter::Column::JurisdictionId, notice_counter::Column::Year])
+            .do_nothing()
+            .to_owned(),
+    )
+    .try_insert()
+    .exec(db)
+    .await?;
+    notice_counter::Entity::update_many()
+        .col_expr(notice_counter::Column::LastSeq, Expr::col(notice_counter::Column::LastSeq).add(1))
+        .col_expr(notice_counter::Column::UpdatedAt, Expr::value(now))
+        .filter(notice_counter::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(notice_counter::Column::Year.eq(year))
+        .exec(db)
+        .await?;
+    let row = notice_counter::Entity::find()
+        .filter(notice_counter::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(notice_counter::Column::Year.eq(year))
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("notice counter".into()))?;
+    Ok(row.last_seq)
+}
+
+/// One notice.
+pub async fn notice<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<notice::Model>, DbErr> {
+    notice::Entity::find_by_id(id).one(db).await
+}
+
+/// Notices, newest first; of one company when given.
+pub async fn notices<C: ConnectionTrait>(
+    db: &C,
+    company_id: Option<i64>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<notice::Model>, u64), DbErr> {
+    let mut q = notice::Entity::find();
+    if let Some(c) = company_id {
+        q = q.filter(notice::Column::CompanyId.eq(c));
+    }
+    let total = q.clone().count(db).await?;
+    let rows =
+        q.order_by_desc(notice::Column::Id).offset(super::offset(page, per_page)).limit(per_page).all(db).await?;
+    Ok((rows, total))
+}
+
+/// The case ids a notice covers.
+pub async fn notice_case_ids<C: ConnectionTrait>(db: &C, notice_id: i64) -> Result<Vec<i64>, DbErr> {
+    Ok(notice_case::Entity::find()
+        .filter(notice_case::Column::NoticeId.eq(notice_id))
+        .order_by_asc(notice_case::Column::CaseId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.case_id)
+        .collect())
+}
+
+/// The notices covering a case, oldest first.
+pub async fn notices_of_case<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<notice::Model>, DbErr> {
+    let ids: Vec<i64> = notice_case::Entity::find()
+        .filter(notice_case::Column::CaseId.eq(case_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.notice_id)
+        .collect();
+    notice::Entity::find().filter(notice::Column::Id.is_in(ids)).order_by_asc(notice::Column::Id).all(db).await
+}
+
+/// Notices issued before `before` and still not signed for, not yet flagged.
+pub async fn unsigned_notices<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<Vec<notice::Model>, DbErr> {
+    notice::Entity::find()
+        .filter(notice::Column::Status.eq("issued"))
+        .filter(notice::Column::IssuedAt.lt(before))
+        .filter(notice::Column::UnsignedFlaggedAt.is_null())
+        .all(db)
+        .await
+}
+
+/// Pending extension requests of a case.
+pub async fn pending_extension<C: ConnectionTrait>(
+    db: &C,
+    case_id: i64,
+) -> Result<Option<extension_request::Model>, DbErr> {
+    extension_request::Entity::find()
+        .filter(extension_request::Column::CaseId.eq(case_id))
+        .filter(extension_request::Column::Status.eq("pending"))
+        .one(db)
+        .await
+}
+
+/// Escalation proposals of one status (newest first), of one case when given.
+pub async fn escalation_proposals<C: ConnectionTrait>(
+    db: &C,
+    status: &str,
+    case_id: Option<i64>,
+) -> Result<Vec<escalation_proposal::Model>, DbErr> {
+    let mut q = escalation_proposal::Entity::find().filter(escalation_proposal::Column::Status.eq(status));
+    if let Some(c) = case_id {
+        q = q.filter(escalation_proposal::Column::CaseId.eq(c));
+    }
+    q.order_by_desc(escalation_proposal::Column::Id).all(db).await
+}
+
+/// Inserts notifications; one whose dedupe key exists is skipped. Returns how many were new.
+pub async fn notify<C: ConnectionTrait>(db: &C, rows: Vec<notification::ActiveModel>) -> Result<u64, DbErr> {
+    let mut n = 0;
+    for chunk in super::pow2_chunks(rows) {
+        let r = notification::Entity::insert_many(chunk)
+            .on_conflict(OnConflict::column(notification::Column::DedupeKey).do_nothing().to_owned())
+            .try_insert()
+            .exec_without_returning(db)
+            .await;
+        match r {
+            Ok(sea_orm::TryInsertResult::Inserted(k)) => n += k,
+            Ok(_) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// A user's notifications (their own and their company's), newest first.
+pub async fn notifications<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    company_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<notification::Model>, DbErr> {
+    let mut cond = Condition::any().add(notification::Column::UserId.eq(user_id));
+    if let Some(c) = company_id {
+        cond = cond.add(notification::Column::CompanyId.eq(c));
+    }
+    notification::Entity::find().filter(cond).order_by_desc(notification::Column::Id).limit(limit).all(db).await
+}
+
+/// The holiday table.
+pub async fn holidays<C: ConnectionTrait>(db: &C) -> Result<Vec<holiday::Model>, DbErr> {
+    holiday::Entity::find().order_by_asc(holiday::Column::Day).all(db).await
+}

@@ -1,0 +1,3 @@
+//! Background work: the deadline scanner ([`scanner`]).
+
+pub mod scanner;

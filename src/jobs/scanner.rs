@@ -1,0 +1,410 @@
+//! The deadline scanner. One tick, at an instant `now`:
+//!
+//! 1. reminds the company and the responsible person before a case's deadline (the configured
+//!    working days before, default 3 and 1, and on the day), the most urgent reminder due only;
+//! 2. marks cases whose deadline has passed without a report overdue (逾期未整改), tells the
+//!    company and the responsible person, and proposes escalation to the leaders;
+//! 3. flags notices not signed for within the configured working days and proposes escalation.
+//!
+//! Idempotent: reminders and notifications carry unique dedupe keys, cases move with a
+//! compare-and-set on their status, notices are flagged once; a second tick at the same instant
+//! changes nothing. Safe with several server processes on one PostgreSQL: overdue candidates are
+//! claimed with `FOR UPDATE SKIP LOCKED`, so two processes never mark (and notify about) the same
+//! case. Work is done in chunks, one transaction per chunk, with multi-row statements.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::db;
+use crate::db::entities::{case, case_event, complaint, complaint_event, escalation_proposal, notice, notification};
+use crate::domain::case::{CaseEvent, CaseStatus};
+use crate::service::audit::{SUCCESS, entry};
+use crate::service::cases::{calendar, to_company, to_user, today};
+use crate::service::{Ctx, Deps, ServiceError};
+
+/// Cases per transaction.
+const CHUNK: u64 = 1000;
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tick {
+    pub reminders: u64,
+    pub overdue: u64,
+    pub escalations_proposed: u64,
+    pub unsigned_flagged: u64,
+}
+
+/// Runs one tick at `now`.
+pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceError> {
+    let ctx = Ctx { actor_name: "期限巡检".into(), ..Ctx::system(now, "scanner") };
+    let mut tick = Tick { reminders: remind(deps, &ctx).await?, ..Default::default() };
+    loop {
+        let (marked, proposed) = mark_overdue_chunk(deps, &ctx).await?;
+        tick.overdue += marked;
+        tick.escalations_proposed += proposed;
+        if marked < CHUNK {
+            break;
+        }
+    }
+    let (flagged, proposed) = flag_unsigned(deps, &ctx).await?;
+    tick.unsigned_flagged = flagged;
+    tick.escalations_proposed += proposed;
+    if tick != Tick::default() {
+        let tx = deps.db.begin().await?;
+        crate::service::audit::record(
+            &tx,
+            &ctx,
+            "scanner.tick",
+            "scanner",
+            "deadlines",
+            SUCCESS,
+            json!({
+                "reminders": tick.reminders, "overdue": tick.overdue,
+                "escalations_proposed": tick.escalations_proposed, "unsigned_flagged": tick.unsigned_flagged,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(tick)
+}
+
+/// Reminders before deadlines: for each running case, the most urgent reminder whose date has
+/// come (N working days before, … , the day itself), once per case, deadline and offset.
+async fn remind(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
+    let cal = calendar(&deps.db).await?;
+    let today = today(ctx.now);
+    let offsets = deps.settings.reminder_days();
+    let mut offsets_with_day: Vec<u32> = offsets.clone();
+    offsets_with_day.push(0);
+    offsets_with_day.sort_unstable();
+    offsets_with_day.dedup();
+    // Enough calendar days to cover the largest offset across a holiday week.
+    let horizon = today + Duration::days(i64::from(offsets.first().copied().unwrap_or(3)) * 2 + 14);
+    let mut sent = 0;
+    let mut last_id = 0i64;
+    loop {
+        let cases = case::Entity::find()
+            .filter(case::Column::Status.eq(CaseStatus::NoticeIssued.as_str()))
+            .filter(case::Column::Deadline.gte(today))
+            .filter(case::Column::Deadline.lte(horizon))
+            .filter(case::Column::Id.gt(last_id))
+            .order_by_asc(case::Column::Id)
+            .limit(CHUNK)
+            .all(&deps.db)
+            .await?;
+        let Some(last) = cases.last() else { break };
+        last_id = last.id;
+        let mut notes = Vec::new();
+        for c in &cases {
+            let Some(deadline) = c.deadline else { continue };
+            // The smallest offset whose reminder date has come is the most urgent one.
+            let Some(n) = offsets_with_day.iter().copied().find(|n| cal.sub_working_days(deadline, *n) <= today) else {
+                continue;
+            };
+            let when = if n == 0 { "今天".to_string() } else { format!("{n}个工作日后") };
+            let title = format!("整改期限提醒：{}（{when}到期）", c.title);
+            let body = format!("完成时限：{deadline}。请按期完成整改并报送整改情况。");
+            if let Some(company) = c.company_id {
+                notes.push(to_company(
+                    company,
+                    "deadline_reminder",
+                    title.clone(),
+                    body.clone(),
+                    Some(c.id),
+                    format!("reminder:{}:{deadline}:{n}:company", c.id),
+                    ctx.now,
+                ));
+            }
+            if let Some(user) = c.responsible_user_id {
+                notes.push(to_user(
+                    user,
+                    "deadline_reminder",
+                    title,
+                    body,
+                    Some(c.id),
+                    format!("reminder:{}:{deadline}:{n}:user", c.id),
+                    ctx.now,
+                ));
+            }
+        }
+        if !notes.is_empty() {
+            let tx = deps.db.begin().await?;
+            sent += db::cases::notify(&tx, notes).await?;
+            tx.commit().await?;
+        }
+        if (cases.len() as u64) < CHUNK {
+            break;
+        }
+    }
+    Ok(sent)
+}
+
+/// Claims up to `limit` cases due to be marked overdue. Row locking is backend-specific: on
+/// PostgreSQL `FOR UPDATE SKIP LOCKED` (another process's claimed rows are skipped); SQLite has
+/// one writer, whose transaction already excludes everyone else.
+async fn claim_overdue<C: ConnectionTrait>(
+    tx: &C,
+    today: chrono::NaiveDate,
+    limit: u64,
+) -> Result<Vec<i64>, ServiceError> {
+    let backend = tx.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT id FROM cases WHERE status = $1 AND deadline < $2 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED"
+        }
+        _ => "SELECT id FROM cases WHERE status = ? AND deadline < ? ORDER BY id LIMIT ?",
+    };
+    let rows = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [CaseStatus::NoticeIssued.as_str().into(), today.into(), (limit as i64).into()],
+        ))
+        .await?;
+    Ok(rows.iter().filter_map(|r| r.try_get::<i64>("", "id").ok()).collect())
+}
+
+/// Marks one chunk of cases overdue. Returns (cases marked, escalations proposed).
+async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceError> {
+    let today = today(ctx.now);
+    let tx = deps.db.begin().await?;
+    let ids = claim_overdue(&tx, today, CHUNK).await?;
+    if ids.is_empty() {
+        tx.commit().await?;
+        return Ok((0, 0));
+    }
+    let cases = db::cases::cases_by_ids(&tx, ids.clone()).await?;
+    for chunk in db::pow2_chunks(ids.clone()) {
+        case::Entity::update_many()
+            .col_expr(case::Column::Status, sea_orm::sea_query::Expr::value(CaseStatus::Overdue.as_str()))
+            .col_expr(case::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+            .filter(case::Column::Id.is_in(chunk))
+            .filter(case::Column::Status.eq(CaseStatus::NoticeIssued.as_str()))
+            .exec(&tx)
+            .await?;
+    }
+    let public = "物业服务企业未在期限内完成整改，住建部门将依法进一步处理。";
+    let mut pending: HashSet<i64> = HashSet::new();
+    for chunk in db::pow2_chunks(ids.clone()) {
+        pending.extend(
+            escalation_proposal::Entity::find()
+                .filter(escalation_proposal::Column::CaseId.is_in(chunk))
+                .filter(escalation_proposal::Column::Status.eq("pending"))
+                .all(&tx)
+                .await?
+                .into_iter()
+                .map(|p| p.case_id),
+        );
+    }
+    let problems: Vec<i64> = cases.iter().filter_map(|c| c.problem_id).collect();
+    let mut clues: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in db::pow2_chunks(problems) {
+        for c in complaint::Entity::find().filter(complaint::Column::ProblemId.is_in(chunk)).all(&tx).await? {
+            if let Some(p) = c.problem_id {
+                clues.entry(p).or_default().push(c.id);
+            }
+        }
+    }
+    let mut events = Vec::with_capacity(cases.len());
+    let mut clue_events = Vec::new();
+    let mut notes = Vec::with_capacity(cases.len() * 2);
+    let mut proposals = Vec::new();
+    let mut audit = Vec::with_capacity(cases.len());
+    for c in &cases {
+        events.push(case_event::ActiveModel {
+            case_id: Set(c.id),
+            kind: Set(CaseEvent::MarkOverdue.as_str().into()),
+            from_status: Set(CaseStatus::NoticeIssued.as_str().into()),
+            to_status: Set(CaseStatus::Overdue.as_str().into()),
+            note: Set(format!(
+                "完成时限 {} 已过，企业未报送整改情况",
+                c.deadline.map(|d| d.to_string()).unwrap_or_default()
+            )),
+            public_text: Set(public.into()),
+            deadline: Set(None),
+            actor_user_id: Set(None),
+            actor_name: Set(ctx.actor_name.clone()),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        });
+        for clue in c.problem_id.and_then(|p| clues.get(&p)).into_iter().flatten() {
+            clue_events.push(complaint_event::ActiveModel {
+                complaint_id: Set(*clue),
+                kind: Set("case.mark_overdue".into()),
+                public_text: Set(public.into()),
+                internal_note: Set(String::new()),
+                actor_user_id: Set(None),
+                created_at: Set(ctx.now),
+                ..Default::default()
+            });
+        }
+        let deadline = c.deadline.map(|d| d.to_string()).unwrap_or_default();
+        if let Some(company) = c.company_id {
+            notes.push(to_company(
+                company,
+                "case_overdue",
+                format!("已逾期未整改：{}", c.title),
+                format!("完成时限 {deadline} 已过。"),
+                Some(c.id),
+                format!("overdue:{}:{deadline}:company", c.id),
+                ctx.now,
+            ));
+        }
+        if let Some(user) = c.responsible_user_id {
+            notes.push(to_user(
+                user,
+                "case_overdue",
+                format!("案件逾期未整改：{}", c.title),
+                "已提请领导决定是否升级处理。".into(),
+                Some(c.id),
+                format!("overdue:{}:{deadline}:user", c.id),
+                ctx.now,
+            ));
+        }
+        let propose = !pending.contains(&c.id);
+        if propose {
+            proposals.push(escalation_proposal::ActiveModel {
+                case_id: Set(c.id),
+                reason: Set("overdue".into()),
+                note: Set(format!("完成时限 {deadline} 已过，企业未报送整改情况")),
+                status: Set("pending".into()),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                decision_note: Set(String::new()),
+                created_at: Set(ctx.now),
+                updated_at: Set(ctx.now),
+                ..Default::default()
+            });
+        }
+        audit.push(entry(
+            ctx,
+            "case.mark_overdue",
+            "case",
+            c.id,
+            SUCCESS,
+            json!({"from": "notice_issued", "to": "overdue", "deadline": c.deadline, "escalation_proposed": propose}),
+        )?);
+    }
+    let proposed = proposals.len() as u64;
+    for chunk in db::pow2_chunks(events) {
+        case_event::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    for chunk in db::pow2_chunks(clue_events) {
+        complaint_event::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    for chunk in db::pow2_chunks(proposals) {
+        escalation_proposal::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    db::cases::notify(&tx, notes).await?;
+    db::audit::append_many(&tx, audit).await?;
+    tx.commit().await?;
+    Ok((cases.len() as u64, proposed))
+}
+
+/// Flags notices not signed for within the configured working days. Returns (flagged,
+/// escalations proposed).
+async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceError> {
+    let cal = calendar(&deps.db).await?;
+    let today = today(ctx.now);
+    let days = deps.settings.notice_sign_working_days;
+    // Issued on or before this date, the signing period is over.
+    let cutoff = cal.sub_working_days(today, days);
+    let before = cutoff
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_local_timezone(crate::clock::shanghai())
+        .single()
+        .map(|t| t.to_utc())
+        .unwrap_or(ctx.now)
+        + Duration::days(1);
+    let candidates = db::cases::unsigned_notices(&deps.db, before.min(ctx.now)).await?;
+    let (mut flagged, mut proposed) = (0, 0);
+    for n in candidates {
+        let tx = deps.db.begin().await?;
+        let r = notice::Entity::update_many()
+            .col_expr(notice::Column::UnsignedFlaggedAt, sea_orm::sea_query::Expr::value(ctx.now))
+            .filter(notice::Column::Id.eq(n.id))
+            .filter(notice::Column::UnsignedFlaggedAt.is_null())
+            .filter(notice::Column::Status.eq("issued"))
+            .exec(&tx)
+            .await?;
+        if r.rows_affected != 1 {
+            tx.commit().await?;
+            continue;
+        }
+        flagged += 1;
+        for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
+            crate::service::cases::timeline_note(
+                &tx,
+                ctx,
+                &c,
+                "notice_unsigned",
+                &format!("整改通知书 {} 下发后{days}个工作日内未签收", n.number),
+            )
+            .await?;
+            if matches!(CaseStatus::parse(&c.status), Some(CaseStatus::NoticeIssued | CaseStatus::Overdue))
+                && crate::service::cases::propose(
+                    &tx,
+                    ctx,
+                    &c,
+                    "unsigned",
+                    &format!("整改通知书 {} 逾期未签收", n.number),
+                )
+                .await?
+            {
+                proposed += 1;
+            }
+        }
+        db::cases::notify(
+            &tx,
+            vec![notification::ActiveModel {
+                notice_id: Set(Some(n.id)),
+                ..to_user(
+                    n.issued_by,
+                    "notice_unsigned",
+                    format!("整改通知书逾期未签收：{}", n.number),
+                    "已提请领导决定是否升级处理。".into(),
+                    None,
+                    format!("unsigned:{}", n.id),
+                    ctx.now,
+                )
+            }],
+        )
+        .await?;
+        crate::service::audit::record(
+            &tx,
+            ctx,
+            "notice.flag_unsigned",
+            "notice",
+            n.id,
+            SUCCESS,
+            json!({"number": n.number}),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok((flagged, proposed))
+}
+
+/// Ticks every `scanner_interval_seconds`, for as long as the server runs.
+pub async fn run(deps: Deps) {
+    let mut tick =
+        tokio::time::interval(std::time::Duration::from_secs(deps.settings.scanner_interval_seconds.max(10)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match run_once(&deps, deps.clock.now()).await {
+            Ok(t) if t != Tick::default() => tracing::info!(?t, "scanner tick"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "scanner tick failed"),
+        }
+    }
+}

@@ -1,0 +1,1371 @@
+//! The work ledger (工作台账): opening cases from problems, driving them through the domain's
+//! state machine ([`crate::domain::case`]), extension requests, escalation proposals and
+//! decisions, the ledger list and its exports. Notices live in [`super::notices`].
+//!
+//! Every use case runs in one transaction: authorize, apply the domain transition (the row is
+//! moved with a compare-and-set on its status, so a concurrent second decision fails instead of
+//! overwriting the first), write the timeline, mirror the public part onto the merged clues'
+//! tracking pages, notify, and append the audit entry.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::registry::JurisdictionTree;
+use super::{Ctx, Deps, Page, ServiceError};
+use crate::db;
+use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort};
+use crate::db::entities::{
+    case, case_event, case_item, case_photo, complaint, complaint_event, escalation_proposal, extension_request,
+    notification,
+};
+use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
+use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
+use crate::domain::role::{Role, Scope};
+use crate::domain::workdays::{Calendar, DayKind};
+
+/// Most rows an export holds.
+pub const EXPORT_LIMIT: u64 = 200_000;
+
+/// The holiday table as a calendar.
+pub async fn calendar<C: ConnectionTrait>(db: &C) -> Result<Calendar, ServiceError> {
+    Ok(Calendar::new(
+        db::cases::holidays(db).await?.into_iter().filter_map(|h| DayKind::parse(&h.kind).map(|k| (h.day, k))),
+    ))
+}
+
+/// Today in Asia/Shanghai.
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&crate::clock::shanghai()).date_naive()
+}
+
+/// Seeds the holiday table (2024–2026) when it is empty.
+pub async fn ensure_holidays(deps: &Deps) -> Result<(), ServiceError> {
+    if !db::cases::holidays(&deps.db).await?.is_empty() {
+        return Ok(());
+    }
+    let now = deps.clock.now();
+    let tx = deps.db.begin().await?;
+    let rows: Vec<_> = crate::domain::workdays::seed()
+        .into_iter()
+        .map(|(day, kind, name)| crate::db::entities::holiday::ActiveModel {
+            day: Set(day),
+            kind: Set(kind.as_str().into()),
+            name: Set(name.into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    let count = rows.len();
+    for chunk in db::pow2_chunks(rows) {
+        crate::db::entities::holiday::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    record(&tx, &Ctx::system(now, "初始化"), "holidays.seed", "holiday", "all", SUCCESS, json!({"days": count}))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn refusal(r: Refusal) -> ServiceError {
+    match r {
+        Refusal::Deadline => ServiceError::field("deadline", r.message()),
+        Refusal::Reason => ServiceError::field("note", r.message()),
+        Refusal::Role { .. } => ServiceError::Forbidden(Denied::Role),
+        Refusal::State { .. } => ServiceError::Rule { code: "invalid_transition", message: r.message() },
+    }
+}
+
+/// The object a case is authorized as: its community.
+async fn case_object<C: ConnectionTrait>(
+    db: &C,
+    tree: &JurisdictionTree,
+    c: &case::Model,
+) -> Result<Object, ServiceError> {
+    let _ = db;
+    Ok(Object::Community { id: c.community_id, company_id: c.company_id, path: tree.path(c.township_id) })
+}
+
+/// Which of the two read actions applies to the actor.
+fn read_action(actor: &Actor) -> Action {
+    if actor.role == Role::CompanyUser { Action::ReadCompanyCases } else { Action::ReadCaseContent }
+}
+
+/// Loads a case the actor may `action`.
+async fn load<C: ConnectionTrait>(
+    db: &C,
+    ctx: &Ctx,
+    id: i64,
+    action: Action,
+) -> Result<(case::Model, JurisdictionTree), ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(db).await?;
+    let c = db::cases::case(db, id).await?.ok_or(ServiceError::NotFound("案件"))?;
+    authorize(actor, action, &case_object(db, &tree, &c).await?)?;
+    Ok((c, tree))
+}
+
+/// Input of a case step.
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    pub note: String,
+    pub deadline: Option<NaiveDate>,
+    /// Raw uploads (reports, re-inspections).
+    pub photos: Vec<Vec<u8>>,
+}
+
+/// What complainants read for a step (empty: nothing is added to their timeline).
+fn public_text(event: CaseEvent, deadline: Option<NaiveDate>, note: &str) -> String {
+    let d =
+        deadline.map(|d| format!("{}年{}月{}日", d.format("%Y"), d.format("%-m"), d.format("%-d"))).unwrap_or_default();
+    match event {
+        CaseEvent::Verify => format!("经核实，您反映的问题属实，已立案督办，完成时限为{d}。"),
+        CaseEvent::Dismiss => format!("经现场核实，您反映的问题不属实：{note}"),
+        CaseEvent::IssueNotice => format!("已向物业服务企业下发整改通知书，要求于{d}前完成整改。"),
+        CaseEvent::Report => "物业服务企业已反馈整改情况，待住建部门复查。".into(),
+        CaseEvent::StartReinspection => "住建部门正在复查整改情况。".into(),
+        CaseEvent::PassReinspection => "经复查，问题已整改到位，予以销号。".into(),
+        CaseEvent::FailReinspection => format!("经复查，整改未到位，已责令重新整改，完成时限为{d}。"),
+        CaseEvent::GrantExtension => format!("整改完成时限延至{d}。"),
+        CaseEvent::MarkOverdue => "物业服务企业未在期限内完成整改，住建部门将依法进一步处理。".into(),
+        CaseEvent::Escalate => "案件已升级处理。".into(),
+    }
+}
+
+/// Writes one step of a case: the row (compare-and-set on its status), the timeline line, the
+/// public line on each merged clue, and the audit entry. Returns the timeline line's id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_step<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    c: &case::Model,
+    event: CaseEvent,
+    to: CaseStatus,
+    input: &StepInput,
+    public: &str,
+    extension: bool,
+) -> Result<i64, ServiceError> {
+    let from = c.status.as_str();
+    let moved = db::cases::move_case(
+        tx,
+        c.id,
+        &[from],
+        CaseMove {
+            to: to.as_str().into(),
+            deadline: if event.sets_deadline() || event == CaseEvent::IssueNotice {
+                Some(input.deadline)
+            } else {
+                None
+            },
+            extension,
+            closed_at: to.is_final().then_some(ctx.now),
+        },
+        ctx.now,
+    )
+    .await?;
+    if !moved {
+        return Err(ServiceError::Rule {
+            code: "invalid_transition",
+            message: "案件已被他人处理，请刷新后查看".into(),
+        });
+    }
+    let actor_id = ctx.actor.as_ref().map(|a| a.user_id);
+    let ev = case_event::ActiveModel {
+        case_id: Set(c.id),
+        kind: Set(event.as_str().into()),
+        from_status: Set(from.into()),
+        to_status: Set(to.as_str().into()),
+        note: Set(input.note.trim().into()),
+        public_text: Set(public.into()),
+        deadline: Set(input.deadline.filter(|_| event.sets_deadline() || event == CaseEvent::IssueNotice)),
+        actor_user_id: Set(actor_id),
+        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    if !public.is_empty() {
+        mirror_public(tx, c.problem_id, &format!("case.{}", event.as_str()), public, ctx.now).await?;
+    }
+    if to.is_final()
+        && let Some(pid) = c.problem_id
+    {
+        crate::db::entities::problem::Entity::update_many()
+            .col_expr(crate::db::entities::problem::Column::Status, sea_orm::sea_query::Expr::value("closed"))
+            .col_expr(crate::db::entities::problem::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+            .filter(crate::db::entities::problem::Column::Id.eq(pid))
+            .exec(tx)
+            .await?;
+    }
+    record(
+        tx,
+        ctx,
+        &format!("case.{}", event.as_str()),
+        "case",
+        c.id,
+        SUCCESS,
+        json!({"from": from, "to": to.as_str(), "deadline": input.deadline, "note": input.note.trim()}),
+    )
+    .await?;
+    Ok(ev.id)
+}
+
+/// Adds a public line to the tracking page of every clue merged into the problem.
+async fn mirror_public<C: ConnectionTrait>(
+    tx: &C,
+    problem_id: Option<i64>,
+    kind: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let Some(pid) = problem_id else { return Ok(()) };
+    let clues = complaint::Entity::find().filter(complaint::Column::ProblemId.eq(pid)).all(tx).await?;
+    let rows: Vec<_> = clues
+        .iter()
+        .map(|c| complaint_event::ActiveModel {
+            complaint_id: Set(c.id),
+            kind: Set(kind.into()),
+            public_text: Set(text.into()),
+            internal_note: Set(String::new()),
+            actor_user_id: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in db::pow2_chunks(rows) {
+        complaint_event::Entity::insert_many(chunk).exec_without_returning(tx).await?;
+    }
+    Ok(())
+}
+
+/// A notification to one account.
+pub(crate) fn to_user(
+    user_id: i64,
+    kind: &str,
+    title: String,
+    body: String,
+    case_id: Option<i64>,
+    key: String,
+    now: DateTime<Utc>,
+) -> notification::ActiveModel {
+    notification::ActiveModel {
+        user_id: Set(Some(user_id)),
+        company_id: Set(None),
+        kind: Set(kind.into()),
+        title: Set(title.chars().take(200).collect()),
+        body: Set(body),
+        case_id: Set(case_id),
+        notice_id: Set(None),
+        dedupe_key: Set(key),
+        read_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// A notification to every account of a company.
+pub(crate) fn to_company(
+    company_id: i64,
+    kind: &str,
+    title: String,
+    body: String,
+    case_id: Option<i64>,
+    key: String,
+    now: DateTime<Utc>,
+) -> notification::ActiveModel {
+    notification::ActiveModel {
+        user_id: Set(None),
+        company_id: Set(Some(company_id)),
+        ..to_user(0, kind, title, body, case_id, key, now)
+    }
+}
+
+/// Opening a case from a problem (accepted and merged clues).
+#[derive(Debug, Clone, Default)]
+pub struct NewCase {
+    pub problem_id: i64,
+    pub responsible_user_id: Option<i64>,
+    pub title: String,
+    pub facts: String,
+    /// More catalog items besides the problem's own.
+    pub extra_codes: Vec<String>,
+}
+
+/// Opens a case (待核实) from a problem.
+pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let tx = deps.db.begin().await?;
+    let tree = JurisdictionTree::load(&tx).await?;
+    let p = db::complaints::problem(&tx, new.problem_id).await?.ok_or(ServiceError::NotFound("问题"))?;
+    let community = db::registry::community(&tx, p.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    authorize(
+        &actor,
+        Action::ManageCase,
+        &Object::Community {
+            id: community.id,
+            company_id: community.company_id,
+            path: tree.path(community.township_id),
+        },
+    )?;
+    if db::cases::case_of_problem(&tx, p.id).await?.is_some() {
+        return Err(ServiceError::Conflict("该问题已立案，请在工作台账中查看".into()));
+    }
+    let mut errors = crate::domain::registry::FieldErrors::new();
+    let responsible = match new.responsible_user_id {
+        Some(id) => db::accounts::user(&tx, id).await?.filter(|u| u.active && u.role == Role::BureauStaff.as_str()),
+        None => None,
+    };
+    if responsible.is_none() {
+        errors.insert("responsible_user_id".into(), "请选择责任人（住建局工作人员）".into());
+    }
+    let facts = new.facts.trim().to_string();
+    if facts.chars().count() < 4 {
+        errors.insert("facts".into(), "请填写经核查的事实与证据（企业可见，勿写入投诉人信息）".into());
+    }
+    if facts.chars().count() > 5000 {
+        errors.insert("facts".into(), "事实与证据不超过5000字".into());
+    }
+    let catalog: HashMap<String, String> =
+        db::registry::catalog(&tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
+    let mut codes = vec![p.catalog_code.clone()];
+    for c in new.extra_codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if !catalog.contains_key(c) {
+            errors.insert("extra_codes".into(), format!("问题类别 {c} 不存在"));
+        } else if !codes.iter().any(|x| x == c) {
+            codes.push(c.to_string());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let responsible = responsible.expect("checked above");
+    let title = Some(new.title.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or(p.title.clone());
+    let title: String = title.chars().take(200).collect();
+    let items_text: Vec<&str> = codes.iter().filter_map(|c| catalog.get(c).map(String::as_str)).collect();
+    let c = case::ActiveModel {
+        problem_id: Set(Some(p.id)),
+        community_id: Set(community.id),
+        company_id: Set(community.company_id),
+        township_id: Set(community.township_id),
+        title: Set(title.clone()),
+        facts: Set(facts.clone()),
+        status: Set(CaseStatus::Verifying.as_str().into()),
+        responsible_user_id: Set(Some(responsible.id)),
+        deadline: Set(None),
+        extensions: Set(0),
+        source: Set(p.source.clone()),
+        search_text: Set(crate::search::segment(&format!(
+            "{title} {facts} {} {} {}",
+            p.description,
+            community.name,
+            items_text.join(" ")
+        ))),
+        opened_by: Set(Some(actor.user_id)),
+        closed_at: Set(None),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let items: Vec<_> = codes
+        .iter()
+        .map(|code| case_item::ActiveModel {
+            case_id: Set(c.id),
+            catalog_code: Set(code.clone()),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        })
+        .collect();
+    case_item::Entity::insert_many(items).exec_without_returning(&tx).await?;
+    case_event::ActiveModel {
+        case_id: Set(c.id),
+        kind: Set("open".into()),
+        from_status: Set(String::new()),
+        to_status: Set(CaseStatus::Verifying.as_str().into()),
+        note: Set(format!("责任人：{}", responsible.display_name)),
+        public_text: Set("已列入工作台账，正在核实。".into()),
+        deadline: Set(None),
+        actor_user_id: Set(Some(actor.user_id)),
+        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    mirror_public(&tx, Some(p.id), "case.open", "已列入工作台账，正在核实。", ctx.now).await?;
+    db::cases::notify(
+        &tx,
+        vec![to_user(
+            responsible.id,
+            "case_assigned",
+            format!("您被指定为案件责任人：{title}"),
+            format!("{}，请在核实后立案并确定完成时限。", community.name),
+            Some(c.id),
+            format!("case_assigned:{}:{}", c.id, responsible.id),
+            ctx.now,
+        )],
+    )
+    .await?;
+    record(
+        &tx,
+        ctx,
+        "case.open",
+        "case",
+        c.id,
+        SUCCESS,
+        json!({"problem_id": p.id, "community_id": community.id, "items": codes, "responsible_user_id": responsible.id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(c.id)
+}
+
+/// Applies one step to a case: 立案 / 不属实 / 企业反馈 / 开始复查 / 复查通过 / 复查未通过.
+/// Notices ([`super::notices::issue_notice`]), extensions and escalations have their own use
+/// cases; overdue marking belongs to the scanner.
+pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, input: StepInput) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let action = match event {
+        CaseEvent::Verify
+        | CaseEvent::Dismiss
+        | CaseEvent::StartReinspection
+        | CaseEvent::PassReinspection
+        | CaseEvent::FailReinspection => Action::ManageCase,
+        CaseEvent::Report => Action::AnswerNotice,
+        _ => {
+            return Err(ServiceError::Rule {
+                code: "invalid_transition", message: "此操作请在对应页面办理".into()
+            });
+        }
+    };
+    if !role_may(actor.role, action) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let processed =
+        super::complaints::process_photos(input.photos.clone()).await.map_err(|e| ServiceError::field("photos", e))?;
+    if event == CaseEvent::Report && processed.is_empty() && input.note.trim().chars().count() < 10 {
+        return Err(ServiceError::field("note", "请说明整改情况（不少于10字）或附整改照片"));
+    }
+    for p in &processed {
+        super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
+    }
+    let tx = deps.db.begin().await?;
+    let (c, _) = load(&tx, ctx, id, action).await?;
+    let status = CaseStatus::parse(&c.status).ok_or_else(|| anyhow::anyhow!("unknown case status {}", c.status))?;
+    let to = decide(status, event, Some(actor.role), today(ctx.now), input.deadline, &input.note).map_err(refusal)?;
+    let public = public_text(event, input.deadline, input.note.trim());
+    let ev = write_step(&tx, ctx, &c, event, to, &input, &public, false).await?;
+    let photos: Vec<_> = processed
+        .iter()
+        .map(|p| case_photo::ActiveModel {
+            case_id: Set(c.id),
+            case_event_id: Set(Some(ev)),
+            digest: Set(p.digest.clone()),
+            byte_size: Set(p.jpeg.len() as i64),
+            width: Set(p.width as i32),
+            height: Set(p.height as i32),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in db::pow2_chunks(photos) {
+        case_photo::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    // Who hears of it.
+    let mut notes = Vec::new();
+    let key = format!("case:{}:{}:{}", c.id, event.as_str(), ev);
+    match event {
+        CaseEvent::Report => {
+            if let Some(r) = c.responsible_user_id {
+                notes.push(to_user(
+                    r,
+                    "case_reported",
+                    format!("企业已反馈整改情况：{}", c.title),
+                    input.note.trim().chars().take(200).collect(),
+                    Some(c.id),
+                    key,
+                    ctx.now,
+                ));
+            }
+        }
+        CaseEvent::PassReinspection | CaseEvent::FailReinspection => {
+            if let Some(company) = c.company_id {
+                let title = if event == CaseEvent::PassReinspection {
+                    format!("复查通过，已销号：{}", c.title)
+                } else {
+                    format!("复查未通过，请重新整改：{}", c.title)
+                };
+                notes.push(to_company(company, "reinspection_result", title, public.clone(), Some(c.id), key, ctx.now));
+            }
+        }
+        _ => {}
+    }
+    db::cases::notify(&tx, notes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A company asks for more time on a case.
+pub async fn request_extension(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+    deadline: Option<NaiveDate>,
+) -> Result<(), ServiceError> {
+    let tx = deps.db.begin().await?;
+    let (c, _) = load(&tx, ctx, id, Action::AnswerNotice).await?;
+    let actor = ctx.actor()?;
+    let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
+    if !matches!(status, CaseStatus::NoticeIssued | CaseStatus::Overdue) {
+        return Err(ServiceError::Rule {
+            code: "invalid_transition",
+            message: format!("案件当前状态为“{}”，不能申请延期", status.label()),
+        });
+    }
+    if reason.trim().chars().count() < 4 {
+        return Err(ServiceError::field("reason", "请说明申请延期的理由"));
+    }
+    let deadline = deadline.ok_or_else(|| ServiceError::field("deadline", "请填写申请延至的日期"))?;
+    if c.deadline.is_some_and(|d| deadline <= d) || deadline <= today(ctx.now) {
+        return Err(ServiceError::field("deadline", "申请延至的日期须晚于现有完成时限"));
+    }
+    if db::cases::pending_extension(&tx, c.id).await?.is_some() {
+        return Err(ServiceError::Conflict("已有待审批的延期申请".into()));
+    }
+    let r = extension_request::ActiveModel {
+        case_id: Set(c.id),
+        requested_by: Set(actor.user_id),
+        reason: Set(reason.trim().into()),
+        requested_deadline: Set(deadline),
+        status: Set("pending".into()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(String::new()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    timeline_note(&tx, ctx, &c, "extension_request", &format!("申请延期至{deadline}：{}", reason.trim())).await?;
+    if let Some(resp) = c.responsible_user_id {
+        db::cases::notify(
+            &tx,
+            vec![to_user(
+                resp,
+                "extension_request",
+                format!("企业申请延期：{}", c.title),
+                reason.trim().into(),
+                Some(c.id),
+                format!("extension_request:{}", r.id),
+                ctx.now,
+            )],
+        )
+        .await?;
+    }
+    record(
+        &tx,
+        ctx,
+        "case.request_extension",
+        "case",
+        c.id,
+        SUCCESS,
+        json!({"request_id": r.id, "deadline": deadline}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Staff decide a pending extension request: granted (with the requested date, or another one
+/// after the current deadline) or refused with a reason.
+pub async fn decide_extension(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    grant: bool,
+    deadline: Option<NaiveDate>,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let tx = deps.db.begin().await?;
+    let (c, _) = load(&tx, ctx, id, Action::ManageCase).await?;
+    let actor = ctx.actor()?.clone();
+    let req = db::cases::pending_extension(&tx, c.id).await?.ok_or(ServiceError::NotFound("待审批的延期申请"))?;
+    let moved = extension_request::Entity::update_many()
+        .col_expr(
+            extension_request::Column::Status,
+            sea_orm::sea_query::Expr::value(if grant { "granted" } else { "refused" }),
+        )
+        .col_expr(extension_request::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
+        .col_expr(extension_request::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(extension_request::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.trim()))
+        .col_expr(extension_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(extension_request::Column::Id.eq(req.id))
+        .filter(extension_request::Column::Status.eq("pending"))
+        .exec(&tx)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(ServiceError::Conflict("该申请已被他人审批".into()));
+    }
+    let message = if grant {
+        let deadline = deadline.or(Some(req.requested_deadline));
+        let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
+        let to = decide(status, CaseEvent::GrantExtension, Some(actor.role), today(ctx.now), deadline, note)
+            .map_err(refusal)?;
+        let input = StepInput { note: note.trim().into(), deadline, photos: Vec::new() };
+        let public = public_text(CaseEvent::GrantExtension, deadline, "");
+        write_step(&tx, ctx, &c, CaseEvent::GrantExtension, to, &input, &public, true).await?;
+        format!("延期申请已批准，完成时限延至{}", deadline.map(|d| d.to_string()).unwrap_or_default())
+    } else {
+        if note.trim().chars().count() < 2 {
+            return Err(ServiceError::field("note", "请填写不予延期的理由"));
+        }
+        timeline_note(&tx, ctx, &c, "extension_refused", &format!("不予延期：{}", note.trim())).await?;
+        record(
+            &tx,
+            ctx,
+            "case.refuse_extension",
+            "case",
+            c.id,
+            SUCCESS,
+            json!({"request_id": req.id, "note": note.trim()}),
+        )
+        .await?;
+        format!("延期申请未获批准：{}", note.trim())
+    };
+    if let Some(company) = c.company_id {
+        db::cases::notify(
+            &tx,
+            vec![to_company(
+                company,
+                "extension_decided",
+                format!("{}：{}", message, c.title),
+                note.trim().into(),
+                Some(c.id),
+                format!("extension_decided:{}", req.id),
+                ctx.now,
+            )],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A line on the case's timeline that changes no status (requests, refusals, signatures).
+pub(crate) async fn timeline_note<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    c: &case::Model,
+    kind: &str,
+    note: &str,
+) -> Result<(), ServiceError> {
+    case_event::ActiveModel {
+        case_id: Set(c.id),
+        kind: Set(kind.into()),
+        from_status: Set(c.status.clone()),
+        to_status: Set(c.status.clone()),
+        note: Set(note.into()),
+        public_text: Set(String::new()),
+        deadline: Set(None),
+        actor_user_id: Set(ctx.actor.as_ref().map(|a| a.user_id)),
+        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
+/// Proposes escalation of a case to the leaders (staff; the scanner does it for overdue
+/// cases and unsigned notices). At most one pending proposal per case.
+pub(crate) async fn propose<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    c: &case::Model,
+    reason: &str,
+    note: &str,
+) -> Result<bool, ServiceError> {
+    if !db::cases::escalation_proposals(tx, "pending", Some(c.id)).await?.is_empty() {
+        return Ok(false);
+    }
+    let p = escalation_proposal::ActiveModel {
+        case_id: Set(c.id),
+        reason: Set(reason.into()),
+        note: Set(note.into()),
+        status: Set("pending".into()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(String::new()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    record(tx, ctx, "case.propose_escalation", "case", c.id, SUCCESS, json!({"proposal_id": p.id, "reason": reason}))
+        .await?;
+    Ok(true)
+}
+
+/// Staff propose escalation (e.g. the company refuses to rectify).
+pub async fn propose_escalation(deps: &Deps, ctx: &Ctx, id: i64, note: &str) -> Result<(), ServiceError> {
+    let tx = deps.db.begin().await?;
+    let (c, _) = load(&tx, ctx, id, Action::ManageCase).await?;
+    if note.trim().chars().count() < 4 {
+        return Err(ServiceError::field("note", "请说明提请升级的理由"));
+    }
+    let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
+    crate::domain::case::next(status, CaseEvent::Escalate).map_err(refusal)?;
+    if !propose(&tx, ctx, &c, "refused", note.trim()).await? {
+        return Err(ServiceError::Conflict("该案件已有待领导决定的升级提请".into()));
+    }
+    timeline_note(&tx, ctx, &c, "escalation_proposed", &format!("提请升级处理：{}", note.trim())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A leader decides a pending escalation proposal.
+pub async fn decide_escalation(
+    deps: &Deps,
+    ctx: &Ctx,
+    proposal_id: i64,
+    accept: bool,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::DecideEscalation) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let tx = deps.db.begin().await?;
+    let p = escalation_proposal::Entity::find_by_id(proposal_id)
+        .one(&tx)
+        .await?
+        .ok_or(ServiceError::NotFound("升级提请"))?;
+    let (c, _) = load(&tx, ctx, p.case_id, Action::DecideEscalation).await?;
+    if note.trim().chars().count() < 2 {
+        return Err(ServiceError::field("note", "请填写决定意见"));
+    }
+    let moved = escalation_proposal::Entity::update_many()
+        .col_expr(
+            escalation_proposal::Column::Status,
+            sea_orm::sea_query::Expr::value(if accept { "accepted" } else { "declined" }),
+        )
+        .col_expr(escalation_proposal::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
+        .col_expr(escalation_proposal::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(escalation_proposal::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.trim()))
+        .col_expr(escalation_proposal::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(escalation_proposal::Column::Id.eq(p.id))
+        .filter(escalation_proposal::Column::Status.eq("pending"))
+        .exec(&tx)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(ServiceError::Conflict("该提请已有决定".into()));
+    }
+    if accept {
+        let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
+        let to = decide(status, CaseEvent::Escalate, Some(actor.role), today(ctx.now), None, note).map_err(refusal)?;
+        let input = StepInput { note: note.trim().into(), ..Default::default() };
+        let public = public_text(CaseEvent::Escalate, None, "");
+        write_step(&tx, ctx, &c, CaseEvent::Escalate, to, &input, &public, false).await?;
+        if let Some(r) = c.responsible_user_id {
+            db::cases::notify(
+                &tx,
+                vec![to_user(
+                    r,
+                    "escalated",
+                    format!("领导已决定升级处理：{}", c.title),
+                    note.trim().into(),
+                    Some(c.id),
+                    format!("escalated:{}", p.id),
+                    ctx.now,
+                )],
+            )
+            .await?;
+        }
+    } else {
+        timeline_note(&tx, ctx, &c, "escalation_declined", &format!("领导决定暂不升级：{}", note.trim())).await?;
+        record(
+            &tx,
+            ctx,
+            "case.decline_escalation",
+            "case",
+            c.id,
+            SUCCESS,
+            json!({"proposal_id": p.id, "note": note.trim()}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One row of the ledger.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseRow {
+    pub id: i64,
+    pub title: String,
+    pub township: String,
+    pub community_id: i64,
+    pub community: String,
+    pub company_id: Option<i64>,
+    pub company: String,
+    /// Catalog items: "A1.1 未按合同约定提供保洁服务".
+    pub items: Vec<String>,
+    pub responsible: String,
+    pub deadline: Option<NaiveDate>,
+    pub status: String,
+    pub status_label: String,
+    /// 剩余N个工作日 / 今天到期 / 逾期N个工作日 / empty.
+    pub days_text: String,
+    /// `running`, `due_soon`, `overdue` or `none`.
+    pub days_state: String,
+    pub opened_at: DateTime<Utc>,
+}
+
+/// Names for rows, loaded once per list.
+pub(crate) struct Names {
+    tree: JurisdictionTree,
+    communities: HashMap<i64, String>,
+    companies: HashMap<i64, String>,
+    users: HashMap<i64, String>,
+    catalog: HashMap<String, String>,
+    calendar: Calendar,
+    soon: i64,
+}
+
+impl Names {
+    pub(crate) async fn load<C: ConnectionTrait>(
+        db: &C,
+        deps: &Deps,
+        cases: &[case::Model],
+    ) -> Result<Names, ServiceError> {
+        let tree = JurisdictionTree::load(db).await?;
+        let mut ids: Vec<i64> = cases.iter().map(|c| c.community_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let communities =
+            db::registry::communities_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let mut ids: Vec<i64> = cases.iter().filter_map(|c| c.company_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let companies = db::registry::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let mut users = HashMap::new();
+        for id in cases.iter().filter_map(|c| c.responsible_user_id) {
+            if let std::collections::hash_map::Entry::Vacant(v) = users.entry(id)
+                && let Some(u) = db::accounts::user(db, id).await?
+            {
+                v.insert(u.display_name);
+            }
+        }
+        let catalog = db::registry::catalog(db).await?.into_iter().map(|i| (i.code, i.title)).collect();
+        let soon = deps.settings.reminder_days().first().copied().unwrap_or(3) as i64;
+        Ok(Names { tree, communities, companies, users, catalog, calendar: calendar(db).await?, soon })
+    }
+
+    pub(crate) fn item(&self, code: &str) -> String {
+        format!("{code} {}", self.catalog.get(code).cloned().unwrap_or_default())
+    }
+
+    pub(crate) fn row(&self, c: &case::Model, items: &[String], today: NaiveDate) -> CaseRow {
+        let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Verifying);
+        let left = c.deadline.map(|d| self.calendar.working_days_between(today, d));
+        let (days_state, days_text) = match deadline_state(status, left, self.soon) {
+            DeadlineState::None => ("none", String::new()),
+            DeadlineState::Running(n) => ("running", format!("剩余{n}个工作日")),
+            DeadlineState::DueSoon(0) => ("due_soon", "今天到期".to_string()),
+            DeadlineState::DueSoon(n) => ("due_soon", format!("剩余{n}个工作日")),
+            DeadlineState::Overdue(n) => ("overdue", format!("逾期{n}个工作日")),
+        };
+        // A deadline passed over a weekend or holiday only: still overdue by date.
+        let (days_state, days_text) = match c.deadline {
+            Some(d) if days_state == "due_soon" && d < today => ("overdue", "已逾期".to_string()),
+            _ => (days_state, days_text),
+        };
+        CaseRow {
+            id: c.id,
+            title: c.title.clone(),
+            township: self.tree.name(c.township_id),
+            community_id: c.community_id,
+            community: self.communities.get(&c.community_id).cloned().unwrap_or_default(),
+            company_id: c.company_id,
+            company: c
+                .company_id
+                .and_then(|id| self.companies.get(&id).cloned())
+                .unwrap_or_else(|| "（无物业）".into()),
+            items: items.iter().map(|i| self.item(i)).collect(),
+            responsible: c.responsible_user_id.and_then(|id| self.users.get(&id).cloned()).unwrap_or_default(),
+            deadline: c.deadline,
+            status: c.status.clone(),
+            status_label: status.label().into(),
+            days_text,
+            days_state: days_state.into(),
+            opened_at: c.created_at,
+        }
+    }
+}
+
+/// The ledger's query as people give it (page parameters or API query).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct LedgerQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub township_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub community_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub company_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub catalog_code: Option<String>,
+    /// A status string form, or `open` (not closed nor unfounded).
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub responsible_user_id: Option<i64>,
+    /// `1`: only cases past their deadline.
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub overdue: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub q: Option<String>,
+    /// `deadline` (default), `opened` or `status`.
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub sort: Option<String>,
+    /// `desc` for descending.
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub dir: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub page: Option<i64>,
+}
+
+impl LedgerQuery {
+    fn sort(&self) -> (LedgerSort, bool) {
+        let s = match self.sort.as_deref() {
+            Some("opened") => LedgerSort::Opened,
+            Some("status") => LedgerSort::Status,
+            _ => LedgerSort::Deadline,
+        };
+        (s, self.dir.as_deref() == Some("desc"))
+    }
+}
+
+/// The ledger filter for an actor: scope first, then the query.
+fn filter_for(
+    tree: &JurisdictionTree,
+    actor: &Actor,
+    q: &LedgerQuery,
+    now: DateTime<Utc>,
+) -> Result<LedgerFilter, ServiceError> {
+    let mut f = LedgerFilter::default();
+    match (actor.role, actor.scope) {
+        (Role::CompanyUser, Scope::Company(c)) => f.company_scope = Some(c),
+        (_, Scope::Jurisdiction(j)) if role_may(actor.role, Action::ReadCaseContent) => {
+            let level = tree.get(j).map(|r| r.level.as_str()).unwrap_or("");
+            if level != "county" {
+                f.township_ids = Some(tree.subtree(j));
+            }
+        }
+        _ => return Err(ServiceError::Forbidden(Denied::Role)),
+    }
+    f.township_id = q.township_id;
+    f.community_id = q.community_id;
+    f.company_id = q.company_id;
+    f.catalog_code = q.catalog_code.clone().map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    f.statuses = match q.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("open") => {
+            Some(CaseStatus::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str().to_string()).collect())
+        }
+        Some(s) => Some(vec![
+            CaseStatus::parse(s).ok_or_else(|| ServiceError::field("status", "未知的案件状态"))?.as_str().to_string(),
+        ]),
+    };
+    if q.overdue.as_deref() == Some("1") {
+        f.deadline_before = Some(today(now));
+        let running: Vec<String> =
+            [CaseStatus::Filed, CaseStatus::NoticeIssued, CaseStatus::Overdue, CaseStatus::Escalated]
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect();
+        f.statuses = Some(match f.statuses.take() {
+            Some(s) => s.into_iter().filter(|x| running.contains(x)).collect(),
+            None => running,
+        });
+    }
+    f.responsible_user_id = q.responsible_user_id;
+    f.q = q.q.clone().map(|s| s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty());
+    Ok(f)
+}
+
+/// A page of the ledger within the actor's scope.
+pub async fn ledger(deps: &Deps, ctx: &Ctx, q: &LedgerQuery, per_page: u64) -> Result<Page<CaseRow>, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let f = filter_for(&tree, actor, q, ctx.now)?;
+    let (sort, desc) = q.sort();
+    let page = q.page.unwrap_or(1).max(1) as u64;
+    let (cases, total) = db::cases::ledger(&deps.db, &f, sort, desc, page, per_page).await?;
+    let rows = rows_of(deps, &cases, ctx.now).await?;
+    Ok(Page { items: rows, total, page, per_page })
+}
+
+async fn rows_of(deps: &Deps, cases: &[case::Model], now: DateTime<Utc>) -> Result<Vec<CaseRow>, ServiceError> {
+    let names = Names::load(&deps.db, deps, cases).await?;
+    let mut items: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, code) in db::cases::items_of(&deps.db, cases.iter().map(|c| c.id).collect()).await? {
+        items.entry(id).or_default().push(code);
+    }
+    let today = today(now);
+    Ok(cases.iter().map(|c| names.row(c, items.get(&c.id).map(Vec::as_slice).unwrap_or(&[]), today)).collect())
+}
+
+/// Every row of the actor's filter, for exports (at most [`EXPORT_LIMIT`]).
+pub async fn ledger_export_rows(deps: &Deps, ctx: &Ctx, q: &LedgerQuery) -> Result<Vec<CaseRow>, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let f = filter_for(&tree, actor, q, ctx.now)?;
+    let (sort, desc) = q.sort();
+    let cases = db::cases::ledger_all(&deps.db, &f, sort, desc, EXPORT_LIMIT).await?;
+    let rows = rows_of(deps, &cases, ctx.now).await?;
+    record(
+        &deps.db,
+        ctx,
+        "ledger.export",
+        "case",
+        "filter",
+        SUCCESS,
+        json!({"rows": rows.len(), "query": format!("{q:?}")}),
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// The bureau's ledger columns.
+pub const EXPORT_HEADERS: [&str; 12] = [
+    "案件编号",
+    "乡镇（街道）",
+    "小区",
+    "物业服务企业",
+    "问题类别",
+    "问题描述",
+    "责任人",
+    "完成时限",
+    "状态",
+    "剩余/逾期",
+    "立案日期",
+    "来源",
+];
+
+/// One export line in the column order of [`EXPORT_HEADERS`].
+pub fn export_line(r: &CaseRow) -> [String; 12] {
+    [
+        r.id.to_string(),
+        r.township.clone(),
+        r.community.clone(),
+        r.company.clone(),
+        r.items.join("；"),
+        r.title.clone(),
+        r.responsible.clone(),
+        r.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        r.status_label.clone(),
+        r.days_text.clone(),
+        crate::clock::display(r.opened_at).chars().take(10).collect(),
+        String::new(),
+    ]
+}
+
+/// The ledger as an Excel workbook.
+pub fn export_xlsx(rows: &[CaseRow]) -> Result<Vec<u8>, ServiceError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("工作台账").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bold = Format::new().set_bold();
+    for (i, h) in EXPORT_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in export_line(row).iter().enumerate() {
+            if c == 0 {
+                ws.write_number(r as u32 + 1, 0, row.id as f64).map_err(|e| anyhow::anyhow!("{e}"))?;
+            } else {
+                ws.write_string(r as u32 + 1, c as u16, v).map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(|e| anyhow::anyhow!("{e}"))?;
+    ws.autofilter(0, 0, rows.len() as u32, EXPORT_HEADERS.len() as u16 - 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (c, w) in [8.0, 12.0, 18.0, 28.0, 36.0, 36.0, 10.0, 12.0, 14.0, 14.0, 12.0, 8.0].iter().enumerate() {
+        ws.set_column_width(c as u16, *w).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(wb.save_to_buffer().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+/// The ledger as CSV (UTF-8 with BOM, so Excel opens the Chinese correctly).
+pub fn export_csv(rows: &[CaseRow]) -> Vec<u8> {
+    fn field(s: &str) -> String {
+        // Cells starting with = + - @ are prefixed so spreadsheets do not run them as formulas.
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(&EXPORT_HEADERS.join(","));
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&export_line(r).iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// One line of a case's timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TimelineLine {
+    pub at: DateTime<Utc>,
+    pub at_display: String,
+    pub step: String,
+    pub status_label: String,
+    pub note: String,
+    pub deadline: Option<NaiveDate>,
+    pub actor: String,
+    pub photos: Vec<i64>,
+}
+
+/// A case with everything its page shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    pub row: CaseRow,
+    pub facts: String,
+    pub problem_id: Option<i64>,
+    pub extensions: i32,
+    pub timeline: Vec<TimelineLine>,
+    pub notices: Vec<(i64, String, String)>,
+    /// A pending extension request: (requested date, reason).
+    pub pending_extension: Option<(NaiveDate, String)>,
+    /// Pending escalation proposals: (id, reason label, note).
+    pub pending_escalations: Vec<(i64, String, String)>,
+    /// The steps this actor may take now.
+    pub can: Vec<String>,
+}
+
+fn step_label(kind: &str) -> String {
+    match kind {
+        "open" => "列入台账".into(),
+        "extension_request" => "企业申请延期".into(),
+        "extension_refused" => "不予延期".into(),
+        "escalation_proposed" => "提请升级".into(),
+        "escalation_declined" => "暂不升级".into(),
+        "notice_signed" => "企业签收整改通知书".into(),
+        "notice_unsigned" => "整改通知书逾期未签收".into(),
+        "reminder" => "到期提醒".into(),
+        other => [
+            CaseEvent::Verify,
+            CaseEvent::Dismiss,
+            CaseEvent::IssueNotice,
+            CaseEvent::Report,
+            CaseEvent::StartReinspection,
+            CaseEvent::PassReinspection,
+            CaseEvent::FailReinspection,
+            CaseEvent::GrantExtension,
+            CaseEvent::MarkOverdue,
+            CaseEvent::Escalate,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == other)
+        .map(|e| e.label().to_string())
+        .unwrap_or_else(|| other.to_string()),
+    }
+}
+
+/// One case for its page. Company users see the same facts and timeline, and never anything
+/// about complainants (cases hold none; staff names on the timeline are the bureau's).
+pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let (c, _) = load(&deps.db, ctx, id, read_action(&actor)).await?;
+    let rows = rows_of(deps, std::slice::from_ref(&c), ctx.now).await?;
+    let row = rows.into_iter().next().expect("one row");
+    let photos = db::cases::photos(&deps.db, c.id).await?;
+    let timeline = db::cases::events(&deps.db, c.id)
+        .await?
+        .into_iter()
+        .map(|e| TimelineLine {
+            at: e.created_at,
+            at_display: crate::clock::display(e.created_at),
+            step: step_label(&e.kind),
+            status_label: CaseStatus::parse(&e.to_status).map(|s| s.label().to_string()).unwrap_or_default(),
+            note: e.note,
+            deadline: e.deadline,
+            actor: e.actor_name,
+            photos: photos.iter().filter(|p| p.case_event_id == Some(e.id)).map(|p| p.id).collect(),
+        })
+        .collect();
+    let notices = db::cases::notices_of_case(&deps.db, c.id)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.number, crate::domain::notice::NoticeStatus::label_of(&n.status).to_string()))
+        .collect();
+    let pending_extension =
+        db::cases::pending_extension(&deps.db, c.id).await?.map(|r| (r.requested_deadline, r.reason));
+    let pending_escalations = db::cases::escalation_proposals(&deps.db, "pending", Some(c.id))
+        .await?
+        .into_iter()
+        .map(|p| {
+            let reason = match p.reason.as_str() {
+                "overdue" => "逾期未整改",
+                "unsigned" => "整改通知书逾期未签收",
+                "reinspection" => "复查未通过",
+                _ => "拒不整改",
+            };
+            (p.id, reason.to_string(), p.note)
+        })
+        .collect::<Vec<_>>();
+    let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
+    let mut can = Vec::new();
+    let may = |a: Action| role_may(actor.role, a);
+    for e in [
+        CaseEvent::Verify,
+        CaseEvent::Dismiss,
+        CaseEvent::Report,
+        CaseEvent::StartReinspection,
+        CaseEvent::PassReinspection,
+        CaseEvent::FailReinspection,
+    ] {
+        if crate::domain::case::next(status, e).is_ok() && e.allowed(Some(actor.role)) {
+            can.push(e.as_str().to_string());
+        }
+    }
+    if status == CaseStatus::Filed && may(Action::ManageCase) && c.company_id.is_some() {
+        can.push("issue_notice".into());
+    }
+    if matches!(status, CaseStatus::NoticeIssued | CaseStatus::Overdue) {
+        if may(Action::AnswerNotice) && pending_extension.is_none() {
+            can.push("request_extension".into());
+        }
+        if may(Action::ManageCase) && pending_extension.is_some() {
+            can.push("decide_extension".into());
+        }
+    }
+    if crate::domain::case::next(status, CaseEvent::Escalate).is_ok() {
+        if may(Action::ManageCase) && pending_escalations.is_empty() {
+            can.push("propose_escalation".into());
+        }
+        if may(Action::DecideEscalation) && !pending_escalations.is_empty() {
+            can.push("decide_escalation".into());
+        }
+    }
+    Ok(CaseDetail {
+        row,
+        facts: c.facts,
+        problem_id: c.problem_id,
+        extensions: c.extensions,
+        timeline,
+        notices,
+        pending_extension,
+        pending_escalations,
+        can,
+    })
+}
+
+/// A case's photo, for those who may read the case.
+pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<Vec<u8>, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    load(&deps.db, ctx, id, read_action(&actor)).await?;
+    let p = db::cases::photos(&deps.db, id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo_id)
+        .ok_or(ServiceError::NotFound("照片"))?;
+    std::fs::read(super::photos::path_of(&deps.settings.data_dir, &p.digest))
+        .map_err(|e| anyhow::anyhow!("reading photo: {e}").into())
+}
+
+/// Bureau staff who can be made responsible for cases (active accounts of the role).
+pub async fn responsible_candidates(deps: &Deps) -> Result<Vec<(i64, String)>, ServiceError> {
+    let users = db::accounts::users(&deps.db, None, Some(Role::BureauStaff.as_str()), 1, 500).await?.0;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active && u.role == Role::BureauStaff.as_str())
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// Pending escalation proposals for leaders, with their cases' rows.
+pub async fn pending_escalations(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String, String, CaseRow)>, ServiceError> {
+    let actor = ctx.actor()?;
+    if !role_may(actor.role, Action::DecideEscalation) && !role_may(actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let proposals = db::cases::escalation_proposals(&deps.db, "pending", None).await?;
+    let cases = db::cases::cases_by_ids(&deps.db, proposals.iter().map(|p| p.case_id).collect()).await?;
+    let mut visible = Vec::new();
+    for c in &cases {
+        if authorize(actor, Action::ReadCaseContent, &case_object(&deps.db, &tree, c).await?).is_ok() {
+            visible.push(c.clone());
+        }
+    }
+    let rows = rows_of(deps, &visible, ctx.now).await?;
+    Ok(proposals
+        .into_iter()
+        .filter_map(|p| {
+            let row = rows.iter().find(|r| r.id == p.case_id)?.clone();
+            let reason = match p.reason.as_str() {
+                "overdue" => "逾期未整改",
+                "unsigned" => "整改通知书逾期未签收",
+                _ => "拒不整改",
+            };
+            Some((p.id, reason.to_string(), p.note, row))
+        })
+        .collect())
+}
+
+/// One notification for its reader.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub case_id: Option<i64>,
+    pub notice_id: Option<i64>,
+    pub at_display: String,
+    pub read: bool,
+}
+
+/// The actor's in-app notifications, newest first.
+pub async fn notifications(deps: &Deps, ctx: &Ctx) -> Result<Vec<NotificationView>, ServiceError> {
+    let actor = ctx.actor()?;
+    let company = match actor.scope {
+        Scope::Company(c) => Some(c),
+        _ => None,
+    };
+    Ok(db::cases::notifications(&deps.db, actor.user_id, company, 200)
+        .await?
+        .into_iter()
+        .map(|n| NotificationView {
+            id: n.id,
+            title: n.title,
+            body: n.body,
+            case_id: n.case_id,
+            notice_id: n.notice_id,
+            at_display: crate::clock::display(n.created_at),
+            read: n.read_at.is_some(),
+        })
+        .collect())
+}

@@ -1,0 +1,368 @@
+//! Rectification notices (整改通知书): issuing one for one or several filed cases of a company
+//! (numbered per year and issuing jurisdiction, rendered once to PDF and kept immutably with
+//! its SM3 digest), the company signing for it (签收), lists and the PDF itself.
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::cases::{StepInput, to_company, to_user, today, write_step};
+use super::registry::JurisdictionTree;
+use super::{Ctx, Deps, Page, ServiceError};
+use crate::db;
+use crate::db::entities::{notice, notice_case};
+use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
+use crate::domain::case::{CaseEvent, CaseStatus};
+use crate::domain::notice::NoticeStatus;
+use crate::domain::role::{Role, Scope};
+
+/// Issuing a notice.
+#[derive(Debug, Clone, Default)]
+pub struct NewNotice {
+    pub case_ids: Vec<i64>,
+    pub deadline: Option<NaiveDate>,
+    /// Contact person and phone printed on the notice.
+    pub contact: String,
+    /// Extra requirements (optional).
+    pub requirements: String,
+}
+
+/// Where a notice's PDF lives: `data/notices/<sm3>.pdf`.
+pub fn pdf_path(data_dir: &std::path::Path, digest: &str) -> PathBuf {
+    data_dir.join("notices").join(format!("{digest}.pdf"))
+}
+
+fn store_pdf(data_dir: &std::path::Path, digest: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = pdf_path(data_dir, digest);
+    if path.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
+    let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7().simple()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
+}
+
+/// Issues a notice for filed cases of one company. Returns the notice id.
+pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let Scope::Jurisdiction(issuer_jurisdiction) = actor.scope else {
+        return Err(ServiceError::Forbidden(Denied::OutOfScope));
+    };
+    let mut ids = new.case_ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(ServiceError::field("case_ids", "请选择要下发整改通知的案件"));
+    }
+    let today = today(ctx.now);
+    let deadline = new
+        .deadline
+        .filter(|d| *d > today)
+        .ok_or_else(|| ServiceError::field("deadline", "请填写晚于今天的整改完成时限"))?;
+    let contact = new.contact.trim().to_string();
+    if contact.chars().count() < 2 || contact.chars().count() > 100 {
+        return Err(ServiceError::field("contact", "请填写联系人及电话（不超过100字）"));
+    }
+    let tx = deps.db.begin().await?;
+    let tree = JurisdictionTree::load(&tx).await?;
+    let cases = db::cases::cases_by_ids(&tx, ids.clone()).await?;
+    if cases.len() != ids.len() {
+        return Err(ServiceError::NotFound("案件"));
+    }
+    let company_id = cases[0]
+        .company_id
+        .ok_or_else(|| ServiceError::field("case_ids", "该小区没有物业服务企业，无法下发整改通知"))?;
+    for c in &cases {
+        authorize(
+            &actor,
+            Action::ManageCase,
+            &Object::Community { id: c.community_id, company_id: c.company_id, path: tree.path(c.township_id) },
+        )?;
+        if c.company_id != Some(company_id) {
+            return Err(ServiceError::field("case_ids", "一份整改通知书只能发给同一家物业服务企业"));
+        }
+        if c.status != CaseStatus::Filed.as_str() {
+            return Err(ServiceError::Rule {
+                code: "invalid_transition",
+                message: format!(
+                    "案件“{}”状态为“{}”，只有已立案的案件才能下发整改通知",
+                    c.title,
+                    CaseStatus::parse(&c.status).map(|s| s.label()).unwrap_or("")
+                ),
+            });
+        }
+    }
+    let company = db::registry::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
+    let catalog: std::collections::HashMap<String, (String, String)> =
+        db::registry::catalog(&tx).await?.into_iter().map(|i| (i.code, (i.title, i.legal_basis))).collect();
+    let mut items = Vec::new();
+    let mut body_lines = Vec::new();
+    for c in &cases {
+        let community = db::registry::community(&tx, c.community_id).await?.map(|x| x.name).unwrap_or_default();
+        for code in db::cases::items(&tx, c.id).await? {
+            let (title, basis) = catalog.get(&code).cloned().unwrap_or_default();
+            body_lines.push(format!("{community}：{title}（{code}）。{}", c.facts));
+            items.push(propwatch_pdf::NoticeItem {
+                community: community.clone(),
+                item: title,
+                facts: c.facts.clone(),
+                legal_basis: basis,
+            });
+        }
+    }
+    let year = ctx.now.with_timezone(&crate::clock::shanghai()).year();
+    let seq = db::cases::next_notice_seq(&tx, issuer_jurisdiction, year, ctx.now).await?;
+    let number = crate::domain::notice::number(&deps.settings.notice_number_pattern, year, seq);
+    let issuer = deps.settings.office_name.clone();
+    let authority = tree.get(issuer_jurisdiction).map(|j| j.name.clone()).unwrap_or_default();
+    let date_text = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    let requirements = if new.requirements.trim().is_empty() {
+        "请你单位接到本通知后立即组织整改，并于整改完成时限前将整改情况（附整改前后照片）通过物业服务监管平台报送我单位。逾期未整改或整改不到位的，我单位将依法依规重新核定小区物业服务等级、移送相关部门处理，并记入企业信用档案。".to_string()
+    } else {
+        new.requirements.trim().to_string()
+    };
+    let doc = propwatch_pdf::NoticeDoc {
+        issuer: issuer.clone(),
+        title: "物业服务整改通知书".into(),
+        number: number.clone(),
+        addressee: company.name.clone(),
+        intro: format!(
+            "经核查，你单位服务的下列小区存在物业服务不履约、不到位问题。根据《物业管理条例》及{}物业服务领域专项整治工作要求，现通知如下：",
+            authority
+        ),
+        items,
+        deadline: date_text(deadline),
+        requirements: requirements.clone(),
+        contact: contact.clone(),
+        date: date_text(today),
+    };
+    // Typesetting is CPU work: off the async threads. The notice's number is reserved in this
+    // transaction, so the PDF carries the number the row will have.
+    let pdf = tokio::task::spawn_blocking(move || propwatch_pdf::render_notice(&doc))
+        .await
+        .map_err(|e| anyhow::anyhow!("typesetting task: {e}"))?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let digest = crate::crypto::sm3_hex(&pdf);
+    store_pdf(&deps.settings.data_dir, &digest, &pdf).map_err(|e| anyhow::anyhow!("storing notice PDF: {e}"))?;
+    let n = notice::ActiveModel {
+        number: Set(number.clone()),
+        jurisdiction_id: Set(issuer_jurisdiction),
+        year: Set(year),
+        seq: Set(seq),
+        company_id: Set(company_id),
+        deadline: Set(deadline),
+        body: Set(format!("{}\n{}", body_lines.join("\n"), requirements)),
+        contact: Set(contact),
+        status: Set(NoticeStatus::Issued.as_str().into()),
+        issued_by: Set(actor.user_id),
+        issued_at: Set(ctx.now),
+        signed_at: Set(None),
+        signed_by: Set(None),
+        unsigned_flagged_at: Set(None),
+        pdf_digest: Set(digest.clone()),
+        pdf_bytes: Set(pdf.len() as i64),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let links: Vec<_> = cases
+        .iter()
+        .map(|c| notice_case::ActiveModel {
+            notice_id: Set(n.id),
+            case_id: Set(c.id),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        })
+        .collect();
+    notice_case::Entity::insert_many(links).exec_without_returning(&tx).await?;
+    let d = date_text(deadline);
+    for c in &cases {
+        let input =
+            StepInput { note: format!("整改通知书 {number}"), deadline: Some(deadline), photos: Vec::new() };
+        let public = format!("已向物业服务企业下发整改通知书，要求于{d}前完成整改。");
+        write_step(&tx, ctx, c, CaseEvent::IssueNotice, CaseStatus::NoticeIssued, &input, &public, false).await?;
+    }
+    let mut note = to_company(
+        company_id,
+        "notice_issued",
+        format!("新的整改通知书：{number}"),
+        format!("请于{d}前完成整改并报送整改情况。请先签收。"),
+        Some(cases[0].id),
+        format!("notice_issued:{}", n.id),
+        ctx.now,
+    );
+    note.notice_id = Set(Some(n.id));
+    db::cases::notify(&tx, vec![note]).await?;
+    record(
+        &tx,
+        ctx,
+        "notice.issue",
+        "notice",
+        n.id,
+        SUCCESS,
+        json!({"number": number, "company_id": company_id, "cases": ids, "deadline": deadline, "pdf_sm3": digest}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n.id)
+}
+
+/// A company signs for a notice (签收); the time is recorded.
+pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let tx = deps.db.begin().await?;
+    let n = db::cases::notice(&tx, id).await?.ok_or(ServiceError::NotFound("整改通知书"))?;
+    authorize(&actor, Action::AnswerNotice, &Object::Company { id: n.company_id, path: Vec::new() })?;
+    let r = notice::Entity::update_many()
+        .col_expr(notice::Column::Status, sea_orm::sea_query::Expr::value(NoticeStatus::Signed.as_str()))
+        .col_expr(notice::Column::SignedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(notice::Column::SignedBy, sea_orm::sea_query::Expr::value(actor.user_id))
+        .col_expr(notice::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(notice::Column::Id.eq(n.id))
+        .filter(notice::Column::Status.eq(NoticeStatus::Issued.as_str()))
+        .exec(&tx)
+        .await?;
+    if r.rows_affected != 1 {
+        return Err(ServiceError::Conflict("该整改通知书已签收".into()));
+    }
+    for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
+        super::cases::timeline_note(&tx, ctx, &c, "notice_signed", &format!("签收整改通知书 {}", n.number)).await?;
+    }
+    db::cases::notify(
+        &tx,
+        vec![to_user(
+            n.issued_by,
+            "notice_signed",
+            format!("企业已签收整改通知书 {}", n.number),
+            format!("签收人：{}，签收时间：{}", ctx.actor_name, crate::clock::display(ctx.now)),
+            None,
+            format!("notice_signed:{}", n.id),
+            ctx.now,
+        )],
+    )
+    .await?;
+    record(&tx, ctx, "notice.sign", "notice", n.id, SUCCESS, json!({"number": n.number})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A notice as listed and shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NoticeView {
+    pub id: i64,
+    pub number: String,
+    pub company_id: i64,
+    pub company: String,
+    pub deadline: NaiveDate,
+    pub status: String,
+    pub status_label: String,
+    pub issued_at: String,
+    pub signed_at: String,
+    pub overdue_unsigned: bool,
+    pub body: String,
+    pub contact: String,
+    pub pdf_sm3: String,
+    pub case_ids: Vec<i64>,
+}
+
+async fn view(deps: &Deps, n: notice::Model) -> Result<NoticeView, ServiceError> {
+    let company = db::registry::company(&deps.db, n.company_id).await?.map(|c| c.name).unwrap_or_default();
+    Ok(NoticeView {
+        id: n.id,
+        number: n.number,
+        company_id: n.company_id,
+        company,
+        deadline: n.deadline,
+        status_label: NoticeStatus::label_of(&n.status).into(),
+        status: n.status,
+        issued_at: crate::clock::display(n.issued_at),
+        signed_at: n.signed_at.map(crate::clock::display).unwrap_or_default(),
+        overdue_unsigned: n.unsigned_flagged_at.is_some() && n.signed_at.is_none(),
+        body: n.body,
+        contact: n.contact,
+        pdf_sm3: n.pdf_digest,
+        case_ids: db::cases::notice_case_ids(&deps.db, n.id).await?,
+    })
+}
+
+/// Loads a notice the actor may read: bureau readers within scope, or the company it is for.
+async fn load(deps: &Deps, ctx: &Ctx, id: i64) -> Result<notice::Model, ServiceError> {
+    let actor = ctx.actor()?;
+    let n = db::cases::notice(&deps.db, id).await?.ok_or(ServiceError::NotFound("整改通知书"))?;
+    if actor.role == Role::CompanyUser {
+        authorize(actor, Action::ReadCompanyCases, &Object::Company { id: n.company_id, path: Vec::new() })?;
+    } else {
+        let tree = JurisdictionTree::load(&deps.db).await?;
+        authorize(actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(n.jurisdiction_id) })?;
+    }
+    Ok(n)
+}
+
+/// One notice.
+pub async fn get_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<NoticeView, ServiceError> {
+    let n = load(deps, ctx, id).await?;
+    view(deps, n).await
+}
+
+/// A notice's PDF, exactly as issued (checked against its SM3 digest).
+pub async fn notice_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), ServiceError> {
+    let n = load(deps, ctx, id).await?;
+    let bytes = std::fs::read(pdf_path(&deps.settings.data_dir, &n.pdf_digest))
+        .map_err(|e| anyhow::anyhow!("reading notice PDF: {e}"))?;
+    if crate::crypto::sm3_hex(&bytes) != n.pdf_digest {
+        return Err(anyhow::anyhow!("notice {} PDF does not match its SM3 digest", n.id).into());
+    }
+    Ok((n.number, bytes))
+}
+
+/// Notices within the actor's reach, newest first.
+pub async fn list_notices(deps: &Deps, ctx: &Ctx, page: u64, per_page: u64) -> Result<Page<NoticeView>, ServiceError> {
+    let actor = ctx.actor()?;
+    let company = match (actor.role, actor.scope) {
+        (Role::CompanyUser, Scope::Company(c)) => Some(c),
+        _ if role_may(actor.role, Action::ReadCaseContent) => None,
+        _ => return Err(ServiceError::Forbidden(Denied::Role)),
+    };
+    let (rows, total) = db::cases::notices(&deps.db, company, page.max(1), per_page).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    for n in rows {
+        if company.is_none()
+            && authorize(actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(n.jurisdiction_id) })
+                .is_err()
+        {
+            continue;
+        }
+        items.push(view(deps, n).await?);
+    }
+    Ok(Page { items, total, page: page.max(1), per_page })
+}
+
+/// Filed cases of one company that a notice can be issued for (for the issuing form).
+pub async fn issuable_cases(
+    deps: &Deps,
+    ctx: &Ctx,
+    company_id: i64,
+) -> Result<Vec<super::cases::CaseRow>, ServiceError> {
+    let q = super::cases::LedgerQuery {
+        company_id: Some(company_id),
+        status: Some(CaseStatus::Filed.as_str().into()),
+        ..Default::default()
+    };
+    Ok(super::cases::ledger(deps, ctx, &q, 200).await?.items)
+}

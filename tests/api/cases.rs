@@ -1,0 +1,525 @@
+//! The work ledger through its public routes: a clue becomes a case, gets a notice (PDF), the
+//! company signs and reports, re-inspection fails, the scanner marks it overdue and proposes
+//! escalation, a leader escalates, the company reports again, re-inspection passes, closed.
+
+use std::process::Command;
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate};
+use propwatch::domain::role::Role;
+
+use crate::helpers::{Client, TestApp};
+
+const NAME: &str = "赵德柱";
+const PHONE: &str = "13912345678";
+
+fn today(app: &TestApp) -> NaiveDate {
+    propwatch::service::cases::today(app.deps.clock.now())
+}
+
+async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {
+    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
+}
+
+/// Files a named complaint on the public form and has staff accept it; returns (tracking
+/// code, problem id).
+async fn accepted_problem(app: &TestApp, staff: &mut Client, code: &str, text: &str) -> (String, i64) {
+    let c = community(app, code).await;
+    let id = c.id.to_string();
+    let mut public = app.client();
+    public.get(&format!("/complaints/new?community={id}")).await;
+    let r = public
+        .multipart(
+            "/complaints",
+            &[
+                ("community_id", &id),
+                ("catalog_code", "A1.1"),
+                ("description", text),
+                ("name", NAME),
+                ("phone", PHONE),
+                ("consent", "on"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let tracking = r.location().trim_start_matches("/track/").split('?').next().unwrap().to_string();
+    let clue = propwatch::db::complaints::by_tracking_code(&app.deps.db, &tracking).await.unwrap().unwrap();
+    staff.get(&format!("/inbox/{}", clue.id)).await;
+    let r = staff.post(&format!("/inbox/{}/triage", clue.id), &[("decision", "accept")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let clue = propwatch::db::complaints::by_tracking_code(&app.deps.db, &tracking).await.unwrap().unwrap();
+    (tracking, clue.problem_id.expect("accepted into a problem"))
+}
+
+async fn user_id(app: &TestApp, role: Role) -> i64 {
+    propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(role)).await.unwrap().unwrap().id
+}
+
+/// Opens and verifies a case for a problem; returns the case id.
+async fn filed_case(app: &TestApp, staff: &mut Client, problem_id: i64, deadline: NaiveDate) -> i64 {
+    staff.get(&format!("/cases/new?problem_id={problem_id}")).await;
+    let responsible = user_id(app, Role::BureauStaff).await.to_string();
+    let r = staff
+        .post(
+            "/cases",
+            &[
+                ("problem_id", &problem_id.to_string()),
+                ("responsible_user_id", &responsible),
+                ("facts", "现场核查：3号楼楼道垃圾堆积，保洁人员两周未到岗。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let case_id: i64 = r.location().trim_start_matches("/cases/").parse().unwrap();
+    let r = staff
+        .multipart(&format!("/cases/{case_id}/steps"), &[("step", "verify"), ("deadline", &deadline.to_string())], &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    case_id
+}
+
+async fn status(app: &TestApp, case_id: i64) -> String {
+    propwatch::db::cases::case(&app.deps.db, case_id).await.unwrap().unwrap().status
+}
+
+fn jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 10, 90]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .unwrap();
+    out
+}
+
+fn scanner(app: &TestApp, at: NaiveDate) -> String {
+    let at = format!("{at}T09:00:00+08:00");
+    let out = Command::new(env!("CARGO_BIN_EXE_propwatch"))
+        .args(["jobs", "run-once", "--at", &at])
+        .env("PROPWATCH_DATABASE_URL", &app.database_url)
+        .env("PROPWATCH_DATA_DIR", app.data_dir())
+        .env("PROPWATCH_CONFIG", "/nonexistent.toml")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+async fn issue_notice(
+    staff: &mut Client,
+    company_id: i64,
+    case_ids: &[i64],
+    deadline: NaiveDate,
+) -> crate::helpers::Resp {
+    staff.get(&format!("/notices/new?company_id={company_id}")).await;
+    let ids: Vec<String> = case_ids.iter().map(|i| i.to_string()).collect();
+    let cid = company_id.to_string();
+    let d = deadline.to_string();
+    let mut fields: Vec<(&str, &str)> =
+        vec![("company_id", &cid), ("deadline", &d), ("contact", "张凯东 0356-3200940")];
+    for i in &ids {
+        fields.push(("case_id", i));
+    }
+    staff.post("/notices", &fields).await
+}
+
+#[tokio::test]
+async fn a_case_goes_through_the_whole_loop_from_clue_to_closing() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let (tracking, problem) =
+        accepted_problem(&app, &mut staff, "YC-FC-001", "三号楼楼道垃圾两周无人清理，气味很大").await;
+    let t0 = today(&app);
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(30)).await;
+    assert_eq!(status(&app, case_id).await, "filed");
+    assert!(app.last_audit("case.verify").await.is_some());
+
+    // A company cannot report on a case that has no notice yet: the transition is refused.
+    let mut company = app.login_as(Role::CompanyUser).await;
+    company.get(&format!("/cases/{case_id}")).await;
+    let r = company
+        .multipart(&format!("/cases/{case_id}/steps"), &[("step", "report"), ("note", "已经整改完毕，请复查。")], &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("p.err").iter().any(|e| e.contains("案件当前状态为“已立案”，不能企业反馈整改情况")), "{}", r.body);
+    // Only staff close cases.
+    let r = company
+        .multipart(&format!("/cases/{case_id}/steps"), &[("step", "pass_reinspection"), ("note", "自行销号")], &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The notice: numbered, rendered to PDF, stored with its digest.
+    let fc = community(&app, "YC-FC-001").await;
+    let company_id = fc.company_id.unwrap();
+    let r = issue_notice(&mut staff, company_id, &[case_id], t0 + Duration::days(15)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let notice_id: i64 = r.location().trim_start_matches("/notices/").parse().unwrap();
+    let year = app.deps.clock.now().with_timezone(&propwatch::clock::shanghai()).format("%Y").to_string();
+    let number = format!("阳住建物整〔{year}〕1号");
+    let n = propwatch::db::cases::notice(&app.deps.db, notice_id).await.unwrap().unwrap();
+    assert_eq!(n.number, number);
+    assert_eq!(status(&app, case_id).await, "notice_issued");
+    let company_name = propwatch::db::registry::company(&app.deps.db, company_id).await.unwrap().unwrap().name;
+    let pdf = propwatch::service::notices::notice_pdf(&app.deps, &staff_ctx(&app).await, notice_id).await.unwrap().1;
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(propwatch::crypto::sm3_hex(&pdf), n.pdf_digest);
+    let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(&number), "the PDF names the notice number: {text}");
+    assert!(text.contains(&company_name), "the PDF names the company: {text}");
+
+    // The company sees the notice in its portal and signs for it.
+    let r = company.get("/notices").await;
+    assert!(r.body.contains(&number));
+    let r = company.get(&format!("/notices/{notice_id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = company.post(&format!("/notices/{notice_id}/sign"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let n = propwatch::db::cases::notice(&app.deps.db, notice_id).await.unwrap().unwrap();
+    assert_eq!(n.status, "signed");
+    assert!(n.signed_at.is_some());
+    assert!(app.last_audit("notice.sign").await.is_some());
+
+    // The company's view of the case never shows who complained.
+    let page = company.get(&format!("/cases/{case_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for secret in [NAME, PHONE, "139****5678", "赵*", tracking.as_str()] {
+        assert!(!page.body.contains(secret), "company page leaks {secret}");
+    }
+
+    // The company answers with a photo.
+    company.get(&format!("/cases/{case_id}")).await;
+    let r = company
+        .multipart(
+            &format!("/cases/{case_id}/steps"),
+            &[("step", "report"), ("note", "已安排保洁人员每日清运，楼道已清理干净。")],
+            &[("photos", "after.jpg", jpeg())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "reported");
+    assert_eq!(propwatch::db::cases::photos(&app.deps.db, case_id).await.unwrap().len(), 1);
+
+    // Re-inspection fails: back to rectification with a new deadline.
+    staff.get(&format!("/cases/{case_id}")).await;
+    let r = staff.multipart(&format!("/cases/{case_id}/steps"), &[("step", "start_reinspection")], &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let new_deadline = t0 + Duration::days(5);
+    let r = staff
+        .multipart(
+            &format!("/cases/{case_id}/steps"),
+            &[("step", "fail_reinspection"), ("note", "4号楼仍有垃圾堆放"), ("deadline", &new_deadline.to_string())],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "notice_issued");
+
+    // The scanner, run as an operator would, marks it overdue once and proposes escalation.
+    let after = new_deadline + Duration::days(3);
+    let out = scanner(&app, after);
+    assert!(out.contains("标记逾期 1 件") && out.contains("提请升级 1 件"), "{out}");
+    assert_eq!(status(&app, case_id).await, "overdue");
+    let again = scanner(&app, after);
+    assert!(
+        again.contains("标记逾期 0 件") && again.contains("提请升级 0 件") && again.contains("提醒 0 条"),
+        "{again}"
+    );
+
+    // The complainant reads the public part on the tracking page.
+    let track = app.client().get(&format!("/track/{tracking}")).await;
+    assert!(track.body.contains("已向物业服务企业下发整改通知书"), "{}", track.body);
+    assert!(track.body.contains("未在期限内完成整改"));
+    assert!(!track.body.contains("4号楼仍有垃圾堆放"), "internal notes stay internal");
+
+    // A leader escalates.
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get("/escalations").await;
+    assert!(page.body.contains("逾期未整改"), "{}", page.body);
+    let proposal = propwatch::db::cases::escalation_proposals(&app.deps.db, "pending", Some(case_id)).await.unwrap();
+    assert_eq!(proposal.len(), 1);
+    let r = leader
+        .post(&format!("/escalations/{}", proposal[0].id), &[("decision", "accept"), ("note", "重新核定服务等级")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "escalated");
+
+    // The company reports again; re-inspection passes; the case is closed.
+    company.get(&format!("/cases/{case_id}")).await;
+    let r = company
+        .multipart(
+            &format!("/cases/{case_id}/steps"),
+            &[("step", "report"), ("note", "全部楼栋已清理，建立每日巡查制度。")],
+            &[("photos", "a.jpg", jpeg())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    staff.get(&format!("/cases/{case_id}")).await;
+    staff.multipart(&format!("/cases/{case_id}/steps"), &[("step", "start_reinspection")], &[]).await;
+    let r = staff
+        .multipart(
+            &format!("/cases/{case_id}/steps"),
+            &[("step", "pass_reinspection"), ("note", "复查合格")],
+            &[("photos", "check.jpg", jpeg())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "closed");
+    let p = propwatch::db::complaints::problem(&app.deps.db, problem).await.unwrap().unwrap();
+    assert_eq!(p.status, "closed");
+    let track = app.client().get(&format!("/track/{tracking}")).await;
+    assert!(track.body.contains("予以销号"));
+    for action in [
+        "case.open",
+        "case.verify",
+        "notice.issue",
+        "case.report",
+        "case.mark_overdue",
+        "case.escalate",
+        "case.pass_reinspection",
+    ] {
+        assert!(app.last_audit(action).await.is_some(), "audit entry {action}");
+    }
+    // The full page shows the whole timeline.
+    let page = staff.get(&format!("/cases/{case_id}")).await;
+    let steps = page.select("ol.timeline li strong");
+    for step in [
+        "列入台账",
+        "核实立案",
+        "下发整改通知书",
+        "企业签收整改通知书",
+        "企业反馈整改情况",
+        "复查未通过，重新整改",
+        "逾期未整改",
+        "升级处理",
+        "复查通过，销号",
+    ] {
+        assert!(steps.iter().any(|s| s == step), "timeline has {step}: {steps:?}");
+    }
+}
+
+async fn staff_ctx(app: &TestApp) -> propwatch::service::Ctx {
+    let user = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::BureauStaff))
+        .await
+        .unwrap()
+        .unwrap();
+    let su = propwatch::service::accounts::session_user(&app.deps.db, user).await.unwrap().unwrap();
+    let mut ctx = propwatch::service::Ctx::system(app.deps.clock.now(), "test");
+    ctx.actor = Some(su.actor);
+    ctx.actor_name = su.display_name;
+    ctx
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(pdf).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn notice_numbers_are_sequential_and_never_duplicated_under_concurrent_issuing() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let codes = ["YC-FC-001", "YC-FC-002", "YC-FC-003", "YC-FC-004", "YC-FC-005", "YC-FC-006"];
+    let mut cases = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let (_, problem) =
+            accepted_problem(&app, &mut staff, code, &format!("第{i}号问题：电梯长期停运无人维修")).await;
+        cases.push(filed_case(&app, &mut staff, problem, t0 + Duration::days(30)).await);
+    }
+    let ctx = staff_ctx(&app).await;
+    let mut tasks = Vec::new();
+    for id in cases.clone() {
+        let deps = app.deps.clone();
+        let ctx = ctx.clone();
+        tasks.push(tokio::spawn(async move {
+            let new = propwatch::service::notices::NewNotice {
+                case_ids: vec![id],
+                deadline: Some(t0 + Duration::days(10)),
+                contact: "张凯东 3200940".into(),
+                requirements: String::new(),
+            };
+            propwatch::service::notices::issue_notice(&deps, &ctx, new).await
+        }));
+    }
+    let mut numbers = Vec::new();
+    for t in tasks {
+        let id = t.await.unwrap().expect("issued");
+        numbers.push(propwatch::db::cases::notice(&app.deps.db, id).await.unwrap().unwrap().seq);
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=cases.len() as i32).collect::<Vec<_>>(), "1..N, none twice, none skipped");
+    // Issuing again for a case that already has its notice is refused (it is no longer filed).
+    let again = propwatch::service::notices::issue_notice(
+        &app.deps,
+        &ctx,
+        propwatch::service::notices::NewNotice {
+            case_ids: vec![cases[0]],
+            deadline: Some(t0 + Duration::days(10)),
+            contact: "张凯东".into(),
+            requirements: String::new(),
+        },
+    )
+    .await;
+    assert!(again.is_err());
+    let count = propwatch::db::cases::notices(&app.deps.db, None, 1, 100).await.unwrap().1;
+    assert_eq!(count, cases.len() as u64, "a refused issue leaves no notice behind");
+}
+
+#[tokio::test]
+async fn the_ledger_filters_by_scope_and_exports_the_current_filter() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, p1) = accepted_problem(&app, &mut staff, "YC-FC-001", "绿化带杂草丛生无人修剪").await;
+    let c1 = filed_case(&app, &mut staff, p1, t0 + Duration::days(20)).await;
+    let (_, p2) = accepted_problem(&app, &mut staff, "YC-BL-001", "消防通道被车辆长期占用").await;
+    let c2 = filed_case(&app, &mut staff, p2, t0 + Duration::days(10)).await;
+    let page = staff.get("/cases").await;
+    let ids = page.select("table.ledger tbody td[data-label=编号]");
+    assert_eq!(ids, vec![c2.to_string(), c1.to_string()], "earliest deadline first");
+    let page = staff.get("/cases?q=消防通道").await;
+    assert_eq!(page.select("table.ledger tbody td[data-label=编号]"), vec![c2.to_string()], "Chinese full-text search");
+    let page = staff.get("/cases?status=closed&township_id=&company_id=").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.select("td.empty").iter().any(|t| t.contains("没有符合条件的案件")));
+
+    // The JSON twin answers the same filter.
+    let token = app.token(Role::BureauStaff).await;
+    let api = staff.send(axum::http::Method::GET, "/api/v1/cases?q=消防通道", Some(&token), None).await.json();
+    assert_eq!(api["total"], 1);
+    assert_eq!(api["items"][0]["id"], c2);
+    assert_eq!(api["items"][0]["status_label"], "已立案");
+    let company_token = app.token(Role::CompanyUser).await;
+    let api = staff.send(axum::http::Method::GET, &format!("/api/v1/cases/{c2}"), Some(&company_token), None).await;
+    let bl_company = community(&app, "YC-BL-001").await.company_id;
+    let own_company =
+        propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::CompanyUser))
+            .await
+            .unwrap()
+            .unwrap()
+            .company_id;
+    if bl_company != own_company {
+        assert_eq!(api.status, StatusCode::FORBIDDEN, "another company's case");
+    }
+
+    // A company user sees only its own company's cases.
+    let fc = community(&app, "YC-FC-001").await;
+    let bl = community(&app, "YC-BL-001").await;
+    assert_ne!(fc.company_id, bl.company_id, "the demo puts the two communities with different companies");
+    let mut company = app.login_as(Role::CompanyUser).await;
+    let own = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::CompanyUser))
+        .await
+        .unwrap()
+        .unwrap()
+        .company_id;
+    let page = company.get("/cases").await;
+    let visible = page.select("table.ledger tbody td[data-label=编号]");
+    let expected: Vec<String> = [(c1, fc.company_id), (c2, bl.company_id)]
+        .iter()
+        .filter(|(_, co)| *co == own)
+        .map(|(c, _)| c.to_string())
+        .collect();
+    assert_eq!(visible, expected);
+    let other = if fc.company_id == own { c2 } else { c1 };
+    assert_eq!(company.get(&format!("/cases/{other}")).await.status, StatusCode::FORBIDDEN);
+
+    // Excel export of the current filter, with the bureau's columns.
+    let r = staff.send(axum::http::Method::GET, "/cases/export.xlsx?q=消防通道", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let bytes = raw_get(&staff, "/cases/export.xlsx?q=消防通道").await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("工作台账").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0], propwatch::service::cases::EXPORT_HEADERS.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert_eq!(rows.len(), 2, "the header and the one matching case");
+    assert_eq!(rows[1][0], c2.to_string());
+    assert_eq!(rows[1][2], bl.name);
+    assert_eq!(rows[1][8], "已立案");
+    assert_eq!(rows[1][7], (t0 + Duration::days(10)).to_string());
+    let csv = String::from_utf8(raw_get(&staff, "/cases/export.csv").await).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.contains(&fc.name) && csv.contains(&bl.name));
+    assert!(app.last_audit("ledger.export").await.is_some());
+}
+
+async fn raw_get(c: &Client, path: &str) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut b = axum::http::Request::builder().uri(path);
+    if let Some(cookie) = &c.cookie {
+        b = b.header(axum::http::header::COOKIE, cookie.clone());
+    }
+    let res = c.router().oneshot(b.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+#[tokio::test]
+async fn reminders_come_before_the_deadline_once_and_extensions_move_it() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "单元门禁损坏一个月未修").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(40)).await;
+    let company_id = community(&app, "YC-FC-001").await.company_id.unwrap();
+    let deadline = t0 + Duration::days(20);
+    let r = issue_notice(&mut staff, company_id, &[case_id], deadline).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    // Long before: nothing. One working day before: one reminder to the company and one to the
+    // responsible person, and only once.
+    assert!(scanner(&app, t0).contains("提醒 0 条"));
+    let day_before = cal.sub_working_days(deadline, 1);
+    assert!(scanner(&app, day_before).contains("提醒 2 条"));
+    assert!(scanner(&app, day_before).contains("提醒 0 条"));
+    let mut company = app.login_as(Role::CompanyUser).await;
+    let inbox = company.get("/notifications").await;
+    assert!(inbox.body.contains("整改期限提醒"), "{}", inbox.body);
+
+    // The company asks for more time; staff grant it; the deadline moves.
+    company.get(&format!("/cases/{case_id}")).await;
+    let later = deadline + Duration::days(10);
+    let r = company
+        .post(
+            &format!("/cases/{case_id}/extension"),
+            &[("deadline", &later.to_string()), ("reason", "需采购门禁配件，厂家供货周期较长")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = company
+        .post(&format!("/cases/{case_id}/extension"), &[("deadline", &later.to_string()), ("reason", "再次申请")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "one pending request at a time");
+    staff.get(&format!("/cases/{case_id}")).await;
+    let r =
+        staff.post(&format!("/cases/{case_id}/extension/decision"), &[("decision", "grant"), ("note", "同意")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let c = propwatch::db::cases::case(&app.deps.db, case_id).await.unwrap().unwrap();
+    assert_eq!((c.deadline, c.extensions, c.status.as_str()), (Some(later), 1, "notice_issued"));
+    // The old deadline passing no longer makes it overdue.
+    assert!(scanner(&app, deadline + Duration::days(1)).contains("标记逾期 0 件"));
+}
+
+#[tokio::test]
+async fn the_demo_shows_the_ledger_in_progress() {
+    let app = TestApp::new().await;
+    propwatch::service::demo::seed_activity(&app.deps).await.unwrap();
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get("/cases").await;
+    let statuses = page.select("table.ledger td[data-label=状态]");
+    for s in ["待核实", "已立案", "已下发整改通知", "企业已反馈", "逾期未整改", "已整改销号"]
+    {
+        assert!(statuses.iter().any(|x| x == s), "{s} in {statuses:?}");
+    }
+    let notices = leader.get("/notices").await;
+    let states = notices.select("table.notices td[data-label=状态]");
+    assert!(
+        states.iter().any(|s| s.starts_with("已签收")) && states.iter().any(|s| s.starts_with("待签收")),
+        "{states:?}"
+    );
+    let escalations = leader.get("/escalations").await;
+    assert!(escalations.body.contains("逾期未整改"), "the overdue case waits for a leader's decision");
+    let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
+    assert!(verdict.broken.is_none());
+}
