@@ -412,7 +412,7 @@ const CLUES: [DemoClue; 11] = [
         "13800000008",
         "forward",
     ),
-    ("YC-BL-001", "A1.2", "单元门禁坏了三个月没人修", Channel::Qr, 4, "", "", "accept"),
+    ("YC-FC-002", "A1.2", "单元门禁坏了三个月没人修", Channel::Qr, 4, "", "", "accept"),
     ("YC-FC-013", "A1.2", "小区路灯坏了半个月，晚上出行不安全", Channel::Web, 16, "", "", ""),
     ("YC-FC-007", "A1.5", "物业人员态度恶劣，多次反映无果", Channel::Web, 13, "吴敏", "13800000010", "accept"),
 ];
@@ -537,7 +537,7 @@ async fn seed_cases(
         let (issued_days_ago, deadline) = match stage {
             1 => (16, date(-6)),
             2 => (9, date(-2)),
-            6 => (0, date(15)),
+            5 => (0, date(15)),
             _ => (5, date(10)),
         };
         let notice = super::notices::issue_notice(
@@ -551,7 +551,7 @@ async fn seed_cases(
             },
         )
         .await?;
-        if stage == 6 {
+        if stage == 5 {
             continue; // 已下发，待签收
         }
         let signed_at = day(issued_days_ago) + chrono::Duration::hours(26);

@@ -1,0 +1,83 @@
+// Phone journey of a property-management company answering a rectification notice: the
+// notification, the notice (its PDF opens), signing for it, and the rectification report with a
+// photo on the case page.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { h1, launchBrowser, login, newPage, screenshot, submitAndWait, url } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// A 1×1 PNG: the server re-encodes whatever it gets into a JPEG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('phone: a company signs for a notice and answers it with a photo', { timeout: 120_000 }, async () => {
+  const { context, page, errors } = await newPage(browser, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+  });
+  try {
+    await login(page, 'anju');
+
+    // The in-app notification of the new notice.
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    await submitAndWait(page, () => nav.getByRole('link', { name: '消息', exact: true }).tap());
+    assert.match(await page.locator('ul.notifications').innerText(), /新的整改通知书：阳住建物整〔\d{4}〕\d+号/);
+
+    // The notices list: the unsigned one.
+    await submitAndWait(page, () => nav.getByRole('link', { name: '整改通知书', exact: true }).tap());
+    const pending = page.locator('table.notices tbody tr', { hasText: '待签收' }).first();
+    const number = (await pending.locator('td[data-label=文号]').innerText()).trim();
+    await submitAndWait(page, () => pending.locator('td[data-label=文号] a').tap());
+    assert.equal(await h1(page), `整改通知书 ${number}`);
+
+    // The PDF is there, as issued.
+    const pdfHref = await page.getByRole('link', { name: '查看PDF' }).getAttribute('href');
+    const pdf = await page.request.get(url(pdfHref));
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+
+    // Signing for it.
+    await submitAndWait(page, () => page.locator('form[action$="/sign"] button').click());
+    assert.match(await page.locator('dd.status').innerText(), /已签收，签收时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    assert.equal(await page.getByRole('button', { name: '签收', exact: true }).count(), 0, 'signed once');
+
+    // The case: report the rectification with a photo.
+    await submitAndWait(page, () => page.locator('dd a[href^="/cases/"]').first().tap());
+    assert.match(await page.locator('dd.status').innerText(), /已下发整改通知/);
+    const report = page.locator('section#report');
+    await report.locator('textarea[name=note]').fill('已更换单元门禁主机和读卡器，经测试全部正常使用。');
+    await report.locator('input[name=photos]').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
+    const res = await submitAndWait(page, () => report.getByRole('button', { name: '报送', exact: true }).tap());
+    assert.equal(res.status(), 200);
+    assert.match(await page.locator('dd.status').innerText(), /企业已反馈/);
+    const photo = page.locator('ol.timeline .photos img').first();
+    await photo.waitFor();
+    assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown on the timeline');
+    // Nothing on the page says who complained.
+    const body = await page.locator('main').innerText();
+    assert.doesNotMatch(body, /1[3-9]\d\*{4}\d{4}|投诉人/);
+
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    assert.ok(scrollWidth <= innerWidth + 1, `no horizontal overflow (${scrollWidth} > ${innerWidth})`);
+    assert.deepEqual(errors, [], 'no script errors');
+    await screenshot(page, 'phone-notice');
+  } finally {
+    await context.close();
+  }
+});
