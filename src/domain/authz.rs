@@ -58,6 +58,8 @@ pub enum Action {
     AnswerNotice,
     /// Decide whether a case is escalated.
     DecideEscalation,
+    /// Edit the holiday table (statutory holidays, make-up workdays) deadlines are counted on.
+    EditHolidays,
 }
 
 impl Action {
@@ -118,7 +120,10 @@ pub fn role_may(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::SystemAdmin => {
-            matches!(action, ViewRegistry | EditJurisdiction | EditDepartment | EditCatalog | ManageAccounts)
+            matches!(
+                action,
+                ViewRegistry | EditJurisdiction | EditDepartment | EditCatalog | ManageAccounts | EditHolidays
+            )
         }
         Role::BureauStaff => matches!(
             action,
@@ -132,6 +137,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | TriageComplaint
                 | RevealComplainant
                 | ManageCase
+                | EditHolidays
         ),
         Role::BureauLeader => {
             matches!(

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod complaints;
 pub mod demo;
 pub mod error;
+pub mod holidays;
 pub mod imap;
 pub mod intake;
 pub mod mail;

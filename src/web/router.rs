@@ -88,7 +88,8 @@ pub fn build(deps: Deps) -> Router {
         .route("/notices/{id}", get(cases::show_notice))
         .route("/notices/{id}/sign", post(cases::sign_notice))
         .route("/notices/{id}/pdf", get(cases::notice_pdf))
-        .route("/notifications", get(cases::list_notifications));
+        .route("/notifications", get(cases::list_notifications))
+        .route("/holidays", get(cases::list_holidays).post(cases::save_holiday));
 
     let api = Router::new()
         .route("/api/v1/auth/token", post(a_acc::issue_token).delete(a_acc::revoke_token))

@@ -523,3 +523,33 @@ async fn the_demo_shows_the_ledger_in_progress() {
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none());
 }
+
+#[tokio::test]
+async fn the_holiday_table_is_edited_by_staff_and_moves_working_days() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let page = staff.get("/holidays?year=2026").await;
+    assert!(page.select("table.holidays td[data-label=节日]").iter().any(|n| n == "春节"));
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    assert!(cal.is_working_day(d("2027-01-01")), "not in the table yet: an ordinary Friday");
+    let r = staff.post("/holidays", &[("day", "2027-01-01"), ("kind", "holiday"), ("name", "元旦")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    assert!(!cal.is_working_day(d("2027-01-01")));
+    assert!(app.last_audit("holiday.save").await.is_some());
+    let r = staff.post("/holidays", &[("day", "2027-01-01"), ("kind", "sometimes"), ("name", "元旦")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("p.err").iter().any(|e| e.contains("请选择放假或调休上班")));
+    let r = staff.post("/holidays", &[("day", "2027-01-01"), ("action", "delete")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    assert!(cal.is_working_day(d("2027-01-01")));
+    // Discipline inspectors read, never change; companies neither.
+    for role in [Role::DisciplineInspector, Role::CompanyUser] {
+        let mut c = app.login_as(role).await;
+        c.get("/holidays").await;
+        let r = c.post("/holidays", &[("day", "2027-01-02"), ("kind", "holiday"), ("name", "元旦")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{role:?}");
+    }
+}

@@ -672,3 +672,86 @@ pub async fn list_notifications(State(s): State<AppState>, a: Auth) -> Result<im
         items: cases::notifications(&s.deps, &a.ctx).await?,
     })
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/holidays.html")]
+struct HolidaysPage {
+    c: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    items: Vec<crate::service::holidays::HolidayView>,
+    can_edit: bool,
+    errors: FieldErrors,
+}
+
+/// `?year=YYYY`
+#[derive(Deserialize)]
+pub struct YearQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    year: Option<i64>,
+}
+
+async fn holidays_page(
+    s: &AppState,
+    a: &Auth,
+    year: Option<i32>,
+    errors: FieldErrors,
+) -> Result<HolidaysPage, PageError> {
+    let (year, years, items) = crate::service::holidays::list(&s.deps, year).await?;
+    Ok(HolidaysPage {
+        c: Chrome::new(&a.session, Some(&a.user), "节假日").await,
+        year,
+        years,
+        items,
+        can_edit: role_may(a.user.actor.role, Action::EditHolidays),
+        errors,
+    })
+}
+
+/// GET /holidays
+pub async fn list_holidays(
+    State(s): State<AppState>,
+    a: Auth,
+    Query(yq): Query<YearQuery>,
+) -> Result<impl IntoResponse, PageError> {
+    holidays_page(&s, &a, yq.year.map(|y| y as i32), FieldErrors::new()).await
+}
+
+/// The holiday form.
+#[derive(Deserialize)]
+pub struct HolidayForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    /// `delete` removes the date.
+    #[serde(default)]
+    action: String,
+}
+
+/// POST /holidays
+pub async fn save_holiday(
+    State(s): State<AppState>,
+    a: Auth,
+    PageForm(f): PageForm<HolidayForm>,
+) -> Result<Response, PageError> {
+    let day = date(&f.day);
+    let result = if f.action == "delete" {
+        crate::service::holidays::delete(&s.deps, &a.ctx, day).await
+    } else {
+        crate::service::holidays::save(&s.deps, &a.ctx, day, &f.kind, &f.name).await
+    };
+    let year = day.map(|d| chrono::Datelike::year(&d));
+    match result {
+        Ok(()) => {
+            flash(&a.session, "节假日表已更新").await;
+            Ok(Redirect::to(&format!("/holidays?year={}", year.unwrap_or(2026))).into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, holidays_page(&s, &a, year, errors).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -60,6 +60,9 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     if role_may(role, Action::DecideEscalation) || role_may(role, Action::ManageCase) {
         nav.push(NavLink { href: "/escalations", label: "升级处理" });
     }
+    if role_may(role, Action::EditHolidays) || role_may(role, Action::ReadCaseContent) {
+        nav.push(NavLink { href: "/holidays", label: "节假日" });
+    }
     nav.push(NavLink { href: "/notifications", label: "消息" });
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
     if sees_registry {

@@ -1,0 +1,118 @@
+//! The holiday table (法定节假日与调休上班日) that working-day deadlines and reminders are
+//! counted on: listed by year, edited by administrators and bureau staff, each change audited.
+//! The State Council publishes each year's arrangement in November or December; the table is
+//! seeded for 2024–2026 and extended here.
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::{Ctx, Deps, ServiceError};
+use crate::db;
+use crate::db::entities::holiday;
+use crate::domain::authz::{Action, Denied, role_may};
+use crate::domain::workdays::DayKind;
+
+/// One entry of the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct HolidayView {
+    pub day: NaiveDate,
+    pub weekday: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub name: String,
+}
+
+fn weekday(d: NaiveDate) -> String {
+    ["一", "二", "三", "四", "五", "六", "日"][d.weekday().num_days_from_monday() as usize].to_string()
+}
+
+/// The entries of one year, in date order, and the years the table covers.
+pub async fn list(deps: &Deps, year: Option<i32>) -> Result<(i32, Vec<i32>, Vec<HolidayView>), ServiceError> {
+    let all = db::cases::holidays(&deps.db).await?;
+    let mut years: Vec<i32> = all.iter().map(|h| h.day.year()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let year = year.or(years.last().copied()).unwrap_or(2026);
+    let items = all
+        .into_iter()
+        .filter(|h| h.day.year() == year)
+        .map(|h| HolidayView {
+            day: h.day,
+            weekday: weekday(h.day),
+            kind_label: if h.kind == "workday" { "调休上班" } else { "放假" }.into(),
+            kind: h.kind,
+            name: h.name,
+        })
+        .collect();
+    Ok((year, years, items))
+}
+
+fn check(ctx: &Ctx) -> Result<(), ServiceError> {
+    if role_may(ctx.actor()?.role, Action::EditHolidays) { Ok(()) } else { Err(ServiceError::Forbidden(Denied::Role)) }
+}
+
+/// Sets what a date is (adds it, or changes an existing entry).
+pub async fn save(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>, kind: &str, name: &str) -> Result<(), ServiceError> {
+    check(ctx)?;
+    let day = day.ok_or_else(|| ServiceError::field("day", "请填写日期（如 2027-01-01）"))?;
+    let kind = DayKind::parse(kind).ok_or_else(|| ServiceError::field("kind", "请选择放假或调休上班"))?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(ServiceError::field("name", "请填写节日名称（不超过50字）"));
+    }
+    let tx = deps.db.begin().await?;
+    let existing = holiday::Entity::find().filter(holiday::Column::Day.eq(day)).one(&tx).await?;
+    match &existing {
+        Some(h) => {
+            holiday::Entity::update_many()
+                .col_expr(holiday::Column::Kind, sea_orm::sea_query::Expr::value(kind.as_str()))
+                .col_expr(holiday::Column::Name, sea_orm::sea_query::Expr::value(name))
+                .col_expr(holiday::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+                .filter(holiday::Column::Id.eq(h.id))
+                .exec(&tx)
+                .await?;
+        }
+        None => {
+            holiday::Entity::insert(holiday::ActiveModel {
+                day: Set(day),
+                kind: Set(kind.as_str().into()),
+                name: Set(name.into()),
+                created_at: Set(ctx.now),
+                updated_at: Set(ctx.now),
+                ..Default::default()
+            })
+            .exec_without_returning(&tx)
+            .await?;
+        }
+    }
+    let before = existing.map(|h| json!({"kind": h.kind, "name": h.name}));
+    record(
+        &tx,
+        ctx,
+        "holiday.save",
+        "holiday",
+        day,
+        SUCCESS,
+        json!({"before": before, "kind": kind.as_str(), "name": name}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a date from the table (it becomes an ordinary weekday or weekend day).
+pub async fn delete(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>) -> Result<(), ServiceError> {
+    check(ctx)?;
+    let day = day.ok_or_else(|| ServiceError::field("day", "请填写日期"))?;
+    let tx = deps.db.begin().await?;
+    let r = holiday::Entity::delete_many().filter(holiday::Column::Day.eq(day)).exec(&tx).await?;
+    if r.rows_affected == 0 {
+        return Err(ServiceError::NotFound("节假日"));
+    }
+    record(&tx, ctx, "holiday.delete", "holiday", day, SUCCESS, json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
