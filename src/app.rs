@@ -56,17 +56,18 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the outbox sender (when SMTP is configured) and the IMAP poller (when a mailbox is).
+/// Starts the outbox sender (mail when SMTP is configured, text messages when an SMS provider
+/// is) and the IMAP poller (when a mailbox is).
 fn start_mail(deps: &Deps) -> anyhow::Result<()> {
-    let mailer = crate::service::outbox::Mailer::from_settings(&deps.settings)?;
-    if let Some(m) = &mailer {
-        tracing::info!(?m, "sending mail");
-        tokio::spawn(crate::service::outbox::run(deps.clone(), m.clone()));
+    let channels = crate::service::outbox::Channels::from_settings(&deps.settings)?;
+    if channels.any() {
+        tracing::info!(?channels, "sending mail and text messages");
+        tokio::spawn(crate::service::outbox::run(deps.clone(), channels.clone()));
     }
     if let Some(url) = &deps.settings.imap_url {
         let source = crate::service::imap::ImapSource::parse(url)?;
         tracing::info!(mailbox = ?source, every = deps.settings.imap_poll_seconds, "polling the complaint mailbox");
-        tokio::spawn(crate::service::imap::run(deps.clone(), source, mailer));
+        tokio::spawn(crate::service::imap::run(deps.clone(), source, channels));
     }
     Ok(())
 }

@@ -59,6 +59,13 @@ pub struct Settings {
     pub notice_sign_working_days: u32,
     /// Seconds between two ticks of the deadline scanner.
     pub scanner_interval_seconds: u64,
+    /// Text messages for notifications: `log` (written to the log, the default), `http` (POSTed
+    /// as JSON `{"phone","text"}` to `sms_http_url`, the generic gateway provider) or `none`.
+    pub sms_provider: String,
+    /// The SMS gateway URL for `sms_provider = "http"` (http:// or https://).
+    pub sms_http_url: Option<String>,
+    /// Bearer token sent to the SMS gateway, if it needs one.
+    pub sms_http_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -86,6 +93,9 @@ impl Default for Settings {
             reminder_working_days: "3,1".into(),
             notice_sign_working_days: 3,
             scanner_interval_seconds: 300,
+            sms_provider: "log".into(),
+            sms_http_url: None,
+            sms_http_token: None,
         }
     }
 }
@@ -114,6 +124,7 @@ impl Settings {
             .set_default("reminder_working_days", d.reminder_working_days)?
             .set_default("notice_sign_working_days", d.notice_sign_working_days)?
             .set_default("scanner_interval_seconds", d.scanner_interval_seconds)?
+            .set_default("sms_provider", d.sms_provider)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;

@@ -153,10 +153,13 @@ fn service_err(e: ServiceError) -> anyhow::Error {
     }
 }
 
-/// Sends the outbox's due messages when SMTP is configured, and says what happened.
+/// Dispatches notifications and sends the outbox's due messages through the configured
+/// channels, and says what happened.
 async fn send_mail(deps: &propwatch::service::Deps) -> anyhow::Result<()> {
-    if let Some(mailer) = propwatch::service::outbox::Mailer::from_settings(&deps.settings)? {
-        let d = propwatch::service::outbox::deliver_due(deps, &mailer).await.map_err(service_err)?;
+    let channels = propwatch::service::outbox::Channels::from_settings(&deps.settings)?;
+    if channels.any() {
+        propwatch::service::outbox::dispatch_notifications(deps, &channels).await.map_err(service_err)?;
+        let d = propwatch::service::outbox::deliver_due(deps, &channels).await.map_err(service_err)?;
         println!("发信：成功 {}，待重试 {}，放弃 {}", d.sent, d.retrying, d.failed);
     }
     Ok(())
@@ -290,7 +293,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::SendMail => {
             let deps = propwatch::app::prepare_system(settings).await?;
-            anyhow::ensure!(deps.settings.smtp_url.is_some(), "未配置 smtp_url");
+            anyhow::ensure!(
+                deps.settings.smtp_url.is_some() || deps.settings.sms_provider != "none",
+                "未配置 smtp_url 或 sms_provider"
+            );
             send_mail(&deps).await?;
         }
         Command::Partner { command: PartnerCommand::Create { name } } => {

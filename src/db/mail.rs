@@ -25,12 +25,15 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>)
 /// PostgreSQL) never claim the same message.
 pub async fn claim_due<C: ConnectionTrait>(
     db: &C,
+    channels: &[&str],
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, DbErr> {
+    let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
     let free = || {
         Condition::all()
+            .add(outbox::Column::Channel.is_in(channels.clone()))
             .add(outbox::Column::Status.eq("pending"))
             .add(outbox::Column::NextAttemptAt.lte(now))
             .add(Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now)))
@@ -128,4 +131,49 @@ pub async fn save_cursor<C: ConnectionTrait>(
     .exec(db)
     .await?;
     Ok(())
+}
+
+/// Notifications not yet dispatched to other channels, oldest first.
+pub async fn undispatched_notifications<C: ConnectionTrait>(
+    db: &C,
+    limit: u64,
+) -> Result<Vec<super::entities::notification::Model>, DbErr> {
+    use super::entities::notification;
+    notification::Entity::find()
+        .filter(notification::Column::DispatchedAt.is_null())
+        .order_by_asc(notification::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Marks notifications dispatched.
+pub async fn mark_dispatched<C: ConnectionTrait>(db: &C, ids: Vec<i64>, now: DateTime<Utc>) -> Result<(), DbErr> {
+    use super::entities::notification;
+    for chunk in super::pow2_chunks(ids) {
+        notification::Entity::update_many()
+            .col_expr(notification::Column::DispatchedAt, Expr::value(now))
+            .filter(notification::Column::Id.is_in(chunk))
+            .filter(notification::Column::DispatchedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Active accounts with a phone number: one account, or every account of a company.
+pub async fn phones_of<C: ConnectionTrait>(
+    db: &C,
+    user_id: Option<i64>,
+    company_id: Option<i64>,
+) -> Result<Vec<super::entities::user::Model>, DbErr> {
+    use super::entities::user;
+    let mut q =
+        user::Entity::find().filter(user::Column::Active.eq(true)).filter(user::Column::PhoneSealed.is_not_null());
+    q = match (user_id, company_id) {
+        (Some(u), _) => q.filter(user::Column::Id.eq(u)),
+        (None, Some(c)) => q.filter(user::Column::CompanyId.eq(c)).filter(user::Column::Role.eq("company_user")),
+        (None, None) => return Ok(Vec::new()),
+    };
+    q.all(db).await
 }

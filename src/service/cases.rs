@@ -266,6 +266,7 @@ pub(crate) fn to_user(
         notice_id: Set(None),
         dedupe_key: Set(key),
         read_at: Set(None),
+        dispatched_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -162,7 +162,7 @@ where
 
 /// Polls the mailbox every `imap_poll_seconds`, for as long as the server runs; delivers the
 /// replies the poll queued right away when a mailer is configured.
-pub async fn run(deps: Deps, source: ImapSource, mailer: Option<super::outbox::Mailer>) {
+pub async fn run(deps: Deps, source: ImapSource, channels: super::outbox::Channels) {
     let mut tick = tokio::time::interval(Duration::from_secs(deps.settings.imap_poll_seconds.max(5)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -171,9 +171,7 @@ pub async fn run(deps: Deps, source: ImapSource, mailer: Option<super::outbox::M
             Ok(p) => {
                 if p != Poll::default() {
                     tracing::info!(?p, mailbox = ?source, "imap polled");
-                    if let Some(m) = &mailer
-                        && let Err(e) = super::outbox::deliver_due(&deps, m).await
-                    {
+                    if let Err(e) = super::outbox::deliver_due(&deps, &channels).await {
                         tracing::warn!(error = %e, "outbox round failed");
                     }
                 }

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod photos;
 pub mod registry;
 pub mod registry_xlsx;
+pub mod sms;
 
 use std::sync::Arc;
 

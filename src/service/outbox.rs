@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use sea_orm::TransactionTrait;
+use sea_orm::{ActiveValue::Set, TransactionTrait};
 use serde_json::json;
 
 use super::audit::{FAILURE, SUCCESS, record};
@@ -109,18 +109,130 @@ pub fn retry_at(now: DateTime<Utc>, attempts: i32) -> Option<DateTime<Utc>> {
     (attempts < MAX_ATTEMPTS).then(|| now + chrono::Duration::minutes((1i64 << attempts.clamp(0, 20)).min(360)))
 }
 
-/// Sends every due message once (until none is left that is due).
-pub async fn deliver_due(deps: &Deps, mailer: &Mailer) -> Result<Delivery, ServiceError> {
-    let mut report = Delivery::default();
+/// The channels messages can go out through, as configured.
+#[derive(Clone, Debug, Default)]
+pub struct Channels {
+    pub mailer: Option<Mailer>,
+    pub sms: Option<std::sync::Arc<dyn super::sms::SmsSender>>,
+}
+
+impl Channels {
+    /// The channels `smtp_url` and `sms_provider` configure.
+    pub fn from_settings(s: &crate::config::Settings) -> anyhow::Result<Channels> {
+        Ok(Channels { mailer: Mailer::from_settings(s)?, sms: super::sms::from_settings(s)? })
+    }
+
+    /// Email only.
+    pub fn email(mailer: Mailer) -> Channels {
+        Channels { mailer: Some(mailer), sms: None }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.mailer.is_some() {
+            v.push("email");
+        }
+        if self.sms.is_some() {
+            v.push("sms");
+        }
+        v
+    }
+
+    /// Whether any channel is configured.
+    pub fn any(&self) -> bool {
+        !self.names().is_empty()
+    }
+}
+
+/// Notification kinds worth a text message.
+const SMS_KINDS: [&str; 7] = [
+    "notice_issued",
+    "deadline_reminder",
+    "case_overdue",
+    "reinspection_result",
+    "extension_decided",
+    "notice_unsigned",
+    "escalated",
+];
+
+/// Notifications older than this when first dispatched are not texted any more (e.g. when SMS
+/// is switched on after a while): stale news by text helps no one.
+const SMS_FRESH: chrono::Duration = chrono::Duration::hours(24);
+
+/// Copies new notifications to the outbox as text messages to the accounts they concern (those
+/// with a phone number), and marks them dispatched, in one transaction per batch. Returns how
+/// many messages were queued.
+pub async fn dispatch_notifications(deps: &Deps, channels: &Channels) -> Result<usize, ServiceError> {
+    if channels.sms.is_none() {
+        return Ok(0);
+    }
+    let mut queued = 0;
     loop {
         let now = deps.clock.now();
-        let claimed = db::mail::claim_due(&deps.db, now, now + LEASE, BATCH).await?;
+        let tx = deps.db.begin().await?;
+        let batch = db::mail::undispatched_notifications(&tx, 500).await?;
+        if batch.is_empty() {
+            tx.commit().await?;
+            return Ok(queued);
+        }
+        let mut rows = Vec::new();
+        for n in &batch {
+            if !SMS_KINDS.contains(&n.kind.as_str()) || now - n.created_at > SMS_FRESH {
+                continue;
+            }
+            let text: String =
+                format!("【{}】{}。{}", deps.settings.office_name, n.title, n.body).chars().take(300).collect();
+            for u in db::mail::phones_of(&tx, n.user_id, n.company_id).await? {
+                let Some(phone) = u.phone_sealed.clone() else { continue };
+                rows.push(crate::db::entities::outbox::ActiveModel {
+                    dedupe_key: Set(format!("sms:{}:{}", n.dedupe_key.chars().take(150).collect::<String>(), u.id)),
+                    channel: Set("sms".into()),
+                    kind: Set(n.kind.clone()),
+                    recipient_sealed: Set(phone),
+                    subject: Set(String::new()),
+                    body: Set(text.clone()),
+                    in_reply_to: Set(None),
+                    complaint_id: Set(None),
+                    status: Set("pending".into()),
+                    attempts: Set(0),
+                    last_error: Set(String::new()),
+                    next_attempt_at: Set(now),
+                    lease_until: Set(None),
+                    sent_at: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+        queued += rows.len();
+        db::mail::enqueue(&tx, rows).await?;
+        db::mail::mark_dispatched(&tx, batch.iter().map(|n| n.id).collect(), now).await?;
+        tx.commit().await?;
+    }
+}
+
+/// Sends every due message once (until none is left that is due), through the configured
+/// channels; messages for a channel that is not configured wait.
+pub async fn deliver_due(deps: &Deps, channels: &Channels) -> Result<Delivery, ServiceError> {
+    let mut report = Delivery::default();
+    let names = channels.names();
+    if names.is_empty() {
+        return Ok(report);
+    }
+    loop {
+        let now = deps.clock.now();
+        let claimed = db::mail::claim_due(&deps.db, &names, now, now + LEASE, BATCH).await?;
         if claimed.is_empty() {
             return Ok(report);
         }
         for m in claimed {
             let outcome = match deps.cipher.open(&m.recipient_sealed) {
-                Ok(to) => mailer.send(&to, &m).await,
+                Ok(to) => match (m.channel.as_str(), &channels.mailer, &channels.sms) {
+                    ("email", Some(mailer), _) => mailer.send(&to, &m).await,
+                    ("sms", _, Some(sms)) => sms.send(&to, &m.body).await,
+                    (other, _, _) => Err(anyhow::anyhow!("未配置发送渠道 {other}")),
+                },
                 Err(e) => Err(anyhow::anyhow!("无法解密收件地址：{e}")),
             };
             let now = deps.clock.now();
@@ -152,13 +264,17 @@ pub async fn deliver_due(deps: &Deps, mailer: &Mailer) -> Result<Delivery, Servi
     }
 }
 
-/// Delivers the outbox every few seconds, for as long as the server runs.
-pub async fn run(deps: Deps, mailer: Mailer) {
+/// Dispatches notifications and delivers the outbox every few seconds, for as long as the
+/// server runs.
+pub async fn run(deps: Deps, channels: Channels) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match deliver_due(&deps, &mailer).await {
+        if let Err(e) = dispatch_notifications(&deps, &channels).await {
+            tracing::warn!(error = %e, "dispatching notifications failed");
+        }
+        match deliver_due(&deps, &channels).await {
             Ok(d) if d != Delivery::default() => tracing::info!(?d, "outbox delivered"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "outbox round failed"),

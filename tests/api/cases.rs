@@ -7,6 +7,7 @@ use std::process::Command;
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use propwatch::domain::role::Role;
+use sea_orm::EntityTrait;
 
 use crate::helpers::{Client, TestApp};
 
@@ -552,4 +553,115 @@ async fn the_holiday_table_is_edited_by_staff_and_moves_working_days() {
         let r = c.post("/holidays", &[("day", "2027-01-02"), ("kind", "holiday"), ("name", "元旦")]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{role:?}");
     }
+}
+
+#[tokio::test]
+async fn notifications_are_texted_through_the_http_gateway_once() {
+    use std::sync::{Arc, Mutex};
+    // A stand-in SMS gateway on loopback that records what it receives.
+    let received: Arc<Mutex<Vec<(String, serde_json::Value)>>> = Arc::default();
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let (r2, f2) = (received.clone(), fail.clone());
+    let gateway = axum::Router::new().route(
+        "/sms/send",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let (r, f) = (r2.clone(), f2.clone());
+            async move {
+                if f.load(std::sync::atomic::Ordering::SeqCst) {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                r.lock().unwrap().push((auth, serde_json::from_str(&body).unwrap()));
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, gateway).await.unwrap() });
+    let app = TestApp::with_settings(|s| {
+        s.public_rate_per_minute = 0;
+        s.sms_provider = "http".into();
+        s.sms_http_url = Some(format!("http://{addr}/sms/send"));
+        s.sms_http_token = Some("gw-token".into());
+    })
+    .await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "楼顶防水层破损，顶楼住户家中漏水").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(30)).await;
+    let company_id = community(&app, "YC-FC-001").await.company_id.unwrap();
+    let r = issue_notice(&mut staff, company_id, &[case_id], t0 + Duration::days(15)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let channels = propwatch::service::outbox::Channels::from_settings(&app.deps.settings).unwrap();
+    let queued = propwatch::service::outbox::dispatch_notifications(&app.deps, &channels).await.unwrap();
+    assert!(queued >= 1, "the company's account gets a text about the notice");
+    assert_eq!(propwatch::service::outbox::dispatch_notifications(&app.deps, &channels).await.unwrap(), 0);
+    // The gateway is down: kept and retried later.
+    let d = propwatch::service::outbox::deliver_due(&app.deps, &channels).await.unwrap();
+    assert_eq!((d.sent, d.retrying), (0, queued));
+    fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    app.clock.advance(Duration::minutes(3));
+    let d = propwatch::service::outbox::deliver_due(&app.deps, &channels).await.unwrap();
+    assert_eq!(d.sent, queued);
+    assert_eq!(propwatch::service::outbox::deliver_due(&app.deps, &channels).await.unwrap().sent, 0, "never twice");
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), queued);
+    let number = propwatch::db::cases::notices(&app.deps.db, None, 1, 1).await.unwrap().0.remove(0).number;
+    assert!(
+        got.iter().any(|(auth, m)| auth == "Bearer gw-token"
+            && m["phone"] == "13800000000"
+            && m["text"].as_str().unwrap().contains(&number)),
+        "{got:?}"
+    );
+    // At rest, the outbox holds the number sealed.
+    let rows = propwatch::db::entities::outbox::Entity::find().all(&app.deps.db).await.unwrap();
+    assert!(rows.iter().all(|r| !r.recipient_sealed.contains("13800000000")));
+}
+
+#[tokio::test]
+async fn a_notice_not_signed_for_in_time_is_flagged_and_escalation_proposed_once() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-002", "小区监控全部损坏，车辆被划无法取证").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(40)).await;
+    let company_id = community(&app, "YC-FC-002").await.company_id.unwrap();
+    let r = issue_notice(&mut staff, company_id, &[case_id], t0 + Duration::days(30)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let notice_id: i64 = r.location().trim_start_matches("/notices/").parse().unwrap();
+    // Within the signing period (3 working days by default): nothing.
+    assert!(scanner(&app, t0 + Duration::days(1)).contains("通知书逾期未签收 0 份"));
+    let late = t0 + Duration::days(10);
+    let out = scanner(&app, late);
+    assert!(out.contains("通知书逾期未签收 1 份") && out.contains("提请升级 1 件"), "{out}");
+    assert!(scanner(&app, late).contains("通知书逾期未签收 0 份"), "flagged once");
+    let n = propwatch::db::cases::notice(&app.deps.db, notice_id).await.unwrap().unwrap();
+    assert!(n.unsigned_flagged_at.is_some());
+    let proposals = propwatch::db::cases::escalation_proposals(&app.deps.db, "pending", Some(case_id)).await.unwrap();
+    assert_eq!(proposals.len(), 1);
+    assert_eq!(proposals[0].reason, "unsigned");
+    let page = staff.get("/notices").await;
+    assert!(page.body.contains("逾期未签收"));
+    // Staff cannot stack a second proposal on a pending one; a leader declines it.
+    let r = staff.post(&format!("/cases/{case_id}/escalation"), &[("note", "企业拒绝签收整改通知书")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("已有待领导决定的升级提请"));
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    leader.get("/escalations").await;
+    let r = leader
+        .post(&format!("/escalations/{}", proposals[0].id), &[("decision", "decline"), ("note", "先督促签收")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "notice_issued", "declining leaves the case where it was");
+    // Now staff may propose again (the company refuses outright).
+    staff.get(&format!("/cases/{case_id}")).await;
+    let r = staff.post(&format!("/cases/{case_id}/escalation"), &[("note", "企业书面拒绝整改")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Staff cannot decide escalation themselves.
+    let p = propwatch::db::cases::escalation_proposals(&app.deps.db, "pending", Some(case_id)).await.unwrap();
+    staff.get("/escalations").await;
+    let r = staff.post(&format!("/escalations/{}", p[0].id), &[("decision", "accept"), ("note", "升级")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

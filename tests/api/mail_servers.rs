@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use propwatch::service::imap::{ImapSource, Poll, poll_once};
-use propwatch::service::outbox::{Delivery, Mailer, deliver_due};
+use propwatch::service::outbox::{Channels, Delivery, Mailer, deliver_due};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
 use crate::helpers::TestApp;
@@ -241,7 +241,7 @@ async fn the_poller_imports_each_message_once_and_the_sender_gets_the_tracking_c
 
     // The replies were queued with the clues; nothing has been sent yet.
     assert!(smtp.received().is_empty());
-    let mailer = Mailer::from_settings(&app.deps.settings).unwrap().unwrap();
+    let mailer = Channels::email(Mailer::from_settings(&app.deps.settings).unwrap().unwrap());
     assert_eq!(deliver_due(&app.deps, &mailer).await.unwrap(), Delivery { sent: 2, retrying: 0, failed: 0 });
     assert_eq!(deliver_due(&app.deps, &mailer).await.unwrap(), Delivery::default(), "never sent twice");
     let received = smtp.received();
@@ -295,7 +295,7 @@ async fn a_reply_that_cannot_be_sent_is_kept_and_retried_later() {
     };
     let i = propwatch::service::mail::ingest(&app.deps, &ctx, &gbk_message("retry-1")).await.unwrap();
     assert!(i.reply_queued);
-    let mailer = Mailer::from_settings(&app.deps.settings).unwrap().unwrap();
+    let mailer = Channels::email(Mailer::from_settings(&app.deps.settings).unwrap().unwrap());
     // The SMTP server is down.
     assert_eq!(deliver_due(&app.deps, &mailer).await.unwrap(), Delivery { sent: 0, retrying: 1, failed: 0 });
     let row = propwatch::db::mail::for_complaint(&app.deps.db, i.receipt.id).await.unwrap().remove(0);

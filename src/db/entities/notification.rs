@@ -19,6 +19,8 @@ pub struct Model {
     /// Unique: what caused it, so nothing is notified twice.
     pub dedupe_key: String,
     pub read_at: Option<DateTimeUtc>,
+    /// When the dispatcher copied it to the outbox's other channels (SMS).
+    pub dispatched_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ mod m20261126_000001_foundation;
 mod m20261127_000002_complaints;
 mod m20261127_000003_mail;
 mod m20261128_000004_ledger;
+mod m20261128_000006_notification_dispatch;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_complaints::Migration),
             Box::new(m20261127_000003_mail::Migration),
             Box::new(m20261128_000004_ledger::Migration),
+            Box::new(m20261128_000006_notification_dispatch::Migration),
         ]
     }
 }

@@ -1,0 +1,31 @@
+//! Notifications reach people beyond the in-app inbox: a dispatcher copies each notification
+//! worth a text message into the outbox (SMS) and marks it dispatched, in one transaction, so
+//! the code that notifies needs to know nothing about channels and nothing is sent twice.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+use super::{index, n};
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261128_000006_notification_dispatch"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(n("notifications"))
+                .add_column(timestamp_with_time_zone_null(n("dispatched_at")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("ix_notifications_dispatch", "notifications", &["dispatched_at", "id"], false)).await?;
+        Ok(())
+    }
+}
