@@ -665,3 +665,34 @@ async fn a_notice_not_signed_for_in_time_is_flagged_and_escalation_proposed_once
     let r = staff.post(&format!("/escalations/{}", p[0].id), &[("decision", "accept"), ("note", "升级")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn two_scanners_ticking_at_once_mark_and_notify_each_case_once() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let company_id = community(&app, "YC-FC-001").await.company_id.unwrap();
+    let mut cases = Vec::new();
+    for (i, code) in ["YC-FC-001", "YC-FC-002", "YC-FC-001"].iter().enumerate() {
+        let (_, problem) =
+            accepted_problem(&app, &mut staff, code, &format!("第{i}处：楼道堆放杂物阻塞消防通道")).await;
+        cases.push(filed_case(&app, &mut staff, problem, t0 + Duration::days(30)).await);
+    }
+    let r = issue_notice(&mut staff, company_id, &cases, t0 + Duration::days(5)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let at = (t0 + Duration::days(12)).and_hms_opt(1, 0, 0).unwrap().and_utc();
+    // Two server processes' scanners (two connections on PostgreSQL) at the same instant.
+    let (a, b) = tokio::join!(
+        propwatch::jobs::scanner::run_once(&app.deps, at),
+        propwatch::jobs::scanner::run_once(&app.deps, at)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.overdue + b.overdue, 3, "each case marked once: {a:?} {b:?}");
+    assert_eq!(a.escalations_proposed + b.escalations_proposed, 3);
+    let events = propwatch::db::entities::case_event::Entity::find().all(&app.deps.db).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.kind == "mark_overdue").count(), 3);
+    let notes = propwatch::db::entities::notification::Entity::find().all(&app.deps.db).await.unwrap();
+    assert_eq!(notes.iter().filter(|n| n.kind == "case_overdue").count(), 6, "company and responsible, once per case");
+    let again = propwatch::jobs::scanner::run_once(&app.deps, at).await.unwrap();
+    assert_eq!(again, propwatch::jobs::scanner::Tick::default());
+}
