@@ -161,8 +161,9 @@ pub async fn mark_dispatched<C: ConnectionTrait>(db: &C, ids: Vec<i64>, now: Dat
     Ok(())
 }
 
-/// Active accounts with a phone number: one account, or every account of a company.
-pub async fn phones_of<C: ConnectionTrait>(
+/// Active accounts with a phone number or an email address: one account, or every account of
+/// a company.
+pub async fn recipients_of<C: ConnectionTrait>(
     db: &C,
     user_id: Option<i64>,
     company_id: Option<i64>,

@@ -311,6 +311,9 @@ pub struct AccountForm {
     pub scope_id: Option<i64>,
     #[serde(default)]
     pub phone: String,
+    /// For notifications by email (optional).
+    #[serde(default)]
+    pub email: String,
     /// Initial password when creating; a new password when resetting. Empty when editing.
     #[serde(default)]
     pub password: String,
@@ -331,6 +334,7 @@ pub struct AccountView {
     pub scope_id: Option<i64>,
     pub scope_name: String,
     pub phone: String,
+    pub email: String,
     pub active: bool,
     pub locked: bool,
     pub must_change_password: bool,
@@ -405,6 +409,10 @@ async fn view<C: ConnectionTrait>(
         }),
         scope_name: scope_name.unwrap_or_default(),
         phone,
+        email: match &u.email_sealed {
+            Some(s) => deps.cipher.open(s).unwrap_or_else(|_| "（无法解密）".into()),
+            None => String::new(),
+        },
         active: u.active,
         locked: u.locked_until.is_some_and(|t| t > now),
         must_change_password: u.must_change_password,
@@ -482,6 +490,12 @@ pub async fn create_account(deps: &Deps, ctx: &Ctx, form: AccountForm) -> Result
     if !phone.is_empty() && !phone.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         errors.insert("phone".into(), "手机号码只能包含数字".into());
     }
+    let email = form.email.trim().to_string();
+    if !email.is_empty()
+        && (email.len() > 200 || email.matches('@').count() != 1 || email.contains(char::is_whitespace))
+    {
+        errors.insert("email".into(), "电子邮箱格式不正确".into());
+    }
     let tx = deps.db.begin().await?;
     if let Some(s) = scope
         && !check_scope_exists(&tx, s).await?
@@ -500,6 +514,7 @@ pub async fn create_account(deps: &Deps, ctx: &Ctx, form: AccountForm) -> Result
         username: Set(username.clone()),
         display_name: Set(display_name.clone()),
         phone_sealed: Set((!phone.is_empty()).then(|| deps.cipher.seal(&phone))),
+        email_sealed: Set((!email.is_empty()).then(|| deps.cipher.seal(&email))),
         password_hash: Set(hash_password(&form.password)?),
         role: Set(role.as_str().into()),
         must_change_password: Set(true),
@@ -570,6 +585,12 @@ pub async fn update_account(deps: &Deps, ctx: &Ctx, id: i64, form: AccountForm) 
     if !phone.is_empty() && !phone.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         errors.insert("phone".into(), "手机号码只能包含数字".into());
     }
+    let email = form.email.trim().to_string();
+    if !email.is_empty()
+        && (email.len() > 200 || email.matches('@').count() != 1 || email.contains(char::is_whitespace))
+    {
+        errors.insert("email".into(), "电子邮箱格式不正确".into());
+    }
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
@@ -582,6 +603,7 @@ pub async fn update_account(deps: &Deps, ctx: &Ctx, id: i64, form: AccountForm) 
     set_scope(&mut am, scope);
     am.active = Set(active);
     am.phone_sealed = Set((!phone.is_empty()).then(|| deps.cipher.seal(&phone)));
+    am.email_sealed = Set((!email.is_empty()).then(|| deps.cipher.seal(&email)));
     am.failed_logins = Set(0);
     am.locked_until = Set(None);
     let reset = !form.password.is_empty();
@@ -623,6 +645,7 @@ pub async fn create_account_cli(
         username: Set(username.into()),
         display_name: Set(display_name.into()),
         phone_sealed: Set(None),
+        email_sealed: Set(None),
         password_hash: Set(hash_password(password)?),
         role: Set(role.as_str().into()),
         must_change_password: Set(must_change),

@@ -342,6 +342,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
             username: Set(username.into()),
             display_name: Set(display.into()),
             phone_sealed: Set(Some(deps.cipher.seal("13800000000"))),
+            email_sealed: Set(Some(deps.cipher.seal(&format!("{username}@yangcheng.example")))),
             password_hash: Set(hash.clone()),
             role: Set(role.as_str().into()),
             must_change_password: Set(false),

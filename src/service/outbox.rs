@@ -159,11 +159,12 @@ const SMS_KINDS: [&str; 7] = [
 /// is switched on after a while): stale news by text helps no one.
 const SMS_FRESH: chrono::Duration = chrono::Duration::hours(24);
 
-/// Copies new notifications to the outbox as text messages to the accounts they concern (those
-/// with a phone number), and marks them dispatched, in one transaction per batch. Returns how
+/// Copies new notifications to the outbox as text messages and emails to the accounts they
+/// concern (those with a phone number or an address, for the channels configured), and marks
+/// them dispatched, in one transaction per batch. Returns how
 /// many messages were queued.
 pub async fn dispatch_notifications(deps: &Deps, channels: &Channels) -> Result<usize, ServiceError> {
-    if channels.sms.is_none() {
+    if !channels.any() {
         return Ok(0);
     }
     let mut queued = 0;
@@ -182,27 +183,52 @@ pub async fn dispatch_notifications(deps: &Deps, channels: &Channels) -> Result<
             }
             let text: String =
                 format!("【{}】{}。{}", deps.settings.office_name, n.title, n.body).chars().take(300).collect();
-            for u in db::mail::phones_of(&tx, n.user_id, n.company_id).await? {
-                let Some(phone) = u.phone_sealed.clone() else { continue };
-                rows.push(crate::db::entities::outbox::ActiveModel {
-                    dedupe_key: Set(format!("sms:{}:{}", n.dedupe_key.chars().take(150).collect::<String>(), u.id)),
-                    channel: Set("sms".into()),
-                    kind: Set(n.kind.clone()),
-                    recipient_sealed: Set(phone),
-                    subject: Set(String::new()),
-                    body: Set(text.clone()),
-                    in_reply_to: Set(None),
-                    complaint_id: Set(None),
-                    status: Set("pending".into()),
-                    attempts: Set(0),
-                    last_error: Set(String::new()),
-                    next_attempt_at: Set(now),
-                    lease_until: Set(None),
-                    sent_at: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                });
+            let link = match (n.notice_id, n.case_id) {
+                (Some(id), _) => format!("{}/notices/{id}", deps.settings.public_url.trim_end_matches('/')),
+                (None, Some(id)) => format!("{}/cases/{id}", deps.settings.public_url.trim_end_matches('/')),
+                _ => format!("{}/notifications", deps.settings.public_url.trim_end_matches('/')),
+            };
+            let mail_body = format!(
+                "{}\n\n{}\n\n查看：{link}\n\n{}（本邮件由物业服务监管平台自动发送）\n",
+                n.title, n.body, deps.settings.office_name
+            );
+            for u in db::mail::recipients_of(&tx, n.user_id, n.company_id).await? {
+                let mut targets = Vec::new();
+                if channels.sms.is_some()
+                    && let Some(phone) = u.phone_sealed.clone()
+                {
+                    targets.push(("sms", phone, String::new(), text.clone()));
+                }
+                if channels.mailer.is_some()
+                    && let Some(email) = u.email_sealed.clone()
+                {
+                    targets.push(("email", email, n.title.chars().take(200).collect(), mail_body.clone()));
+                }
+                for (channel, to, subject, body) in targets {
+                    rows.push(crate::db::entities::outbox::ActiveModel {
+                        dedupe_key: Set(format!(
+                            "{channel}:{}:{}",
+                            n.dedupe_key.chars().take(150).collect::<String>(),
+                            u.id
+                        )),
+                        channel: Set(channel.into()),
+                        kind: Set(n.kind.clone()),
+                        recipient_sealed: Set(to),
+                        subject: Set(subject),
+                        body: Set(body),
+                        in_reply_to: Set(None),
+                        complaint_id: Set(None),
+                        status: Set("pending".into()),
+                        attempts: Set(0),
+                        last_error: Set(String::new()),
+                        next_attempt_at: Set(now),
+                        lease_until: Set(None),
+                        sent_at: Set(None),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        ..Default::default()
+                    });
+                }
             }
         }
         queued += rows.len();

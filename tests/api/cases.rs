@@ -696,3 +696,41 @@ async fn two_scanners_ticking_at_once_mark_and_notify_each_case_once() {
     let again = propwatch::jobs::scanner::run_once(&app.deps, at).await.unwrap();
     assert_eq!(again, propwatch::jobs::scanner::Tick::default());
 }
+
+#[tokio::test]
+async fn notifications_are_emailed_to_accounts_with_an_address_through_smtp() {
+    if !crate::mail_servers::servers_available() {
+        return;
+    }
+    let smtp = crate::mail_servers::SmtpSink::start().await;
+    let smtp_url = smtp.url();
+    let app = TestApp::with_settings(|s| {
+        s.public_rate_per_minute = 0;
+        s.smtp_url = Some(smtp_url);
+        s.sms_provider = "none".into();
+        s.public_url = "https://wy.example.gov.cn".into();
+    })
+    .await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "二次供水水箱多年未清洗").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(30)).await;
+    let company_id = community(&app, "YC-FC-001").await.company_id.unwrap();
+    let r = issue_notice(&mut staff, company_id, &[case_id], t0 + Duration::days(15)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let notice_id: i64 = r.location().trim_start_matches("/notices/").parse().unwrap();
+    let channels = propwatch::service::outbox::Channels::from_settings(&app.deps.settings).unwrap();
+    propwatch::service::outbox::dispatch_notifications(&app.deps, &channels).await.unwrap();
+    propwatch::service::outbox::deliver_due(&app.deps, &channels).await.unwrap();
+    let number = propwatch::db::cases::notice(&app.deps.db, notice_id).await.unwrap().unwrap().number;
+    let parser = mail_parser::MessageParser::default();
+    let to_company: Vec<_> = smtp
+        .received()
+        .iter()
+        .map(|raw| parser.parse(raw).unwrap().into_owned())
+        .filter(|m| m.to().and_then(|t| t.first()).and_then(|a| a.address()) == Some("anju@yangcheng.example"))
+        .collect();
+    assert_eq!(to_company.len(), 1, "the company's account is emailed once about the new notice");
+    assert!(to_company[0].subject().unwrap().contains(&number));
+    assert!(to_company[0].body_text(0).unwrap().contains(&format!("https://wy.example.gov.cn/notices/{notice_id}")));
+}

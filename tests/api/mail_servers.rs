@@ -21,7 +21,7 @@ const IMAP_PASSWORD: &str = "s3cret-pw";
 
 /// Whether the servers are installed; when they are not, the test is skipped with a note
 /// unless `PROPWATCH_REQUIRE_MAIL_SERVERS` demands them.
-fn servers_available() -> bool {
+pub(crate) fn servers_available() -> bool {
     let ok = Path::new("/usr/sbin/dovecot").exists()
         && Command::new("/usr/bin/python3").args(["-c", "import aiosmtpd"]).output().is_ok_and(|o| o.status.success());
     if !ok {
@@ -140,7 +140,7 @@ impl Dovecot {
 }
 
 /// python3-aiosmtpd on loopback, storing what it receives in a maildir.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -154,7 +154,7 @@ impl Drop for SmtpSink {
 }
 
 impl SmtpSink {
-    async fn start() -> SmtpSink {
+    pub(crate) async fn start() -> SmtpSink {
         Self::start_on(free_port()).await
     }
 
@@ -171,12 +171,12 @@ impl SmtpSink {
         SmtpSink { child, port, dir }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Every message received, raw.
-    fn received(&self) -> Vec<Vec<u8>> {
+    pub(crate) fn received(&self) -> Vec<Vec<u8>> {
         let new: PathBuf = self.dir.path().join("maildir/new");
         let mut files: Vec<PathBuf> =
             std::fs::read_dir(&new).map(|r| r.map(|e| e.unwrap().path()).collect()).unwrap_or_default();

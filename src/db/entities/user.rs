@@ -11,6 +11,8 @@ pub struct Model {
     pub display_name: String,
     /// SM4-GCM sealed phone number (personal data at rest).
     pub phone_sealed: Option<String>,
+    /// SM4-GCM sealed email address, for notifications by email.
+    pub email_sealed: Option<String>,
     pub password_hash: String,
     pub role: String,
     pub jurisdiction_id: Option<i64>,

@@ -1,6 +1,8 @@
 //! Notifications reach people beyond the in-app inbox: a dispatcher copies each notification
-//! worth a text message into the outbox (SMS) and marks it dispatched, in one transaction, so
-//! the code that notifies needs to know nothing about channels and nothing is sent twice.
+//! worth a message into the outbox (SMS, and email for accounts with an address) and marks it
+//! dispatched, in one transaction, so the code that notifies needs to know nothing about
+//! channels and nothing is sent twice. Accounts get an email address for that, sealed like
+//! their phone number.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -26,6 +28,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("ix_notifications_dispatch", "notifications", &["dispatched_at", "id"], false)).await?;
+        m.alter_table(Table::alter().table(n("users")).add_column(text_null(n("email_sealed"))).to_owned()).await?;
         Ok(())
     }
 }

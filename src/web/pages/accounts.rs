@@ -184,6 +184,7 @@ pub async fn edit_account(
         role: v.role.as_str().into(),
         scope_id: v.scope_id,
         phone: v.phone,
+        email: v.email,
         password: String::new(),
         active: v.active.then(|| "on".into()),
     };
