@@ -63,10 +63,12 @@ async fn sigkill_under_load_loses_no_acknowledged_complaint() {
         let port = free_port();
         let mut server = start(&app, port).await;
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let stop = Instant::now() + Duration::from_secs(20);
+        let stop = Instant::now() + Duration::from_secs(30);
         let mut clients = Vec::new();
+        let acks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         for _ in 0..16 {
             let body = body.clone();
+            let acks = acks.clone();
             clients.push(tokio::spawn(async move {
                 let mut codes = Vec::new();
                 while Instant::now() < stop {
@@ -74,6 +76,7 @@ async fn sigkill_under_load_loses_no_acknowledged_complaint() {
                         Ok((201, b)) => {
                             let v: serde_json::Value = serde_json::from_str(&b).expect("a complete 201 carries JSON");
                             codes.push(v["tracking_code"].as_str().unwrap().to_string());
+                            acks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                         Ok((status, b)) => panic!("unexpected {status}: {b}"),
                         Err(_) => break, // the server is gone
@@ -82,7 +85,13 @@ async fn sigkill_under_load_loses_no_acknowledged_complaint() {
                 codes
             }));
         }
-        tokio::time::sleep(Duration::from_millis(300 + 250 * round)).await;
+        // Kill under load: once the server is answering (a slow machine may take a while to
+        // warm up), then a little later each round, at a different point of a group commit.
+        let warm = Instant::now() + Duration::from_secs(15);
+        while acks.load(std::sync::atomic::Ordering::SeqCst) < 10 && Instant::now() < warm {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50 + 120 * round)).await;
         server.start_kill().expect("SIGKILL");
         server.wait().await.unwrap();
         for c in clients {
