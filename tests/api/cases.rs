@@ -379,6 +379,11 @@ async fn the_ledger_filters_by_scope_and_exports_the_current_filter() {
     assert_eq!(ids, vec![c2.to_string(), c1.to_string()], "earliest deadline first");
     let page = staff.get("/cases?q=消防通道").await;
     assert_eq!(page.select("table.ledger tbody td[data-label=编号]"), vec![c2.to_string()], "Chinese full-text search");
+    let me = user_id(&app, Role::BureauStaff).await;
+    let page = staff.get(&format!("/cases?responsible_user_id={me}")).await;
+    assert_eq!(page.select("table.ledger tbody td[data-label=编号]").len(), 2, "filter by responsible person");
+    let page = staff.get("/cases?responsible_user_id=999999").await;
+    assert!(page.select("td.empty").iter().any(|t| t.contains("没有符合条件的案件")));
     let page = staff.get("/cases?status=closed&township_id=&company_id=").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.select("td.empty").iter().any(|t| t.contains("没有符合条件的案件")));

@@ -44,16 +44,19 @@ struct LedgerPage {
     townships: Vec<(i64, String)>,
     companies: Vec<(i64, String)>,
     catalog: Vec<(String, String)>,
+    responsible: Vec<(i64, String)>,
+    responsible_id: i64,
     company_user: bool,
 }
 
 fn ledger_base(f: &LedgerQuery) -> String {
     let o = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     format!(
-        "township_id={}&company_id={}&community_id={}&catalog_code={}&status={}&overdue={}&q={}&sort={}&dir={}&",
+        "township_id={}&company_id={}&community_id={}&responsible_user_id={}&catalog_code={}&status={}&overdue={}&q={}&sort={}&dir={}&",
         o(f.township_id),
         o(f.company_id),
         o(f.community_id),
+        o(f.responsible_user_id),
         q(f.catalog_code.as_deref().unwrap_or("")),
         q(f.status.as_deref().unwrap_or("")),
         q(f.overdue.as_deref().unwrap_or("")),
@@ -99,6 +102,8 @@ pub async fn list_cases(
         townships,
         companies,
         catalog: crate::service::complaints::public_catalog(&s.deps).await?,
+        responsible: if company_user { Vec::new() } else { cases::responsible_candidates(&s.deps).await? },
+        responsible_id: f.responsible_user_id.unwrap_or(0),
         company_user,
     })
 }
