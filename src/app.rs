@@ -15,7 +15,8 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     crate::db::migrate(&db).await?;
     let cipher = PersonalDataCipher::load_or_create(settings.personal_data_key.as_deref(), &settings.data_dir)?;
     let intake = crate::service::intake::Intake::start(db.clone());
-    let deps = Deps { db, clock, settings: Arc::new(settings), cipher, intake };
+    let read = crate::db::connect_reader(&settings.database_url, &db, settings.sqlite_readers).await?;
+    let deps = Deps { db, read, clock, settings: Arc::new(settings), cipher, intake };
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::cases::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(deps)
@@ -32,6 +33,7 @@ pub async fn serve(deps: Deps) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     let store = crate::db::session_store::DbSessionStore::new(
         deps.db.clone(),
+        deps.read.clone(),
         deps.clock.clone(),
         chrono::Duration::minutes(deps.settings.session_idle_minutes),
     );

@@ -48,6 +48,9 @@ pub struct Settings {
     pub imap_url: Option<String>,
     /// Seconds between two polls of the mailbox.
     pub imap_poll_seconds: u64,
+    /// Read-only SQLite connections for page views and exports beside the one writer (0: read
+    /// through the writer). Ignored on PostgreSQL.
+    pub sqlite_readers: u32,
     /// Rectification notice numbers: `{year}` and `{seq}` are replaced (sequential per year and
     /// issuing jurisdiction).
     pub notice_number_pattern: String,
@@ -89,6 +92,7 @@ impl Default for Settings {
             smtp_from: None,
             imap_url: None,
             imap_poll_seconds: 60,
+            sqlite_readers: 4,
             notice_number_pattern: "阳住建物整〔{year}〕{seq}号".into(),
             reminder_working_days: "3,1".into(),
             notice_sign_working_days: 3,
@@ -120,6 +124,7 @@ impl Settings {
             .set_default("hotline", d.hotline)?
             .set_default("mailbox", d.mailbox)?
             .set_default("imap_poll_seconds", d.imap_poll_seconds)?
+            .set_default("sqlite_readers", d.sqlite_readers)?
             .set_default("notice_number_pattern", d.notice_number_pattern)?
             .set_default("reminder_working_days", d.reminder_working_days)?
             .set_default("notice_sign_working_days", d.notice_sign_working_days)?

@@ -47,11 +47,41 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let db = Database::connect(opts).await?;
     if sqlite {
         db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+             PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;",
         )
         .await?;
     }
     Ok(db)
+}
+
+/// The pool for reads that need no write in the same transaction (the ledger, exports, session
+/// look-ups). On SQLite, read-only connections of their own: WAL lets them read in parallel
+/// with each other and with the one writer, so a page view neither waits for a scanner tick or
+/// an intake commit nor for another page view. On PostgreSQL, the same pool as the writer.
+pub async fn connect_reader(
+    url: &str,
+    writer: &DatabaseConnection,
+    connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
+    if writer.get_database_backend() != DbBackend::Sqlite || connections == 0 {
+        return Ok(writer.clone());
+    }
+    let mut url = url.to_string();
+    // The writer has created the file and its WAL; these connections only read.
+    url = url.replace("mode=rwc", "mode=ro");
+    if !url.contains("mode=") {
+        url.push_str(if url.contains('?') { "&mode=ro" } else { "?mode=ro" });
+    }
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(connections)
+        .min_connections(1)
+        .map_sqlx_sqlite_opts(|o| {
+            o.busy_timeout(Duration::from_secs(10)).pragma("query_only", "1").pragma("foreign_keys", "1")
+        });
+    Ok(Database::connect(opts).await?)
 }
 
 /// Applies pending migrations.

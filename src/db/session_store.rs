@@ -2,17 +2,23 @@
 //! so tests can move time past the idle timeout.
 
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, EntityTrait, Set, sea_query::OnConflict};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::entities::session;
 use crate::clock::SharedClock;
 
+/// How long an unchanged session goes without its expiry being moved.
+const TOUCH_SECONDS: i64 = 60;
+
 /// Sessions in the `sessions` table.
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// Where sessions are looked up (`db::connect_reader`).
+    read: DatabaseConnection,
     clock: SharedClock,
     idle: chrono::Duration,
 }
@@ -20,8 +26,8 @@ pub struct DbSessionStore {
 impl DbSessionStore {
     /// A store on `db`: every save extends the session to `clock.now() + idle`, and a load
     /// after that instant finds nothing (the idle timeout).
-    pub fn new(db: DatabaseConnection, clock: SharedClock, idle: chrono::Duration) -> Self {
-        DbSessionStore { db, clock, idle }
+    pub fn new(db: DatabaseConnection, read: DatabaseConnection, clock: SharedClock, idle: chrono::Duration) -> Self {
+        DbSessionStore { db, read, clock, idle }
     }
 
     /// Deletes sessions that expired before now.
@@ -50,20 +56,32 @@ impl SessionStore for DbSessionStore {
             expiry_date: Set(self.clock.now() + self.idle),
             updated_at: Set(self.clock.now()),
         };
+        // A request that changes nothing in the session only moves its expiry, and that at most
+        // once a minute: otherwise every page view would be a durable write (an fsync on SQLite),
+        // and reads would queue behind it. The idle timeout is exact to within that minute.
+        let now = self.clock.now();
+        let unchanged = Expr::col((session::Entity, session::Column::Data))
+            .eq(Expr::col((Alias::new("excluded"), session::Column::Data)))
+            .and(
+                Expr::col((session::Entity, session::Column::UpdatedAt))
+                    .gt(now - chrono::Duration::seconds(TOUCH_SECONDS)),
+            )
+            .and(Expr::col((session::Entity, session::Column::ExpiryDate)).gt(now));
         session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
                     .update_columns([session::Column::Data, session::Column::ExpiryDate, session::Column::UpdatedAt])
+                    .action_and_where(unchanged.not())
                     .to_owned(),
             )
-            .exec(&self.db)
+            .exec_without_returning(&self.db)
             .await
             .map_err(backend)?;
         Ok(())
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(row) = session::Entity::find_by_id(session_id.to_string()).one(&self.db).await.map_err(backend)?
+        let Some(row) = session::Entity::find_by_id(session_id.to_string()).one(&self.read).await.map_err(backend)?
         else {
             return Ok(None);
         };

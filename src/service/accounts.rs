@@ -95,8 +95,9 @@ pub async fn session_user<C: ConnectionTrait>(db: &C, u: user::Model) -> Result<
 
 /// Loads the session user by id.
 pub async fn load_session_user(deps: &Deps, id: i64) -> Result<Option<SessionUser>, ServiceError> {
-    match db::accounts::user(&deps.db, id).await? {
-        Some(u) => session_user(&deps.db, u).await,
+    // Every signed-in request loads its user: from the readers.
+    match db::accounts::user(&deps.read, id).await? {
+        Some(u) => session_user(&deps.read, u).await,
         None => Ok(None),
     }
 }

@@ -855,12 +855,13 @@ pub(crate) struct Names {
 }
 
 impl Names {
+    /// The names `cases` need; `tree` is the jurisdiction tree the caller has loaded.
     pub(crate) async fn load<C: ConnectionTrait>(
         db: &C,
         deps: &Deps,
+        tree: JurisdictionTree,
         cases: &[case::Model],
     ) -> Result<Names, ServiceError> {
-        let tree = JurisdictionTree::load(db).await?;
         let mut ids: Vec<i64> = cases.iter().map(|c| c.community_id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -870,13 +871,19 @@ impl Names {
         ids.sort_unstable();
         ids.dedup();
         let companies = db::registry::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let mut ids: Vec<i64> = cases.iter().filter_map(|c| c.responsible_user_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let mut users = HashMap::new();
-        for id in cases.iter().filter_map(|c| c.responsible_user_id) {
-            if let std::collections::hash_map::Entry::Vacant(v) = users.entry(id)
-                && let Some(u) = db::accounts::user(db, id).await?
-            {
-                v.insert(u.display_name);
-            }
+        for chunk in db::cases::bulk_chunks(ids) {
+            users.extend(
+                crate::db::entities::user::Entity::find()
+                    .filter(crate::db::entities::user::Column::Id.is_in(chunk))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.id, u.display_name)),
+            );
         }
         let catalog = db::registry::catalog(db).await?.into_iter().map(|i| (i.code, i.title)).collect();
         let soon = deps.settings.reminder_days().first().copied().unwrap_or(3) as i64;
@@ -1018,19 +1025,33 @@ fn filter_for(
 /// A page of the ledger within the actor's scope.
 pub async fn ledger(deps: &Deps, ctx: &Ctx, q: &LedgerQuery, per_page: u64) -> Result<Page<CaseRow>, ServiceError> {
     let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
+    // The page's dozen queries on one connection, in one snapshot (the total and the rows
+    // agree): through the pool, each query would first wait for the connection and test it.
+    let tx = deps.read.begin().await?;
+    let tree = JurisdictionTree::load(&tx).await?;
     let f = filter_for(&tree, actor, q, ctx.now)?;
     let (sort, desc) = q.sort();
     let page = q.page.unwrap_or(1).max(1) as u64;
-    let (cases, total) = db::cases::ledger(&deps.db, &f, sort, desc, page, per_page).await?;
-    let rows = rows_of(deps, &cases, ctx.now).await?;
+    let (cases, total) = db::cases::ledger(&tx, &f, sort, desc, page, per_page).await?;
+    let rows = rows_with(&tx, deps, tree, &cases, ctx.now).await?;
+    tx.commit().await?;
     Ok(Page { items: rows, total, page, per_page })
 }
 
 async fn rows_of(deps: &Deps, cases: &[case::Model], now: DateTime<Utc>) -> Result<Vec<CaseRow>, ServiceError> {
-    let names = Names::load(&deps.db, deps, cases).await?;
+    rows_with(&deps.db, deps, JurisdictionTree::load(&deps.db).await?, cases, now).await
+}
+
+async fn rows_with<C: ConnectionTrait>(
+    db: &C,
+    deps: &Deps,
+    tree: JurisdictionTree,
+    cases: &[case::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseRow>, ServiceError> {
+    let names = Names::load(db, deps, tree, cases).await?;
     let mut items: HashMap<i64, Vec<String>> = HashMap::new();
-    for (id, code) in db::cases::items_of(&deps.db, cases.iter().map(|c| c.id).collect()).await? {
+    for (id, code) in db::cases::items_of(db, cases.iter().map(|c| c.id).collect()).await? {
         items.entry(id).or_default().push(code);
     }
     let today = today(now);
@@ -1040,11 +1061,14 @@ async fn rows_of(deps: &Deps, cases: &[case::Model], now: DateTime<Utc>) -> Resu
 /// Every row of the actor's filter, for exports (at most [`EXPORT_LIMIT`]).
 pub async fn ledger_export_rows(deps: &Deps, ctx: &Ctx, q: &LedgerQuery) -> Result<Vec<CaseRow>, ServiceError> {
     let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
+    // One snapshot on a reader: the export does not hold the writer for its seconds.
+    let tx = deps.read.begin().await?;
+    let tree = JurisdictionTree::load(&tx).await?;
     let f = filter_for(&tree, actor, q, ctx.now)?;
     let (sort, desc) = q.sort();
-    let cases = db::cases::ledger_all(&deps.db, &f, sort, desc, EXPORT_LIMIT).await?;
-    let rows = rows_of(deps, &cases, ctx.now).await?;
+    let cases = db::cases::ledger_all(&tx, &f, sort, desc, EXPORT_LIMIT).await?;
+    let rows = rows_with(&tx, deps, tree, &cases, ctx.now).await?;
+    tx.commit().await?;
     record(
         &deps.db,
         ctx,

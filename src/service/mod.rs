@@ -36,6 +36,8 @@ use crate::domain::authz::Actor;
 #[derive(Clone, Debug)]
 pub struct Deps {
     pub db: DatabaseConnection,
+    /// Reads only (see `db::connect_reader`); the same pool as `db` on PostgreSQL.
+    pub read: DatabaseConnection,
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub cipher: PersonalDataCipher,

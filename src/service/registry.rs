@@ -201,6 +201,15 @@ pub async fn list_companies(
     Ok(Page { items: items.collect(), total, page: page.max(1), per_page })
 }
 
+/// The companies within the actor's reach as (id, name), for pickers: no per-company counts.
+pub async fn company_choices(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String)>, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let filter = company_reach(&deps.db, &tree, actor).await?;
+    let (rows, _) = db::registry::companies(&deps.db, &filter, 1, 1000).await?;
+    Ok(rows.into_iter().map(|c| (c.id, c.name)).collect())
+}
+
 /// One company, if the actor may see it.
 pub async fn get_company(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CompanyView, ServiceError> {
     let actor = ctx.actor()?;

@@ -137,6 +137,7 @@ pub fn build(deps: Deps) -> Router {
 
     let store = DbSessionStore::new(
         deps.db.clone(),
+        deps.read.clone(),
         deps.clock.clone(),
         chrono::Duration::minutes(deps.settings.session_idle_minutes),
     );

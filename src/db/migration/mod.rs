@@ -9,6 +9,7 @@ mod m20261127_000002_complaints;
 mod m20261127_000003_mail;
 mod m20261128_000004_ledger;
 mod m20261128_000006_notification_dispatch;
+mod m20261128_000007_ledger_indexes;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_mail::Migration),
             Box::new(m20261128_000004_ledger::Migration),
             Box::new(m20261128_000006_notification_dispatch::Migration),
+            Box::new(m20261128_000007_ledger_indexes::Migration),
         ]
     }
 }

@@ -78,13 +78,7 @@ pub async fn list_cases(
     let (townships, companies) = if company_user {
         (Vec::new(), Vec::new())
     } else {
-        let companies = registry::list_companies(&s.deps, &a.ctx, None, 1, 500)
-            .await?
-            .items
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
-        (registry::townships_for(&s.deps, &a.ctx).await?, companies)
+        (registry::townships_for(&s.deps, &a.ctx).await?, registry::company_choices(&s.deps, &a.ctx).await?)
     };
     Ok(LedgerPage {
         c: Chrome::new(&a.session, Some(&a.user), "工作台账").await,

@@ -282,12 +282,7 @@ async fn community_form(
     d: CommunityDraft,
     errors: FieldErrors,
 ) -> Result<CommunityFormPage, PageError> {
-    let companies = registry::list_companies(&s.deps, &a.ctx, None, 1, 1000)
-        .await?
-        .items
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let companies = registry::company_choices(&s.deps, &a.ctx).await?;
     Ok(CommunityFormPage {
         c: Chrome::new(&a.session, Some(&a.user), title).await,
         action,
