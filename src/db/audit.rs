@@ -149,9 +149,7 @@ pub async fn append_many<C: ConnectionTrait>(db: &C, mut records: Vec<AuditRecor
         prev = hash;
         last_at = record.occurred_at;
     }
-    for chunk in super::pow2_chunks(rows) {
-        entry::Entity::insert_many(chunk).exec(db).await?;
-    }
+    super::insert_bulk(db, rows, None).await?;
     head::Entity::update_many()
         .col_expr(head::Column::Hash, Expr::value(prev))
         .col_expr(head::Column::UpdatedAt, Expr::value(last_at))

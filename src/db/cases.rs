@@ -550,20 +550,7 @@ pub async fn escalation_proposals<C: ConnectionTrait>(
 
 /// Inserts notifications; one whose dedupe key exists is skipped. Returns how many were new.
 pub async fn notify<C: ConnectionTrait>(db: &C, rows: Vec<notification::ActiveModel>) -> Result<u64, DbErr> {
-    let mut n = 0;
-    for chunk in row_chunks(db.get_database_backend(), rows) {
-        let r = notification::Entity::insert_many(chunk)
-            .on_conflict(OnConflict::column(notification::Column::DedupeKey).do_nothing().to_owned())
-            .try_insert()
-            .exec_without_returning(db)
-            .await;
-        match r {
-            Ok(sea_orm::TryInsertResult::Inserted(k)) => n += k,
-            Ok(_) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
+    super::insert_bulk(db, rows, Some("dedupe_key")).await
 }
 
 /// A user's notifications (their own and their company's), newest first.

@@ -212,8 +212,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
         return Ok((0, 0));
     }
     let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
-    let backend = tx.get_database_backend();
-    // Ids in lists of up to 1024; rows in INSERTs as `db::cases::row_chunks` says.
+    // Ids in lists of up to 1024; rows as `db::insert_bulk` says.
     // By id only: the claimed rows are this transaction's (locked on PostgreSQL; SQLite's one
     // writer fails the transaction if another committed since the claim), so they are still
     // `notice_issued`. A status condition here would let PostgreSQL, with statistics from before
@@ -332,19 +331,11 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
         )?);
     }
     let proposed = proposals.len() as u64;
-    for chunk in db::cases::row_chunks(backend, events) {
-        case_event::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
-    }
-    for chunk in db::cases::row_chunks(backend, clue_events) {
-        complaint_event::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
-    }
-    for chunk in db::cases::row_chunks(backend, proposals) {
-        escalation_proposal::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
-    }
+    db::insert_bulk(&tx, events, None).await?;
+    db::insert_bulk(&tx, clue_events, None).await?;
+    db::insert_bulk(&tx, proposals, None).await?;
     db::cases::notify(&tx, notes).await?;
-    for group in db::cases::row_chunks(backend, audit) {
-        db::audit::append_many(&tx, group).await?;
-    }
+    db::audit::append_many(&tx, audit).await?;
     tx.commit().await?;
     Ok((cases.len() as u64, proposed))
 }

@@ -737,6 +737,10 @@ async fn two_scanners_ticking_at_once_mark_and_notify_each_case_once() {
         x.unwrap();
         y.unwrap();
     }
+    // The scanner's entries (written in bulk) chain like any other.
+    let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
+    assert!(verdict.broken.is_none(), "{verdict:?}");
+    assert!(verdict.verified >= 3);
 }
 
 #[tokio::test]
