@@ -7,6 +7,10 @@
 //!
 //! Run with `bash bench/intake.sh` (builds the release binaries first).
 
+#[path = "common.rs"]
+mod common;
+use common::{peak_rss_mb, percentile};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -83,25 +87,6 @@ async fn get_status(addr: SocketAddr, path: &str) -> Option<u16> {
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.ok()?;
     String::from_utf8_lossy(&buf).split(' ').nth(1)?.parse().ok()
-}
-
-fn peak_rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
 }
 
 async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {

@@ -17,6 +17,10 @@
 //! It prints figures and never asserts times. Run with `bash bench/ledger.sh` (builds the
 //! release binaries first); `PROPWATCH_BENCH_ONLY=sqlite|postgres` runs one backend.
 
+#[path = "common.rs"]
+mod common;
+use common::{peak_rss_mb, percentile};
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -587,14 +591,6 @@ impl Who {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 /// `clients` concurrent clients GET `path` for `seconds` (after two warm-up requests each).
 /// Returns (latencies sorted, failures, elapsed seconds, the total of the first JSON answer).
 async fn hammer(
@@ -659,17 +655,6 @@ async fn hammer(
     let elapsed = start.elapsed().as_secs_f64();
     all.sort();
     (all, failed, elapsed, total, size)
-}
-
-fn peak_rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
 }
 
 async fn serve_and_measure(a: &Args, label: &str, database_url: &str, dir: &Path, township: (i64, String)) {
