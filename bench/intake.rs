@@ -7,18 +7,19 @@
 //!
 //! Run with `bash bench/intake.sh` (builds the release binaries first).
 
-#[path = "common.rs"]
-mod common;
-use common::{peak_rss_mb, percentile};
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use sea_orm::ConnectionTrait;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 use tokio::process::Command;
+
+#[path = "common.rs"]
+mod common;
+use common::{Conn, peak_rss_mb, percentile, wait_ready};
+
+/// The header of a JSON submission.
+const JSON: &[(&str, &str)] = &[("Content-Type", "application/json")];
 
 struct Args {
     bin: PathBuf,
@@ -43,52 +44,6 @@ fn args() -> Args {
     a
 }
 
-/// A keep-alive HTTP/1.1 connection that posts JSON and reads the status of each answer.
-struct Conn {
-    r: BufReader<TcpStream>,
-}
-
-impl Conn {
-    async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
-        let s = TcpStream::connect(addr).await?;
-        s.set_nodelay(true)?;
-        Ok(Conn { r: BufReader::new(s) })
-    }
-
-    async fn post(&mut self, path: &str, body: &str) -> std::io::Result<u16> {
-        let req = format!(
-            "POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        self.r.get_mut().write_all(req.as_bytes()).await?;
-        let mut line = String::new();
-        self.r.read_line(&mut line).await?;
-        let status: u16 = line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or(std::io::ErrorKind::InvalidData)?;
-        let mut len = 0usize;
-        loop {
-            line.clear();
-            self.r.read_line(&mut line).await?;
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                len = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0u8; len];
-        self.r.read_exact(&mut body).await?;
-        Ok(status)
-    }
-}
-
-async fn get_status(addr: SocketAddr, path: &str) -> Option<u16> {
-    let mut s = TcpStream::connect(addr).await.ok()?;
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n").as_bytes()).await.ok()?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.ok()?;
-    String::from_utf8_lossy(&buf).split(' ').nth(1)?.parse().ok()
-}
-
 async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
@@ -106,11 +61,7 @@ async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {
         .kill_on_drop(true)
         .spawn()
         .expect("start the release server");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while get_status(addr, "/readyz").await != Some(200) {
-        assert!(Instant::now() < deadline, "server not ready");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_ready(addr, Duration::from_secs(60)).await;
     let body = r#"{"community_id":1,"catalog_code":"A1.1","description":"三号楼楼道垃圾一周无人清理（压力测试）","consent":"true"}"#;
     let stop = Instant::now() + Duration::from_secs(a.seconds);
     let mut tasks = Vec::new();
@@ -121,7 +72,7 @@ async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {
             let mut conn = Conn::open(addr).await.expect("connect");
             while Instant::now() < stop {
                 let t = Instant::now();
-                match conn.post("/api/v1/complaints", body).await {
+                match conn.send("POST", "/api/v1/complaints", JSON, body.as_bytes()).await.map(|r| r.status) {
                     Ok(201) => lat.push(t.elapsed()),
                     Ok(_) => failed += 1,
                     Err(_) => {

@@ -17,10 +17,6 @@
 //! It prints figures and never asserts times. Run with `bash bench/ledger.sh` (builds the
 //! release binaries first); `PROPWATCH_BENCH_ONLY=sqlite|postgres` runs one backend.
 
-#[path = "common.rs"]
-mod common;
-use common::{peak_rss_mb, percentile};
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -33,9 +29,11 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 use tokio::process::Command;
+
+#[path = "common.rs"]
+mod common;
+use common::{Conn, peak_rss_mb, percentile, wait_ready};
 
 const PASSWORD: &str = "Ledger2024!bench";
 const STAFF: &str = "zhangkaidong";
@@ -455,84 +453,6 @@ async fn scanner(deps: &Deps, a: &Args, label: &str) {
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
-struct Resp {
-    status: u16,
-    cookies: Vec<String>,
-    body: Vec<u8>,
-}
-
-/// A keep-alive HTTP/1.1 connection (Content-Length and chunked answers).
-struct Conn {
-    r: BufReader<TcpStream>,
-}
-
-impl Conn {
-    async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
-        let s = TcpStream::connect(addr).await?;
-        s.set_nodelay(true)?;
-        Ok(Conn { r: BufReader::with_capacity(64 * 1024, s) })
-    }
-
-    async fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<Resp> {
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: bench\r\n");
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        if !body.is_empty() || method == "POST" {
-            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
-        }
-        req.push_str("\r\n");
-        let mut bytes = req.into_bytes();
-        bytes.extend_from_slice(body);
-        self.r.get_mut().write_all(&bytes).await?;
-        let mut line = String::new();
-        self.r.read_line(&mut line).await?;
-        let status: u16 = line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or(std::io::ErrorKind::InvalidData)?;
-        let (mut len, mut chunked, mut cookies) = (0usize, false, Vec::new());
-        loop {
-            line.clear();
-            self.r.read_line(&mut line).await?;
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            let (k, v) = line.split_once(':').unwrap_or((&line, ""));
-            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-            match k.as_str() {
-                "content-length" => len = v.parse().unwrap_or(0),
-                "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
-                "set-cookie" => cookies.push(v.split(';').next().unwrap_or("").to_string()),
-                _ => {}
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                self.r.read_line(&mut line).await?;
-                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16)
-                    .map_err(|_| std::io::ErrorKind::InvalidData)?;
-                let at = body.len();
-                body.resize(at + size, 0);
-                self.r.read_exact(&mut body[at..]).await?;
-                line.clear();
-                self.r.read_line(&mut line).await?;
-                if size == 0 {
-                    break;
-                }
-            }
-        } else {
-            body.resize(len, 0);
-            self.r.read_exact(&mut body).await?;
-        }
-        Ok(Resp { status, cookies, body })
-    }
-}
-
-async fn get_status(addr: SocketAddr, path: &str) -> Option<u16> {
-    let mut c = Conn::open(addr).await.ok()?;
-    c.send("GET", path, &[], b"").await.ok().map(|r| r.status)
-}
-
 /// Signs the staff account in over the login form: returns the session cookie.
 async fn login(addr: SocketAddr) -> String {
     let mut c = Conn::open(addr).await.expect("connect");
@@ -677,11 +597,7 @@ async fn serve_and_measure(a: &Args, label: &str, database_url: &str, dir: &Path
         .kill_on_drop(true)
         .spawn()
         .expect("start the release server");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while get_status(addr, "/readyz").await != Some(200) {
-        assert!(Instant::now() < deadline, "server not ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_ready(addr, Duration::from_secs(120)).await;
     let mut sessions = Vec::new();
     let mut tokens = Vec::new();
     for _ in 0..a.clients {

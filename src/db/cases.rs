@@ -13,33 +13,6 @@ use super::entities::{
     notice_counter, notification,
 };
 
-/// Splits ids for `IN (…)` lists into chunks whose sizes are powers of two, like
-/// [`super::pow2_chunks`] but up to 1024: for the bulk reads and updates of the scanner and of
-/// exports, where 64-id statements cost more in round trips than in planning.
-pub fn bulk_chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
-    pow2_chunks_upto(rows, 1024)
-}
-
-/// Splits rows for multi-row INSERTs into chunks whose sizes are powers of two. On PostgreSQL
-/// up to 32 rows, so that a statement stays within one TLS record (16 KB): sqlx 0.9.0 leaves
-/// Nagle's algorithm on (transact-rs/sqlx#4335), and a statement sent in two records waits for
-/// the server's delayed ACK, 40 ms, every time. On SQLite, in process, up to 1024 rows (at most
-/// 17 columns a row keeps a statement within its 32,766 parameters).
-pub fn row_chunks<T>(backend: DbBackend, rows: Vec<T>) -> Vec<Vec<T>> {
-    pow2_chunks_upto(rows, if backend == DbBackend::Postgres { 32 } else { 1024 })
-}
-
-fn pow2_chunks_upto<T>(mut rows: Vec<T>, max: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    while !rows.is_empty() {
-        let size = max.min(1 << (usize::BITS - 1 - rows.len().leading_zeros()));
-        let rest = rows.split_off(size);
-        out.push(rows);
-        rows = rest;
-    }
-    out
-}
-
 /// One case.
 pub async fn case<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<case::Model>, DbErr> {
     case::Entity::find_by_id(id).one(db).await
@@ -48,7 +21,7 @@ pub async fn case<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<case::Mo
 /// Cases by id.
 pub async fn cases_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<Vec<case::Model>, DbErr> {
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in bulk_chunks(ids) {
+    for chunk in super::bulk_chunks(ids) {
         out.extend(case::Entity::find().filter(case::Column::Id.is_in(chunk)).all(db).await?);
     }
     Ok(out)
@@ -111,7 +84,7 @@ pub async fn items<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<Strin
 /// The items of many cases: (case id, code) pairs.
 pub async fn items_of<C: ConnectionTrait>(db: &C, case_ids: Vec<i64>) -> Result<Vec<(i64, String)>, DbErr> {
     let mut out = Vec::new();
-    for chunk in bulk_chunks(case_ids) {
+    for chunk in super::bulk_chunks(case_ids) {
         out.extend(
             case_item::Entity::find()
                 .filter(case_item::Column::CaseId.is_in(chunk))
@@ -550,7 +523,7 @@ pub async fn escalation_proposals<C: ConnectionTrait>(
 
 /// Inserts notifications; one whose dedupe key exists is skipped. Returns how many were new.
 pub async fn notify<C: ConnectionTrait>(db: &C, rows: Vec<notification::ActiveModel>) -> Result<u64, DbErr> {
-    super::insert_bulk(db, rows, Some("dedupe_key")).await
+    super::insert_bulk(db, rows, Some(notification::Column::DedupeKey)).await
 }
 
 /// A user's notifications (their own and their company's), newest first.

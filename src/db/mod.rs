@@ -170,10 +170,22 @@ pub async fn backup_sqlite(db: &DatabaseConnection, dest: &std::path::Path) -> a
 /// Splits rows for multi-row statements into chunks whose sizes are powers of two (at most 64):
 /// a group of any size then uses at most seven statement shapes, which the database keeps
 /// prepared, instead of a new shape (parsed and planned afresh) for every group size.
-pub fn pow2_chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
+pub fn pow2_chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
+    pow2_chunks_upto(rows, 64)
+}
+
+/// Like [`pow2_chunks`] but up to 1024: for the bulk reads and updates of the scanner and of
+/// exports, where 64-id `IN (…)` lists cost more in round trips than in planning.
+pub fn bulk_chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
+    pow2_chunks_upto(rows, 1024)
+}
+
+/// Chunks whose sizes are powers of two, at most `max` (rounded down to a power of two).
+fn pow2_chunks_upto<T>(mut rows: Vec<T>, max: usize) -> Vec<Vec<T>> {
+    let max = 1usize << (usize::BITS - 1 - max.max(1).leading_zeros());
     let mut out = Vec::new();
     while !rows.is_empty() {
-        let size = 64usize.min(1 << (usize::BITS - 1 - rows.len().leading_zeros()));
+        let size = max.min(1 << (usize::BITS - 1 - rows.len().leading_zeros()));
         let rest = rows.split_off(size);
         out.push(rows);
         rows = rest;
@@ -182,13 +194,18 @@ pub fn pow2_chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
 }
 
 /// Inserts many rows of one entity in as few statements as the backend allows; returns how
-/// many were inserted. `skip_conflicts_on` names a unique column whose duplicates are skipped.
+/// many were inserted. `skip_conflicts_on` is a unique column whose duplicates are skipped.
 ///
 /// On PostgreSQL the rows travel as one JSON parameter (`json_populate_recordset`): one short
 /// statement however many rows, instead of a multi-row VALUES list cut into statements of 32
 /// rows (sqlx leaves Nagle's algorithm on, and a statement that spans several TCP segments can
-/// wait for a delayed ACK). On SQLite, in process, multi-row INSERTs of up to 1024 rows.
-pub async fn insert_bulk<C, A>(db: &C, rows: Vec<A>, skip_conflicts_on: Option<&str>) -> Result<u64, DbErr>
+/// wait for a delayed ACK). On SQLite, in process, multi-row INSERTs of up to 1024 rows, fewer
+/// when the rows are wide (a statement binds at most 32,766 parameters).
+pub async fn insert_bulk<C, A>(
+    db: &C,
+    rows: Vec<A>,
+    skip_conflicts_on: Option<<A::Entity as sea_orm::EntityTrait>::Column>,
+) -> Result<u64, DbErr>
 where
     C: ConnectionTrait,
     A: sea_orm::ActiveModelTrait + Send,
@@ -196,15 +213,13 @@ where
     use sea_orm::sea_query::OnConflict;
     use sea_orm::{EntityName, EntityTrait, IdenStatic, Iterable};
     let Some(first) = rows.first() else { return Ok(0) };
+    let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter().filter(|c| first.get(*c).is_set()).collect();
     let backend = db.get_database_backend();
     if backend != DbBackend::Postgres {
         let mut n = 0;
-        for chunk in cases::row_chunks(backend, rows) {
+        for chunk in pow2_chunks_upto(rows, 1024.min(32_766 / columns.len().max(1))) {
             let mut q = <A::Entity as EntityTrait>::insert_many(chunk);
             if let Some(col) = skip_conflicts_on {
-                let col = <A::Entity as EntityTrait>::Column::iter()
-                    .find(|c| c.as_str() == col)
-                    .ok_or_else(|| DbErr::Custom(format!("no column {col}")))?;
                 q = q.on_conflict(OnConflict::column(col).do_nothing().to_owned());
             }
             n += match q.try_insert().exec_without_returning(db).await? {
@@ -214,7 +229,6 @@ where
         }
         return Ok(n);
     }
-    let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter().filter(|c| first.get(*c).is_set()).collect();
     let mut json = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut obj = serde_json::Map::with_capacity(columns.len());
@@ -229,7 +243,7 @@ where
         "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
     );
     if let Some(col) = skip_conflicts_on {
-        sql.push_str(&format!(" ON CONFLICT (\"{col}\") DO NOTHING"));
+        sql.push_str(&format!(" ON CONFLICT (\"{}\") DO NOTHING", col.as_str()));
     }
     let r = db
         .execute_raw(sea_orm::Statement::from_sql_and_values(
@@ -271,5 +285,13 @@ mod tests {
         assert_eq!(sizes(1), vec![1]);
         assert_eq!(sizes(11), vec![8, 2, 1]);
         assert_eq!(sizes(150), vec![64, 64, 16, 4, 2]);
+    }
+
+    #[test]
+    fn a_bound_that_is_not_a_power_of_two_rounds_down() {
+        // 32,766 parameters / 15 columns = 2,184 rows: statements of at most 2,048.
+        let sizes = super::pow2_chunks_upto((0..5000).collect::<Vec<_>>(), 2184);
+        assert_eq!(sizes.iter().map(Vec::len).collect::<Vec<_>>(), vec![2048, 2048, 512, 256, 128, 8]);
+        assert_eq!(sizes.concat(), (0..5000).collect::<Vec<_>>(), "every row once, in order");
     }
 }

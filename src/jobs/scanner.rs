@@ -218,7 +218,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     // `notice_issued`. A status condition here would let PostgreSQL, with statistics from before
     // the cases fell due ("hardly any notice_issued"), read every candidate through the status
     // index for each statement instead of looking up the chunk's ids.
-    for chunk in db::cases::bulk_chunks(ids.clone()) {
+    for chunk in db::bulk_chunks(ids.clone()) {
         case::Entity::update_many()
             .col_expr(case::Column::Status, sea_orm::sea_query::Expr::value(CaseStatus::Overdue.as_str()))
             .col_expr(case::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
@@ -228,7 +228,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     }
     let public = "物业服务企业未在期限内完成整改，住建部门将依法进一步处理。";
     let mut pending: HashSet<i64> = HashSet::new();
-    for chunk in db::cases::bulk_chunks(ids) {
+    for chunk in db::bulk_chunks(ids) {
         // The status is checked here, not in SQL, for the same reason.
         pending.extend(
             escalation_proposal::Entity::find()
@@ -242,7 +242,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     }
     let problems: Vec<i64> = cases.iter().filter_map(|c| c.problem_id).collect();
     let mut clues: HashMap<i64, Vec<i64>> = HashMap::new();
-    for chunk in db::cases::bulk_chunks(problems) {
+    for chunk in db::bulk_chunks(problems) {
         for c in complaint::Entity::find().filter(complaint::Column::ProblemId.is_in(chunk)).all(&tx).await? {
             if let Some(p) = c.problem_id {
                 clues.entry(p).or_default().push(c.id);

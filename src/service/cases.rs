@@ -875,7 +875,7 @@ impl Names {
         ids.sort_unstable();
         ids.dedup();
         let mut users = HashMap::new();
-        for chunk in db::cases::bulk_chunks(ids) {
+        for chunk in db::bulk_chunks(ids) {
             users.extend(
                 crate::db::entities::user::Entity::find()
                     .filter(crate::db::entities::user::Column::Id.is_in(chunk))

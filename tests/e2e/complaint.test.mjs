@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, newPage, screenshot, submitAndWait, url } from './lib.mjs';
+import { launchBrowser, newPage, PHONE, PNG, screenshot, submitAndWait, url } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,19 +13,8 @@ after(async () => {
   await browser?.close();
 });
 
-// A 1×1 PNG: the server re-encodes whatever it gets into a JPEG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 test('phone: a resident files a complaint with a photo and follows it by tracking code', { timeout: 90_000 }, async () => {
-  const { context, page, errors } = await newPage(browser, {
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 3,
-    isMobile: true,
-    hasTouch: true,
-  });
+  const { context, page, errors } = await newPage(browser, PHONE);
   try {
     await page.goto(url('/'));
     await submitAndWait(page, () => page.getByRole('link', { name: '我要投诉举报' }).click());

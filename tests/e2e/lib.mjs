@@ -14,6 +14,15 @@ if (!BASE_URL || !PASSWORD) {
   throw new Error('E2E_BASE_URL and E2E_PASSWORD must be set: run the suite with tests/e2e/run.sh');
 }
 
+/** A phone-sized touch viewport (iPhone 14-like), for the residents' and companies' journeys. */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
+
+/** A 1×1 PNG to upload: the server re-encodes whatever it gets into a JPEG. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /** Absolute URL of an application path. */
 export const url = (p) => `${BASE_URL}${p}`;
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { h1, launchBrowser, login, newPage, screenshot, submitAndWait, url } from './lib.mjs';
+import { h1, launchBrowser, login, newPage, PHONE, PNG, screenshot, submitAndWait, url } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,19 +14,8 @@ after(async () => {
   await browser?.close();
 });
 
-// A 1×1 PNG: the server re-encodes whatever it gets into a JPEG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 test('phone: a company signs for a notice and answers it with a photo', { timeout: 120_000 }, async () => {
-  const { context, page, errors } = await newPage(browser, {
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 3,
-    isMobile: true,
-    hasTouch: true,
-  });
+  const { context, page, errors } = await newPage(browser, PHONE);
   try {
     await login(page, 'anju');
 

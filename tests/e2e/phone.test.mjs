@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { h1, launchBrowser, login, newPage, screenshot, submitAndWait, url } from './lib.mjs';
+import { h1, launchBrowser, login, newPage, PHONE, screenshot, submitAndWait, url } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -27,10 +27,7 @@ async function assertNoHorizontalOverflow(page, where) {
 
 test('phone: a company user sees only its own communities and is refused the audit trail', { timeout: 90_000 }, async () => {
   const { context, page, errors } = await newPage(browser, {
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 3,
-    isMobile: true,
-    hasTouch: true,
+    ...PHONE,
     userAgent:
       'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
   });
