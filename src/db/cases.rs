@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use super::entities::{
-    case, case_event, case_item, case_photo, escalation_proposal, extension_request, holiday, notice, notice_case,
-    notice_counter, notification,
+    case, case_event, case_item, case_item_report, case_photo, escalation_proposal, extension_request, holiday, notice,
+    notice_case, notice_counter, notification,
 };
 
 /// One case.
@@ -112,6 +112,15 @@ pub async fn photos<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case
     case_photo::Entity::find()
         .filter(case_photo::Column::CaseId.eq(case_id))
         .order_by_asc(case_photo::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The item-by-item reports of a case, oldest first.
+pub async fn item_reports<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case_item_report::Model>, DbErr> {
+    case_item_report::Entity::find()
+        .filter(case_item_report::Column::CaseId.eq(case_id))
+        .order_by_asc(case_item_report::Column::Id)
         .all(db)
         .await
 }

@@ -22,8 +22,8 @@ use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort};
 use crate::db::entities::{
-    case, case_event, case_item, case_photo, complaint, complaint_event, escalation_proposal, extension_request,
-    notification,
+    case, case_event, case_item, case_item_report, case_photo, complaint, complaint_event, escalation_proposal,
+    extension_request, notification,
 };
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
@@ -116,7 +116,18 @@ async fn load<C: ConnectionTrait>(
 pub struct StepInput {
     pub note: String,
     pub deadline: Option<NaiveDate>,
-    /// Raw uploads (reports, re-inspections).
+    /// Raw uploads of the step as a whole (re-inspections; reports without items).
+    pub photos: Vec<Vec<u8>>,
+    /// A report item by item: when given, every catalog item of the case is answered.
+    pub items: Vec<ItemReport>,
+}
+
+/// What a company reports for one catalog item of a case.
+#[derive(Debug, Clone, Default)]
+pub struct ItemReport {
+    pub code: String,
+    pub note: String,
+    /// Raw uploads.
     pub photos: Vec<Vec<u8>>,
 }
 
@@ -439,7 +450,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
 /// Applies one step to a case: 立案 / 不属实 / 企业反馈 / 开始复查 / 复查通过 / 复查未通过.
 /// Notices ([`super::notices::issue_notice`]), extensions and escalations have their own use
 /// cases; overdue marking belongs to the scanner.
-pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, input: StepInput) -> Result<(), ServiceError> {
+pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, mut input: StepInput) -> Result<(), ServiceError> {
     let actor = ctx.actor()?.clone();
     let action = match event {
         CaseEvent::Verify
@@ -457,25 +468,63 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, input: StepI
     if !role_may(actor.role, action) {
         return Err(ServiceError::Forbidden(Denied::Role));
     }
-    let processed =
-        super::complaints::process_photos(input.photos.clone()).await.map_err(|e| ServiceError::field("photos", e))?;
-    if event == CaseEvent::Report && processed.is_empty() && input.note.trim().chars().count() < 10 {
+    if event != CaseEvent::Report && !input.items.is_empty() {
+        return Err(ServiceError::field("items", "只有报送整改情况时可以逐项说明"));
+    }
+    if !input.items.is_empty() && input.note.trim().is_empty() {
+        // The step's line on the timeline (and its reason) names what was answered.
+        let codes: Vec<&str> = input.items.iter().map(|i| i.code.as_str()).collect();
+        input.note = format!("逐项报送整改情况：{}", codes.join("、"));
+    }
+    // The step's photos (item `None`) and each item's, checked and re-encoded before the
+    // transaction; files are content-addressed, so a refused step leaves nothing that matters.
+    let mut processed = Vec::new();
+    let uploads = std::iter::once((None, &input.photos)).chain(input.items.iter().map(|i| (Some(&i.code), &i.photos)));
+    for (code, raw) in uploads {
+        let field = code.map(|c| format!("item_photos.{c}")).unwrap_or_else(|| "photos".into());
+        for p in super::complaints::process_photos(raw.clone()).await.map_err(|e| ServiceError::field(&field, e))? {
+            processed.push((code.cloned(), p));
+        }
+    }
+    if event == CaseEvent::Report
+        && input.items.is_empty()
+        && processed.is_empty()
+        && input.note.trim().chars().count() < 10
+    {
         return Err(ServiceError::field("note", "请说明整改情况（不少于10字）或附整改照片"));
     }
-    for p in &processed {
+    for (_, p) in &processed {
         super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
     }
     let tx = deps.db.begin().await?;
     let (c, _) = load(&tx, ctx, id, action).await?;
+    if !input.items.is_empty() {
+        check_item_reports(&db::cases::items(&tx, c.id).await?, &input.items)?;
+    }
     let status = CaseStatus::parse(&c.status).ok_or_else(|| anyhow::anyhow!("unknown case status {}", c.status))?;
     let to = decide(status, event, Some(actor.role), today(ctx.now), input.deadline, &input.note).map_err(refusal)?;
     let public = public_text(event, input.deadline, input.note.trim());
     let ev = write_step(&tx, ctx, &c, event, to, &input, &public, false).await?;
+    let reports: Vec<_> = input
+        .items
+        .iter()
+        .map(|i| case_item_report::ActiveModel {
+            case_id: Set(c.id),
+            case_event_id: Set(ev),
+            item_code: Set(i.code.clone()),
+            note: Set(i.note.trim().into()),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        })
+        .collect();
+    db::insert_bulk(&tx, reports, None).await?;
     let photos: Vec<_> = processed
         .iter()
-        .map(|p| case_photo::ActiveModel {
+        .map(|(code, p)| case_photo::ActiveModel {
             case_id: Set(c.id),
             case_event_id: Set(Some(ev)),
+            item_code: Set(code.clone()),
             digest: Set(p.digest.clone()),
             byte_size: Set(p.jpeg.len() as i64),
             width: Set(p.width as i32),
@@ -485,9 +534,7 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, input: StepI
             ..Default::default()
         })
         .collect();
-    for chunk in db::pow2_chunks(photos) {
-        case_photo::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
-    }
+    db::insert_bulk(&tx, photos, None).await?;
     // Who hears of it.
     let mut notes = Vec::new();
     let key = format!("case:{}:{}:{}", c.id, event.as_str(), ev);
@@ -520,6 +567,28 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, input: StepI
     db::cases::notify(&tx, notes).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A report item by item answers each catalog item of the case once, and each answer says what
+/// was done (at least 4 characters) or shows it (a photo).
+fn check_item_reports(codes: &[String], items: &[ItemReport]) -> Result<(), ServiceError> {
+    let mut errors = crate::domain::registry::FieldErrors::new();
+    for i in items {
+        if !codes.contains(&i.code) {
+            errors.insert(format!("item_note.{}", i.code), format!("{} 不是本案件的问题事项", i.code));
+        } else if items.iter().filter(|o| o.code == i.code).count() > 1 {
+            errors.insert(format!("item_note.{}", i.code), format!("{} 重复报送", i.code));
+        } else if i.photos.is_empty() && i.note.trim().chars().count() < 4 {
+            errors
+                .insert(format!("item_note.{}", i.code), format!("请说明 {} 的整改情况（不少于4字）或附照片", i.code));
+        }
+    }
+    for code in codes {
+        if !items.iter().any(|i| &i.code == code) {
+            errors.insert(format!("item_note.{code}"), format!("请报送 {code} 的整改情况"));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ServiceError::Invalid(errors)) }
 }
 
 /// A company asks for more time on a case.
@@ -630,7 +699,7 @@ pub async fn decide_extension(
         let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
         let to = decide(status, CaseEvent::GrantExtension, Some(actor.role), today(ctx.now), deadline, note)
             .map_err(refusal)?;
-        let input = StepInput { note: note.trim().into(), deadline, photos: Vec::new() };
+        let input = StepInput { note: note.trim().into(), deadline, ..Default::default() };
         let public = public_text(CaseEvent::GrantExtension, deadline, "");
         write_step(&tx, ctx, &c, CaseEvent::GrantExtension, to, &input, &public, true).await?;
         format!("延期申请已批准，完成时限延至{}", deadline.map(|d| d.to_string()).unwrap_or_default())
@@ -1170,6 +1239,19 @@ pub struct TimelineLine {
     pub note: String,
     pub deadline: Option<NaiveDate>,
     pub actor: String,
+    /// Photos of the step as a whole.
+    pub photos: Vec<i64>,
+    /// A report's answers item by item.
+    pub items: Vec<ItemReportView>,
+}
+
+/// One item of a report on the timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemReportView {
+    pub code: String,
+    /// "A1.1 未按合同约定提供保洁服务".
+    pub item: String,
+    pub note: String,
     pub photos: Vec<i64>,
 }
 
@@ -1181,6 +1263,8 @@ pub struct CaseDetail {
     pub problem_id: Option<i64>,
     pub extensions: i32,
     pub timeline: Vec<TimelineLine>,
+    /// The case's catalog items: (code, "code title"), for a report item by item.
+    pub item_choices: Vec<(String, String)>,
     pub notices: Vec<(i64, String, String)>,
     /// A pending extension request: (requested date, reason).
     pub pending_extension: Option<(NaiveDate, String)>,
@@ -1227,6 +1311,21 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
     let rows = rows_of(deps, std::slice::from_ref(&c), ctx.now).await?;
     let row = rows.into_iter().next().expect("one row");
     let photos = db::cases::photos(&deps.db, c.id).await?;
+    let reports = db::cases::item_reports(&deps.db, c.id).await?;
+    let catalog: HashMap<String, String> =
+        db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, i.title)).collect();
+    let item_label = |code: &str| match catalog.get(code) {
+        Some(t) => format!("{code} {t}"),
+        None => code.to_string(),
+    };
+    let item_choices = db::cases::items(&deps.db, c.id)
+        .await?
+        .into_iter()
+        .map(|code| {
+            let label = item_label(&code);
+            (code, label)
+        })
+        .collect();
     let timeline = db::cases::events(&deps.db, c.id)
         .await?
         .into_iter()
@@ -1238,7 +1337,25 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
             note: e.note,
             deadline: e.deadline,
             actor: e.actor_name,
-            photos: photos.iter().filter(|p| p.case_event_id == Some(e.id)).map(|p| p.id).collect(),
+            photos: photos
+                .iter()
+                .filter(|p| p.case_event_id == Some(e.id) && p.item_code.is_none())
+                .map(|p| p.id)
+                .collect(),
+            items: reports
+                .iter()
+                .filter(|r| r.case_event_id == e.id)
+                .map(|r| ItemReportView {
+                    code: r.item_code.clone(),
+                    item: item_label(&r.item_code),
+                    note: r.note.clone(),
+                    photos: photos
+                        .iter()
+                        .filter(|p| p.case_event_id == Some(e.id) && p.item_code.as_deref() == Some(&r.item_code))
+                        .map(|p| p.id)
+                        .collect(),
+                })
+                .collect(),
         })
         .collect();
     let notices = db::cases::notices_of_case(&deps.db, c.id)
@@ -1300,6 +1417,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
         facts: c.facts,
         problem_id: c.problem_id,
         extensions: c.extensions,
+        item_choices,
         timeline,
         notices,
         pending_extension,

@@ -524,7 +524,7 @@ async fn seed_cases(
         let step = |_: (), note: &str, deadline: Option<NaiveDate>| StepInput {
             note: note.into(),
             deadline,
-            photos: Vec::new(),
+            ..Default::default()
         };
         stage += 1;
         if stage == 4 {
@@ -561,12 +561,22 @@ async fn seed_cases(
             continue; // 逾期: the scanner below marks it and proposes escalation
         }
         let reported = day(issued_days_ago) + chrono::Duration::days(3);
+        // The company answers item by item, as its form asks.
+        let items = db::cases::items(&deps.db, id)
+            .await?
+            .into_iter()
+            .map(|code| super::cases::ItemReport {
+                code,
+                note: "已增派保洁人员，每日两次清运，楼道和垃圾桶周边已全面清理。".into(),
+                photos: Vec::new(),
+            })
+            .collect();
         act(
             deps,
             &as_company_of(reported, m.company_id),
             id,
             CaseEvent::Report,
-            step((), "已增派保洁人员，每日两次清运，楼道和垃圾桶周边已全面清理。", None),
+            StepInput { items, ..step((), "", None) },
         )
         .await?;
         if stage != 1 {

@@ -193,7 +193,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
     let d = date_text(deadline);
     for c in &cases {
         let input =
-            StepInput { note: format!("整改通知书 {number}"), deadline: Some(deadline), photos: Vec::new() };
+            StepInput { note: format!("整改通知书 {number}"), deadline: Some(deadline), ..Default::default() };
         let public = format!("已向物业服务企业下发整改通知书，要求于{d}前完成整改。");
         write_step(&tx, ctx, c, CaseEvent::IssueNotice, CaseStatus::NoticeIssued, &input, &public, false).await?;
     }

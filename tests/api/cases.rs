@@ -526,6 +526,8 @@ async fn the_demo_shows_the_ledger_in_progress() {
     );
     let escalations = leader.get("/escalations").await;
     assert!(escalations.body.contains("逾期未整改"), "the overdue case waits for a leader's decision");
+    let item_reports = propwatch::db::entities::case_item_report::Entity::find().all(&app.deps.db).await.unwrap();
+    assert!(!item_reports.is_empty(), "the demo's companies answer their notices item by item");
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none());
 }
@@ -779,4 +781,84 @@ async fn notifications_are_emailed_to_accounts_with_an_address_through_smtp() {
     assert_eq!(to_company.len(), 1, "the company's account is emailed once about the new notice");
     assert!(to_company[0].subject().unwrap().contains(&number));
     assert!(to_company[0].body_text(0).unwrap().contains(&format!("https://wy.example.gov.cn/notices/{notice_id}")));
+}
+
+#[tokio::test]
+async fn a_company_answers_a_notice_item_by_item_with_text_and_photos() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "楼道垃圾堆积，消防通道被杂物堵塞").await;
+    // A case with two items: the problem's own (A1.1) and one more.
+    staff.get(&format!("/cases/new?problem_id={problem}")).await;
+    let responsible = user_id(&app, Role::BureauStaff).await.to_string();
+    let r = staff
+        .post(
+            "/cases",
+            &[
+                ("problem_id", &problem.to_string()),
+                ("responsible_user_id", &responsible),
+                ("facts", "现场核查：楼道垃圾堆积，消防通道被杂物堵塞。"),
+                ("extra_code", "A1.3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let case_id: i64 = r.location().trim_start_matches("/cases/").parse().unwrap();
+    let deadline = (t0 + Duration::days(20)).to_string();
+    staff.multipart(&format!("/cases/{case_id}/steps"), &[("step", "verify"), ("deadline", &deadline)], &[]).await;
+    let company_id = community(&app, "YC-FC-001").await.company_id.unwrap();
+    let r = issue_notice(&mut staff, company_id, &[case_id], t0 + Duration::days(10)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The company's form asks item by item.
+    let mut company = app.login_as(Role::CompanyUser).await;
+    let page = company.get(&format!("/cases/{case_id}")).await;
+    let legends = page.select("#report fieldset.item-report legend");
+    assert_eq!(legends.len(), 2, "{legends:?}");
+    assert!(legends[0].starts_with("A1.1 ") && legends[1].starts_with("A1.3 "), "{legends:?}");
+    assert_eq!(page.select("#report input[name='item_photos.A1.1'][capture=environment]").len(), 1);
+
+    // An item left unanswered is refused, naming it, and nothing is written.
+    let r = company
+        .multipart(
+            &format!("/cases/{case_id}/steps"),
+            &[("step", "report"), ("item_note.A1.1", "保洁人员已每日清运垃圾"), ("item_note.A1.3", "")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("p.err").iter().any(|e| e.contains("请说明 A1.3 的整改情况")), "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "notice_issued");
+    assert!(propwatch::db::cases::item_reports(&app.deps.db, case_id).await.unwrap().is_empty());
+
+    // One item by text, the other by a photo.
+    let r = company
+        .multipart(
+            &format!("/cases/{case_id}/steps"),
+            &[("step", "report"), ("item_note.A1.1", "保洁人员已每日清运垃圾"), ("item_note.A1.3", "")],
+            &[("item_photos.A1.3", "corridor.jpg", jpeg())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "reported");
+    let reports = propwatch::db::cases::item_reports(&app.deps.db, case_id).await.unwrap();
+    assert_eq!(
+        reports.iter().map(|r| (r.item_code.as_str(), r.note.as_str())).collect::<Vec<_>>(),
+        vec![("A1.1", "保洁人员已每日清运垃圾"), ("A1.3", "")]
+    );
+    let photos = propwatch::db::cases::photos(&app.deps.db, case_id).await.unwrap();
+    assert_eq!(photos.iter().map(|p| p.item_code.as_deref()).collect::<Vec<_>>(), vec![Some("A1.3")]);
+
+    // Staff see each item's answer on the timeline, the photo under its item.
+    let page = staff.get(&format!("/cases/{case_id}")).await;
+    let items = page.select("ol.timeline div.item-report .item");
+    assert!(items.iter().any(|i| i.starts_with("A1.1 ")) && items.iter().any(|i| i.starts_with("A1.3 ")), "{items:?}");
+    assert!(page.body.contains("保洁人员已每日清运垃圾"));
+    assert!(page.body.contains(&format!("/cases/{case_id}/photos/{}", photos[0].id)));
+    let token = app.token(Role::BureauStaff).await;
+    let api = staff.send(axum::http::Method::GET, &format!("/api/v1/cases/{case_id}"), Some(&token), None).await.json();
+    let line = api["timeline"].as_array().unwrap().iter().find(|l| !l["items"].as_array().unwrap().is_empty()).unwrap();
+    assert_eq!(line["items"][1]["code"], "A1.3");
+    assert_eq!(line["items"][1]["photos"][0], photos[0].id);
 }

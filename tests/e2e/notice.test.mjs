@@ -43,18 +43,25 @@ test('phone: a company signs for a notice and answers it with a photo', { timeou
     assert.match(await page.locator('dd.status').innerText(), /已签收，签收时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     assert.equal(await page.getByRole('button', { name: '签收', exact: true }).count(), 0, 'signed once');
 
-    // The case: report the rectification with a photo.
+    // The case: report the rectification item by item, the first item with a photo.
     await submitAndWait(page, () => page.locator('dd a[href^="/cases/"]').first().tap());
     assert.match(await page.locator('dd.status').innerText(), /已下发整改通知/);
     const report = page.locator('section#report');
-    await report.locator('textarea[name=note]').fill('已更换单元门禁主机和读卡器，经测试全部正常使用。');
-    await report.locator('input[name=photos]').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
+    const items = report.locator('fieldset.item-report');
+    const count = await items.count();
+    assert.ok(count >= 1, 'one fieldset per catalog item of the case');
+    for (let i = 0; i < count; i += 1) {
+      await items.nth(i).locator('textarea').fill('已更换单元门禁主机和读卡器，经测试全部正常使用。');
+    }
+    await items.first().locator('input[type=file]').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
     const res = await submitAndWait(page, () => report.getByRole('button', { name: '报送', exact: true }).tap());
     assert.equal(res.status(), 200);
     assert.match(await page.locator('dd.status').innerText(), /企业已反馈/);
-    const photo = page.locator('ol.timeline .photos img').first();
+    const answered = page.locator('ol.timeline div.item-report');
+    assert.equal(await answered.count(), count, 'every item answered on the timeline');
+    const photo = answered.first().locator('.photos img').first();
     await photo.waitFor();
-    assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown on the timeline');
+    assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown under its item');
     // Nothing on the page says who complained.
     const body = await page.locator('main').innerText();
     assert.doesNotMatch(body, /1[3-9]\d\*{4}\d{4}|投诉人/);

@@ -10,6 +10,8 @@ pub struct Model {
     pub case_id: i64,
     /// The step that brought it (report, re-inspection).
     pub case_event_id: Option<i64>,
+    /// The catalog item a report photo shows; `None` for a photo of the whole step.
+    pub item_code: Option<String>,
     pub digest: String,
     pub byte_size: i64,
     pub width: i32,

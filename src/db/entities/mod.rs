@@ -8,6 +8,7 @@ pub mod campaign_phase;
 pub mod case;
 pub mod case_event;
 pub mod case_item;
+pub mod case_item_report;
 pub mod case_photo;
 pub mod catalog_item;
 pub mod community;

@@ -10,6 +10,7 @@ mod m20261127_000003_mail;
 mod m20261128_000004_ledger;
 mod m20261128_000006_notification_dispatch;
 mod m20261128_000007_ledger_indexes;
+mod m20261128_000008_item_reports;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_ledger::Migration),
             Box::new(m20261128_000006_notification_dispatch::Migration),
             Box::new(m20261128_000007_ledger_indexes::Migration),
+            Box::new(m20261128_000008_item_reports::Migration),
         ]
     }
 }

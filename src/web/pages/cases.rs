@@ -15,7 +15,7 @@ use crate::domain::authz::{Action, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
-use crate::service::cases::{self, CaseDetail, CaseRow, LedgerQuery, NewCase, NotificationView, StepInput};
+use crate::service::cases::{self, CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, NotificationView, StepInput};
 use crate::service::notices::{self, NewNotice, NoticeView};
 use crate::service::registry;
 use crate::web::AppState;
@@ -296,7 +296,8 @@ async fn step_failed(s: &AppState, a: &Auth, id: i64, e: ServiceError) -> Result
     Ok((StatusCode::UNPROCESSABLE_ENTITY, case_page(s, a, id, errors).await?).into_response())
 }
 
-/// POST /cases/{id}/steps (multipart: step, note, deadline, photos)
+/// POST /cases/{id}/steps (multipart: step, note, deadline, photos; a report item by item adds
+/// `item_note.<code>` and `item_photos.<code>`)
 pub async fn case_step(
     State(s): State<AppState>,
     a: Auth,
@@ -305,12 +306,31 @@ pub async fn case_step(
 ) -> Result<Response, PageError> {
     let too_large = || ServiceError::field("photos", "上传内容过大：每张照片不超过10MB，最多6张");
     let (mut step, mut note, mut deadline, mut photos) = (String::new(), String::new(), String::new(), Vec::new());
+    // A report item by item: `item_note.<code>` and `item_photos.<code>`, in form order.
+    let mut items: Vec<ItemReport> = Vec::new();
+    fn item<'a>(items: &'a mut Vec<ItemReport>, code: &str) -> &'a mut ItemReport {
+        let at = match items.iter().position(|i| i.code == code) {
+            Some(at) => at,
+            None => {
+                items.push(ItemReport { code: code.to_string(), ..Default::default() });
+                items.len() - 1
+            }
+        };
+        &mut items[at]
+    }
     while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
         let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" {
+        if name == "photos" || name.starts_with("item_photos.") {
             let bytes = field.bytes().await.map_err(|_| too_large())?;
-            if !bytes.is_empty() {
-                photos.push(bytes.to_vec());
+            match name.strip_prefix("item_photos.") {
+                Some(code) => {
+                    let it = item(&mut items, code);
+                    if !bytes.is_empty() {
+                        it.photos.push(bytes.to_vec());
+                    }
+                }
+                None if !bytes.is_empty() => photos.push(bytes.to_vec()),
+                None => {}
             }
         } else {
             let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
@@ -318,7 +338,11 @@ pub async fn case_step(
                 "step" => step = text,
                 "note" => note = text,
                 "deadline" => deadline = text,
-                _ => {}
+                other => {
+                    if let Some(code) = other.strip_prefix("item_note.") {
+                        item(&mut items, code).note = text;
+                    }
+                }
             }
         }
     }
@@ -331,7 +355,7 @@ pub async fn case_step(
         "fail_reinspection" => CaseEvent::FailReinspection,
         _ => return step_failed(&s, &a, id, ServiceError::field("step", "请选择办理事项")).await,
     };
-    let input = StepInput { note, deadline: date(&deadline), photos };
+    let input = StepInput { note, deadline: date(&deadline), photos, items };
     match cases::act(&s.deps, &a.ctx, id, event, input).await {
         Ok(()) => {
             flash(&a.session, format!("已办理：{}", event.label())).await;
