@@ -16,6 +16,17 @@ pub async fn user_by_username<C: ConnectionTrait>(db: &C, username: &str) -> Res
     user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await
 }
 
+/// A user by username, locked for the rest of the transaction on PostgreSQL (`FOR UPDATE`), so
+/// that concurrent logins count their failures one after another. SQLite's one writer already
+/// serializes them.
+pub async fn user_by_username_locked<C: ConnectionTrait>(db: &C, username: &str) -> Result<Option<user::Model>, DbErr> {
+    let q = user::Entity::find().filter(user::Column::Username.eq(username));
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => q.lock_exclusive().one(db).await,
+        _ => q.one(db).await,
+    }
+}
+
 /// Users whose username or display name contains `q`, paged; with the total count.
 pub async fn users<C: ConnectionTrait>(
     db: &C,

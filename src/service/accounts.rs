@@ -112,7 +112,8 @@ pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Re
     let tx = deps.db.begin().await?;
     let mut ctx = ctx.clone();
     ctx.actor_name = username.to_string();
-    let Some(u) = db::accounts::user_by_username(&tx, username).await? else {
+    // Locked: two attempts at once must not both count from the same number of failures.
+    let Some(u) = db::accounts::user_by_username_locked(&tx, username).await? else {
         let _ = verify_password(password, DUMMY_HASH);
         record(&tx, &ctx, "auth.login", "user", username, FAILURE, json!({"reason": "unknown_user"})).await?;
         tx.commit().await?;

@@ -72,6 +72,29 @@ async fn five_failed_logins_lock_the_account_until_the_lockout_passes() {
 }
 
 #[tokio::test]
+async fn concurrent_wrong_passwords_count_one_after_another() {
+    // Ten guesses at once (ten connections on PostgreSQL) get no more than the five a lockout
+    // allows: the fifth locks the account, the rest find it locked.
+    let app = TestApp::new().await;
+    let ctx = propwatch::service::Ctx::system(app.deps.clock.now(), "test");
+    let attempts = (0..10).map(|_| propwatch::service::accounts::login(&app.deps, &ctx, "zhangkaidong", "Wrong-pass1"));
+    let results = futures_util::future::join_all(attempts).await;
+    assert!(results.iter().all(Result::is_err));
+    use propwatch::db::entities::audit_entry;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.is_in(["auth.login", "user.lock"]))
+        .all(&app.deps.db)
+        .await
+        .unwrap();
+    let bad = entries.iter().filter(|e| e.action == "auth.login" && e.summary.contains("bad_password")).count();
+    let locked = entries.iter().filter(|e| e.action == "auth.login" && e.summary.contains("\"locked\"")).count();
+    assert_eq!(bad, 5, "five guesses checked");
+    assert_eq!(locked, 5, "the other five refused as locked");
+    assert_eq!(entries.iter().filter(|e| e.action == "user.lock").count(), 1, "locked once");
+}
+
+#[tokio::test]
 async fn an_idle_session_ends_after_the_timeout() {
     let app = TestApp::new().await;
     let mut c = app.login_as(Role::BureauStaff).await;
