@@ -35,7 +35,26 @@ pub enum ServiceError {
 
 impl From<sea_orm::DbErr> for ServiceError {
     fn from(e: sea_orm::DbErr) -> Self {
+        // A text longer than its column (PostgreSQL enforces VARCHAR lengths, SQLite does not)
+        // is the submitter's to shorten, not an internal error: forms check their own fields'
+        // lengths with a message naming the field, and this catches whatever one forgot.
+        if sqlstate(&e).as_deref() == Some("22001") {
+            return ServiceError::Rule {
+                code: "too_long", message: "填写的内容超出长度限制，请精简后再提交".into()
+            };
+        }
         ServiceError::Internal(e.into())
+    }
+}
+
+/// The SQLSTATE of a database's refusal, if the error is one.
+fn sqlstate(e: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::{DbErr, RuntimeErr};
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x)) => {
+            x.as_database_error().and_then(|d| d.code()).map(|c| c.into_owned())
+        }
+        _ => None,
     }
 }
 

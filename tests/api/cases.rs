@@ -862,3 +862,31 @@ async fn a_company_answers_a_notice_item_by_item_with_text_and_photos() {
     assert_eq!(line["items"][1]["code"], "A1.3");
     assert_eq!(line["items"][1]["photos"][0], photos[0].id);
 }
+
+#[tokio::test]
+async fn a_text_longer_than_its_column_is_a_chinese_refusal_not_an_internal_error() {
+    // Forms check their fields' lengths; this is the net under them. PostgreSQL enforces
+    // VARCHAR lengths (SQLite stores the text whole).
+    let app = TestApp::new().await;
+    use propwatch::db::entities::holiday;
+    use sea_orm::ActiveValue::Set;
+    let now = app.deps.clock.now();
+    let r = holiday::Entity::insert(holiday::ActiveModel {
+        day: Set(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+        kind: Set("holiday".into()),
+        name: Set("元旦".repeat(40)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&app.deps.db)
+    .await;
+    if app.is_postgres() {
+        let e = propwatch::service::ServiceError::from(r.unwrap_err());
+        assert_eq!(e.code(), "too_long");
+        assert_eq!(e.message(), "填写的内容超出长度限制，请精简后再提交");
+        assert_eq!(propwatch::web::error::status(&e), StatusCode::UNPROCESSABLE_ENTITY);
+    } else {
+        r.unwrap();
+    }
+}
