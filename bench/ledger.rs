@@ -51,6 +51,10 @@ struct Args {
     /// SQLite data directory, or the PostgreSQL database name.
     reuse_sqlite: Option<PathBuf>,
     reuse_pg: Option<String>,
+    /// Time the scanner again on a copy of generated data kept with `PROPWATCH_BENCH_SNAPSHOT=1`
+    /// (the SQLite file, or the PostgreSQL database name): the copy is made, scanned and removed.
+    rescan_sqlite: Option<PathBuf>,
+    rescan_pg: Option<String>,
 }
 
 fn args() -> Args {
@@ -64,6 +68,8 @@ fn args() -> Args {
         seconds: 5.0,
         reuse_sqlite: None,
         reuse_pg: None,
+        rescan_sqlite: None,
+        rescan_pg: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -78,6 +84,8 @@ fn args() -> Args {
             "--seconds" => a.seconds = v.parse().expect("--seconds S"),
             "--reuse-sqlite" => a.reuse_sqlite = Some(PathBuf::from(v)),
             "--reuse-pg" => a.reuse_pg = Some(v),
+            "--rescan-sqlite" => a.rescan_sqlite = Some(PathBuf::from(v)),
+            "--rescan-pg" => a.rescan_pg = Some(v),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -447,6 +455,13 @@ async fn scanner(deps: &Deps, a: &Args, label: &str) {
     let t = Instant::now();
     let again = propwatch::jobs::scanner::run_once(deps, Utc::now()).await.expect("second scanner tick");
     println!("{label:<10} second tick (nothing due): {:.2} s, {again:?}", t.elapsed().as_secs_f64());
+    if db.get_database_backend() == DbBackend::Postgres {
+        // What autovacuum does within the minute after a tick that rewrote 100,000 rows; the
+        // ledger is measured after it, not beside it.
+        let t = Instant::now();
+        db.execute_unprepared("VACUUM (ANALYZE) cases").await.unwrap();
+        println!("{label:<10} VACUUM ANALYZE cases after the tick: {:.1} s", t.elapsed().as_secs_f64());
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -689,14 +704,64 @@ async fn run(a: &Args, label: &str, database_url: &str, dir: &Path) {
     let deps = propwatch::app::prepare_system(settings).await.expect("prepare the database");
     generate(&deps, a, label).await;
     let township = township_of(&deps.db).await;
+    let deps = if std::env::var("PROPWATCH_BENCH_SNAPSHOT").is_ok_and(|v| v == "1") {
+        snapshot(deps, label, database_url, dir).await
+    } else {
+        deps
+    };
     scanner(&deps, a, label).await;
     let _ = deps.db.clone().close().await;
     drop(deps);
     serve_and_measure(a, label, database_url, dir, township).await;
 }
 
+/// Keeps a copy of the generated data, before any scanner tick, for `--rescan-…`. Returns the
+/// dependencies reconnected to the original.
+async fn snapshot(deps: Deps, label: &str, database_url: &str, dir: &Path) -> Deps {
+    let settings = (*deps.settings).clone();
+    let backend = deps.db.get_database_backend();
+    if backend == DbBackend::Sqlite {
+        deps.db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+    }
+    let _ = deps.db.clone().close().await;
+    let _ = deps.read.clone().close().await;
+    drop(deps);
+    match backend {
+        DbBackend::Postgres => {
+            let (base, name) = database_url.rsplit_once('/').expect("a database name");
+            let admin = sea_orm::Database::connect(format!("{base}/postgres")).await.unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}_gen\" TEMPLATE \"{name}\"")).await.unwrap();
+            println!("{label:<10} generated data kept: --rescan-pg {name}_gen");
+        }
+        _ => {
+            let kept = dir.parent().unwrap_or(dir).join(format!("{label}_gen.db"));
+            std::fs::copy(dir.join("propwatch.db"), &kept).unwrap();
+            println!("{label:<10} generated data kept: --rescan-sqlite {}", kept.display());
+        }
+    }
+    propwatch::app::prepare_system(settings).await.expect("reconnect")
+}
+
+/// Times the scanner on a fresh copy of kept generated data.
+async fn rescan(a: &Args, label: &str, database_url: &str, dir: &Path) {
+    let settings = propwatch::config::Settings {
+        database_url: database_url.into(),
+        data_dir: dir.to_path_buf(),
+        ..Default::default()
+    };
+    let deps = propwatch::app::prepare_system(settings).await.expect("the copied database");
+    scanner(&deps, a, label).await;
+    let _ = deps.db.clone().close().await;
+    let _ = deps.read.clone().close().await;
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // PROPWATCH_BENCH_TRACE=propwatch=debug shows what the in-process parts log (the scanner's
+    // time per chunk and phase).
+    if let Ok(filter) = std::env::var("PROPWATCH_BENCH_TRACE") {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
     let a = args();
     assert!(a.bin.exists(), "no server binary at {} (build with cargo build --release)", a.bin.display());
     let dir = match std::env::var("PROPWATCH_BENCH_DIR") {
@@ -705,6 +770,26 @@ async fn main() {
     };
     let only = std::env::var("PROPWATCH_BENCH_ONLY").unwrap_or_default();
     let keep = std::env::var("PROPWATCH_BENCH_KEEP").is_ok_and(|v| v == "1");
+    if let Some(file) = &a.rescan_sqlite {
+        let copy = dir.path().join("sqlite");
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::copy(file, copy.join("propwatch.db")).expect("the kept SQLite file");
+        rescan(&a, "sqlite", &format!("sqlite://{}/propwatch.db", copy.display()), &copy).await;
+    }
+    if let (Some(base), Some(snap)) = (&a.pg, &a.rescan_pg) {
+        let name = format!("pw_rescan_{}", std::process::id());
+        let admin = sea_orm::Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{snap}\"")).await.unwrap();
+        let (args, url, d) = (a.clone(), format!("{base}/{name}"), dir.path().to_path_buf());
+        let outcome = tokio::spawn(async move { rescan(&args, "postgres", &url, &d).await }).await;
+        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+        if let Err(e) = outcome {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+    if a.rescan_sqlite.is_some() || a.rescan_pg.is_some() {
+        return;
+    }
     if a.reuse_sqlite.is_some() || a.reuse_pg.is_some() {
         if let Some(d) = &a.reuse_sqlite {
             rerun(&a, "sqlite", &format!("sqlite://{}/propwatch.db", d.display()), d).await;
@@ -749,7 +834,7 @@ async fn main() {
             std::panic::resume_unwind(e.into_panic());
         }
     }
-    if keep {
+    if keep || std::env::var("PROPWATCH_BENCH_SNAPSHOT").is_ok_and(|v| v == "1") {
         let _ = dir.keep();
     }
 }

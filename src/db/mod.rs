@@ -46,9 +46,13 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     }
     let db = Database::connect(opts).await?;
     if sqlite {
+        // Durable commits (FULL: the WAL is synced at every commit). The WAL is folded into the
+        // database every 16,000 pages (64 MB) rather than SQLite's 1,000: a scanner chunk
+        // rewrites the same index pages as the one before, and each checkpoint writes and syncs
+        // them once (a tick over 100,000 cases took a third longer checkpointing every 4,000).
         db.execute_unprepared(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
-             PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;",
+             PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16000;",
         )
         .await?;
     }

@@ -32,6 +32,9 @@ use crate::service::{Ctx, Deps, ServiceError};
 /// marking them, small enough that a tick never holds the writer for long (about 0.2 s).
 const CHUNK: u64 = 4000;
 
+/// Chunks marked at the same time on PostgreSQL.
+const PARALLEL_CHUNKS: usize = 2;
+
 /// What one tick did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Tick {
@@ -45,13 +48,14 @@ pub struct Tick {
 pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceError> {
     let ctx = Ctx { actor_name: "期限巡检".into(), ..Ctx::system(now, "scanner") };
     let mut tick = Tick { reminders: remind(deps, &ctx).await?, ..Default::default() };
-    loop {
-        let (marked, proposed) = mark_overdue_chunk(deps, &ctx).await?;
-        tick.overdue += marked;
-        tick.escalations_proposed += proposed;
-        if marked < CHUNK {
-            break;
-        }
+    // PostgreSQL: chunks in parallel transactions, which claim disjoint cases (`SKIP LOCKED`)
+    // and queue only for the audit chain's head at their end; a chunk is mostly the server's
+    // work, so a second worker keeps the second core busy. SQLite has one writer.
+    let workers = if deps.db.get_database_backend() == DbBackend::Postgres { PARALLEL_CHUNKS } else { 1 };
+    let marked = futures_util::future::try_join_all((0..workers).map(|_| mark_overdue(deps, &ctx))).await?;
+    for (m, p) in marked {
+        tick.overdue += m;
+        tick.escalations_proposed += p;
     }
     let (flagged, proposed) = flag_unsigned(deps, &ctx).await?;
     tick.unsigned_flagged = flagged;
@@ -151,6 +155,19 @@ async fn remind(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
     Ok(sent)
 }
 
+/// Marks chunks until none is left. Returns (cases marked, escalations proposed).
+async fn mark_overdue(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceError> {
+    let (mut marked, mut proposed) = (0, 0);
+    loop {
+        let (m, p) = mark_overdue_chunk(deps, ctx).await?;
+        marked += m;
+        proposed += p;
+        if m < CHUNK {
+            return Ok((marked, proposed));
+        }
+    }
+}
+
 /// Claims up to `limit` cases due to be marked overdue. Row locking is backend-specific: on
 /// PostgreSQL `FOR UPDATE SKIP LOCKED` (another process's claimed rows are skipped); SQLite has
 /// one writer, whose transaction already excludes everyone else.
@@ -205,8 +222,10 @@ struct Due {
 /// Marks one chunk of cases overdue. Returns (cases marked, escalations proposed).
 async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceError> {
     let today = today(ctx.now);
+    let started = std::time::Instant::now();
     let tx = deps.db.begin().await?;
     let cases = claim_overdue(&tx, today, CHUNK).await?;
+    let claimed = started.elapsed();
     if cases.is_empty() {
         tx.commit().await?;
         return Ok((0, 0));
@@ -218,6 +237,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     // `notice_issued`. A status condition here would let PostgreSQL, with statistics from before
     // the cases fell due ("hardly any notice_issued"), read every candidate through the status
     // index for each statement instead of looking up the chunk's ids.
+    let t = std::time::Instant::now();
     for chunk in db::bulk_chunks(ids.clone()) {
         case::Entity::update_many()
             .col_expr(case::Column::Status, sea_orm::sea_query::Expr::value(CaseStatus::Overdue.as_str()))
@@ -226,6 +246,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
             .exec(&tx)
             .await?;
     }
+    let updated = t.elapsed();
     let public = "物业服务企业未在期限内完成整改，住建部门将依法进一步处理。";
     let mut pending: HashSet<i64> = HashSet::new();
     for chunk in db::bulk_chunks(ids) {
@@ -251,7 +272,6 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     }
     let mut events = Vec::with_capacity(cases.len());
     let mut clue_events = Vec::new();
-    let mut notes = Vec::with_capacity(cases.len() * 2);
     let mut proposals = Vec::new();
     let mut audit = Vec::with_capacity(cases.len());
     for c in &cases {
@@ -284,28 +304,6 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
             });
         }
         let deadline = c.deadline.map(|d| d.to_string()).unwrap_or_default();
-        if let Some(company) = c.company_id {
-            notes.push(to_company(
-                company,
-                "case_overdue",
-                format!("已逾期未整改：{}", c.title),
-                format!("完成时限 {deadline} 已过。"),
-                Some(c.id),
-                format!("overdue:{}:{deadline}:company", c.id),
-                ctx.now,
-            ));
-        }
-        if let Some(user) = c.responsible_user_id {
-            notes.push(to_user(
-                user,
-                "case_overdue",
-                format!("案件逾期未整改：{}", c.title),
-                "已提请领导决定是否升级处理。".into(),
-                Some(c.id),
-                format!("overdue:{}:{deadline}:user", c.id),
-                ctx.now,
-            ));
-        }
         let propose = !pending.contains(&c.id);
         if propose {
             proposals.push(escalation_proposal::ActiveModel {
@@ -330,14 +328,120 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
             json!({"from": "notice_issued", "to": "overdue", "deadline": c.deadline, "escalation_proposed": propose}),
         )?);
     }
+    let notes = overdue_digests(&cases, ctx);
     let proposed = proposals.len() as u64;
+    let prepared = started.elapsed();
     db::insert_bulk(&tx, events, None).await?;
     db::insert_bulk(&tx, clue_events, None).await?;
     db::insert_bulk(&tx, proposals, None).await?;
     db::cases::notify(&tx, notes).await?;
+    let inserted = started.elapsed();
     db::audit::append_many(&tx, audit).await?;
+    let audited = started.elapsed();
     tx.commit().await?;
+    tracing::debug!(
+        cases = cases.len(),
+        claim_ms = claimed.as_millis() as u64,
+        update_ms = updated.as_millis() as u64,
+        lookups_ms = (prepared - claimed - updated).as_millis() as u64,
+        insert_ms = (inserted - prepared).as_millis() as u64,
+        audit_ms = (audited - inserted).as_millis() as u64,
+        commit_ms = (started.elapsed() - audited).as_millis() as u64,
+        "scanner chunk marked overdue"
+    );
     Ok((cases.len() as u64, proposed))
+}
+
+/// How many case titles a digest lists before "等N件".
+const DIGEST_TITLES: usize = 10;
+
+/// The overdue notices of a chunk: one per recipient (each company, each responsible person),
+/// naming its cases, not one per case. A tick that finds 300 of a company's cases overdue sends
+/// it one message (and one text message), not 300. A single case keeps its own notice, linked
+/// to the case. Keys: a case falls overdue once per deadline, so a chunk's cases never recur.
+fn overdue_digests(cases: &[Due], ctx: &Ctx) -> Vec<notification::ActiveModel> {
+    use std::collections::BTreeMap;
+    let mut by_company: BTreeMap<i64, Vec<&Due>> = BTreeMap::new();
+    let mut by_user: BTreeMap<i64, Vec<&Due>> = BTreeMap::new();
+    for c in cases {
+        if let Some(company) = c.company_id {
+            by_company.entry(company).or_default().push(c);
+        }
+        if let Some(user) = c.responsible_user_id {
+            by_user.entry(user).or_default().push(c);
+        }
+    }
+    let deadline = |c: &Due| c.deadline.map(|d| d.to_string()).unwrap_or_default();
+    let listing = |cs: &[&Due]| {
+        let mut s = cs
+            .iter()
+            .take(DIGEST_TITLES)
+            .map(|c| format!("{}（完成时限 {}）", c.title, deadline(c)))
+            .collect::<Vec<_>>()
+            .join("；");
+        if cs.len() > DIGEST_TITLES {
+            s.push_str(&format!("等{}件", cs.len()));
+        }
+        s
+    };
+    let key = |cs: &[&Due], who: &str| match cs {
+        [c] => format!("overdue:{}:{}:{who}", c.id, deadline(c)),
+        _ => format!(
+            "overdue:{}-{}:{}:{who}:{}",
+            cs.first().map_or(0, |c| c.id),
+            cs.last().map_or(0, |c| c.id),
+            cs.len(),
+            ctx.now.timestamp()
+        ),
+    };
+    let mut notes = Vec::with_capacity(by_company.len() + by_user.len());
+    for (company, cs) in by_company {
+        let who = format!("company:{company}");
+        notes.push(match cs.as_slice() {
+            [c] => to_company(
+                company,
+                "case_overdue",
+                format!("已逾期未整改：{}", c.title),
+                format!("完成时限 {} 已过。", deadline(c)),
+                Some(c.id),
+                key(&cs, "company"),
+                ctx.now,
+            ),
+            _ => to_company(
+                company,
+                "case_overdue",
+                format!("{}件案件已逾期未整改", cs.len()),
+                format!("以下案件完成时限已过，未报送整改情况：{}。", listing(&cs)),
+                None,
+                key(&cs, &who),
+                ctx.now,
+            ),
+        });
+    }
+    for (user, cs) in by_user {
+        let who = format!("user:{user}");
+        notes.push(match cs.as_slice() {
+            [c] => to_user(
+                user,
+                "case_overdue",
+                format!("案件逾期未整改：{}", c.title),
+                "已提请领导决定是否升级处理。".into(),
+                Some(c.id),
+                key(&cs, "user"),
+                ctx.now,
+            ),
+            _ => to_user(
+                user,
+                "case_overdue",
+                format!("{}件案件逾期未整改", cs.len()),
+                format!("{}。已提请领导决定是否升级处理。", listing(&cs)),
+                None,
+                key(&cs, &who),
+                ctx.now,
+            ),
+        });
+    }
+    notes
 }
 
 /// Flags notices not signed for within the configured working days. Returns (flagged,

@@ -1092,7 +1092,7 @@ fn filter_for(
 }
 
 /// A page of the ledger within the actor's scope.
-pub async fn ledger(deps: &Deps, ctx: &Ctx, q: &LedgerQuery, per_page: u64) -> Result<Page<CaseRow>, ServiceError> {
+pub async fn ledger(deps: &Deps, ctx: &Ctx, q: &LedgerQuery, per_page: u64) -> Result<LedgerPage, ServiceError> {
     let actor = ctx.actor()?;
     // The page's dozen queries on one connection, in one snapshot (the total and the rows
     // agree): through the pool, each query would first wait for the connection and test it.
@@ -1104,7 +1104,15 @@ pub async fn ledger(deps: &Deps, ctx: &Ctx, q: &LedgerQuery, per_page: u64) -> R
     let (cases, total) = db::cases::ledger(&tx, &f, sort, desc, page, per_page).await?;
     let rows = rows_with(&tx, deps, tree, &cases, ctx.now).await?;
     tx.commit().await?;
-    Ok(Page { items: rows, total, page, per_page })
+    Ok(LedgerPage { rows: Page { items: rows, total: total.n, page, per_page }, total_exact: total.exact })
+}
+
+/// A page of the ledger.
+pub struct LedgerPage {
+    pub rows: Page<CaseRow>,
+    /// False when the total is the database's estimate (a full-text view with very many
+    /// matches on PostgreSQL: see `db::cases::ESTIMATE_ABOVE`).
+    pub total_exact: bool,
 }
 
 async fn rows_of(deps: &Deps, cases: &[case::Model], now: DateTime<Utc>) -> Result<Vec<CaseRow>, ServiceError> {
@@ -1483,6 +1491,8 @@ pub async fn pending_escalations(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, Str
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NotificationView {
     pub id: i64,
+    /// What it is about (`case_overdue`, `deadline_reminder`, `new_notice`, …).
+    pub kind: String,
     pub title: String,
     pub body: String,
     pub case_id: Option<i64>,
@@ -1503,6 +1513,7 @@ pub async fn notifications(deps: &Deps, ctx: &Ctx) -> Result<Vec<NotificationVie
         .into_iter()
         .map(|n| NotificationView {
             id: n.id,
+            kind: n.kind,
             title: n.title,
             body: n.body,
             case_id: n.case_id,

@@ -364,5 +364,5 @@ pub async fn issuable_cases(
         status: Some(CaseStatus::Filed.as_str().into()),
         ..Default::default()
     };
-    Ok(super::cases::ledger(deps, ctx, &q, 200).await?.items)
+    Ok(super::cases::ledger(deps, ctx, &q, 200).await?.rows.items)
 }

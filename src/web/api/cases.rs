@@ -13,13 +13,24 @@ use crate::web::error::ApiError;
 
 /// GET /api/v1/cases (the ledger: filters, sorting, paging as on the page)
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(LedgerQuery),
-    responses((status = 200, body = Paged<CaseRow>), (status = 403, body = super::ErrorBody)))]
+    responses((status = 200, body = CasePage), (status = 403, body = super::ErrorBody)))]
 pub async fn list_cases(
     State(s): State<AppState>,
     a: ApiAuth,
     Query(q): Query<LedgerQuery>,
-) -> Result<Json<Paged<CaseRow>>, ApiError> {
-    Ok(Json(cases::ledger(&s.deps, &a.ctx, &q, 50).await?.into()))
+) -> Result<Json<CasePage>, ApiError> {
+    let l = cases::ledger(&s.deps, &a.ctx, &q, 50).await?;
+    Ok(Json(CasePage { total_exact: l.total_exact, page: l.rows.into() }))
+}
+
+/// A page of the ledger.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CasePage {
+    #[serde(flatten)]
+    pub page: Paged<CaseRow>,
+    /// False when `total` is the database's estimate: a full-text query matching very many
+    /// cases on PostgreSQL.
+    pub total_exact: bool,
 }
 
 /// GET /api/v1/cases/{id}

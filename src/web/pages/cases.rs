@@ -72,7 +72,8 @@ pub async fn list_cases(
     a: Auth,
     Query(f): Query<LedgerQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let page = cases::ledger(&s.deps, &a.ctx, &f, 20).await?;
+    let ledger = cases::ledger(&s.deps, &a.ctx, &f, 20).await?;
+    let page = ledger.rows;
     let base = ledger_base(&f);
     let company_user = a.user.actor.role == crate::domain::role::Role::CompanyUser;
     let (townships, companies) = if company_user {
@@ -82,7 +83,7 @@ pub async fn list_cases(
     };
     Ok(LedgerPage {
         c: Chrome::new(&a.session, Some(&a.user), "工作台账").await,
-        pager: Pager::of(&page, "/cases", &base),
+        pager: Pager { approximate: !ledger.total_exact, ..Pager::of(&page, "/cases", &base) },
         items: page.items,
         base,
         township_id: f.township_id.unwrap_or(0),
@@ -557,7 +558,8 @@ async fn new_notice_page(
         &LedgerQuery { status: Some(CaseStatus::Filed.as_str().into()), ..Default::default() },
         500,
     )
-    .await?;
+    .await?
+    .rows;
     let mut companies: Vec<(i64, String)> =
         filed.items.iter().filter_map(|r| r.company_id.map(|id| (id, r.company.clone()))).collect();
     companies.sort();

@@ -119,6 +119,8 @@ pub struct Pager {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// The total is an estimate ("约").
+    pub approximate: bool,
     pub prev: String,
     pub next: String,
 }
@@ -131,6 +133,7 @@ impl Pager {
             page: p.page,
             pages: p.pages(),
             total: p.total,
+            approximate: false,
             prev: if p.page > 1 { link(p.page - 1) } else { String::new() },
             next: if p.page < p.pages() { link(p.page + 1) } else { String::new() },
         }
