@@ -12,6 +12,14 @@ pub async fn user<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<user::Mo
 }
 
 /// One user by username (exact).
+/// Users by id.
+pub async fn users_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<Vec<user::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await
+}
+
 pub async fn user_by_username<C: ConnectionTrait>(db: &C, username: &str) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await
 }

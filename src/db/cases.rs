@@ -231,6 +231,18 @@ pub struct Total {
 /// planner's word statistics. Below it, the view counts exactly.
 pub const ESTIMATE_ABOVE: u64 = 10_000;
 
+/// The cases an inspection's findings opened: (catalog code, case id).
+pub async fn cases_of_inspection<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<Vec<(String, i64)>, DbErr> {
+    let cases = case::Entity::find().filter(case::Column::InspectionId.eq(inspection_id)).all(db).await?;
+    let mut out = Vec::new();
+    for c in cases {
+        for code in items(db, c.id).await? {
+            out.push((code, c.id));
+        }
+    }
+    Ok(out)
+}
+
 /// A page of the ledger, with the total count.
 ///
 /// The total comes from `case_tallies` when the filter restricts only scope, township, company

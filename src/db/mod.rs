@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cases;
 pub mod complaints;
 pub mod entities;
+pub mod inspections;
 pub mod mail;
 pub mod migration;
 pub mod registry;

@@ -202,6 +202,11 @@ pub async fn campaign<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<camp
     campaign::Entity::find_by_id(id).one(db).await
 }
 
+/// One campaign phase.
+pub async fn campaign_phase<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<campaign_phase::Model>, DbErr> {
+    campaign_phase::Entity::find_by_id(id).one(db).await
+}
+
 /// A campaign's phases in order.
 pub async fn campaign_phases<C: ConnectionTrait>(
     db: &C,

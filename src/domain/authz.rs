@@ -60,6 +60,10 @@ pub enum Action {
     DecideEscalation,
     /// Edit the holiday table (statutory holidays, make-up workdays) deadlines are counted on.
     EditHolidays,
+    /// Plan full inspections (排查计划): scope, checklist, due date, assignments.
+    PlanInspection,
+    /// Carry out an inspection: answer its checklist, add photos, submit it.
+    Inspect,
 }
 
 impl Action {
@@ -138,6 +142,8 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | RevealComplainant
                 | ManageCase
                 | EditHolidays
+                | PlanInspection
+                | Inspect
         ),
         Role::BureauLeader => {
             matches!(
@@ -154,7 +160,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
         Role::DisciplineInspector => {
             matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
         }
-        Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent),
+        Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent | Inspect),
         Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice),
         Role::CommitteeMember | Role::DepartmentUser => matches!(action, ViewRegistry),
     }
@@ -228,6 +234,12 @@ mod tests {
         let county = Scope::Jurisdiction(COUNTY);
         let cases: Vec<(Role, Scope, Action, Object, bool)> = vec![
             (Role::BureauStaff, county, EditCommunity, community_in_a(), true),
+            (Role::BureauStaff, county, PlanInspection, community_in_a(), true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), Inspect, community_in_a(), true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B), Inspect, community_in_a(), false),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), PlanInspection, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), Inspect, community_in_a(), false),
+            (Role::DisciplineInspector, county, Inspect, community_in_a(), false),
             (Role::BureauStaff, county, EditCompany, company(), true),
             (Role::BureauStaff, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
             (Role::BureauStaff, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),

@@ -22,8 +22,8 @@ use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort};
 use crate::db::entities::{
-    case, case_event, case_item, case_item_report, case_photo, complaint, complaint_event, escalation_proposal,
-    extension_request, notification,
+    case, case_event, case_item, case_item_report, case_photo, community, complaint, complaint_event,
+    escalation_proposal, extension_request, notification, problem, user,
 };
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
@@ -364,7 +364,31 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
     }
     let responsible = responsible.expect("checked above");
     let title = Some(new.title.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or(p.title.clone());
+    let id = insert_case(&tx, ctx, &p, &community, &responsible, &title, &facts, &codes, &catalog, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a new case (待核实) of a problem: the row, its items, the opening line of its timeline,
+/// the public line for the problem's clues, the responsible person's notification and the audit
+/// entry, in the caller's transaction. The caller has checked the actor, the responsible person,
+/// the facts and the codes. Returns the case id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_case<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    p: &problem::Model,
+    community: &community::Model,
+    responsible: &user::Model,
+    title: &str,
+    facts: &str,
+    codes: &[String],
+    catalog: &HashMap<String, String>,
+    inspection_id: Option<i64>,
+) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?;
     let title: String = title.chars().take(200).collect();
+    let facts = facts.to_string();
     let items_text: Vec<&str> = codes.iter().filter_map(|c| catalog.get(c).map(String::as_str)).collect();
     let c = case::ActiveModel {
         problem_id: Set(Some(p.id)),
@@ -378,6 +402,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
         deadline: Set(None),
         extensions: Set(0),
         source: Set(p.source.clone()),
+        inspection_id: Set(inspection_id),
         search_text: Set(crate::search::segment(&format!(
             "{title} {facts} {} {} {}",
             p.description,
@@ -390,7 +415,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
         updated_at: Set(ctx.now),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     let items: Vec<_> = codes
         .iter()
@@ -402,7 +427,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
             ..Default::default()
         })
         .collect();
-    case_item::Entity::insert_many(items).exec_without_returning(&tx).await?;
+    case_item::Entity::insert_many(items).exec_without_returning(tx).await?;
     case_event::ActiveModel {
         case_id: Set(c.id),
         kind: Set("open".into()),
@@ -417,11 +442,11 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
         updated_at: Set(ctx.now),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
-    mirror_public(&tx, Some(p.id), "case.open", "已列入工作台账，正在核实。", ctx.now).await?;
+    mirror_public(tx, Some(p.id), "case.open", "已列入工作台账，正在核实。", ctx.now).await?;
     db::cases::notify(
-        &tx,
+        tx,
         vec![to_user(
             responsible.id,
             "case_assigned",
@@ -434,16 +459,15 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
     )
     .await?;
     record(
-        &tx,
+        tx,
         ctx,
         "case.open",
         "case",
         c.id,
         SUCCESS,
-        json!({"problem_id": p.id, "community_id": community.id, "items": codes, "responsible_user_id": responsible.id}),
+        json!({"problem_id": p.id, "community_id": community.id, "items": codes, "responsible_user_id": responsible.id, "inspection_id": inspection_id}),
     )
     .await?;
-    tx.commit().await?;
     Ok(c.id)
 }
 

@@ -475,7 +475,93 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
             accepted.push((community, p));
         }
     }
-    seed_cases(deps, &staff, &accepted).await
+    seed_cases(deps, &staff, &accepted).await?;
+    seed_inspections(deps, &staff).await
+}
+
+/// Full inspection in progress: 凤城镇's plan with one community inspected (its problem now a
+/// case in the ledger), one half answered, the rest to do; and a company's plan past its date.
+async fn seed_inspections(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
+    use super::inspections::{NewPlan, create_plan, save_answer, submit};
+    let now = deps.clock.now();
+    let today = super::cases::today(now);
+    let phase = db::registry::campaigns(&deps.db, None)
+        .await?
+        .first()
+        .map(|c| c.id)
+        .ok_or(ServiceError::NotFound("演示专项行动"))?;
+    let phases = db::registry::campaign_phases(&deps.db, phase).await?;
+    let phase = phases.get(1).or(phases.first()).map(|p| p.id);
+    let as_staff =
+        |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
+    let fc = db::registry::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let officer =
+        db::accounts::user_by_username(&deps.db, "fengcheng").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let officer = super::accounts::session_user(&deps.db, officer).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let as_officer = |t| Ctx {
+        actor: Some(officer.actor.clone()),
+        actor_name: officer.display_name.clone(),
+        ..Ctx::system(t, "demo")
+    };
+    let started = now - chrono::Duration::days(6);
+    let plan = create_plan(
+        deps,
+        &as_staff(started),
+        NewPlan {
+            phase_id: phase,
+            name: "凤城镇住宅小区全面排查".into(),
+            scope: "township".into(),
+            township_id: Some(fc.township_id),
+            checklist: "A1.1,A1.2,A1.5,A2.1,A3.1,A3.2".into(),
+            due_on: Some(today + chrono::Duration::days(8)),
+            responsible_user_id: Some(staff.actor.user_id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let of_plan = db::inspections::of_plan(&deps.db, plan, None).await?;
+    let find = |community: i64| of_plan.iter().find(|i| i.community_id == community).map(|i| i.id);
+    // Inspected: everything in order but the fire lane.
+    if let Some(id) = find(fc.id) {
+        let at = now - chrono::Duration::days(4);
+        for (code, answer, note) in [
+            ("A1.1", "compliant", ""),
+            ("A1.2", "compliant", ""),
+            ("A1.5", "compliant", ""),
+            ("A2.1", "compliant", "收费项目和标准已在各单元公告栏公示"),
+            ("A3.1", "compliant", ""),
+            ("A3.2", "problem", "3号楼东侧消防车通道被私家车长期占用，物业未设置禁停标识、未劝阻"),
+        ] {
+            save_answer(deps, &as_officer(at), id, code, answer, note).await?;
+        }
+        submit(deps, &as_officer(at), id).await?;
+    }
+    // Half answered: the officer was interrupted in the courtyard.
+    let second = of_plan.iter().find(|i| i.community_id != fc.id).map(|i| i.id);
+    if let Some(id) = second {
+        let at = now - chrono::Duration::days(1);
+        save_answer(deps, &as_officer(at), id, "A1.1", "compliant", "").await?;
+        save_answer(deps, &as_officer(at), id, "A1.2", "problem", "2号楼电梯轿厢照明损坏，维保记录缺两个月").await?;
+    }
+    // A company's portfolio, past its date with nothing inspected: overdue coverage.
+    if let Some(company) = fc.company_id {
+        create_plan(
+            deps,
+            &as_staff(now - chrono::Duration::days(20)),
+            NewPlan {
+                phase_id: phase,
+                name: "安居物业在管小区专项检查".into(),
+                scope: "company".into(),
+                company_id: Some(company),
+                checklist: "A2.1,A2.2,B1,B2".into(),
+                due_on: Some(today - chrono::Duration::days(2)),
+                responsible_user_id: Some(staff.actor.user_id),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The ledger in progress: one case at each stage, with notices issued (and one not signed

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod holidays;
 pub mod imap;
+pub mod inspections;
 pub mod intake;
 pub mod mail;
 pub mod notices;

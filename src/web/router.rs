@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
-use super::pages::{accounts, audit, cases, complaints, home, posters, registry, session};
+use super::pages::{accounts, audit, cases, complaints, home, inspections, posters, registry, session};
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
@@ -89,7 +89,16 @@ pub fn build(deps: Deps) -> Router {
         .route("/notices/{id}/sign", post(cases::sign_notice))
         .route("/notices/{id}/pdf", get(cases::notice_pdf))
         .route("/notifications", get(cases::list_notifications))
-        .route("/holidays", get(cases::list_holidays).post(cases::save_holiday));
+        .route("/holidays", get(cases::list_holidays).post(cases::save_holiday))
+        .route("/inspections", get(inspections::index))
+        .route("/inspections/plans", post(inspections::create_plan))
+        .route("/inspections/plans/new", get(inspections::new_plan))
+        .route("/inspections/plans/{id}", get(inspections::show_plan))
+        .route("/inspections/{id}", get(inspections::show))
+        .route("/inspections/{id}/assign", post(inspections::assign))
+        .route("/inspections/{id}/answers/{code}", post(inspections::save_answer))
+        .route("/inspections/{id}/photos/{item}", get(inspections::photo).post(inspections::add_photos))
+        .route("/inspections/{id}/submit", post(inspections::submit));
 
     let api = Router::new()
         .route("/api/v1/auth/token", post(a_acc::issue_token).delete(a_acc::revoke_token))

@@ -538,6 +538,25 @@ async fn the_demo_shows_the_ledger_in_progress() {
     assert!(escalations.body.contains("逾期未整改"), "the overdue case waits for a leader's decision");
     let item_reports = propwatch::db::entities::case_item_report::Entity::find().all(&app.deps.db).await.unwrap();
     assert!(!item_reports.is_empty(), "the demo's companies answer their notices item by item");
+    // Full inspection in progress: one community inspected (its problem is a case), one half
+    // answered, a company's plan past its date.
+    let plans = leader.get("/inspections").await;
+    assert!(plans.body.contains("凤城镇住宅小区全面排查") && plans.body.contains("安居物业在管小区专项检查"));
+    assert!(
+        plans.select("table.plans td.done-n").iter().any(|n| n == "1"),
+        "{:?}",
+        plans.select("table.plans td.done-n")
+    );
+    assert!(plans.select("table.plans td.overdue-n").iter().any(|n| n != "0"), "an overdue plan");
+    let from_inspection = propwatch::db::entities::case::Entity::find()
+        .filter(propwatch::db::entities::case::Column::Source.eq("inspection"))
+        .count(&app.deps.db)
+        .await
+        .unwrap();
+    assert_eq!(from_inspection, 1);
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let tasks = officer.get("/inspections").await;
+    assert!(!tasks.select("ul.tasks li").is_empty(), "the officer's tasks");
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none());
 }

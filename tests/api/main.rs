@@ -10,6 +10,7 @@ mod authz;
 mod cases;
 mod complaints;
 mod durability;
+mod inspections;
 mod mail;
 mod mail_servers;
 mod open311;

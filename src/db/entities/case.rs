@@ -25,6 +25,8 @@ pub struct Model {
     pub extensions: i32,
     /// `complaint`, `inspection` or `staff`.
     pub source: String,
+    /// The inspection whose finding opened it (source `inspection`).
+    pub inspection_id: Option<i64>,
     /// jieba segmentation of title, facts, place and items.
     pub search_text: String,
     pub opened_by: Option<i64>,

@@ -11,6 +11,7 @@ mod m20261128_000004_ledger;
 mod m20261128_000006_notification_dispatch;
 mod m20261128_000007_ledger_indexes;
 mod m20261128_000008_item_reports;
+mod m20261129_000009_inspections;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_notification_dispatch::Migration),
             Box::new(m20261128_000007_ledger_indexes::Migration),
             Box::new(m20261128_000008_item_reports::Migration),
+            Box::new(m20261129_000009_inspections::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cases;
 pub mod complaints;
 pub mod home;
+pub mod inspections;
 pub mod posters;
 pub mod registry;
 pub mod session;
@@ -56,6 +57,11 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     if reads_cases {
         nav.push(NavLink { href: "/cases", label: "工作台账" });
         nav.push(NavLink { href: "/notices", label: "整改通知书" });
+    }
+    if (role_may(role, Action::ReadCaseContent) || role_may(role, Action::Inspect))
+        && matches!(user.actor.scope, Scope::Jurisdiction(_))
+    {
+        nav.push(NavLink { href: "/inspections", label: "全面排查" });
     }
     if role_may(role, Action::DecideEscalation) || role_may(role, Action::ManageCase) {
         nav.push(NavLink { href: "/escalations", label: "升级处理" });

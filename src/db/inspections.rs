@@ -1,0 +1,176 @@
+//! Inspection storage: plans, one inspection per community and plan, answers and photos.
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::entities::{inspection, inspection_answer, inspection_photo, inspection_plan};
+
+pub async fn plan<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<inspection_plan::Model>, DbErr> {
+    inspection_plan::Entity::find_by_id(id).one(db).await
+}
+
+/// Every plan, newest first.
+pub async fn plans<C: ConnectionTrait>(db: &C) -> Result<Vec<inspection_plan::Model>, DbErr> {
+    inspection_plan::Entity::find().order_by_desc(inspection_plan::Column::Id).all(db).await
+}
+
+pub async fn inspection<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<inspection::Model>, DbErr> {
+    inspection::Entity::find_by_id(id).one(db).await
+}
+
+/// The inspections of a plan, optionally within some townships, by id.
+pub async fn of_plan<C: ConnectionTrait>(
+    db: &C,
+    plan_id: i64,
+    townships: Option<&[i64]>,
+) -> Result<Vec<inspection::Model>, DbErr> {
+    let mut q = inspection::Entity::find().filter(inspection::Column::PlanId.eq(plan_id));
+    if let Some(t) = townships {
+        q = q.filter(inspection::Column::TownshipId.is_in(t.to_vec()));
+    }
+    q.order_by_asc(inspection::Column::Id).all(db).await
+}
+
+/// Inspections still to do that are assigned to the user, or unassigned within the townships
+/// (`None`: anywhere), oldest plan first.
+pub async fn to_do<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    townships: Option<&[i64]>,
+    limit: u64,
+) -> Result<Vec<inspection::Model>, DbErr> {
+    use sea_orm::Condition;
+    let mut unassigned = Condition::all().add(inspection::Column::AssigneeUserId.is_null());
+    if let Some(t) = townships {
+        unassigned = unassigned.add(inspection::Column::TownshipId.is_in(t.to_vec()));
+    }
+    inspection::Entity::find()
+        .filter(inspection::Column::Status.eq("assigned"))
+        .filter(Condition::any().add(inspection::Column::AssigneeUserId.eq(user_id)).add(unassigned))
+        .order_by_asc(inspection::Column::PlanId)
+        .order_by_asc(inspection::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Counts per plan, township and status.
+#[derive(Debug, FromQueryResult)]
+pub struct CoverageRow {
+    pub plan_id: i64,
+    pub township_id: i64,
+    pub status: String,
+    pub n: i64,
+}
+
+pub async fn coverage<C: ConnectionTrait>(db: &C, plan_id: Option<i64>) -> Result<Vec<CoverageRow>, DbErr> {
+    let mut q = inspection::Entity::find()
+        .select_only()
+        .column(inspection::Column::PlanId)
+        .column(inspection::Column::TownshipId)
+        .column(inspection::Column::Status)
+        .column_as(inspection::Column::Id.count(), "n")
+        .group_by(inspection::Column::PlanId)
+        .group_by(inspection::Column::TownshipId)
+        .group_by(inspection::Column::Status);
+    if let Some(id) = plan_id {
+        q = q.filter(inspection::Column::PlanId.eq(id));
+    }
+    q.into_model::<CoverageRow>().all(db).await
+}
+
+pub async fn answers<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<Vec<inspection_answer::Model>, DbErr> {
+    inspection_answer::Entity::find()
+        .filter(inspection_answer::Column::InspectionId.eq(inspection_id))
+        .order_by_asc(inspection_answer::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn photos<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<Vec<inspection_photo::Model>, DbErr> {
+    inspection_photo::Entity::find()
+        .filter(inspection_photo::Column::InspectionId.eq(inspection_id))
+        .order_by_asc(inspection_photo::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Writes an answer, replacing an earlier answer to the same item (one row per item).
+pub async fn upsert_answer<C: ConnectionTrait>(db: &C, row: inspection_answer::ActiveModel) -> Result<(), DbErr> {
+    inspection_answer::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([inspection_answer::Column::InspectionId, inspection_answer::Column::CatalogCode])
+                .update_columns([
+                    inspection_answer::Column::Answer,
+                    inspection_answer::Column::Note,
+                    inspection_answer::Column::AnsweredBy,
+                    inspection_answer::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Moves an inspection from `assigned` to `submitted` (compare-and-set): false when it was
+/// submitted meanwhile.
+pub async fn mark_submitted<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    by: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    let r = inspection::Entity::update_many()
+        .col_expr(inspection::Column::Status, sea_orm::sea_query::Expr::value("submitted"))
+        .col_expr(inspection::Column::SubmittedAt, sea_orm::sea_query::Expr::value(at))
+        .col_expr(inspection::Column::SubmittedBy, sea_orm::sea_query::Expr::value(by))
+        .col_expr(inspection::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+        .filter(inspection::Column::Id.eq(id))
+        .filter(inspection::Column::Status.eq("assigned"))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Assigns an inspection still to do.
+pub async fn assign<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    user: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    let r = inspection::Entity::update_many()
+        .col_expr(inspection::Column::AssigneeUserId, sea_orm::sea_query::Expr::value(user))
+        .col_expr(inspection::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+        .filter(inspection::Column::Id.eq(id))
+        .filter(inspection::Column::Status.eq("assigned"))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// A new inspection row.
+pub fn new_inspection(
+    plan_id: i64,
+    community: &super::entities::community::Model,
+    assignee: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> inspection::ActiveModel {
+    inspection::ActiveModel {
+        plan_id: Set(plan_id),
+        community_id: Set(community.id),
+        company_id: Set(community.company_id),
+        township_id: Set(community.township_id),
+        assignee_user_id: Set(assignee),
+        status: Set("assigned".into()),
+        submitted_at: Set(None),
+        submitted_by: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+}
