@@ -174,3 +174,19 @@ pub fn new_inspection(
         ..Default::default()
     }
 }
+
+/// A company's inspections (with their plans' due dates), optionally within some townships.
+pub async fn of_company<C: ConnectionTrait>(
+    db: &C,
+    company_id: i64,
+    townships: Option<&[i64]>,
+) -> Result<Vec<(inspection::Model, chrono::NaiveDate)>, DbErr> {
+    let mut q = inspection::Entity::find().filter(inspection::Column::CompanyId.eq(company_id));
+    if let Some(t) = townships {
+        q = q.filter(inspection::Column::TownshipId.is_in(t.to_vec()));
+    }
+    let rows = q.all(db).await?;
+    let plans: std::collections::HashMap<i64, chrono::NaiveDate> =
+        plans(db).await?.into_iter().map(|p| (p.id, p.due_on)).collect();
+    Ok(rows.into_iter().filter_map(|i| plans.get(&i.plan_id).copied().map(|d| (i, d))).collect())
+}

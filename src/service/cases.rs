@@ -1547,3 +1547,35 @@ pub async fn notifications(deps: &Deps, ctx: &Ctx) -> Result<Vec<NotificationVie
         })
         .collect())
 }
+
+/// The supervision picture of one company, as the actor may see it (bureau readers within
+/// their jurisdiction; a company user only of its own company): its cases by state, the
+/// running ones past their deadline, and the most urgent open cases.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompanyCases {
+    /// (status, label, cases), every state with at least one case.
+    pub by_status: Vec<(String, String, u64)>,
+    pub open: u64,
+    pub overdue: u64,
+    /// The open cases, most urgent first (at most ten).
+    pub urgent: Vec<CaseRow>,
+}
+
+pub async fn company_cases(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<CompanyCases, ServiceError> {
+    let q = |status: Option<&str>, overdue: bool| LedgerQuery {
+        company_id: Some(company_id),
+        status: status.map(str::to_string),
+        overdue: overdue.then(|| "1".to_string()),
+        ..Default::default()
+    };
+    let mut by_status = Vec::new();
+    for s in CaseStatus::ALL {
+        let n = ledger(deps, ctx, &q(Some(s.as_str()), false), 1).await?.rows.total;
+        if n > 0 {
+            by_status.push((s.as_str().to_string(), s.label().to_string(), n));
+        }
+    }
+    let open = ledger(deps, ctx, &q(Some("open"), false), 10).await?;
+    let overdue = ledger(deps, ctx, &q(None, true), 1).await?.rows.total;
+    Ok(CompanyCases { by_status, open: open.rows.total, overdue, urgent: open.rows.items })
+}

@@ -790,3 +790,19 @@ pub async fn phase_choices(deps: &Deps) -> Result<Vec<(i64, String)>, ServiceErr
     }
     Ok(out)
 }
+
+/// Inspection coverage of one company's communities across plans (bureau readers only).
+pub async fn company_coverage(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Option<Coverage>, ServiceError> {
+    let actor = ctx.actor()?;
+    if !role_may(actor.role, Action::ReadCaseContent) || !matches!(actor.scope, Scope::Jurisdiction(_)) {
+        return Ok(None);
+    }
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let townships = reader_townships(&tree, actor)?;
+    let today = today(ctx.now);
+    let mut c = Coverage::default();
+    for (i, due_on) in db::inspections::of_company(&deps.db, company_id, townships.as_deref()).await? {
+        c.add(i.status == "submitted", due_on, today);
+    }
+    Ok(Some(c))
+}

@@ -366,3 +366,31 @@ pub async fn issuable_cases(
     };
     Ok(super::cases::ledger(deps, ctx, &q, 200).await?.rows.items)
 }
+
+/// The latest notices to one company that the actor may read (a company user: only its own).
+pub async fn notices_of_company(
+    deps: &Deps,
+    ctx: &Ctx,
+    company_id: i64,
+    limit: u64,
+) -> Result<Vec<NoticeView>, ServiceError> {
+    let actor = ctx.actor()?;
+    match (actor.role, actor.scope) {
+        (Role::CompanyUser, Scope::Company(c)) if c == company_id => {}
+        _ if role_may(actor.role, Action::ReadCaseContent) => {}
+        _ => return Err(ServiceError::Forbidden(Denied::Role)),
+    }
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let (rows, _) = db::cases::notices(&deps.db, Some(company_id), 1, limit).await?;
+    let mut out = Vec::new();
+    for n in rows {
+        if actor.role != Role::CompanyUser
+            && authorize(actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(n.jurisdiction_id) })
+                .is_err()
+        {
+            continue;
+        }
+        out.push(view(deps, n).await?);
+    }
+    Ok(out)
+}

@@ -940,3 +940,37 @@ async fn a_text_longer_than_its_column_is_a_chinese_refusal_not_an_internal_erro
         r.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_company_page_shows_its_supervision_picture_to_those_who_may_see_it() {
+    let app = TestApp::new().await;
+    propwatch::service::demo::seed_activity(&app.deps).await.unwrap();
+    let anju = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::CompanyUser))
+        .await
+        .unwrap()
+        .unwrap()
+        .company_id
+        .unwrap();
+    use propwatch::db::entities::case;
+    let cases = case::Entity::find().filter(case::Column::CompanyId.eq(anju)).all(&app.deps.db).await.unwrap();
+    let open = cases.iter().filter(|c| !matches!(c.status.as_str(), "closed" | "unfounded")).count();
+    assert!(open > 0, "the demo company has open cases");
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let page = staff.get(&format!("/companies/{anju}")).await;
+    assert_eq!(page.select("section.overview .tile strong.open-n"), vec![open.to_string()]);
+    let by_status: u64 =
+        page.select("table.by-status td[data-label=件数]").iter().map(|n| n.parse::<u64>().unwrap()).sum();
+    assert_eq!(by_status, cases.len() as u64, "every case in one state");
+    assert!(!page.select("ul.company-notices a").is_empty(), "its notices");
+    assert!(!page.select("section.overview .tile strong.inspected-n").is_empty(), "inspection coverage for the bureau");
+    // The company sees the same about itself, without the bureau's inspection planning.
+    let mut company = app.login_as(Role::CompanyUser).await;
+    let own = company.get(&format!("/companies/{anju}")).await;
+    assert_eq!(own.select("section.overview .tile strong.open-n"), vec![open.to_string()]);
+    assert!(own.select("section.overview .tile strong.inspected-n").is_empty());
+    assert!(!own.body.contains(NAME) && !own.body.contains(PHONE), "no complainant data");
+    // An owners' committee reads the registry, not the company's cases.
+    let mut committee = app.login_as(Role::CommitteeMember).await;
+    let r = committee.get(&format!("/companies/{anju}")).await;
+    assert!(r.select("section.overview").is_empty());
+}

@@ -76,6 +76,10 @@ struct CompanyPage {
     company: CompanyView,
     communities: Vec<CommunityView>,
     can_edit: bool,
+    /// The supervision picture, for those who read its cases.
+    cases: Option<crate::service::cases::CompanyCases>,
+    notices: Vec<crate::service::notices::NoticeView>,
+    coverage: Option<crate::domain::inspection::Coverage>,
 }
 
 /// GET /companies/{id}
@@ -89,11 +93,28 @@ pub async fn show_company(
         .await
         .map(|p| p.items)
         .unwrap_or_default();
+    // Cases and notices: bureau readers (within their jurisdiction) and the company's own users.
+    let reads_cases = match a.user.actor.scope {
+        crate::domain::role::Scope::Company(c) => c == id && may(&a.user, Action::ReadCompanyCases),
+        crate::domain::role::Scope::Jurisdiction(_) => may(&a.user, Action::ReadCaseContent),
+        _ => false,
+    };
+    let (cases, notices) = if reads_cases {
+        (
+            Some(crate::service::cases::company_cases(&s.deps, &a.ctx, id).await?),
+            crate::service::notices::notices_of_company(&s.deps, &a.ctx, id, 10).await?,
+        )
+    } else {
+        (None, Vec::new())
+    };
     Ok(CompanyPage {
         c: Chrome::new(&a.session, Some(&a.user), &company.name).await,
         company,
         communities,
         can_edit: may(&a.user, Action::EditCompany),
+        cases,
+        notices,
+        coverage: crate::service::inspections::company_coverage(&s.deps, &a.ctx, id).await?,
     })
 }
 
