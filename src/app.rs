@@ -19,6 +19,7 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     let deps = Deps { db, read, clock, settings: Arc::new(settings), cipher, intake };
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::cases::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::reassessments::ensure_grades(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(deps)
 }
 

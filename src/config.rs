@@ -54,6 +54,8 @@ pub struct Settings {
     /// Rectification notice numbers: `{year}` and `{seq}` are replaced (sequential per year and
     /// issuing jurisdiction).
     pub notice_number_pattern: String,
+    /// Numbers of the letters a service-grade re-assessment sends (`{year}`, `{seq}`).
+    pub reassessment_number_pattern: String,
     /// Working days before a deadline on which the company and the responsible person are
     /// reminded (and on the day itself), comma-separated.
     pub reminder_working_days: String,
@@ -94,6 +96,7 @@ impl Default for Settings {
             imap_poll_seconds: 60,
             sqlite_readers: 4,
             notice_number_pattern: "阳住建物整〔{year}〕{seq}号".into(),
+            reassessment_number_pattern: "阳住建物核〔{year}〕{seq}号".into(),
             reminder_working_days: "3,1".into(),
             notice_sign_working_days: 3,
             scanner_interval_seconds: 300,
@@ -126,6 +129,7 @@ impl Settings {
             .set_default("imap_poll_seconds", d.imap_poll_seconds)?
             .set_default("sqlite_readers", d.sqlite_readers)?
             .set_default("notice_number_pattern", d.notice_number_pattern)?
+            .set_default("reassessment_number_pattern", d.reassessment_number_pattern)?
             .set_default("reminder_working_days", d.reminder_working_days)?
             .set_default("notice_sign_working_days", d.notice_sign_working_days)?
             .set_default("scanner_interval_seconds", d.scanner_interval_seconds)?

@@ -468,18 +468,36 @@ pub async fn next_notice_seq<C: ConnectionTrait>(
     year: i32,
     now: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
+    next_seq(db, "notice", jurisdiction_id, year, now).await
+}
+
+/// The next number of a kind of document (`notice`, `reassessment`) for (jurisdiction, year):
+/// the counter row is incremented in the caller's transaction (on PostgreSQL the UPDATE holds
+/// its row lock until commit), so numbers are never reused nor duplicated.
+pub async fn next_seq<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    jurisdiction_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
     notice_counter::Entity::insert(notice_counter::ActiveModel {
         jurisdiction_id: Set(jurisdiction_id),
         year: Set(year),
+        kind: Set(kind.to_string()),
         last_seq: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     })
     .on_conflict(
-        OnConflict::columns([notice_counter::Column::JurisdictionId, notice_counter::Column::Year])
-            .do_nothing()
-            .to_owned(),
+        OnConflict::columns([
+            notice_counter::Column::JurisdictionId,
+            notice_counter::Column::Year,
+            notice_counter::Column::Kind,
+        ])
+        .do_nothing()
+        .to_owned(),
     )
     .try_insert()
     .exec(db)
@@ -489,11 +507,13 @@ pub async fn next_notice_seq<C: ConnectionTrait>(
         .col_expr(notice_counter::Column::UpdatedAt, Expr::value(now))
         .filter(notice_counter::Column::JurisdictionId.eq(jurisdiction_id))
         .filter(notice_counter::Column::Year.eq(year))
+        .filter(notice_counter::Column::Kind.eq(kind))
         .exec(db)
         .await?;
     let row = notice_counter::Entity::find()
         .filter(notice_counter::Column::JurisdictionId.eq(jurisdiction_id))
         .filter(notice_counter::Column::Year.eq(year))
+        .filter(notice_counter::Column::Kind.eq(kind))
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("notice counter".into()))?;

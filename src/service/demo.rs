@@ -476,7 +476,61 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
         }
     }
     seed_cases(deps, &staff, &accepted).await?;
-    seed_inspections(deps, &staff).await
+    seed_inspections(deps, &staff).await?;
+    seed_reassessments(deps, &staff).await
+}
+
+/// The first rung of the ladder: the overdue case's community re-assessed (approved, letters
+/// sent); another community's proposal waiting for a leader.
+async fn seed_reassessments(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
+    use super::reassessments::{NewReassessment, decide, propose};
+    use crate::db::entities::case;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let now = deps.clock.now();
+    let today = super::cases::today(now);
+    let as_staff =
+        |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
+    let leader =
+        db::accounts::user_by_username(&deps.db, "lixiangdong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let leader = super::accounts::session_user(&deps.db, leader).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let as_leader = |t| Ctx {
+        actor: Some(leader.actor.clone()),
+        actor_name: leader.display_name.clone(),
+        ..Ctx::system(t, "demo")
+    };
+    let running = case::Entity::find()
+        .filter(case::Column::Status.is_in(["overdue", "notice_issued", "filed"]))
+        .order_by_asc(case::Column::Id)
+        .all(&deps.db)
+        .await?;
+    let mut communities: Vec<i64> = Vec::new();
+    for c in &running {
+        if !communities.contains(&c.community_id) {
+            communities.push(c.community_id);
+        }
+    }
+    for (n, community_id) in communities.into_iter().take(2).enumerate() {
+        let cases: Vec<i64> = running.iter().filter(|c| c.community_id == community_id).map(|c| c.id).collect();
+        let at = now - chrono::Duration::days(2 - n as i64);
+        let id = propose(
+            deps,
+            &as_staff(at),
+            community_id,
+            NewReassessment {
+                new_grade: "四级".into(),
+                new_fee: "0.55".into(),
+                effective_on: Some(today + chrono::Duration::days(10)),
+                reasons: "整改通知书下发后逾期未整改，秩序维护和保洁达不到合同约定的服务等级标准".into(),
+                case_ids: cases,
+            },
+        )
+        .await?;
+        if n == 0 {
+            decide(deps, &as_leader(at + chrono::Duration::hours(3)), id, true, "同意重新核定，函告发改、市场监管部门")
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Full inspection in progress: 凤城镇's plan with one community inspected (its problem now a

@@ -17,6 +17,7 @@ pub mod notices;
 pub mod open311;
 pub mod outbox;
 pub mod photos;
+pub mod reassessments;
 pub mod registry;
 pub mod registry_xlsx;
 pub mod sms;

@@ -36,7 +36,7 @@ pub fn pdf_path(data_dir: &std::path::Path, digest: &str) -> PathBuf {
     data_dir.join("notices").join(format!("{digest}.pdf"))
 }
 
-fn store_pdf(data_dir: &std::path::Path, digest: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn store_pdf(data_dir: &std::path::Path, digest: &str, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let path = pdf_path(data_dir, digest);
     if path.exists() {

@@ -554,6 +554,10 @@ async fn the_demo_shows_the_ledger_in_progress() {
         .await
         .unwrap();
     assert_eq!(from_inspection, 1);
+    // The first rung: one community re-assessed with its letters, one proposal waiting.
+    let rs = propwatch::db::entities::reassessment::Entity::find().all(&app.deps.db).await.unwrap();
+    assert!(rs.iter().any(|r| r.status == "approved" && r.company_letter_number.is_some()), "{rs:?}");
+    assert!(leader.get("/escalations").await.select("section.reassessment").len() == 1, "one waits for a leader");
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let tasks = officer.get("/inspections").await;
     assert!(!tasks.select("ul.tasks li").is_empty(), "the officer's tasks");
@@ -963,6 +967,16 @@ async fn a_company_page_shows_its_supervision_picture_to_those_who_may_see_it() 
     assert_eq!(by_status, cases.len() as u64, "every case in one state");
     assert!(!page.select("ul.company-notices a").is_empty(), "its notices");
     assert!(!page.select("section.overview .tile strong.inspected-n").is_empty(), "inspection coverage for the bureau");
+    // The re-assessed company's page lists it with its letter.
+    let approved = propwatch::db::entities::reassessment::Entity::find()
+        .filter(propwatch::db::entities::reassessment::Column::Status.eq("approved"))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let other = staff.get(&format!("/companies/{}", approved.company_id.unwrap())).await;
+    let reassessed = other.select("ul.company-reassessments li");
+    assert!(reassessed.iter().any(|r| r.contains("已核定") && r.contains("阳住建物核")), "{reassessed:?}");
     // The company sees the same about itself, without the bureau's inspection planning.
     let mut company = app.login_as(Role::CompanyUser).await;
     let own = company.get(&format!("/companies/{anju}")).await;
@@ -973,4 +987,145 @@ async fn a_company_page_shows_its_supervision_picture_to_those_who_may_see_it() 
     let mut committee = app.login_as(Role::CommitteeMember).await;
     let r = committee.get(&format!("/companies/{anju}")).await;
     assert!(r.select("section.overview").is_empty());
+}
+
+#[tokio::test]
+async fn a_service_grade_reassessment_is_proposed_by_staff_approved_by_a_leader_and_sends_its_letters() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let fc = community(&app, "YC-FC-001").await;
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "楼道长期堆放杂物，物业多次催告仍不清理").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
+    let page = staff.get(&format!("/communities/{}", fc.id)).await;
+    assert!(page.body.contains("提请重新核定服务等级"));
+    let path = format!("/communities/{}/reassessments", fc.id);
+    let effective = (t0 + Duration::days(5)).to_string();
+    let case = case_id.to_string();
+    // A fee outside the grade's range, or no case to rest on, is refused in Chinese.
+    let r = staff
+        .post(
+            &path,
+            &[
+                ("new_grade", "三级"),
+                ("new_fee", "1.50"),
+                ("effective_on", &effective),
+                ("reasons", "逾期未整改"),
+                ("case_id", &case),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("三级的收费标准应在 0.60–1.00 元/平方米·月 之间"), "{}", r.body);
+    let r = staff
+        .post(
+            &path,
+            &[("new_grade", "三级"), ("new_fee", "0.80"), ("effective_on", &effective), ("reasons", "逾期未整改")],
+        )
+        .await;
+    assert!(r.body.contains("请选择作为依据的本小区案件"), "{}", r.body);
+    let good = [
+        ("new_grade", "三级"),
+        ("new_fee", "0.80"),
+        ("effective_on", effective.as_str()),
+        ("reasons", "整改通知书下发后逾期未整改，服务达不到原等级标准"),
+        ("case_id", case.as_str()),
+    ];
+    let r = staff.post(&path, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = staff.post(&path, &good).await;
+    assert!(r.body.contains("该小区已有待领导审批的重新核定"), "one pending at a time");
+    let proposal =
+        propwatch::db::entities::reassessment::Entity::find().all(&app.deps.db).await.unwrap().pop().unwrap();
+    assert_eq!((proposal.old_grade.as_str(), proposal.new_fee_fen), (fc.service_grade.as_str(), 80));
+    // Staff cannot approve their own proposal.
+    staff.get("/escalations").await;
+    let decision = format!("/reassessments/{}/decision", proposal.id);
+    let r = staff.post(&decision, &[("decision", "approve"), ("note", "同意")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get("/escalations").await;
+    assert!(page.select("section.reassessment h3").iter().any(|h| h.contains("三级")), "{}", page.body);
+    let r = leader.post(&decision, &[("decision", "approve"), ("note", "同意重新核定")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = leader.post(&decision, &[("decision", "reject"), ("note", "不同意")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "decided once");
+
+    // The community's grade and fee change; its history shows the letters.
+    let now = community(&app, "YC-FC-001").await;
+    assert_eq!((now.service_grade.as_str(), now.fee_fen), ("三级", Some(80)));
+    let done = propwatch::db::entities::reassessment::Entity::find_by_id(proposal.id)
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let year = chrono::Datelike::year(&t0);
+    let company_letter = done.company_letter_number.clone().unwrap();
+    assert_eq!(company_letter, format!("阳住建物核〔{year}〕1号"));
+    assert_eq!(done.department_letter_number.clone().unwrap(), format!("阳住建物核〔{year}〕2号"));
+    let page = staff.get(&format!("/communities/{}", fc.id)).await;
+    assert!(page.select("table.history td.status").iter().any(|s| s.starts_with("已核定")));
+    assert!(page.body.contains(&company_letter));
+    // The community's public page (the QR poster's complaint form) shows the grade now in force.
+    let public = app.client().get(&format!("/complaints/new?community={}", fc.id)).await;
+    assert_eq!(public.select("p.grade"), vec![format!("{}：物业服务等级 三级，收费标准 0.80 元/㎡·月", fc.name)]);
+    // The letters are PDFs that carry their numbers and the community.
+    let pdf = raw_get(&staff, &format!("/reassessments/{}/letters/company", proposal.id)).await;
+    let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(&company_letter) && text.contains(&fc.name), "{text}");
+    let pdf = raw_get(&staff, &format!("/reassessments/{}/letters/departments", proposal.id)).await;
+    let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("市场监督管理局") && text.contains("三级"), "{text}");
+    // The case's timeline, the company's notification, the audit trail.
+    let detail = staff.get(&format!("/cases/{case_id}")).await;
+    assert!(detail.body.contains("重新核定服务等级：") && detail.body.contains("自 "), "{}", detail.body);
+    assert!(app.last_audit("reassessment.approve").await.is_some());
+    let notes = propwatch::db::entities::notification::Entity::find()
+        .filter(propwatch::db::entities::notification::Column::Kind.eq("reassessment"))
+        .all(&app.deps.db)
+        .await
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].company_id, fc.company_id);
+    // Who reads which letter: the company its own, never the departments'; a department that is
+    // neither price nor market supervision, none.
+    let company_id = fc.company_id.unwrap();
+    let anju = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::CompanyUser))
+        .await
+        .unwrap()
+        .unwrap();
+    if anju.company_id == Some(company_id) {
+        let mut company = app.login_as(Role::CompanyUser).await;
+        let r = company.get(&format!("/reassessments/{}/letters/company", proposal.id)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let r = company.get(&format!("/reassessments/{}/letters/departments", proposal.id)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    let mut enforcement = app.login_as(Role::DepartmentUser).await;
+    let r = enforcement.get(&format!("/reassessments/{}/letters/departments", proposal.id)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A later proposal the leader rejects (with a reason) changes nothing.
+    let r = staff
+        .post(
+            &path,
+            &[
+                ("new_grade", "四级"),
+                ("new_fee", "0.50"),
+                ("effective_on", &effective),
+                ("reasons", "仍未整改"),
+                ("case_id", &case),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let second = propwatch::db::entities::reassessment::Entity::find().all(&app.deps.db).await.unwrap().pop().unwrap();
+    leader.get("/escalations").await;
+    let decision = format!("/reassessments/{}/decision", second.id);
+    let r = leader.post(&decision, &[("decision", "reject"), ("note", "")]).await;
+    assert!(r.body.contains("不同意时请写明理由"), "{}", r.body);
+    let r = leader.post(&decision, &[("decision", "reject"), ("note", "先督促整改")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(community(&app, "YC-FC-001").await.service_grade, "三级");
 }

@@ -33,5 +33,7 @@ pub mod notification;
 pub mod open311_partner;
 pub mod outbox;
 pub mod problem;
+pub mod reassessment;
+pub mod service_grade;
 pub mod session;
 pub mod user;

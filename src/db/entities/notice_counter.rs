@@ -10,6 +10,8 @@ pub struct Model {
     pub jurisdiction_id: i64,
     pub year: i32,
     pub last_seq: i32,
+    /// `notice`, or a letter kind (`reassessment`).
+    pub kind: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -12,6 +12,7 @@ mod m20261128_000006_notification_dispatch;
 mod m20261128_000007_ledger_indexes;
 mod m20261128_000008_item_reports;
 mod m20261129_000009_inspections;
+mod m20261129_000010_reassessments;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_ledger_indexes::Migration),
             Box::new(m20261128_000008_item_reports::Migration),
             Box::new(m20261129_000009_inspections::Migration),
+            Box::new(m20261129_000010_reassessments::Migration),
         ]
     }
 }

@@ -443,6 +443,7 @@ pub async fn propose_escalation(
 struct EscalationsPage {
     c: Chrome,
     items: Vec<(i64, String, String, CaseRow)>,
+    reassessments: Vec<crate::service::reassessments::ReassessmentView>,
     can_decide: bool,
     errors: FieldErrors,
 }
@@ -451,6 +452,7 @@ async fn escalations_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result
     Ok(EscalationsPage {
         c: Chrome::new(&a.session, Some(&a.user), "升级处理").await,
         items: cases::pending_escalations(&s.deps, &a.ctx).await?,
+        reassessments: crate::service::reassessments::pending(&s.deps, &a.ctx).await?,
         can_decide: role_may(a.user.actor.role, Action::DecideEscalation),
         errors,
     })
@@ -779,4 +781,50 @@ pub async fn save_holiday(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// POST /reassessments/{id}/decision (leader: `decision` = approve | reject, `note`)
+pub async fn decide_reassessment(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<NoteForm>,
+) -> Result<Response, PageError> {
+    let approve = f.decision == "approve";
+    match crate::service::reassessments::decide(&s.deps, &a.ctx, id, approve, &f.note).await {
+        Ok(()) => {
+            flash(&a.session, if approve { "已同意重新核定，函件已生成" } else { "已不同意重新核定" }).await;
+            Ok(Redirect::to("/escalations").into_response())
+        }
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+            let mut errors = FieldErrors::new();
+            errors.insert(
+                "step".into(),
+                match &e {
+                    ServiceError::Invalid(f) => f.values().cloned().collect::<Vec<_>>().join("；"),
+                    other => other.message(),
+                },
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, errors).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// GET /reassessments/{id}/letters/{which} (`company` or `departments`)
+pub async fn reassessment_letter(
+    State(s): State<AppState>,
+    a: Auth,
+    Path((id, which)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let (number, bytes) = crate::service::reassessments::letter_pdf(&s.deps, &a.ctx, id, &which).await?;
+    let name = format!("{number}.pdf");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename*=UTF-8''{}", q(&name))),
+        ],
+        bytes,
+    )
+        .into_response())
 }

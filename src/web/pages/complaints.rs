@@ -34,6 +34,8 @@ struct NewComplaintPage {
     groups: Groups,
     catalog: Vec<(String, String)>,
     hotline: bool,
+    /// The preselected community's service grade and fee as the bureau set them (public).
+    public_grade: String,
 }
 
 /// `?community=ID` preselects the community (the QR poster's link).
@@ -53,9 +55,24 @@ async fn form_page(
     errors: FieldErrors,
     hotline: bool,
 ) -> Result<NewComplaintPage, PageError> {
+    let public_grade = match f.community_id {
+        Some(id) => match crate::db::registry::community(&s.deps.db, id).await.map_err(ServiceError::from)? {
+            Some(m) if !m.service_grade.is_empty() => format!(
+                "{}：物业服务等级 {}{}",
+                m.name,
+                m.service_grade,
+                m.fee_fen
+                    .map(|f| format!("，收费标准 {} 元/㎡·月", crate::service::reassessments::yuan(f)))
+                    .unwrap_or_default()
+            ),
+            _ => String::new(),
+        },
+        None => String::new(),
+    };
     Ok(NewComplaintPage {
         c,
         action: action.into(),
+        public_grade,
         community_id: f.community_id.unwrap_or(0),
         anonymous: matches!(f.anonymous.as_deref(), Some("on" | "true")),
         f,

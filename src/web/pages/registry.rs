@@ -80,6 +80,7 @@ struct CompanyPage {
     cases: Option<crate::service::cases::CompanyCases>,
     notices: Vec<crate::service::notices::NoticeView>,
     coverage: Option<crate::domain::inspection::Coverage>,
+    reassessments: Vec<crate::service::reassessments::ReassessmentView>,
 }
 
 /// GET /companies/{id}
@@ -115,6 +116,7 @@ pub async fn show_company(
         cases,
         notices,
         coverage: crate::service::inspections::company_coverage(&s.deps, &a.ctx, id).await?,
+        reassessments: crate::service::reassessments::of_company(&s.deps, &a.ctx, id).await?,
     })
 }
 
@@ -265,6 +267,15 @@ struct CommunityPage {
     c: Chrome,
     m: CommunityView,
     can_edit: bool,
+    /// Its service-grade and fee history (re-assessments, newest first).
+    history: Vec<crate::service::reassessments::ReassessmentView>,
+    can_propose: bool,
+    /// (grade, description) of the grade table.
+    grades: Vec<(String, String)>,
+    /// The community's cases to rest a proposal on.
+    cases: Vec<crate::service::cases::CaseRow>,
+    form: crate::service::reassessments::NewReassessment,
+    errors: FieldErrors,
 }
 
 /// GET /communities/{id}
@@ -273,12 +284,78 @@ pub async fn show_community(
     a: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, PageError> {
+    community_page(&s, &a, id, crate::service::reassessments::NewReassessment::default(), FieldErrors::new()).await
+}
+
+async fn community_page(
+    s: &AppState,
+    a: &Auth,
+    id: i64,
+    form: crate::service::reassessments::NewReassessment,
+    errors: FieldErrors,
+) -> Result<CommunityPage, PageError> {
+    use crate::service::reassessments as ra;
     let m = registry::get_community(&s.deps, &a.ctx, id).await?;
+    let can_propose = may(&a.user, Action::ManageCase);
+    let cases = if can_propose {
+        let q = crate::service::cases::LedgerQuery { community_id: Some(id), ..Default::default() };
+        crate::service::cases::ledger(&s.deps, &a.ctx, &q, 100).await?.rows.items
+    } else {
+        Vec::new()
+    };
     Ok(CommunityPage {
         c: Chrome::new(&a.session, Some(&a.user), &m.name).await,
         m,
         can_edit: may(&a.user, Action::EditCommunity),
+        history: ra::of_community(&s.deps, &a.ctx, id).await?,
+        can_propose,
+        grades: ra::grades(&s.deps)
+            .await?
+            .into_iter()
+            .map(|g| {
+                (
+                    g.name.clone(),
+                    format!("{}（{}–{} 元）：{}", g.name, ra::yuan(g.fee_min_fen), ra::yuan(g.fee_max_fen), g.standard),
+                )
+            })
+            .collect(),
+        cases,
+        form,
+        errors,
     })
+}
+
+/// POST /communities/{id}/reassessments (staff)
+pub async fn propose_reassessment(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    // Several `case_id` fields, one per checked case.
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let new = crate::service::reassessments::NewReassessment {
+        new_grade: get("new_grade"),
+        new_fee: get("new_fee"),
+        effective_on: chrono::NaiveDate::parse_from_str(get("effective_on").trim(), "%Y-%m-%d").ok(),
+        reasons: get("reasons"),
+        case_ids: fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.trim().parse().ok()).collect(),
+    };
+    match crate::service::reassessments::propose(&s.deps, &a.ctx, id, new.clone()).await {
+        Ok(_) => {
+            flash(&a.session, "已提请重新核定服务等级，等待领导审批").await;
+            Ok(Redirect::to(&format!("/communities/{id}")).into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, community_page(&s, &a, id, new, errors).await?).into_response())
+        }
+        Err(e @ ServiceError::Rule { .. }) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("new_grade".into(), e.message());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, community_page(&s, &a, id, new, errors).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template, WebTemplate)]
