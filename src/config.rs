@@ -56,6 +56,10 @@ pub struct Settings {
     pub notice_number_pattern: String,
     /// Numbers of the letters a service-grade re-assessment sends (`{year}`, `{seq}`).
     pub reassessment_number_pattern: String,
+    /// Numbers of transfer letters (移送函).
+    pub referral_number_pattern: String,
+    /// Working days a department has to report its handling of a referral.
+    pub referral_feedback_working_days: u32,
     /// Working days before a deadline on which the company and the responsible person are
     /// reminded (and on the day itself), comma-separated.
     pub reminder_working_days: String,
@@ -97,6 +101,8 @@ impl Default for Settings {
             sqlite_readers: 4,
             notice_number_pattern: "阳住建物整〔{year}〕{seq}号".into(),
             reassessment_number_pattern: "阳住建物核〔{year}〕{seq}号".into(),
+            referral_number_pattern: "阳住建物移〔{year}〕{seq}号".into(),
+            referral_feedback_working_days: 15,
             reminder_working_days: "3,1".into(),
             notice_sign_working_days: 3,
             scanner_interval_seconds: 300,
@@ -130,6 +136,8 @@ impl Settings {
             .set_default("sqlite_readers", d.sqlite_readers)?
             .set_default("notice_number_pattern", d.notice_number_pattern)?
             .set_default("reassessment_number_pattern", d.reassessment_number_pattern)?
+            .set_default("referral_number_pattern", d.referral_number_pattern)?
+            .set_default("referral_feedback_working_days", d.referral_feedback_working_days)?
             .set_default("reminder_working_days", d.reminder_working_days)?
             .set_default("notice_sign_working_days", d.notice_sign_working_days)?
             .set_default("scanner_interval_seconds", d.scanner_interval_seconds)?

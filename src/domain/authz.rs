@@ -64,6 +64,8 @@ pub enum Action {
     PlanInspection,
     /// Carry out an inspection: answer its checklist, add photos, submit it.
     Inspect,
+    /// Answer a referral to one's own department: acknowledge it, record handling and result.
+    AnswerReferral,
 }
 
 impl Action {
@@ -162,7 +164,8 @@ pub fn role_may(role: Role, action: Action) -> bool {
         }
         Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent | Inspect),
         Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice),
-        Role::CommitteeMember | Role::DepartmentUser => matches!(action, ViewRegistry),
+        Role::CommitteeMember => matches!(action, ViewRegistry),
+        Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),
     }
 }
 
@@ -240,6 +243,8 @@ mod tests {
             (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), PlanInspection, community_in_a(), false),
             (Role::CompanyUser, Scope::Company(20), Inspect, community_in_a(), false),
             (Role::DisciplineInspector, county, Inspect, community_in_a(), false),
+            (Role::DepartmentUser, Scope::Department(7), AnswerReferral, community_in_a(), false),
+            (Role::BureauStaff, county, AnswerReferral, community_in_a(), false),
             (Role::BureauStaff, county, EditCompany, company(), true),
             (Role::BureauStaff, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
             (Role::BureauStaff, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),

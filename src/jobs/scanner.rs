@@ -4,7 +4,8 @@
 //!    working days before, default 3 and 1, and on the day), the most urgent reminder due only;
 //! 2. marks cases whose deadline has passed without a report overdue (逾期未整改), tells the
 //!    company and the responsible person, and proposes escalation to the leaders;
-//! 3. flags notices not signed for within the configured working days and proposes escalation.
+//! 3. flags notices not signed for within the configured working days and proposes escalation;
+//! 4. reminds departments of referrals past their feedback date, once.
 //!
 //! Idempotent: reminders and notifications carry unique dedupe keys, cases move with a
 //! compare-and-set on their status, notices are flagged once; a second tick at the same instant
@@ -42,6 +43,8 @@ pub struct Tick {
     pub overdue: u64,
     pub escalations_proposed: u64,
     pub unsigned_flagged: u64,
+    /// Referrals whose feedback date passed without a result (reminded once).
+    pub referrals_reminded: u64,
 }
 
 /// Runs one tick at `now`.
@@ -60,6 +63,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
     let (flagged, proposed) = flag_unsigned(deps, &ctx).await?;
     tick.unsigned_flagged = flagged;
     tick.escalations_proposed += proposed;
+    tick.referrals_reminded = crate::service::referrals::remind_overdue(deps, &ctx).await?;
     // Upkeep of the ledger's totals; a failure costs only speed, never a wrong total.
     if let Err(e) = db::cases::compact_tallies(&deps.db).await {
         tracing::warn!(error = %e, "compacting the case tallies failed");
@@ -76,6 +80,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
             json!({
                 "reminders": tick.reminders, "overdue": tick.overdue,
                 "escalations_proposed": tick.escalations_proposed, "unsigned_flagged": tick.unsigned_flagged,
+                "referrals_reminded": tick.referrals_reminded,
             }),
         )
         .await?;

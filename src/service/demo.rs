@@ -477,7 +477,50 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     }
     seed_cases(deps, &staff, &accepted).await?;
     seed_inspections(deps, &staff).await?;
-    seed_reassessments(deps, &staff).await
+    seed_reassessments(deps, &staff).await?;
+    seed_referrals(deps, &staff).await
+}
+
+/// The second rung: an overdue case referred to the enforcement bureau, which has signed for it
+/// and not yet answered.
+async fn seed_referrals(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
+    use crate::db::entities::case;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let now = deps.clock.now();
+    let as_staff =
+        |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
+    let account = |name: &'static str| async move {
+        let u = db::accounts::user_by_username(&deps.db, name).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+        super::accounts::session_user(&deps.db, u).await?.ok_or(ServiceError::NotFound("演示账号"))
+    };
+    let (leader, zhifa) = (account("lixiangdong").await?, account("zhifa").await?);
+    let as_user = |u: &super::accounts::SessionUser, t| Ctx {
+        actor: Some(u.actor.clone()),
+        actor_name: u.display_name.clone(),
+        ..Ctx::system(t, "demo")
+    };
+    let Some(overdue) = case::Entity::find()
+        .filter(case::Column::Status.eq("overdue"))
+        .order_by_asc(case::Column::Id)
+        .one(&deps.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let at = now - chrono::Duration::days(1);
+    let id = super::referrals::propose(
+        deps,
+        &as_staff(at),
+        vec![overdue.id],
+        match zhifa.actor.scope {
+            crate::domain::role::Scope::Department(d) => Some(d),
+            _ => None,
+        },
+        "逾期拒不整改，占用共有部分经营，涉嫌违反《物业管理条例》第五十条",
+    )
+    .await?;
+    super::referrals::decide(deps, &as_user(&leader, at + chrono::Duration::hours(2)), id, true, "同意移送").await?;
+    super::referrals::acknowledge(deps, &as_user(&zhifa, at + chrono::Duration::hours(5)), id).await
 }
 
 /// The first rung of the ladder: the overdue case's community re-assessed (approved, letters

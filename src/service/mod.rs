@@ -18,6 +18,7 @@ pub mod open311;
 pub mod outbox;
 pub mod photos;
 pub mod reassessments;
+pub mod referrals;
 pub mod registry;
 pub mod registry_xlsx;
 pub mod sms;

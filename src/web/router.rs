@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
-use super::pages::{accounts, audit, cases, complaints, home, inspections, posters, registry, session};
+use super::pages::{accounts, audit, cases, complaints, home, inspections, posters, referrals, registry, session};
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
@@ -51,6 +51,13 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/poster", get(posters::community_poster))
         .route("/communities/{id}/reassessments", post(registry::propose_reassessment))
         .route("/reassessments/{id}/decision", post(cases::decide_reassessment))
+        .route("/referrals", get(referrals::list).post(referrals::create))
+        .route("/referrals/new", get(referrals::new))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/acknowledge", post(referrals::acknowledge))
+        .route("/referrals/{id}/result", post(referrals::result))
+        .route("/referrals/{id}/decision", post(referrals::decide))
+        .route("/referrals/{id}/letter", get(referrals::letter))
         .route("/reassessments/{id}/letters/{which}", get(cases::reassessment_letter))
         .route("/posters", get(posters::township_posters))
         .route("/jurisdictions", get(registry::list_jurisdictions).post(registry::save_jurisdiction))

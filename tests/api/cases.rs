@@ -558,6 +558,9 @@ async fn the_demo_shows_the_ledger_in_progress() {
     let rs = propwatch::db::entities::reassessment::Entity::find().all(&app.deps.db).await.unwrap();
     assert!(rs.iter().any(|r| r.status == "approved" && r.company_letter_number.is_some()), "{rs:?}");
     assert!(leader.get("/escalations").await.select("section.reassessment").len() == 1, "one waits for a leader");
+    // The second rung: a case referred to the enforcement bureau, which has signed for it.
+    let mut department = app.login_as(Role::DepartmentUser).await;
+    assert_eq!(department.get("/referrals").await.select("table.referrals td.status"), vec!["已签收，办理中"]);
     let mut officer = app.login_as(Role::TownshipOfficer).await;
     let tasks = officer.get("/inspections").await;
     assert!(!tasks.select("ul.tasks li").is_empty(), "the officer's tasks");
@@ -1128,4 +1131,105 @@ async fn a_service_grade_reassessment_is_proposed_by_staff_approved_by_a_leader_
     let r = leader.post(&decision, &[("decision", "reject"), ("note", "先督促整改")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(community(&app, "YC-FC-001").await.service_grade, "三级");
+}
+
+#[tokio::test]
+async fn a_referral_goes_to_its_department_with_a_numbered_letter_and_comes_back_with_a_result() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "物业擅自占用消防通道设置收费停车位").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
+    let zhifa = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::DepartmentUser))
+        .await
+        .unwrap()
+        .unwrap();
+    let dept = zhifa.department_id.unwrap();
+    let page = staff.get(&format!("/referrals/new?case_id={case_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = staff
+        .post("/referrals", &[("from_case", &case_id.to_string()), ("case_id", &case_id.to_string()), ("reasons", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择接收移送的部门") && r.body.contains("请写明移送理由"), "{}", r.body);
+    let r = staff
+        .post(
+            "/referrals",
+            &[
+                ("from_case", &case_id.to_string()),
+                ("case_id", &case_id.to_string()),
+                ("department_id", &dept.to_string()),
+                ("reasons", "占用消防通道设置收费停车位，涉嫌违反《消防法》第二十八条"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().trim_start_matches("/referrals/").parse().unwrap();
+    // Before a leader approves, the department sees nothing.
+    let mut department = app.login_as(Role::DepartmentUser).await;
+    assert_eq!(department.get(&format!("/referrals/{id}")).await.status, StatusCode::FORBIDDEN);
+    assert!(department.get("/referrals").await.select("table.referrals td.status").is_empty());
+    // Staff cannot approve; a leader does, and the letter is numbered.
+    staff.get(&format!("/referrals/{id}")).await;
+    let r = staff.post(&format!("/referrals/{id}/decision"), &[("decision", "approve")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let pending = leader.get("/escalations").await;
+    assert_eq!(pending.select("section.referral").len(), 1);
+    leader.get(&format!("/referrals/{id}")).await;
+    let r = leader.post(&format!("/referrals/{id}/decision"), &[("decision", "approve"), ("note", "同意移送")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let row = propwatch::db::entities::referral::Entity::find_by_id(id).one(&app.deps.db).await.unwrap().unwrap();
+    let year = chrono::Datelike::year(&t0);
+    assert_eq!(row.letter_number.as_deref(), Some(format!("阳住建物移〔{year}〕1号").as_str()));
+    let due = row.feedback_due.unwrap();
+    assert!(due > t0 + Duration::days(14), "15 working days: {due}");
+    let pdf = raw_get(&staff, &format!("/referrals/{id}/letter")).await;
+    let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(&format!("阳住建物移〔{year}〕1号")) && text.contains("综合行政执法局"), "{text}");
+
+    // The department sees it, with the evidence and the letter, and no complainant data.
+    let list = department.get("/referrals").await;
+    assert_eq!(list.select("table.referrals td.status"), vec!["已移送，待签收"]);
+    let page = department.get(&format!("/referrals/{id}")).await;
+    let c = propwatch::db::cases::case(&app.deps.db, case_id).await.unwrap().unwrap();
+    assert!(
+        page.body.contains(&c.title) && page.body.contains(&c.facts) && page.body.contains("涉嫌违反《消防法》"),
+        "{}",
+        page.body
+    );
+    assert!(page.select("ul.referred a").is_empty(), "no links into the bureau's case pages");
+    assert!(!page.body.contains(NAME) && !page.body.contains(PHONE));
+    let letter = department.get(&format!("/referrals/{id}/letter")).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    // Another department's account sees none of it.
+    let notes = propwatch::db::entities::notification::Entity::find()
+        .filter(propwatch::db::entities::notification::Column::UserId.eq(zhifa.id))
+        .all(&app.deps.db)
+        .await
+        .unwrap();
+    assert!(notes.iter().any(|n| n.kind == "referral"), "the department is told");
+    // Receipt, then the result; the case's timeline follows.
+    let r = department.post(&format!("/referrals/{id}/acknowledge"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = department.post(&format!("/referrals/{id}/acknowledge"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "acknowledged once");
+    let r = department.post(&format!("/referrals/{id}/result"), &[("result", "短")]).await;
+    assert!(r.body.contains("请填写处理情况和结果"));
+    // Past the feedback date without a result, the scanner reminds once.
+    let late = (due + Duration::days(1)).and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let tick = propwatch::jobs::scanner::run_once(&app.deps, late).await.unwrap();
+    assert_eq!(tick.referrals_reminded, 1);
+    assert_eq!(propwatch::jobs::scanner::run_once(&app.deps, late).await.unwrap().referrals_reminded, 0);
+    let r = department
+        .post(&format!("/referrals/{id}/result"), &[("result", "已立案调查，责令物业公司拆除收费停车位并处罚款五千元")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let detail = staff.get(&format!("/cases/{case_id}")).await;
+    assert!(detail.body.contains("已移送") && detail.body.contains("反馈处理结果：已立案调查"), "{}", detail.body);
+    assert!(detail.select("section.referrals li").iter().any(|l| l.contains("已反馈处理结果")));
+    for action in ["referral.propose", "referral.approve", "referral.acknowledge", "referral.remind", "referral.result"]
+    {
+        assert!(app.last_audit(action).await.is_some(), "{action}");
+    }
 }

@@ -34,6 +34,7 @@ pub mod open311_partner;
 pub mod outbox;
 pub mod problem;
 pub mod reassessment;
+pub mod referral;
 pub mod service_grade;
 pub mod session;
 pub mod user;

@@ -13,6 +13,7 @@ mod m20261128_000007_ledger_indexes;
 mod m20261128_000008_item_reports;
 mod m20261129_000009_inspections;
 mod m20261129_000010_reassessments;
+mod m20261129_000011_referrals;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_item_reports::Migration),
             Box::new(m20261129_000009_inspections::Migration),
             Box::new(m20261129_000010_reassessments::Migration),
+            Box::new(m20261129_000011_referrals::Migration),
         ]
     }
 }

@@ -256,6 +256,7 @@ struct CasePage {
     d: CaseDetail,
     errors: FieldErrors,
     today: String,
+    referrals: Vec<crate::service::referrals::ReferralView>,
 }
 
 impl CasePage {
@@ -268,6 +269,7 @@ async fn case_page(s: &AppState, a: &Auth, id: i64, errors: FieldErrors) -> Resu
     let d = cases::detail(&s.deps, &a.ctx, id).await?;
     Ok(CasePage {
         c: Chrome::new(&a.session, Some(&a.user), &format!("案件 {}", d.row.id)).await,
+        referrals: crate::service::referrals::of_case(&s.deps, &a.ctx, id).await?,
         d,
         errors,
         today: cases::today(a.ctx.now).to_string(),
@@ -444,6 +446,7 @@ struct EscalationsPage {
     c: Chrome,
     items: Vec<(i64, String, String, CaseRow)>,
     reassessments: Vec<crate::service::reassessments::ReassessmentView>,
+    referrals: Vec<crate::service::referrals::ReferralView>,
     can_decide: bool,
     errors: FieldErrors,
 }
@@ -453,6 +456,7 @@ async fn escalations_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result
         c: Chrome::new(&a.session, Some(&a.user), "升级处理").await,
         items: cases::pending_escalations(&s.deps, &a.ctx).await?,
         reassessments: crate::service::reassessments::pending(&s.deps, &a.ctx).await?,
+        referrals: crate::service::referrals::list(&s.deps, &a.ctx, true).await?,
         can_decide: role_may(a.user.actor.role, Action::DecideEscalation),
         errors,
     })

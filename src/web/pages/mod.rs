@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod home;
 pub mod inspections;
 pub mod posters;
+pub mod referrals;
 pub mod registry;
 pub mod session;
 
@@ -68,6 +69,11 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     }
     if role_may(role, Action::EditHolidays) || role_may(role, Action::ReadCaseContent) {
         nav.push(NavLink { href: "/holidays", label: "节假日" });
+    }
+    if role_may(role, Action::AnswerReferral)
+        || (role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)))
+    {
+        nav.push(NavLink { href: "/referrals", label: "移送" });
     }
     nav.push(NavLink { href: "/notifications", label: "消息" });
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));

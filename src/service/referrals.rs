@@ -1,0 +1,556 @@
+//! The second rung of the escalation ladder: referral (移送) of cases to the competent
+//! department (综合执法, 市场监管, 消防救援, …) with a numbered transfer letter. Staff propose it,
+//! a bureau leader approves (the letter is numbered, typeset once to PDF with its SM3 digest,
+//! and the feedback date set) or rejects it; the department's accounts see only what was
+//! referred to them, acknowledge receipt and record the handling and result; the scanner
+//! reminds them once the feedback date has passed. Every step writes a line on the referred
+//! cases' timelines (the cases wait on the result) and an audit entry.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::cases::{calendar, to_user, today};
+use super::registry::JurisdictionTree;
+use super::{Ctx, Deps, ServiceError};
+use crate::db;
+use crate::db::entities::{case, department, referral, user};
+use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
+use crate::domain::case::CaseStatus;
+use crate::domain::registry::FieldErrors;
+use crate::domain::role::{Role, Scope};
+
+fn ids_of(text: &str) -> Vec<i64> {
+    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+}
+
+fn status_label(s: &str) -> &'static str {
+    match s {
+        "proposed" => "待领导审批",
+        "rejected" => "领导未同意",
+        "sent" => "已移送，待签收",
+        "acknowledged" => "已签收，办理中",
+        "handled" => "已反馈处理结果",
+        _ => "未知",
+    }
+}
+
+/// Cases the actor may run (staff within reach).
+async fn cases_in_reach(deps: &Deps, ctx: &Ctx, ids: &[i64], action: Action) -> Result<Vec<case::Model>, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let cases = db::cases::cases_by_ids(&deps.db, ids.to_vec()).await?;
+    for c in &cases {
+        authorize(
+            actor,
+            action,
+            &Object::Community { id: c.community_id, company_id: c.company_id, path: tree.path(c.township_id) },
+        )?;
+    }
+    Ok(cases)
+}
+
+/// Staff propose referring cases to a department. Returns the referral id.
+pub async fn propose(
+    deps: &Deps,
+    ctx: &Ctx,
+    case_ids: Vec<i64>,
+    department_id: Option<i64>,
+    reasons: &str,
+) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let wanted: Vec<i64> = case_ids.into_iter().collect::<HashSet<_>>().into_iter().collect();
+    let cases = cases_in_reach(deps, ctx, &wanted, Action::ManageCase).await?;
+    let mut errors = FieldErrors::new();
+    if wanted.is_empty() || cases.len() != wanted.len() {
+        errors.insert("case_ids".into(), "请选择要移送的案件".into());
+    }
+    if cases.iter().any(|c| CaseStatus::parse(&c.status).is_some_and(|s| s.is_final())) {
+        errors.insert("case_ids".into(), "已办结的案件不能移送".into());
+    }
+    let dept = match department_id {
+        Some(id) => db::registry::department(&deps.db, id).await?,
+        None => None,
+    };
+    if dept.is_none() {
+        errors.insert("department_id".into(), "请选择接收移送的部门".into());
+    }
+    let reasons = reasons.trim().to_string();
+    if reasons.chars().count() < 4 || reasons.chars().count() > 2000 {
+        errors.insert("reasons".into(), "请写明移送理由和涉嫌违法违规的事实（4至2000字）".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let dept = dept.expect("checked");
+    let mut ids = wanted;
+    ids.sort_unstable();
+    let tx = deps.db.begin().await?;
+    let r = referral::ActiveModel {
+        department_id: Set(dept.id),
+        case_ids: Set(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        reasons: Set(reasons.clone()),
+        status: Set("proposed".into()),
+        feedback_due: Set(None),
+        letter_number: Set(None),
+        letter_sm3: Set(None),
+        proposed_by: Set(actor.user_id),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(String::new()),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+        result: Set(String::new()),
+        handled_at: Set(None),
+        handled_by: Set(None),
+        reminded_at: Set(None),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for c in &cases {
+        super::cases::timeline_note(
+            &tx,
+            ctx,
+            c,
+            "referral_proposed",
+            &format!("提请移送{}（待领导审批）：{reasons}", dept.name),
+        )
+        .await?;
+    }
+    record(&tx, ctx, "referral.propose", "referral", r.id, SUCCESS, json!({"department_id": dept.id, "cases": ids}))
+        .await?;
+    tx.commit().await?;
+    Ok(r.id)
+}
+
+async fn department_users<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    department_id: i64,
+) -> Result<Vec<user::Model>, ServiceError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::DepartmentId.eq(department_id))
+        .filter(user::Column::Role.eq(Role::DepartmentUser.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await?)
+}
+
+/// A leader approves (the letter goes out) or rejects a proposed referral.
+pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::DecideEscalation) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let r = referral::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("移送"))?;
+    let cases = cases_in_reach(deps, ctx, &ids_of(&r.case_ids), Action::DecideEscalation).await?;
+    if r.status != "proposed" {
+        return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
+    }
+    let note = note.trim().to_string();
+    if !approve && note.chars().count() < 2 {
+        return Err(ServiceError::field("note", "不同意时请写明理由"));
+    }
+    let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
+    let tx = deps.db.begin().await?;
+    let mut update = referral::Entity::update_many()
+        .col_expr(referral::Column::Status, sea_orm::sea_query::Expr::value(if approve { "sent" } else { "rejected" }))
+        .col_expr(referral::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
+        .col_expr(referral::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(referral::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.clone()))
+        .col_expr(referral::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now));
+    let mut letter = None;
+    if approve {
+        let due = calendar(&tx).await?.add_working_days(today(ctx.now), deps.settings.referral_feedback_working_days);
+        let (number, digest) = transfer_letter(deps, ctx, &tx, &r, &dept, &cases, due).await?;
+        update = update
+            .col_expr(referral::Column::FeedbackDue, sea_orm::sea_query::Expr::value(due))
+            .col_expr(referral::Column::LetterNumber, sea_orm::sea_query::Expr::value(number.clone()))
+            .col_expr(referral::Column::LetterSm3, sea_orm::sea_query::Expr::value(digest));
+        letter = Some((number, due));
+    }
+    let done =
+        update.filter(referral::Column::Id.eq(id)).filter(referral::Column::Status.eq("proposed")).exec(&tx).await?;
+    if done.rows_affected != 1 {
+        return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
+    }
+    let line = match &letter {
+        Some((number, due)) => format!("已移送{}（移送函 {number}），请其于 {due} 前反馈处理结果", dept.name),
+        None => format!("领导未同意移送{}：{note}", dept.name),
+    };
+    for c in &cases {
+        super::cases::timeline_note(&tx, ctx, c, if approve { "referred" } else { "referral_rejected" }, &line).await?;
+    }
+    if let Some((number, due)) = &letter {
+        let notes = department_users(&tx, dept.id)
+            .await?
+            .into_iter()
+            .map(|u| {
+                to_user(
+                    u.id,
+                    "referral",
+                    format!("收到移送函：{number}"),
+                    format!("请签收并于 {due} 前反馈处理情况和结果。"),
+                    None,
+                    format!("referral:{id}:user:{}", u.id),
+                    ctx.now,
+                )
+            })
+            .collect();
+        db::cases::notify(&tx, notes).await?;
+    }
+    record(
+        &tx,
+        ctx,
+        if approve { "referral.approve" } else { "referral.reject" },
+        "referral",
+        id,
+        SUCCESS,
+        json!({"department_id": dept.id, "letter": letter.as_ref().map(|l| &l.0), "feedback_due": letter.as_ref().map(|l| l.1), "note": note}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn transfer_letter<C: sea_orm::ConnectionTrait>(
+    deps: &Deps,
+    ctx: &Ctx,
+    tx: &C,
+    r: &referral::Model,
+    dept: &department::Model,
+    cases: &[case::Model],
+    due: NaiveDate,
+) -> Result<(String, String), ServiceError> {
+    let actor = ctx.actor()?;
+    let Scope::Jurisdiction(issuer_jurisdiction) = actor.scope else {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    };
+    let year = ctx.now.with_timezone(&crate::clock::shanghai()).year();
+    let seq = db::cases::next_seq(tx, "referral", issuer_jurisdiction, year, ctx.now).await?;
+    let number = crate::domain::notice::number(&deps.settings.referral_number_pattern, year, seq);
+    let date_text = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    let catalog = db::registry::catalog(tx).await?;
+    let mut items = Vec::new();
+    for c in cases {
+        let community = db::registry::community(tx, c.community_id).await?.map(|m| m.name).unwrap_or_default();
+        let codes = db::cases::items(tx, c.id).await?;
+        let basis: Vec<String> = catalog
+            .iter()
+            .filter(|i| codes.contains(&i.code) && !i.legal_basis.is_empty())
+            .map(|i| i.legal_basis.clone())
+            .collect();
+        items.push(propwatch_pdf::NoticeItem {
+            community,
+            item: c.title.clone(),
+            facts: c.facts.clone(),
+            legal_basis: basis.join("；"),
+        });
+    }
+    let doc = propwatch_pdf::NoticeDoc {
+        issuer: deps.settings.office_name.clone(),
+        title: "物业服务违法违规线索移送函".into(),
+        number: number.clone(),
+        addressee: dept.name.clone(),
+        intro: format!(
+            "我局在物业服务领域专项整治中发现下列问题，涉嫌违法违规，属你单位职责范围。移送理由：{}。现将有关情况和证据材料移送你单位依法处理：",
+            r.reasons
+        ),
+        items,
+        deadline: String::new(),
+        requirements: format!("请于{}前将处理情况和结果通过物业服务监管平台反馈我局。", date_text(due)),
+        contact: String::new(),
+        date: date_text(today(ctx.now)),
+    };
+    let pdf = tokio::task::spawn_blocking(move || propwatch_pdf::render_notice(&doc))
+        .await
+        .map_err(|e| anyhow::anyhow!("typesetting task: {e}"))?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let digest = crate::crypto::sm3_hex(&pdf);
+    super::notices::store_pdf(&deps.settings.data_dir, &digest, &pdf)
+        .map_err(|e| anyhow::anyhow!("storing letter PDF: {e}"))?;
+    Ok((number, digest))
+}
+
+/// Loads a referral the actor may see: bureau readers within reach of its cases; a department
+/// user only one sent to their own department.
+async fn load(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(referral::Model, Vec<case::Model>), ServiceError> {
+    let actor = ctx.actor()?;
+    let r = referral::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("移送"))?;
+    match actor.scope {
+        Scope::Department(d) if role_may(actor.role, Action::AnswerReferral) => {
+            if d != r.department_id || matches!(r.status.as_str(), "proposed" | "rejected") {
+                return Err(ServiceError::Forbidden(Denied::OutOfScope));
+            }
+            let cases = db::cases::cases_by_ids(&deps.db, ids_of(&r.case_ids)).await?;
+            Ok((r, cases))
+        }
+        Scope::Jurisdiction(_) => {
+            let cases = cases_in_reach(deps, ctx, &ids_of(&r.case_ids), Action::ReadCaseContent).await?;
+            Ok((r, cases))
+        }
+        _ => Err(ServiceError::Forbidden(Denied::Role)),
+    }
+}
+
+/// The department acknowledges receipt.
+pub async fn acknowledge(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceError> {
+    answer(deps, ctx, id, None).await
+}
+
+/// The department records its handling and result.
+pub async fn record_result(deps: &Deps, ctx: &Ctx, id: i64, result: &str) -> Result<(), ServiceError> {
+    let result = result.trim();
+    if result.chars().count() < 4 || result.chars().count() > 5000 {
+        return Err(ServiceError::field("result", "请填写处理情况和结果（4至5000字）"));
+    }
+    answer(deps, ctx, id, Some(result)).await
+}
+
+async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::AnswerReferral) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let (r, cases) = load(deps, ctx, id).await?;
+    let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
+    let tx = deps.db.begin().await?;
+    let (from, to, line, action): (&[&str], &str, String, &str) = match result {
+        None => (
+            &["sent"],
+            "acknowledged",
+            format!("{}已签收移送函 {}", dept.name, r.letter_number.clone().unwrap_or_default()),
+            "referral.acknowledge",
+        ),
+        Some(text) => {
+            (&["sent", "acknowledged"], "handled", format!("{}反馈处理结果：{text}", dept.name), "referral.result")
+        }
+    };
+    let mut update = referral::Entity::update_many()
+        .col_expr(referral::Column::Status, sea_orm::sea_query::Expr::value(to))
+        .col_expr(referral::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now));
+    update = match result {
+        None => update
+            .col_expr(referral::Column::AcknowledgedAt, sea_orm::sea_query::Expr::value(ctx.now))
+            .col_expr(referral::Column::AcknowledgedBy, sea_orm::sea_query::Expr::value(actor.user_id)),
+        Some(text) => update
+            .col_expr(referral::Column::Result, sea_orm::sea_query::Expr::value(text.to_string()))
+            .col_expr(referral::Column::HandledAt, sea_orm::sea_query::Expr::value(ctx.now))
+            .col_expr(referral::Column::HandledBy, sea_orm::sea_query::Expr::value(actor.user_id))
+            .col_expr(
+                referral::Column::AcknowledgedAt,
+                sea_orm::sea_query::Expr::value(r.acknowledged_at.unwrap_or(ctx.now)),
+            ),
+    };
+    let done = update
+        .filter(referral::Column::Id.eq(id))
+        .filter(referral::Column::Status.is_in(from.iter().copied()))
+        .exec(&tx)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(ServiceError::Rule {
+            code: "referral_state",
+            message: format!("移送当前状态为“{}”，不能办理此项", status_label(&r.status)),
+        });
+    }
+    for c in &cases {
+        super::cases::timeline_note(&tx, ctx, c, action, &line).await?;
+    }
+    db::cases::notify(
+        &tx,
+        vec![to_user(
+            r.proposed_by,
+            "referral_answer",
+            line.chars().take(100).collect(),
+            String::new(),
+            cases.first().map(|c| c.id),
+            format!("{action}:{id}"),
+            ctx.now,
+        )],
+    )
+    .await?;
+    record(&tx, ctx, action, "referral", id, SUCCESS, json!({"department_id": dept.id, "result": result})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A referral as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReferralView {
+    pub id: i64,
+    pub department: String,
+    pub status: String,
+    pub status_label: String,
+    pub reasons: String,
+    pub letter_number: String,
+    pub feedback_due: Option<NaiveDate>,
+    pub overdue: bool,
+    pub result: String,
+    pub decision_note: String,
+    pub proposed_at: String,
+    /// (id, title, community, facts) of the cases referred.
+    pub cases: Vec<(i64, String, String, String)>,
+}
+
+async fn view(
+    deps: &Deps,
+    r: referral::Model,
+    cases: &[case::Model],
+    today: NaiveDate,
+) -> Result<ReferralView, ServiceError> {
+    let department = db::registry::department(&deps.db, r.department_id).await?.map(|d| d.name).unwrap_or_default();
+    let mut rows = Vec::new();
+    for c in cases {
+        let community = db::registry::community(&deps.db, c.community_id).await?.map(|m| m.name).unwrap_or_default();
+        rows.push((c.id, c.title.clone(), community, c.facts.clone()));
+    }
+    Ok(ReferralView {
+        id: r.id,
+        department,
+        status_label: status_label(&r.status).into(),
+        overdue: matches!(r.status.as_str(), "sent" | "acknowledged") && r.feedback_due.is_some_and(|d| d < today),
+        status: r.status,
+        reasons: r.reasons,
+        letter_number: r.letter_number.unwrap_or_default(),
+        feedback_due: r.feedback_due,
+        result: r.result,
+        decision_note: r.decision_note,
+        proposed_at: crate::clock::display(r.created_at),
+        cases: rows,
+    })
+}
+
+/// One referral.
+pub async fn get(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ReferralView, ServiceError> {
+    let (r, cases) = load(deps, ctx, id).await?;
+    view(deps, r, &cases, today(ctx.now)).await
+}
+
+/// Referrals the actor may see, newest first: a department's own (once sent); every referral
+/// within reach for bureau readers. `pending_only`: those waiting for a leader.
+pub async fn list(deps: &Deps, ctx: &Ctx, pending_only: bool) -> Result<Vec<ReferralView>, ServiceError> {
+    let actor = ctx.actor()?;
+    let mut q = referral::Entity::find().order_by_desc(referral::Column::Id);
+    match actor.scope {
+        Scope::Department(d) if role_may(actor.role, Action::AnswerReferral) => {
+            q = q.filter(referral::Column::DepartmentId.eq(d)).filter(referral::Column::Status.is_in([
+                "sent",
+                "acknowledged",
+                "handled",
+            ]));
+        }
+        Scope::Jurisdiction(_) if role_may(actor.role, Action::ReadCaseContent) => {}
+        _ => return Err(ServiceError::Forbidden(Denied::Role)),
+    }
+    if pending_only {
+        q = q.filter(referral::Column::Status.eq("proposed"));
+    }
+    let today = today(ctx.now);
+    let mut out = Vec::new();
+    for r in q.all(&deps.db).await? {
+        let id = r.id;
+        let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
+        out.push(view(deps, r, &cases, today).await?);
+    }
+    Ok(out)
+}
+
+/// The referrals of one case (for its page).
+pub async fn of_case(deps: &Deps, ctx: &Ctx, case_id: i64) -> Result<Vec<ReferralView>, ServiceError> {
+    let actor = ctx.actor()?;
+    if !matches!(actor.scope, Scope::Jurisdiction(_)) || !role_may(actor.role, Action::ReadCaseContent) {
+        return Ok(Vec::new());
+    }
+    let today = today(ctx.now);
+    let mut out = Vec::new();
+    for r in referral::Entity::find().order_by_desc(referral::Column::Id).all(&deps.db).await? {
+        if !ids_of(&r.case_ids).contains(&case_id) {
+            continue;
+        }
+        let id = r.id;
+        let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
+        out.push(view(deps, r, &cases, today).await?);
+    }
+    Ok(out)
+}
+
+/// The transfer letter's PDF, checked against its digest.
+pub async fn letter_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), ServiceError> {
+    let (r, _) = load(deps, ctx, id).await?;
+    let (Some(number), Some(digest)) = (r.letter_number, r.letter_sm3) else {
+        return Err(ServiceError::NotFound("移送函"));
+    };
+    let bytes = std::fs::read(super::notices::pdf_path(&deps.settings.data_dir, &digest))
+        .map_err(|e| anyhow::anyhow!("reading letter PDF: {e}"))?;
+    if crate::crypto::sm3_hex(&bytes) != digest {
+        return Err(anyhow::anyhow!("referral {id} letter does not match its SM3 digest").into());
+    }
+    Ok((number, bytes))
+}
+
+/// Scanner: reminds departments (and the proposing staff) once of referrals whose feedback date
+/// has passed without a result. Returns how many were reminded.
+pub async fn remind_overdue(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
+    let today = today(ctx.now);
+    let due = referral::Entity::find()
+        .filter(referral::Column::Status.is_in(["sent", "acknowledged"]))
+        .filter(referral::Column::FeedbackDue.lt(today))
+        .filter(referral::Column::RemindedAt.is_null())
+        .all(&deps.db)
+        .await?;
+    let mut n = 0;
+    for r in due {
+        let tx = deps.db.begin().await?;
+        let done = referral::Entity::update_many()
+            .col_expr(referral::Column::RemindedAt, sea_orm::sea_query::Expr::value(ctx.now))
+            .filter(referral::Column::Id.eq(r.id))
+            .filter(referral::Column::RemindedAt.is_null())
+            .exec(&tx)
+            .await?;
+        if done.rows_affected != 1 {
+            continue;
+        }
+        let number = r.letter_number.clone().unwrap_or_default();
+        let due_on = r.feedback_due.map(|d| d.to_string()).unwrap_or_default();
+        let mut notes: Vec<_> = department_users(&tx, r.department_id)
+            .await?
+            .into_iter()
+            .map(|u| {
+                to_user(
+                    u.id,
+                    "referral_overdue",
+                    format!("移送函 {number} 已超过反馈期限"),
+                    format!("反馈期限 {due_on} 已过，请尽快反馈处理情况和结果。"),
+                    None,
+                    format!("referral_overdue:{}:user:{}", r.id, u.id),
+                    ctx.now,
+                )
+            })
+            .collect();
+        notes.push(to_user(
+            r.proposed_by,
+            "referral_overdue",
+            format!("移送函 {number} 的接收部门逾期未反馈"),
+            format!("反馈期限 {due_on} 已过。"),
+            ids_of(&r.case_ids).first().copied(),
+            format!("referral_overdue:{}:proposer", r.id),
+            ctx.now,
+        ));
+        db::cases::notify(&tx, notes).await?;
+        record(&tx, ctx, "referral.remind", "referral", r.id, SUCCESS, json!({"feedback_due": r.feedback_due})).await?;
+        tx.commit().await?;
+        n += 1;
+    }
+    Ok(n)
+}
