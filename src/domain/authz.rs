@@ -66,6 +66,8 @@ pub enum Action {
     Inspect,
     /// Answer a referral to one's own department: acknowledge it, record handling and result.
     AnswerReferral,
+    /// Record the steps of a guided dismissal track (the bureau, and the assigned township).
+    TrackDismissal,
 }
 
 impl Action {
@@ -146,6 +148,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | EditHolidays
                 | PlanInspection
                 | Inspect
+                | TrackDismissal
         ),
         Role::BureauLeader => {
             matches!(
@@ -162,7 +165,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
         Role::DisciplineInspector => {
             matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
         }
-        Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent | Inspect),
+        Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent | Inspect | TrackDismissal),
         Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice),
         Role::CommitteeMember => matches!(action, ViewRegistry),
         Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),
@@ -245,6 +248,9 @@ mod tests {
             (Role::DisciplineInspector, county, Inspect, community_in_a(), false),
             (Role::DepartmentUser, Scope::Department(7), AnswerReferral, community_in_a(), false),
             (Role::BureauStaff, county, AnswerReferral, community_in_a(), false),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), TrackDismissal, community_in_a(), true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B), TrackDismissal, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), TrackDismissal, community_in_a(), false),
             (Role::BureauStaff, county, EditCompany, company(), true),
             (Role::BureauStaff, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
             (Role::BureauStaff, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),

@@ -8,6 +8,7 @@ pub mod authz;
 pub mod case;
 pub mod complaint;
 pub mod credit_code;
+pub mod dismissal;
 pub mod inspection;
 pub mod notice;
 pub mod password;

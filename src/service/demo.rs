@@ -478,7 +478,44 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     seed_cases(deps, &staff, &accepted).await?;
     seed_inspections(deps, &staff).await?;
     seed_reassessments(deps, &staff).await?;
-    seed_referrals(deps, &staff).await
+    seed_referrals(deps, &staff).await?;
+    seed_dismissal(deps).await
+}
+
+/// The third rung: a community whose owners are being guided towards dismissing the company;
+/// the assembly has been called.
+async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
+    let now = deps.clock.now();
+    let account = |name: &'static str| async move {
+        let u = db::accounts::user_by_username(&deps.db, name).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+        super::accounts::session_user(&deps.db, u).await?.ok_or(ServiceError::NotFound("演示账号"))
+    };
+    let (leader, officer) = (account("lixiangdong").await?, account("fengcheng").await?);
+    let as_user = |u: &super::accounts::SessionUser, t| Ctx {
+        actor: Some(u.actor.clone()),
+        actor_name: u.display_name.clone(),
+        ..Ctx::system(t, "demo")
+    };
+    let m = db::registry::community_by_code(&deps.db, "YC-FC-002").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let at = now - chrono::Duration::days(3);
+    let id = super::dismissals::open(
+        deps,
+        &as_user(&leader, at),
+        m.id,
+        "物业服务企业长期不履约，多次整改不到位，业主联名要求更换物业",
+        Vec::new(),
+        Some(60),
+    )
+    .await?;
+    super::dismissals::record_step(
+        deps,
+        &as_user(&officer, at + chrono::Duration::days(1)),
+        id,
+        "assembly_called",
+        Some(super::cases::today(now) + chrono::Duration::days(12)),
+        "已在小区公告栏发布业主大会召集公告，定于半月后召开",
+    )
+    .await
 }
 
 /// The second rung: an overdue case referred to the enforcement bureau, which has signed for it

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cases;
 pub mod complaints;
 pub mod demo;
+pub mod dismissals;
 pub mod error;
 pub mod holidays;
 pub mod imap;

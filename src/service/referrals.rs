@@ -554,3 +554,33 @@ pub async fn remind_overdue(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError>
     }
     Ok(n)
 }
+
+/// Referrals of one company's cases, newest first, for bureau readers (within reach) and for the
+/// company itself once sent (without the bureau's proposals and refusals).
+pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<ReferralView>, ServiceError> {
+    let actor = ctx.actor()?;
+    let company_user = match actor.scope {
+        Scope::Company(c) if c == company_id && role_may(actor.role, Action::ReadCompanyCases) => true,
+        Scope::Jurisdiction(_) if role_may(actor.role, Action::ReadCaseContent) => false,
+        _ => return Ok(Vec::new()),
+    };
+    let today = today(ctx.now);
+    let mut out = Vec::new();
+    for r in referral::Entity::find().order_by_desc(referral::Column::Id).all(&deps.db).await? {
+        if company_user && matches!(r.status.as_str(), "proposed" | "rejected") {
+            continue;
+        }
+        let cases = db::cases::cases_by_ids(&deps.db, ids_of(&r.case_ids)).await?;
+        if !cases.iter().any(|c| c.company_id == Some(company_id)) {
+            continue;
+        }
+        if !company_user {
+            let id = r.id;
+            let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
+            out.push(view(deps, r, &cases, today).await?);
+        } else {
+            out.push(view(deps, r, &cases, today).await?);
+        }
+    }
+    Ok(out)
+}

@@ -558,6 +558,14 @@ async fn the_demo_shows_the_ledger_in_progress() {
     let rs = propwatch::db::entities::reassessment::Entity::find().all(&app.deps.db).await.unwrap();
     assert!(rs.iter().any(|r| r.status == "approved" && r.company_letter_number.is_some()), "{rs:?}");
     assert!(leader.get("/escalations").await.select("section.reassessment").len() == 1, "one waits for a leader");
+    // The third rung: a dismissal track with the owners' assembly called.
+    let fc2 = community(&app, "YC-FC-002").await;
+    let page = leader.get(&format!("/communities/{}", fc2.id)).await;
+    assert!(
+        page.select("ul.tracks li").iter().any(|t| t.contains("已召集业主大会")),
+        "{:?}",
+        page.select("ul.tracks li")
+    );
     // The second rung: a case referred to the enforcement bureau, which has signed for it.
     let mut department = app.login_as(Role::DepartmentUser).await;
     assert_eq!(department.get("/referrals").await.select("table.referrals td.status"), vec!["已签收，办理中"]);
@@ -1228,8 +1236,107 @@ async fn a_referral_goes_to_its_department_with_a_numbered_letter_and_comes_back
     let detail = staff.get(&format!("/cases/{case_id}")).await;
     assert!(detail.body.contains("已移送") && detail.body.contains("反馈处理结果：已立案调查"), "{}", detail.body);
     assert!(detail.select("section.referrals li").iter().any(|l| l.contains("已反馈处理结果")));
+    // The company's page shows the referral and its result, to the bureau and to the company.
+    let company_id = c.company_id.unwrap();
+    let page = staff.get(&format!("/companies/{company_id}")).await;
+    assert!(page.select("ul.company-referrals li").iter().any(|l| l.contains("已反馈处理结果") && l.contains("拆除")));
     for action in ["referral.propose", "referral.approve", "referral.acknowledge", "referral.remind", "referral.result"]
     {
         assert!(app.last_audit(action).await.is_some(), "{action}");
     }
+}
+
+#[tokio::test]
+async fn a_dismissal_track_is_opened_by_a_leader_and_its_legal_steps_come_in_order() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let fc = community(&app, "YC-FC-001").await;
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "物业长期不履约，业主强烈要求更换物业").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
+    let path = format!("/communities/{}/dismissals", fc.id);
+    // Staff may not open a track; a leader does.
+    staff.get(&format!("/communities/{}", fc.id)).await;
+    let r = staff.post(&path, &[("reasons", "企业不履约，业主反映强烈"), ("notice_days", "60")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get(&format!("/communities/{}", fc.id)).await;
+    assert!(page.body.contains("开启引导解聘"));
+    let r = leader.post(&path, &[("reasons", "企业不履约"), ("notice_days", "0")]).await;
+    assert!(r.body.contains("书面通知期限为1至365天"), "{}", r.body);
+    let r = leader
+        .post(
+            &path,
+            &[
+                ("reasons", "整改通知书下发后逾期拒不整改，业主联名要求更换物业"),
+                ("notice_days", "60"),
+                ("case_id", &case_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().trim_start_matches("/dismissals/").parse().unwrap();
+    let r = leader.post(&path, &[("reasons", "再开一次"), ("notice_days", "60")]).await;
+    assert!(r.body.contains("该小区已有进行中的引导解聘"));
+
+    // The township's officer is told and records the steps, in order.
+    let officer_id =
+        propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::TownshipOfficer))
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+    let told = propwatch::db::entities::notification::Entity::find()
+        .filter(propwatch::db::entities::notification::Column::UserId.eq(officer_id))
+        .filter(propwatch::db::entities::notification::Column::Kind.eq("dismissal"))
+        .count(&app.deps.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 1);
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let page = officer.get(&format!("/dismissals/{id}")).await;
+    assert_eq!(page.select("dd.stage"), vec!["待召集业主大会"]);
+    let steps = format!("/dismissals/{id}/steps");
+    let day = t0.to_string();
+    let r = officer.post(&steps, &[("step", "notice_served"), ("on", &day)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("业主大会作出解聘决定后，才能书面通知企业"), "{}", r.body);
+    let r = officer.post(&steps, &[("step", "withdrawn"), ("on", &day), ("note", "撤销")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only leaders withdraw");
+    for (step, note) in
+        [("assembly_called", "已发布业主大会召集公告"), ("assembly_dismissed", "经业主大会表决通过解聘")]
+    {
+        let r = officer.post(&steps, &[("step", step), ("on", &day), ("note", note)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
+    }
+    let r = staff.post(&steps, &[("step", "notice_served"), ("on", &day), ("note", "已书面通知企业")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = officer.get(&format!("/dismissals/{id}")).await;
+    let ends = (t0 + Duration::days(60)).to_string();
+    assert_eq!(page.select("dd.ends"), vec![ends.clone()]);
+    assert_eq!(page.select("ol.steps li").len(), 3);
+    // The case's timeline, the company's notice, the audit trail.
+    let detail = staff.get(&format!("/cases/{case_id}")).await;
+    assert!(
+        detail.body.contains("开启引导解聘") && detail.body.contains(&format!("合同最早于 {ends} 终止")),
+        "{}",
+        detail.body
+    );
+    let notice = propwatch::db::entities::notification::Entity::find()
+        .filter(propwatch::db::entities::notification::Column::Kind.eq("dismissal_notice"))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(notice.company_id, fc.company_id);
+    for action in
+        ["dismissal.open", "dismissal.assembly_called", "dismissal.assembly_dismissed", "dismissal.notice_served"]
+    {
+        assert!(app.last_audit(action).await.is_some(), "{action}");
+    }
+    let company = staff.get(&format!("/companies/{}", fc.company_id.unwrap())).await;
+    assert!(company.select("ul.company-dismissals li").iter().any(|l| l.contains(&ends)));
+    // Companies never see the track's page.
+    let mut company_user = app.login_as(Role::CompanyUser).await;
+    assert_eq!(company_user.get(&format!("/dismissals/{id}")).await.status, StatusCode::FORBIDDEN);
 }

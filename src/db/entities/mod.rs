@@ -17,6 +17,8 @@ pub mod complaint;
 pub mod complaint_event;
 pub mod complaint_photo;
 pub mod department;
+pub mod dismissal_step;
+pub mod dismissal_track;
 pub mod escalation_proposal;
 pub mod extension_request;
 pub mod holiday;

@@ -14,6 +14,7 @@ mod m20261128_000008_item_reports;
 mod m20261129_000009_inspections;
 mod m20261129_000010_reassessments;
 mod m20261129_000011_referrals;
+mod m20261129_000012_dismissal_tracks;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_inspections::Migration),
             Box::new(m20261129_000010_reassessments::Migration),
             Box::new(m20261129_000011_referrals::Migration),
+            Box::new(m20261129_000012_dismissal_tracks::Migration),
         ]
     }
 }

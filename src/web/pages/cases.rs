@@ -481,15 +481,8 @@ pub async fn decide_escalation(
             Ok(Redirect::to("/escalations").into_response())
         }
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
-            let mut errors = FieldErrors::new();
-            errors.insert(
-                "step".into(),
-                match &e {
-                    ServiceError::Invalid(f) => f.values().cloned().collect::<Vec<_>>().join("；"),
-                    other => other.message(),
-                },
-            );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, errors).await?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, super::step_errors(&e)).await?)
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -502,8 +495,7 @@ pub async fn case_photo(
     Path((id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let bytes = cases::photo(&s.deps, &a.ctx, id, photo_id).await?;
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
-        .into_response())
+    Ok(super::jpeg_response(bytes))
 }
 
 #[derive(Template, WebTemplate)]
@@ -678,15 +670,7 @@ pub async fn sign_notice(State(s): State<AppState>, a: Auth, Path(id): Path<i64>
 /// GET /notices/{id}/pdf
 pub async fn notice_pdf(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (number, bytes) = notices::notice_pdf(&s.deps, &a.ctx, id).await?;
-    let encoded = q(&format!("{number}.pdf")).replace('+', "%20");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"notice-{id}.pdf\"; filename*=UTF-8''{encoded}")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::pdf_response(&number, &format!("notice-{id}"), bytes))
 }
 
 #[derive(Template, WebTemplate)]
@@ -801,15 +785,8 @@ pub async fn decide_reassessment(
             Ok(Redirect::to("/escalations").into_response())
         }
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
-            let mut errors = FieldErrors::new();
-            errors.insert(
-                "step".into(),
-                match &e {
-                    ServiceError::Invalid(f) => f.values().cloned().collect::<Vec<_>>().join("；"),
-                    other => other.message(),
-                },
-            );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, errors).await?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, super::step_errors(&e)).await?)
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -822,13 +799,5 @@ pub async fn reassessment_letter(
     Path((id, which)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
     let (number, bytes) = crate::service::reassessments::letter_pdf(&s.deps, &a.ctx, id, &which).await?;
-    let name = format!("{number}.pdf");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename*=UTF-8''{}", q(&name))),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::pdf_response(&number, &format!("reassessment-{id}-{which}"), bytes))
 }

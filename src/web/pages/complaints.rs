@@ -405,12 +405,5 @@ pub async fn photo(
     Path((id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let bytes = complaints::photo(&s.deps, &a.ctx, id, photo_id).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::jpeg_response(bytes))
 }

@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -296,8 +296,7 @@ pub async fn photo(
     Path((id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let bytes = inspections::photo(&s.deps, &a.ctx, id, photo_id).await?;
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
-        .into_response())
+    Ok(super::jpeg_response(bytes))
 }
 
 /// The submit form (only the CSRF token).

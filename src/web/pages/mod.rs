@@ -171,3 +171,39 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PageForm<T> 
         })
     }
 }
+
+/// A stored PDF (notice, letter) shown in the browser, saved under its document number
+/// (`ascii_name` for clients that do not read RFC 5987 names).
+pub fn pdf_response(number: &str, ascii_name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let encoded = q(&format!("{number}.pdf")).replace('+', "%20");
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{ascii_name}.pdf\"; filename*=UTF-8''{encoded}")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A stored photo (re-encoded JPEG), cached privately by the browser.
+pub fn jpeg_response(bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    ([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes).into_response()
+}
+
+/// The message of a refused step (invalid input, a rule, a conflict) as the page's `step` error.
+pub fn step_errors(e: &crate::service::ServiceError) -> crate::domain::registry::FieldErrors {
+    let mut errors = crate::domain::registry::FieldErrors::new();
+    errors.insert(
+        "step".into(),
+        match e {
+            crate::service::ServiceError::Invalid(f) => f.values().cloned().collect::<Vec<_>>().join("；"),
+            other => other.message(),
+        },
+    );
+    errors
+}

@@ -5,11 +5,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, flash, q};
+use super::{Chrome, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
@@ -231,13 +231,5 @@ pub async fn decide(
 /// GET /referrals/{id}/letter
 pub async fn letter(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (number, bytes) = referrals::letter_pdf(&s.deps, &a.ctx, id).await?;
-    let name = format!("{number}.pdf");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename*=UTF-8''{}", q(&name))),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::pdf_response(&number, &format!("referral-{id}"), bytes))
 }

@@ -81,6 +81,8 @@ struct CompanyPage {
     notices: Vec<crate::service::notices::NoticeView>,
     coverage: Option<crate::domain::inspection::Coverage>,
     reassessments: Vec<crate::service::reassessments::ReassessmentView>,
+    referrals: Vec<crate::service::referrals::ReferralView>,
+    tracks: Vec<crate::service::dismissals::TrackView>,
 }
 
 /// GET /companies/{id}
@@ -117,6 +119,8 @@ pub async fn show_company(
         notices,
         coverage: crate::service::inspections::company_coverage(&s.deps, &a.ctx, id).await?,
         reassessments: crate::service::reassessments::of_company(&s.deps, &a.ctx, id).await?,
+        referrals: crate::service::referrals::of_company(&s.deps, &a.ctx, id).await?,
+        tracks: crate::service::dismissals::of_company(&s.deps, &a.ctx, id).await?,
     })
 }
 
@@ -269,6 +273,9 @@ struct CommunityPage {
     can_edit: bool,
     /// Its service-grade and fee history (re-assessments, newest first).
     history: Vec<crate::service::reassessments::ReassessmentView>,
+    /// Its guided dismissal tracks.
+    tracks: Vec<crate::service::dismissals::TrackView>,
+    can_open_track: bool,
     can_propose: bool,
     /// (grade, description) of the grade table.
     grades: Vec<(String, String)>,
@@ -297,7 +304,8 @@ async fn community_page(
     use crate::service::reassessments as ra;
     let m = registry::get_community(&s.deps, &a.ctx, id).await?;
     let can_propose = may(&a.user, Action::ManageCase);
-    let cases = if can_propose {
+    let can_open_track = may(&a.user, Action::DecideEscalation);
+    let cases = if can_propose || can_open_track {
         let q = crate::service::cases::LedgerQuery { community_id: Some(id), ..Default::default() };
         crate::service::cases::ledger(&s.deps, &a.ctx, &q, 100).await?.rows.items
     } else {
@@ -308,6 +316,8 @@ async fn community_page(
         m,
         can_edit: may(&a.user, Action::EditCommunity),
         history: ra::of_community(&s.deps, &a.ctx, id).await?,
+        tracks: crate::service::dismissals::of_community(&s.deps, &a.ctx, id).await?,
+        can_open_track,
         can_propose,
         grades: ra::grades(&s.deps)
             .await?
@@ -776,4 +786,96 @@ pub fn xlsx_response(bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// POST /communities/{id}/dismissals (leader: reasons, notice_days, several `case_id`)
+pub async fn open_dismissal(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let cases: Vec<i64> =
+        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    let days = get("notice_days").trim().parse().ok();
+    // The community page has several forms: this one's messages carry their own keys.
+    let refused = |errors: FieldErrors| -> FieldErrors {
+        errors.into_iter().map(|(k, v)| (format!("dismissal_{k}"), v)).collect()
+    };
+    let errors = match crate::service::dismissals::open(&s.deps, &a.ctx, id, &get("reasons"), cases, days).await {
+        Ok(track) => {
+            flash(&a.session, "已开启引导解聘，乡镇（街道）已收到指导任务").await;
+            return Ok(Redirect::to(&format!("/dismissals/{track}")).into_response());
+        }
+        Err(ServiceError::Invalid(errors)) => refused(errors),
+        Err(e @ ServiceError::Rule { .. }) => refused(FieldErrors::from([("reasons".to_string(), e.message())])),
+        Err(e) => return Err(e.into()),
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        community_page(&s, &a, id, crate::service::reassessments::NewReassessment::default(), errors).await?,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "registry/dismissal.html")]
+struct DismissalPage {
+    c: Chrome,
+    t: crate::service::dismissals::TrackView,
+    records: bool,
+    withdraws: bool,
+    error: String,
+}
+
+async fn dismissal_page(s: &AppState, a: &Auth, id: i64, error: String) -> Result<DismissalPage, PageError> {
+    Ok(DismissalPage {
+        c: Chrome::new(&a.session, Some(&a.user), "引导解聘").await,
+        t: crate::service::dismissals::get(&s.deps, &a.ctx, id).await?,
+        records: may(&a.user, Action::TrackDismissal),
+        withdraws: may(&a.user, Action::DecideEscalation),
+        error,
+    })
+}
+
+/// GET /dismissals/{id}
+pub async fn show_dismissal(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, PageError> {
+    dismissal_page(&s, &a, id, String::new()).await
+}
+
+/// One step of a track.
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /dismissals/{id}/steps
+pub async fn dismissal_step(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<StepForm>,
+) -> Result<Response, PageError> {
+    let on = chrono::NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d").ok();
+    match crate::service::dismissals::record_step(&s.deps, &a.ctx, id, &f.step, on, &f.note).await {
+        Ok(()) => {
+            flash(&a.session, "已记录").await;
+            Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())
+        }
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+            let msg = super::step_errors(&e).remove("step").unwrap_or_default();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, dismissal_page(&s, &a, id, msg).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -1,0 +1,153 @@
+//! The third rung of the escalation ladder: a guided dismissal track (引导解聘) for one community.
+//! Leaders open it, the township is assigned, and the legal steps are recorded in order: the
+//! owners' assembly is called, then held (the vote itself attaches in a later issue; here its
+//! outcome), then, when the owners dismiss the company, the written notice is served. 民法典
+//! 第946条: the contract ends no earlier than 60 days after the written notice, unless the contract
+//! provides otherwise (the track's `notice_days`). Exit and handover attach to the track later.
+
+use chrono::{Duration, NaiveDate};
+
+/// A step recorded on a track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// 召集业主大会 (on the given date).
+    AssemblyCalled,
+    /// 业主大会作出解聘决定.
+    AssemblyDismissed,
+    /// 业主大会决定续聘（不解聘）: the track ends.
+    AssemblyRetained,
+    /// 书面通知物业服务企业解聘.
+    NoticeServed,
+    /// 撤销引导解聘 (leaders): the track ends.
+    Withdrawn,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] =
+        [Step::AssemblyCalled, Step::AssemblyDismissed, Step::AssemblyRetained, Step::NoticeServed, Step::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::AssemblyCalled => "assembly_called",
+            Step::AssemblyDismissed => "assembly_dismissed",
+            Step::AssemblyRetained => "assembly_retained",
+            Step::NoticeServed => "notice_served",
+            Step::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::AssemblyCalled => "召集业主大会",
+            Step::AssemblyDismissed => "业主大会决定解聘",
+            Step::AssemblyRetained => "业主大会决定不解聘",
+            Step::NoticeServed => "书面通知企业解聘",
+            Step::Withdrawn => "撤销引导解聘",
+        }
+    }
+}
+
+/// Where a track stands: the dates of the steps taken so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrackState {
+    pub opened_on: Option<NaiveDate>,
+    pub called_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub dismissed: bool,
+    pub served_on: Option<NaiveDate>,
+    pub closed: bool,
+}
+
+/// The earliest day the contract may end after the written notice (民法典第946条: 60 days unless
+/// the contract provides otherwise).
+pub fn contract_ends_on(served_on: NaiveDate, notice_days: u32) -> NaiveDate {
+    served_on + Duration::days(i64::from(notice_days))
+}
+
+/// Checks a step against the track: the order of the legal steps and their dates. Returns the
+/// refusal in Chinese.
+pub fn check(state: &TrackState, step: Step, on: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    if state.closed {
+        return Err("该引导解聘已结束".into());
+    }
+    if on > today && step != Step::AssemblyCalled {
+        return Err("日期不能晚于今天".into());
+    }
+    let not_before = |d: Option<NaiveDate>, what: &str| match d {
+        Some(d) if on < d => Err(format!("日期不能早于{what}（{d}）")),
+        _ => Ok(()),
+    };
+    match step {
+        Step::AssemblyCalled => {
+            if state.called_on.is_some() {
+                return Err("已记录召集业主大会".into());
+            }
+            not_before(state.opened_on, "开启引导解聘的日期")
+        }
+        Step::AssemblyDismissed | Step::AssemblyRetained => {
+            if state.called_on.is_none() {
+                return Err("请先记录召集业主大会".into());
+            }
+            if state.decided_on.is_some() {
+                return Err("已记录业主大会的决定".into());
+            }
+            not_before(state.called_on, "召集业主大会的日期")
+        }
+        Step::NoticeServed => {
+            if !state.dismissed {
+                return Err("业主大会作出解聘决定后，才能书面通知企业".into());
+            }
+            if state.served_on.is_some() {
+                return Err("已记录书面通知".into());
+            }
+            not_before(state.decided_on, "业主大会作出决定的日期")
+        }
+        Step::Withdrawn => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_steps_come_in_their_legal_order() {
+        let today = d("2024-08-01");
+        let mut s = TrackState { opened_on: Some(d("2024-06-01")), ..Default::default() };
+        assert_eq!(check(&s, Step::AssemblyDismissed, d("2024-06-10"), today).unwrap_err(), "请先记录召集业主大会");
+        assert!(check(&s, Step::NoticeServed, d("2024-06-10"), today).unwrap_err().contains("作出解聘决定后"));
+        assert!(
+            check(&s, Step::AssemblyCalled, d("2024-05-30"), today).unwrap_err().contains("不能早于开启引导解聘的日期")
+        );
+        assert!(
+            check(&s, Step::AssemblyCalled, d("2024-08-20"), today).is_ok(),
+            "an assembly may be called for a later day"
+        );
+        s.called_on = Some(d("2024-06-15"));
+        assert_eq!(check(&s, Step::AssemblyCalled, d("2024-06-16"), today).unwrap_err(), "已记录召集业主大会");
+        assert!(check(&s, Step::AssemblyDismissed, d("2024-06-14"), today).is_err());
+        assert_eq!(check(&s, Step::AssemblyDismissed, d("2024-08-02"), today).unwrap_err(), "日期不能晚于今天");
+        assert!(check(&s, Step::AssemblyDismissed, d("2024-06-30"), today).is_ok());
+        s.decided_on = Some(d("2024-06-30"));
+        s.dismissed = true;
+        assert!(check(&s, Step::AssemblyRetained, d("2024-07-01"), today).is_err());
+        assert!(check(&s, Step::NoticeServed, d("2024-07-02"), today).is_ok());
+        s.closed = true;
+        assert_eq!(check(&s, Step::Withdrawn, d("2024-07-02"), today).unwrap_err(), "该引导解聘已结束");
+    }
+
+    #[test]
+    fn the_contract_ends_sixty_days_after_the_written_notice_unless_agreed_otherwise() {
+        assert_eq!(contract_ends_on(d("2024-07-02"), 60), d("2024-08-31"));
+        assert_eq!(contract_ends_on(d("2024-12-31"), 90), d("2025-03-31"));
+        assert_eq!(Step::parse("notice_served"), Some(Step::NoticeServed));
+    }
+}
