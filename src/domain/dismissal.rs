@@ -110,6 +110,93 @@ pub fn check(state: &TrackState, step: Step, on: NaiveDate, today: NaiveDate) ->
     }
 }
 
+/// A litigation and credit step (the fourth rung), once the company has been served notice.
+/// Only a court lists dishonest debtors: the bureau records the listing, it does not make it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Litigation {
+    /// 引导业主委员会起诉.
+    Guidance,
+    /// 法院立案 (the case number is the reference).
+    Filed,
+    /// 判决、裁定.
+    Judgment,
+    /// 申请强制执行.
+    Enforcement,
+    /// 推送省信用平台.
+    CreditPush,
+    /// 法院列入失信被执行人名单.
+    DishonestListing,
+}
+
+impl Litigation {
+    pub const ALL: [Litigation; 6] = [
+        Litigation::Guidance,
+        Litigation::Filed,
+        Litigation::Judgment,
+        Litigation::Enforcement,
+        Litigation::CreditPush,
+        Litigation::DishonestListing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Litigation::Guidance => "guidance",
+            Litigation::Filed => "filed",
+            Litigation::Judgment => "judgment",
+            Litigation::Enforcement => "enforcement",
+            Litigation::CreditPush => "credit_push",
+            Litigation::DishonestListing => "dishonest_listing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Litigation> {
+        Litigation::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Litigation::Guidance => "引导业主委员会提起诉讼",
+            Litigation::Filed => "法院立案",
+            Litigation::Judgment => "法院判决、裁定",
+            Litigation::Enforcement => "申请强制执行",
+            Litigation::CreditPush => "推送省信用平台",
+            Litigation::DishonestListing => "法院列入失信被执行人名单",
+        }
+    }
+
+    /// What the reference field holds for this step ("" when none is needed).
+    pub fn reference_label(self) -> &'static str {
+        match self {
+            Litigation::Filed | Litigation::Judgment | Litigation::Enforcement => "案号",
+            Litigation::CreditPush => "平台记录编号",
+            Litigation::DishonestListing => "失信被执行人名单文号",
+            Litigation::Guidance => "",
+        }
+    }
+}
+
+/// Checks a litigation step: the company must have been served notice; the court's steps
+/// follow the filing and carry a case number; enforcement and listing follow a judgment.
+/// `done`: the steps already recorded.
+pub fn check_litigation(served: bool, done: &[Litigation], step: Litigation, reference: &str) -> Result<(), String> {
+    if !served {
+        return Err("书面通知企业解聘后，企业拒不退出或拒不移交时，才记录诉讼和失信".into());
+    }
+    let has = |s: Litigation| done.contains(&s);
+    let needs = |s: Litigation| if has(s) { Ok(()) } else { Err(format!("请先记录“{}”", s.label())) };
+    match step {
+        Litigation::Guidance | Litigation::CreditPush => {}
+        Litigation::Filed => needs(Litigation::Guidance)?,
+        Litigation::Judgment => needs(Litigation::Filed)?,
+        Litigation::Enforcement => needs(Litigation::Judgment)?,
+        Litigation::DishonestListing => needs(Litigation::Enforcement)?,
+    }
+    if !step.reference_label().is_empty() && reference.trim().chars().count() < 4 {
+        return Err(format!("请填写{}", step.reference_label()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +229,25 @@ mod tests {
         assert!(check(&s, Step::NoticeServed, d("2024-07-02"), today).is_ok());
         s.closed = true;
         assert_eq!(check(&s, Step::Withdrawn, d("2024-07-02"), today).unwrap_err(), "该引导解聘已结束");
+    }
+
+    #[test]
+    fn litigation_follows_the_notice_and_the_courts_order() {
+        use Litigation::*;
+        assert!(check_litigation(false, &[], Guidance, "").unwrap_err().contains("书面通知企业解聘后"));
+        assert!(check_litigation(true, &[], Guidance, "").is_ok());
+        assert_eq!(
+            check_litigation(true, &[], Filed, "(2024)晋0522民初1号").unwrap_err(),
+            "请先记录“引导业主委员会提起诉讼”"
+        );
+        assert_eq!(check_litigation(true, &[Guidance], Filed, "").unwrap_err(), "请填写案号");
+        assert!(check_litigation(true, &[Guidance], Filed, "(2024)晋0522民初1号").is_ok());
+        assert!(check_litigation(true, &[Guidance, Filed], DishonestListing, "(2024)晋0522执1号").is_err());
+        assert!(
+            check_litigation(true, &[Guidance, Filed, Judgment, Enforcement], DishonestListing, "(2024)晋0522执1号")
+                .is_ok()
+        );
+        assert!(check_litigation(true, &[], CreditPush, "XY2024-0001").is_ok());
     }
 
     #[test]

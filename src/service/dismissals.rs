@@ -395,3 +395,158 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<T
     }
     Ok(out)
 }
+
+/// Largest litigation document.
+const MAX_DOC_BYTES: usize = 20 * 1024 * 1024;
+
+/// Where a litigation document lives: `data/documents/<sm3>.<pdf|jpg>`.
+fn doc_path(data_dir: &std::path::Path, digest: &str, kind: &str) -> std::path::PathBuf {
+    let digest: String = digest.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    data_dir.join("documents").join(format!("{digest}.{}", if kind == "pdf" { "pdf" } else { "jpg" }))
+}
+
+/// Records a litigation and credit step (the fourth rung) on a track whose notice was served:
+/// bureau staff and the township's officers, with an optional document (PDF, or a photo).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_litigation(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    kind: &str,
+    on: Option<NaiveDate>,
+    reference: &str,
+    note: &str,
+    document: Option<(String, Vec<u8>)>,
+) -> Result<(), ServiceError> {
+    use crate::db::entities::litigation_event;
+    use crate::domain::dismissal::{Litigation, check_litigation};
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::TrackDismissal) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let t = dismissal_track::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("引导解聘"))?;
+    community_for(deps, ctx, t.community_id, Action::TrackDismissal).await?;
+    let step = Litigation::parse(kind).ok_or_else(|| ServiceError::field("kind", "请选择诉讼或失信事项"))?;
+    let on =
+        on.filter(|d| *d <= today(ctx.now)).ok_or_else(|| ServiceError::field("on", "请填写日期（不晚于今天）"))?;
+    let (reference, note) = (reference.trim().to_string(), note.trim().to_string());
+    if reference.chars().count() > 200 || note.chars().count() > 2000 {
+        return Err(ServiceError::field("note", "案号不超过200字，说明不超过2000字"));
+    }
+    let done: Vec<Litigation> = litigation_event::Entity::find()
+        .filter(litigation_event::Column::TrackId.eq(id))
+        .all(&deps.db)
+        .await?
+        .iter()
+        .filter_map(|e| Litigation::parse(&e.kind))
+        .collect();
+    check_litigation(t.served_on.is_some(), &done, step, &reference)
+        .map_err(|m| ServiceError::Rule { code: "litigation_step", message: m })?;
+    // The document: a PDF as it is, anything else must be a photo (re-encoded, EXIF gone).
+    let doc = match document.filter(|(_, b)| !b.is_empty()) {
+        None => None,
+        Some((_, bytes)) if bytes.len() > MAX_DOC_BYTES => {
+            return Err(ServiceError::field("document", "文书不超过20MB"));
+        }
+        Some((name, bytes)) if bytes.starts_with(b"%PDF-") => Some((name, "pdf", bytes)),
+        Some((name, bytes)) => {
+            let p =
+                super::photos::process(&bytes).map_err(|_| ServiceError::field("document", "只能上传PDF文书或照片"))?;
+            Some((name, "jpeg", p.jpeg))
+        }
+    };
+    let stored = match &doc {
+        Some((name, kind, bytes)) => {
+            let digest = crate::crypto::sm3_hex(bytes);
+            let path = doc_path(&deps.settings.data_dir, &digest, kind);
+            if !path.exists() {
+                std::fs::create_dir_all(path.parent().expect("has a parent"))
+                    .and_then(|_| {
+                        let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7().simple()));
+                        std::fs::write(&tmp, bytes)?;
+                        std::fs::File::open(&tmp)?.sync_all()?;
+                        std::fs::rename(&tmp, &path)
+                    })
+                    .map_err(|e| anyhow::anyhow!("storing document: {e}"))?;
+            }
+            Some((name.chars().take(200).collect::<String>(), *kind, digest))
+        }
+        None => None,
+    };
+    let tx = deps.db.begin().await?;
+    litigation_event::ActiveModel {
+        track_id: Set(id),
+        kind: Set(step.as_str().into()),
+        happened_on: Set(on),
+        reference: Set(reference.clone()),
+        note: Set(note.clone()),
+        doc_sm3: Set(stored.as_ref().map(|s| s.2.clone())),
+        doc_type: Set(stored.as_ref().map(|s| s.1.to_string()).unwrap_or_default()),
+        doc_name: Set(stored.as_ref().map(|s| s.0.clone()).unwrap_or_default()),
+        actor_user_id: Set(actor.user_id),
+        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let mut line = format!("诉讼、失信：{}（{on}）", step.label());
+    if !reference.is_empty() {
+        line.push_str(&format!("，{}：{reference}", step.reference_label()));
+    }
+    for k in &db::cases::cases_by_ids(&tx, ids_of(&t.case_ids)).await? {
+        super::cases::timeline_note(&tx, ctx, k, "litigation", &line).await?;
+    }
+    record(
+        &tx,
+        ctx,
+        &format!("litigation.{}", step.as_str()),
+        "dismissal_track",
+        id,
+        SUCCESS,
+        json!({"on": on, "reference": reference, "document_sm3": stored.as_ref().map(|s| &s.2)}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A track's litigation steps: (event id, label, date, reference, note, has document, who).
+pub async fn litigation(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<Vec<(i64, String, NaiveDate, String, String, bool, String)>, ServiceError> {
+    use crate::db::entities::litigation_event;
+    get(deps, ctx, id).await?;
+    Ok(litigation_event::Entity::find()
+        .filter(litigation_event::Column::TrackId.eq(id))
+        .order_by_asc(litigation_event::Column::Id)
+        .all(&deps.db)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let label = crate::domain::dismissal::Litigation::parse(&e.kind).map(|k| k.label()).unwrap_or_default();
+            (e.id, label.to_string(), e.happened_on, e.reference, e.note, e.doc_sm3.is_some(), e.actor_name)
+        })
+        .collect())
+}
+
+/// A litigation document the actor may read, checked against its digest: (content type, bytes).
+pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<(&'static str, Vec<u8>), ServiceError> {
+    use crate::db::entities::litigation_event;
+    get(deps, ctx, id).await?;
+    let e = litigation_event::Entity::find_by_id(event_id)
+        .one(&deps.db)
+        .await?
+        .filter(|e| e.track_id == id)
+        .ok_or(ServiceError::NotFound("文书"))?;
+    let digest = e.doc_sm3.ok_or(ServiceError::NotFound("文书"))?;
+    let bytes = std::fs::read(doc_path(&deps.settings.data_dir, &digest, &e.doc_type))
+        .map_err(|err| anyhow::anyhow!("reading document: {err}"))?;
+    if crate::crypto::sm3_hex(&bytes) != digest {
+        return Err(anyhow::anyhow!("litigation document {event_id} does not match its SM3 digest").into());
+    }
+    Ok((if e.doc_type == "pdf" { "application/pdf" } else { "image/jpeg" }, bytes))
+}

@@ -53,6 +53,8 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/dismissals", post(registry::open_dismissal))
         .route("/dismissals/{id}", get(registry::show_dismissal))
         .route("/dismissals/{id}/steps", post(registry::dismissal_step))
+        .route("/dismissals/{id}/litigation", post(registry::litigation_step))
+        .route("/dismissals/{id}/documents/{event_id}", get(registry::litigation_document))
         .route("/reassessments/{id}/decision", post(cases::decide_reassessment))
         .route("/referrals", get(referrals::list).post(referrals::create))
         .route("/referrals/new", get(referrals::new))

@@ -1336,7 +1336,62 @@ async fn a_dismissal_track_is_opened_by_a_leader_and_its_legal_steps_come_in_ord
     }
     let company = staff.get(&format!("/companies/{}", fc.company_id.unwrap())).await;
     assert!(company.select("ul.company-dismissals li").iter().any(|l| l.contains(&ends)));
-    // Companies never see the track's page.
+    // The fourth rung: the company refuses to leave; litigation and credit are recorded in the
+    // courts' order, with documents.
+    let lit = format!("/dismissals/{id}/litigation");
+    officer.get(&format!("/dismissals/{id}")).await;
+    let r =
+        officer.multipart(&lit, &[("kind", "filed"), ("on", &day), ("reference", "(2026)晋0522民初88号")], &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请先记录“引导业主委员会提起诉讼”"), "{}", r.body);
+    let r =
+        officer.multipart(&lit, &[("kind", "guidance"), ("on", &day), ("note", "已指导业委会委托律师起诉")], &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = officer
+        .multipart(
+            &lit,
+            &[("kind", "filed"), ("on", &day), ("reference", "")],
+            &[("document", "x.txt", b"plain".to_vec())],
+        )
+        .await;
+    assert!(r.body.contains("请填写案号"), "{}", r.body);
+    let pdf = b"%PDF-1.4\n% test filing notice\n".to_vec();
+    let r = officer
+        .multipart(
+            &lit,
+            &[("kind", "filed"), ("on", &day), ("reference", "(2026)晋0522民初88号")],
+            &[("document", "受理通知书.pdf", pdf.clone())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = officer
+        .multipart(
+            &lit,
+            &[("kind", "judgment"), ("on", &day), ("reference", "(2026)晋0522民初88号")],
+            &[("document", "x.txt", b"plain".to_vec())],
+        )
+        .await;
+    assert!(r.body.contains("只能上传PDF文书或照片"), "{}", r.body);
+    let page = officer.get(&format!("/dismissals/{id}")).await;
+    let steps = page.select("ol.litigation-steps li");
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(steps[1].contains("法院立案") && steps[1].contains("(2026)晋0522民初88号"));
+    let event = propwatch::db::entities::litigation_event::Entity::find()
+        .filter(propwatch::db::entities::litigation_event::Column::Kind.eq("filed"))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let doc = raw_get(&officer, &format!("/dismissals/{id}/documents/{}", event.id)).await;
+    assert_eq!(doc, pdf, "the document as filed");
+    assert!(app.last_audit("litigation.filed").await.is_some());
+    let detail = staff.get(&format!("/cases/{case_id}")).await;
+    assert!(detail.body.contains("诉讼、失信：法院立案"));
+    // Companies never see the track's page nor its documents.
     let mut company_user = app.login_as(Role::CompanyUser).await;
     assert_eq!(company_user.get(&format!("/dismissals/{id}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        company_user.get(&format!("/dismissals/{id}/documents/{}", event.id)).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

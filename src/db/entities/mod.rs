@@ -27,6 +27,7 @@ pub mod inspection_answer;
 pub mod inspection_photo;
 pub mod inspection_plan;
 pub mod jurisdiction;
+pub mod litigation_event;
 pub mod mail_cursor;
 pub mod notice;
 pub mod notice_case;

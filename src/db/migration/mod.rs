@@ -15,6 +15,7 @@ mod m20261129_000009_inspections;
 mod m20261129_000010_reassessments;
 mod m20261129_000011_referrals;
 mod m20261129_000012_dismissal_tracks;
+mod m20261129_000013_litigation;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_reassessments::Migration),
             Box::new(m20261129_000011_referrals::Migration),
             Box::new(m20261129_000012_dismissal_tracks::Migration),
+            Box::new(m20261129_000013_litigation::Migration),
         ]
     }
 }

@@ -824,6 +824,8 @@ pub async fn open_dismissal(
 struct DismissalPage {
     c: Chrome,
     t: crate::service::dismissals::TrackView,
+    litigation: Vec<(i64, String, chrono::NaiveDate, String, String, bool, String)>,
+    litigation_kinds: Vec<(&'static str, &'static str)>,
     records: bool,
     withdraws: bool,
     error: String,
@@ -833,6 +835,8 @@ async fn dismissal_page(s: &AppState, a: &Auth, id: i64, error: String) -> Resul
     Ok(DismissalPage {
         c: Chrome::new(&a.session, Some(&a.user), "引导解聘").await,
         t: crate::service::dismissals::get(&s.deps, &a.ctx, id).await?,
+        litigation: crate::service::dismissals::litigation(&s.deps, &a.ctx, id).await?,
+        litigation_kinds: crate::domain::dismissal::Litigation::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
         records: may(&a.user, Action::TrackDismissal),
         withdraws: may(&a.user, Action::DecideEscalation),
         error,
@@ -878,4 +882,58 @@ pub async fn dismissal_step(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// POST /dismissals/{id}/litigation (multipart: kind, on, reference, note, document)
+pub async fn litigation_step(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    let too_large = || ServiceError::field("document", "上传内容过大：文书不超过20MB");
+    let (mut kind, mut on, mut reference, mut note, mut document) =
+        (String::new(), String::new(), String::new(), String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "document" {
+            let file = field.file_name().unwrap_or("文书").to_string();
+            let bytes = field.bytes().await.map_err(|_| too_large())?;
+            document = Some((file, bytes.to_vec()));
+            continue;
+        }
+        let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
+        match name.as_str() {
+            "kind" => kind = text,
+            "on" => on = text,
+            "reference" => reference = text,
+            "note" => note = text,
+            _ => {}
+        }
+    }
+    let on = chrono::NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d").ok();
+    match crate::service::dismissals::record_litigation(&s.deps, &a.ctx, id, &kind, on, &reference, &note, document)
+        .await
+    {
+        Ok(()) => {
+            flash(&a.session, "已记录").await;
+            Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())
+        }
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+            let msg = super::step_errors(&e).remove("step").unwrap_or_default();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, dismissal_page(&s, &a, id, msg).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// GET /dismissals/{id}/documents/{event_id}
+pub async fn litigation_document(
+    State(s): State<AppState>,
+    a: Auth,
+    Path((id, event_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (content_type, bytes) = crate::service::dismissals::document(&s.deps, &a.ctx, id, event_id).await?;
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
+        .into_response())
 }
