@@ -515,7 +515,48 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
         Some(super::cases::today(now) + chrono::Duration::days(12)),
         "已在小区公告栏发布业主大会召集公告，定于半月后召开",
     )
-    .await
+    .await?;
+    // Further along: dismissed three months ago, the company refuses to leave; the owners'
+    // committee has sued.
+    let Some(m) = db::registry::community_by_code(&deps.db, "YC-FC-005").await? else { return Ok(()) };
+    if m.company_id.is_none() {
+        return Ok(());
+    }
+    let day = |n: i64| super::cases::today(now) - chrono::Duration::days(n);
+    let at = |n: i64| now - chrono::Duration::days(n);
+    let id = super::dismissals::open(
+        deps,
+        &as_user(&leader, at(120)),
+        m.id,
+        "服务质量长期不达标，业主大会筹备组反映强烈",
+        Vec::new(),
+        Some(60),
+    )
+    .await?;
+    for (step, n, note) in [
+        ("assembly_called", 110, "发布召集公告"),
+        ("assembly_dismissed", 95, "业主大会表决通过解聘（专有面积、人数均过半数）"),
+        ("notice_served", 93, "已向企业送达解聘通知书"),
+    ] {
+        super::dismissals::record_step(deps, &as_user(&officer, at(n)), id, step, Some(day(n)), note).await?;
+    }
+    for (kind, n, reference, note) in [
+        ("guidance", 20, "", "合同终止后企业拒不退出、拒不移交物业服务用房和图纸资料，已指导业委会起诉"),
+        ("filed", 12, "(2026)晋0522民初1203号", "法院已受理"),
+    ] {
+        super::dismissals::record_litigation(
+            deps,
+            &as_user(&officer, at(n)),
+            id,
+            kind,
+            Some(day(n)),
+            reference,
+            note,
+            None,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The second rung: an overdue case referred to the enforcement bureau, which has signed for it

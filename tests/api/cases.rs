@@ -566,6 +566,10 @@ async fn the_demo_shows_the_ledger_in_progress() {
         "{:?}",
         page.select("ul.tracks li")
     );
+    let fc5 = community(&app, "YC-FC-005").await;
+    let page = leader.get(&format!("/communities/{}", fc5.id)).await;
+    let track = page.select("ul.tracks li a").len();
+    assert_eq!(track, 1, "the dismissed company's track");
     // The second rung: a case referred to the enforcement bureau, which has signed for it.
     let mut department = app.login_as(Role::DepartmentUser).await;
     assert_eq!(department.get("/referrals").await.select("table.referrals td.status"), vec!["已签收，办理中"]);
