@@ -1122,3 +1122,67 @@ pub async fn create_campaign(deps: &Deps, ctx: &Ctx, req: NewCampaignRequest) ->
     tx.commit().await?;
     Ok(v)
 }
+
+/// What anyone may see of a community (its QR poster's page): no personal data, only the
+/// company, the contract, the grade and fee in force and their history, and how many cases were
+/// opened and closed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicCommunity {
+    pub id: i64,
+    pub name: String,
+    pub township: String,
+    pub address: String,
+    pub company: String,
+    pub contract_start: Option<NaiveDate>,
+    pub contract_end: Option<NaiveDate>,
+    pub service_grade: String,
+    /// 元/㎡·月
+    pub fee_yuan: String,
+    /// Approved re-assessments: (effective date, grade, fee in 元/㎡·月).
+    pub grade_history: Vec<(NaiveDate, String, String)>,
+    pub open_cases: u64,
+    pub closed_cases: u64,
+}
+
+/// The public page of a community.
+pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, ServiceError> {
+    use crate::db::entities::{case, reassessment};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let company = match c.company_id {
+        Some(cid) => db::registry::company(&deps.db, cid).await?.map(|x| x.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let count = |statuses: Vec<&'static str>| {
+        case::Entity::find()
+            .filter(case::Column::CommunityId.eq(id))
+            .filter(case::Column::Status.is_in(statuses))
+            .count(&deps.db)
+    };
+    let open: Vec<&'static str> =
+        crate::domain::case::CaseStatus::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str()).collect();
+    let history = reassessment::Entity::find()
+        .filter(reassessment::Column::CommunityId.eq(id))
+        .filter(reassessment::Column::Status.eq("approved"))
+        .order_by_desc(reassessment::Column::EffectiveOn)
+        .all(&deps.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.effective_on, r.new_grade, super::reassessments::yuan(r.new_fee_fen)))
+        .collect();
+    Ok(PublicCommunity {
+        id: c.id,
+        township: tree.name(c.township_id),
+        address: c.address.clone(),
+        company,
+        contract_start: c.contract_start,
+        contract_end: c.contract_end,
+        service_grade: c.service_grade.clone(),
+        fee_yuan: c.fee_fen.map(super::reassessments::yuan).unwrap_or_default(),
+        grade_history: history,
+        open_cases: count(open).await?,
+        closed_cases: count(vec![crate::domain::case::CaseStatus::Closed.as_str()]).await?,
+        name: c.name,
+    })
+}

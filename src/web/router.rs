@@ -79,6 +79,7 @@ pub fn build(deps: Deps) -> Router {
         .route("/complaints", post(complaints::create_complaint))
         .route("/track", get(complaints::track_form))
         .route("/track/{code}", get(complaints::track))
+        .route("/c/{id}", get(complaints::public_community))
         .route("/hotline", get(complaints::hotline_form).post(complaints::hotline))
         .route("/inbox", get(complaints::inbox))
         .route("/inbox/{id}", get(complaints::show))

@@ -1085,6 +1085,26 @@ async fn a_service_grade_reassessment_is_proposed_by_staff_approved_by_a_leader_
     // The community's public page (the QR poster's complaint form) shows the grade now in force.
     let public = app.client().get(&format!("/complaints/new?community={}", fc.id)).await;
     assert_eq!(public.select("p.grade"), vec![format!("{}：物业服务等级 三级，收费标准 0.80 元/㎡·月", fc.name)]);
+    // …and links the community's public page: company, grade, fee, history, case counts, and
+    // nothing personal.
+    assert!(public.body.contains(&format!("/c/{}", fc.id)));
+    let page = app.client().get(&format!("/c/{}", fc.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select("dd.grade"), vec!["三级"]);
+    assert_eq!(page.select("dd.fee"), vec!["0.80 元/㎡·月"]);
+    assert_eq!(page.select("ul.grade-history li"), vec![format!("{effective} 起：三级，0.80 元/㎡·月")]);
+    let open = propwatch::db::entities::case::Entity::find()
+        .filter(propwatch::db::entities::case::Column::CommunityId.eq(fc.id))
+        .all(&app.deps.db)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|c| !matches!(c.status.as_str(), "closed" | "unfounded"))
+        .count();
+    assert_eq!(page.select("strong.open-n"), vec![open.to_string()]);
+    assert!(!page.select("dd.company").is_empty());
+    assert!(!page.body.contains(NAME) && !page.body.contains(PHONE) && !page.body.contains("13912345678"));
+    assert_eq!(app.client().get("/c/999999").await.status, StatusCode::NOT_FOUND);
     // The letters are PDFs that carry their numbers and the community.
     let pdf = raw_get(&staff, &format!("/reassessments/{}/letters/company", proposal.id)).await;
     let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();

@@ -407,3 +407,20 @@ pub async fn photo(
     let bytes = complaints::photo(&s.deps, &a.ctx, id, photo_id).await?;
     Ok(super::jpeg_response(bytes))
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "complaints/community.html")]
+struct PublicCommunityPage {
+    c: Chrome,
+    p: crate::service::registry::PublicCommunity,
+}
+
+/// GET /c/{id}: a community's public page (from its QR poster and complaint form), for anyone.
+pub async fn public_community(
+    v: Visitor,
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let p = crate::service::registry::public_community(&s.deps, id).await?;
+    Ok(PublicCommunityPage { c: Chrome::new(&v.session, v.user.as_ref(), &p.name).await, p }.into_response())
+}

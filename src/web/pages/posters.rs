@@ -22,6 +22,8 @@ pub struct Poster {
     pub township: String,
     pub company: String,
     pub url: String,
+    /// The community's public page.
+    pub page_url: String,
     /// The QR code as inline SVG (generated here, no external service).
     pub svg: String,
 }
@@ -42,7 +44,15 @@ fn poster(s: &AppState, m: &CommunityView) -> Result<Poster, ServiceError> {
     let svg = code.render::<svg::Color>().min_dimensions(220, 220).quiet_zone(true).build();
     // Drop the XML prolog so the SVG can be inlined in HTML.
     let svg = svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or(svg);
-    Ok(Poster { name: m.name.clone(), township: m.township_name.clone(), company: m.company_name.clone(), url, svg })
+    let page_url = format!("{}/c/{}", s.settings.public_url.trim_end_matches('/'), m.id);
+    Ok(Poster {
+        name: m.name.clone(),
+        township: m.township_name.clone(),
+        company: m.company_name.clone(),
+        url,
+        page_url,
+        svg,
+    })
 }
 
 async fn page(s: &AppState, a: &Auth, title: &str, communities: Vec<CommunityView>) -> Result<PostersPage, PageError> {
