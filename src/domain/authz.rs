@@ -68,6 +68,8 @@ pub enum Action {
     AnswerReferral,
     /// Record the steps of a guided dismissal track (the bureau, and the assigned township).
     TrackDismissal,
+    /// Keep the public-revenue ledger of one's own communities (the company).
+    KeepRevenueLedger,
 }
 
 impl Action {
@@ -166,7 +168,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
             matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
         }
         Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent | Inspect | TrackDismissal),
-        Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice),
+        Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice | KeepRevenueLedger),
         Role::CommitteeMember => matches!(action, ViewRegistry),
         Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),
     }
@@ -251,6 +253,9 @@ mod tests {
             (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), TrackDismissal, community_in_a(), true),
             (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B), TrackDismissal, community_in_a(), false),
             (Role::CompanyUser, Scope::Company(20), TrackDismissal, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), KeepRevenueLedger, community_in_a(), true),
+            (Role::CompanyUser, Scope::Company(21), KeepRevenueLedger, community_in_a(), false),
+            (Role::BureauStaff, county, KeepRevenueLedger, community_in_a(), false),
             (Role::BureauStaff, county, EditCompany, company(), true),
             (Role::BureauStaff, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
             (Role::BureauStaff, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),

@@ -13,6 +13,7 @@ pub mod inspection;
 pub mod notice;
 pub mod password;
 pub mod registry;
+pub mod revenue;
 pub mod role;
 pub mod tracking;
 pub mod workdays;

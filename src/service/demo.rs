@@ -479,7 +479,70 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     seed_inspections(deps, &staff).await?;
     seed_reassessments(deps, &staff).await?;
     seed_referrals(deps, &staff).await?;
-    seed_dismissal(deps).await
+    seed_dismissal(deps).await?;
+    seed_revenue(deps).await
+}
+
+/// The public-revenue ledger of the demo company's first community: two quarters of income and
+/// spending, and one correction.
+async fn seed_revenue(deps: &Deps) -> Result<(), ServiceError> {
+    use super::revenue::{NewEntry, add_entry, reverse};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let now = deps.clock.now();
+    let u = db::accounts::user_by_username(&deps.db, "anju").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let Some(company) = u.company_id else { return Ok(()) };
+    let u = super::accounts::session_user(&deps.db, u).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let Some(m) = crate::db::entities::community::Entity::find()
+        .filter(crate::db::entities::community::Column::CompanyId.eq(company))
+        .order_by_asc(crate::db::entities::community::Column::Id)
+        .one(&deps.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let ctx = |days: i64| Ctx {
+        actor: Some(u.actor.clone()),
+        actor_name: u.display_name.clone(),
+        ..Ctx::system(now - chrono::Duration::days(days), "demo")
+    };
+    let day = |days: i64| Some(super::cases::today(now) - chrono::Duration::days(days));
+    let entry = |category: &str, amount: &str, counterparty: &str, resolution: &str, basis: &str| NewEntry {
+        category: category.into(),
+        amount: amount.into(),
+        counterparty: counterparty.into(),
+        resolution_ref: resolution.into(),
+        basis: basis.into(),
+        ..Default::default()
+    };
+    let resolution = "2024年第一次业主大会决议（电梯广告、地面停车位经营）";
+    for (days, e) in [
+        (150, entry("elevator_ads", "18000.00", "阳城某传媒有限公司", resolution, "")),
+        (120, entry("parking", "6420.50", "地面停车位临时停放", resolution, "")),
+        (
+            100,
+            entry(
+                "to_maintenance_fund",
+                "10000.00",
+                "专项维修资金专户",
+                "",
+                "业主大会决议：公共收益的50%转入专项维修资金",
+            ),
+        ),
+        (60, entry("elevator_ads", "18000.00", "阳城某传媒有限公司", resolution, "")),
+        (40, entry("venue_rental", "2400.00", "小区广场临时摊位", "", "")),
+    ] {
+        add_entry(deps, &ctx(days), m.id, NewEntry { occurred_on: day(days), ..e }).await?;
+    }
+    // The venue rental was entered twice the day after; corrected by reversal.
+    let dup = add_entry(
+        deps,
+        &ctx(39),
+        m.id,
+        NewEntry { occurred_on: day(40), ..entry("venue_rental", "2400.00", "小区广场临时摊位", "", "") },
+    )
+    .await?;
+    reverse(deps, &ctx(38), dup, "重复录入").await?;
+    Ok(())
 }
 
 /// The third rung: a community whose owners are being guided towards dismissing the company;

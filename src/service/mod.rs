@@ -22,6 +22,7 @@ pub mod reassessments;
 pub mod referrals;
 pub mod registry;
 pub mod registry_xlsx;
+pub mod revenue;
 pub mod sms;
 
 use std::sync::Arc;

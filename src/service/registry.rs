@@ -1142,6 +1142,8 @@ pub struct PublicCommunity {
     pub grade_history: Vec<(NaiveDate, String, String)>,
     pub open_cases: u64,
     pub closed_cases: u64,
+    /// The public-revenue ledger's quarterly statements, newest first.
+    pub revenue: Vec<super::revenue::StatementView>,
 }
 
 /// The public page of a community.
@@ -1183,6 +1185,7 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
         grade_history: history,
         open_cases: count(open).await?,
         closed_cases: count(vec![crate::domain::case::CaseStatus::Closed.as_str()]).await?,
+        revenue: super::revenue::public_statements(deps, c.id).await?,
         name: c.name,
     })
 }

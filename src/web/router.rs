@@ -16,7 +16,9 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
-use super::pages::{accounts, audit, cases, complaints, home, inspections, posters, referrals, registry, session};
+use super::pages::{
+    accounts, audit, cases, complaints, home, inspections, posters, referrals, registry, revenue, session,
+};
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
 use crate::service::Deps;
@@ -51,6 +53,7 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/poster", get(posters::community_poster))
         .route("/communities/{id}/reassessments", post(registry::propose_reassessment))
         .route("/communities/{id}/dismissals", post(registry::open_dismissal))
+        .route("/communities/{id}/revenue", get(revenue::show).post(revenue::add))
         .route("/dismissals/{id}", get(registry::show_dismissal))
         .route("/dismissals/{id}/steps", post(registry::dismissal_step))
         .route("/dismissals/{id}/litigation", post(registry::litigation_step))

@@ -566,6 +566,8 @@ async fn the_demo_shows_the_ledger_in_progress() {
         "{:?}",
         page.select("ul.tracks li")
     );
+    let ledgers = propwatch::db::entities::revenue_entry::Entity::find().count(&app.deps.db).await.unwrap();
+    assert_eq!(ledgers, 7, "the demo company's public-revenue ledger with one correction");
     let fc5 = community(&app, "YC-FC-005").await;
     let page = leader.get(&format!("/communities/{}", fc5.id)).await;
     let track = page.select("ul.tracks li a").len();
@@ -1418,4 +1420,95 @@ async fn a_dismissal_track_is_opened_by_a_leader_and_its_legal_steps_come_in_ord
         company_user.get(&format!("/dismissals/{id}/documents/{}", event.id)).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn the_public_revenue_ledger_is_append_only_in_integer_fen_and_published_by_quarter() {
+    let app = TestApp::new().await;
+    let anju = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::CompanyUser))
+        .await
+        .unwrap()
+        .unwrap()
+        .company_id
+        .unwrap();
+    let m = propwatch::db::entities::community::Entity::find()
+        .filter(propwatch::db::entities::community::Column::CompanyId.eq(anju))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .expect("the demo company manages a community");
+    let path = format!("/communities/{}/revenue", m.id);
+    let day = today(&app).to_string();
+    let mut company = app.login_as(Role::CompanyUser).await;
+    assert_eq!(company.get(&path).await.status, StatusCode::OK);
+    let r = company
+        .post(
+            &path,
+            &[
+                ("category", "elevator_ads"),
+                ("amount", "1200.00"),
+                ("occurred_on", &day),
+                ("counterparty", "某传媒公司"),
+                ("resolution_ref", "2024年第1次业主大会决议"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = company.post(&path, &[("category", "to_owners"), ("amount", "500.01"), ("occurred_on", &day)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("支出或分配须写明依据"), "{}", r.body);
+    let r = company.post(&path, &[("category", "parking"), ("amount", "-5"), ("occurred_on", &day)]).await;
+    assert!(r.body.contains("请填写金额"), "{}", r.body);
+    let r = company
+        .post(
+            &path,
+            &[("category", "to_owners"), ("amount", "500.01"), ("occurred_on", &day), ("basis", "业委会决定按户分配")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    company.post(&path, &[("category", "parking"), ("amount", "99.99"), ("occurred_on", &day)]).await;
+    use propwatch::db::entities::revenue_entry;
+    let wrong = revenue_entry::Entity::find()
+        .all(&app.deps.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.amount_fen == 9_999)
+        .unwrap();
+    company.get(&path).await;
+    let r = company.post(&path, &[("reverse", &wrong.id.to_string()), ("reason", "")]).await;
+    assert!(r.body.contains("冲销须写明原因"));
+    let r = company.post(&path, &[("reverse", &wrong.id.to_string()), ("reason", "误录停车收入")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = company.post(&path, &[("reverse", &wrong.id.to_string()), ("reason", "再冲一次")]).await;
+    assert!(r.body.contains("该记录已冲销"), "{}", r.body);
+    let reversal = revenue_entry::Entity::find()
+        .filter(revenue_entry::Column::ReversesId.eq(wrong.id))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = company.post(&path, &[("reverse", &reversal.id.to_string()), ("reason", "冲销冲销")]).await;
+    assert!(r.body.contains("冲销记录不能再冲销"));
+    // Nothing was changed or deleted: four entries, the balance in integer fen.
+    assert_eq!(revenue_entry::Entity::find().count(&app.deps.db).await.unwrap(), 4);
+    let page = company.get(&path).await;
+    assert_eq!(page.select("table.entries td.balance").last().cloned(), Some("699.99".to_string()));
+    assert_eq!(page.select("table.statements td.closing"), vec!["699.99"]);
+    for action in ["revenue.entry", "revenue.reverse"] {
+        assert!(app.last_audit(action).await.is_some(), "{action}");
+    }
+    // The bureau reads it and cannot enter anything; the public page publishes the quarter.
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let page = staff.get(&path).await;
+    assert_eq!(page.select("table.statements td.closing"), vec!["699.99"]);
+    assert!(page.select("form input[name=amount]").is_empty());
+    let r = staff.post(&path, &[("category", "parking"), ("amount", "1"), ("occurred_on", &day)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let public = app.client().get(&format!("/c/{}", m.id)).await;
+    assert_eq!(public.select("table.revenue td.closing"), vec!["699.99"]);
+    assert!(!public.body.contains("某传媒公司"), "the public statement lists totals, not counterparties");
+    // Departments read no ledger.
+    let mut department = app.login_as(Role::DepartmentUser).await;
+    assert_eq!(department.get(&path).await.status, StatusCode::FORBIDDEN);
 }

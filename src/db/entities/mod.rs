@@ -38,6 +38,7 @@ pub mod outbox;
 pub mod problem;
 pub mod reassessment;
 pub mod referral;
+pub mod revenue_entry;
 pub mod service_grade;
 pub mod session;
 pub mod user;

@@ -16,6 +16,7 @@ mod m20261129_000010_reassessments;
 mod m20261129_000011_referrals;
 mod m20261129_000012_dismissal_tracks;
 mod m20261129_000013_litigation;
+mod m20261129_000014_public_revenue;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_referrals::Migration),
             Box::new(m20261129_000012_dismissal_tracks::Migration),
             Box::new(m20261129_000013_litigation::Migration),
+            Box::new(m20261129_000014_public_revenue::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod inspections;
 pub mod posters;
 pub mod referrals;
 pub mod registry;
+pub mod revenue;
 pub mod session;
 
 use axum::extract::{FromRequest, Request};
