@@ -16,35 +16,14 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::cases::{to_company, to_user, today};
-use super::registry::JurisdictionTree;
+use super::registry::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
-use crate::db::entities::{community, dismissal_step, dismissal_track, user};
-use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
+use crate::db::entities::{dismissal_step, dismissal_track, user};
+use crate::domain::authz::{Action, Denied, role_may};
 use crate::domain::dismissal::{Step, TrackState, check, contract_ends_on};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::{Role, Scope};
-
-fn ids_of(text: &str) -> Vec<i64> {
-    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
-}
-
-async fn community_for(
-    deps: &Deps,
-    ctx: &Ctx,
-    id: i64,
-    action: Action,
-) -> Result<(community::Model, JurisdictionTree), ServiceError> {
-    let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    authorize(
-        actor,
-        action,
-        &Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) },
-    )?;
-    Ok((c, tree))
-}
 
 /// A leader opens a track. Returns its id.
 pub async fn open(
@@ -59,7 +38,7 @@ pub async fn open(
     if !role_may(actor.role, Action::DecideEscalation) {
         return Err(ServiceError::Forbidden(Denied::Role));
     }
-    let (c, tree) = community_for(deps, ctx, community_id, Action::DecideEscalation).await?;
+    let (c, tree) = community_in_reach(deps, ctx, community_id, Action::DecideEscalation).await?;
     let mut errors = FieldErrors::new();
     let reasons = reasons.trim().to_string();
     if reasons.chars().count() < 4 || reasons.chars().count() > 2000 {
@@ -96,7 +75,7 @@ pub async fn open(
         company_id: Set(c.company_id),
         township_id: Set(c.township_id),
         reasons: Set(reasons.clone()),
-        case_ids: Set(case_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        case_ids: Set(join_ids(&case_ids)),
         notice_days: Set(days as i32),
         opened_on: Set(opened_on),
         opened_by: Set(actor.user_id),
@@ -180,7 +159,7 @@ pub async fn record_step(
     if !role_may(actor.role, action) {
         return Err(ServiceError::Forbidden(Denied::Role));
     }
-    let (c, _) = community_for(deps, ctx, t.community_id, action).await?;
+    let (c, _) = community_in_reach(deps, ctx, t.community_id, action).await?;
     let on = on.ok_or_else(|| ServiceError::field("on", "请填写日期"))?;
     let note = note.trim().to_string();
     if note.chars().count() > 2000 {
@@ -243,7 +222,7 @@ pub async fn record_step(
     if !note.is_empty() {
         line.push_str(&format!("：{note}"));
     }
-    for k in &db::cases::cases_by_ids(&tx, ids_of(&t.case_ids)).await? {
+    for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
         super::cases::timeline_note(&tx, ctx, k, "dismissal_step", &line).await?;
     }
     if let (Step::NoticeServed, Some(company), Some(e)) = (step, t.company_id, ends) {
@@ -329,7 +308,7 @@ async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<Track
         community,
         township: tree.name(t.township_id),
         reasons: t.reasons.clone(),
-        case_ids: ids_of(&t.case_ids),
+        case_ids: parse_ids(&t.case_ids),
         notice_days: t.notice_days,
         opened_on: t.opened_on,
         open: t.status == "open",
@@ -349,13 +328,13 @@ async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<Track
 /// One track (bureau readers and the township's officers within reach).
 pub async fn get(deps: &Deps, ctx: &Ctx, id: i64) -> Result<TrackView, ServiceError> {
     let t = dismissal_track::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("引导解聘"))?;
-    community_for(deps, ctx, t.community_id, Action::ReadCaseContent).await?;
+    community_in_reach(deps, ctx, t.community_id, Action::ReadCaseContent).await?;
     view(deps, t, ctx).await
 }
 
 /// A community's tracks, newest first (readers of case content only).
 pub async fn of_community(deps: &Deps, ctx: &Ctx, community_id: i64) -> Result<Vec<TrackView>, ServiceError> {
-    if community_for(deps, ctx, community_id, Action::ReadCaseContent).await.is_err() {
+    if community_in_reach(deps, ctx, community_id, Action::ReadCaseContent).await.is_err() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
@@ -388,7 +367,7 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<T
         if company_user && t.served_on.is_none() {
             continue;
         }
-        if !company_user && community_for(deps, ctx, t.community_id, Action::ReadCaseContent).await.is_err() {
+        if !company_user && community_in_reach(deps, ctx, t.community_id, Action::ReadCaseContent).await.is_err() {
             continue;
         }
         out.push(view(deps, t, ctx).await?);
@@ -425,7 +404,7 @@ pub async fn record_litigation(
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     let t = dismissal_track::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("引导解聘"))?;
-    community_for(deps, ctx, t.community_id, Action::TrackDismissal).await?;
+    community_in_reach(deps, ctx, t.community_id, Action::TrackDismissal).await?;
     let step = Litigation::parse(kind).ok_or_else(|| ServiceError::field("kind", "请选择诉讼或失信事项"))?;
     let on =
         on.filter(|d| *d <= today(ctx.now)).ok_or_else(|| ServiceError::field("on", "请填写日期（不晚于今天）"))?;
@@ -495,7 +474,7 @@ pub async fn record_litigation(
     if !reference.is_empty() {
         line.push_str(&format!("，{}：{reference}", step.reference_label()));
     }
-    for k in &db::cases::cases_by_ids(&tx, ids_of(&t.case_ids)).await? {
+    for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
         super::cases::timeline_note(&tx, ctx, k, "litigation", &line).await?;
     }
     record(

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::cases::{to_company, today};
-use super::registry::JurisdictionTree;
+use super::registry::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::entities::{community, reassessment, service_grade};
@@ -91,23 +91,6 @@ pub fn parse_fee(s: &str) -> Option<i64> {
     Some(int.parse::<i64>().ok()? * 100 + frac)
 }
 
-async fn community_in_reach(
-    deps: &Deps,
-    ctx: &Ctx,
-    id: i64,
-    action: Action,
-) -> Result<(community::Model, JurisdictionTree), ServiceError> {
-    let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    authorize(
-        actor,
-        action,
-        &Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) },
-    )?;
-    Ok((c, tree))
-}
-
 /// Staff propose a re-assessment. Returns its id.
 pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassessment) -> Result<i64, ServiceError> {
     let actor = ctx.actor()?.clone();
@@ -176,7 +159,7 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
         new_fee_fen: Set(fee.expect("checked")),
         effective_on: Set(new.effective_on.expect("checked")),
         reasons: Set(reasons.clone()),
-        case_ids: Set(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        case_ids: Set(join_ids(&ids)),
         status: Set("proposed".into()),
         proposed_by: Set(actor.user_id),
         decided_by: Set(None),
@@ -228,7 +211,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     if !approve && note.chars().count() < 2 {
         return Err(ServiceError::field("note", "不同意时请写明理由"));
     }
-    let case_ids: Vec<i64> = r.case_ids.split(',').filter_map(|s| s.parse().ok()).collect();
+    let case_ids: Vec<i64> = parse_ids(&r.case_ids);
     let tx = deps.db.begin().await?;
     let cases = db::cases::cases_by_ids(&tx, case_ids.clone()).await?;
     let mut update = reassessment::Entity::update_many()
@@ -342,7 +325,7 @@ async fn letters_for<C: sea_orm::ConnectionTrait>(
         Some(id) => db::registry::company(tx, id).await?.map(|c| c.name).unwrap_or_default(),
         None => String::new(),
     };
-    let cases = db::cases::cases_by_ids(tx, r.case_ids.split(',').filter_map(|s| s.parse().ok()).collect()).await?;
+    let cases = db::cases::cases_by_ids(tx, parse_ids(&r.case_ids)).await?;
     let items: Vec<propwatch_pdf::NoticeItem> = cases
         .iter()
         .map(|k| propwatch_pdf::NoticeItem {
@@ -441,7 +424,7 @@ fn view(r: reassessment::Model, community: String) -> ReassessmentView {
         new_fee: yuan(r.new_fee_fen),
         effective_on: r.effective_on,
         reasons: r.reasons,
-        case_ids: r.case_ids.split(',').filter_map(|s| s.parse().ok()).collect(),
+        case_ids: parse_ids(&r.case_ids),
         status_label: match r.status.as_str() {
             "proposed" => "待领导审批",
             "approved" => "已核定",

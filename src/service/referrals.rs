@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::cases::{calendar, to_user, today};
-use super::registry::JurisdictionTree;
+use super::registry::{JurisdictionTree, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::entities::{case, department, referral, user};
@@ -25,10 +25,6 @@ use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::{Role, Scope};
-
-fn ids_of(text: &str) -> Vec<i64> {
-    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
-}
 
 fn status_label(s: &str) -> &'static str {
     match s {
@@ -97,7 +93,7 @@ pub async fn propose(
     let tx = deps.db.begin().await?;
     let r = referral::ActiveModel {
         department_id: Set(dept.id),
-        case_ids: Set(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        case_ids: Set(join_ids(&ids)),
         reasons: Set(reasons.clone()),
         status: Set("proposed".into()),
         feedback_due: Set(None),
@@ -154,7 +150,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     let r = referral::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("移送"))?;
-    let cases = cases_in_reach(deps, ctx, &ids_of(&r.case_ids), Action::DecideEscalation).await?;
+    let cases = cases_in_reach(deps, ctx, &parse_ids(&r.case_ids), Action::DecideEscalation).await?;
     if r.status != "proposed" {
         return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
     }
@@ -293,11 +289,11 @@ async fn load(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(referral::Model, Vec<c
             if d != r.department_id || matches!(r.status.as_str(), "proposed" | "rejected") {
                 return Err(ServiceError::Forbidden(Denied::OutOfScope));
             }
-            let cases = db::cases::cases_by_ids(&deps.db, ids_of(&r.case_ids)).await?;
+            let cases = db::cases::cases_by_ids(&deps.db, parse_ids(&r.case_ids)).await?;
             Ok((r, cases))
         }
         Scope::Jurisdiction(_) => {
-            let cases = cases_in_reach(deps, ctx, &ids_of(&r.case_ids), Action::ReadCaseContent).await?;
+            let cases = cases_in_reach(deps, ctx, &parse_ids(&r.case_ids), Action::ReadCaseContent).await?;
             Ok((r, cases))
         }
         _ => Err(ServiceError::Forbidden(Denied::Role)),
@@ -474,8 +470,16 @@ pub async fn of_case(deps: &Deps, ctx: &Ctx, case_id: i64) -> Result<Vec<Referra
     }
     let today = today(ctx.now);
     let mut out = Vec::new();
-    for r in referral::Entity::find().order_by_desc(referral::Column::Id).all(&deps.db).await? {
-        if !ids_of(&r.case_ids).contains(&case_id) {
+    // The referrals naming this case in their id list, found by the database, not by reading
+    // every referral on every case page.
+    let id = case_id.to_string();
+    let names = sea_orm::Condition::any()
+        .add(referral::Column::CaseIds.eq(id.clone()))
+        .add(referral::Column::CaseIds.starts_with(format!("{id},")))
+        .add(referral::Column::CaseIds.ends_with(format!(",{id}")))
+        .add(referral::Column::CaseIds.contains(format!(",{id},")));
+    for r in referral::Entity::find().filter(names).order_by_desc(referral::Column::Id).all(&deps.db).await? {
+        if !parse_ids(&r.case_ids).contains(&case_id) {
             continue;
         }
         let id = r.id;
@@ -543,7 +547,7 @@ pub async fn remind_overdue(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError>
             "referral_overdue",
             format!("移送函 {number} 的接收部门逾期未反馈"),
             format!("反馈期限 {due_on} 已过。"),
-            ids_of(&r.case_ids).first().copied(),
+            parse_ids(&r.case_ids).first().copied(),
             format!("referral_overdue:{}:proposer", r.id),
             ctx.now,
         ));
@@ -570,7 +574,7 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<R
         if company_user && matches!(r.status.as_str(), "proposed" | "rejected") {
             continue;
         }
-        let cases = db::cases::cases_by_ids(&deps.db, ids_of(&r.case_ids)).await?;
+        let cases = db::cases::cases_by_ids(&deps.db, parse_ids(&r.case_ids)).await?;
         if !cases.iter().any(|c| c.company_id == Some(company_id)) {
             continue;
         }

@@ -1189,3 +1189,33 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
         name: c.name,
     })
 }
+
+/// A community the actor may perform `action` on, with the jurisdiction tree it was checked
+/// against.
+pub async fn community_in_reach(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    action: Action,
+) -> Result<(community::Model, JurisdictionTree), ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    authorize(
+        actor,
+        action,
+        &Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) },
+    )?;
+    Ok((c, tree))
+}
+
+/// Ids kept as comma-separated text ("3,17,42"): the cases a proposal, a referral or a track
+/// rests on.
+pub fn parse_ids(text: &str) -> Vec<i64> {
+    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+}
+
+/// The text form of [`parse_ids`].
+pub fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}

@@ -12,11 +12,10 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::cases::today;
-use super::registry::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::entities::{community, revenue_entry};
-use crate::domain::authz::{Action, Denied, Object, authorize};
+use crate::domain::authz::{Action, Denied};
 use crate::domain::registry::FieldErrors;
 use crate::domain::revenue::{Category, Direction, Line, Statement, parse_yuan, statements, yuan};
 use crate::domain::role::Scope;
@@ -35,15 +34,7 @@ pub struct NewEntry {
 }
 
 async fn community_for(deps: &Deps, ctx: &Ctx, id: i64, action: Action) -> Result<community::Model, ServiceError> {
-    let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    authorize(
-        actor,
-        action,
-        &Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) },
-    )?;
-    Ok(c)
+    Ok(super::registry::community_in_reach(deps, ctx, id, action).await?.0)
 }
 
 /// Who may read a community's ledger: the bureau and the township (case readers), the
