@@ -20,6 +20,8 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::cases::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::reassessments::ensure_grades(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::disclosures::ensure_items(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::surveys::ensure_questionnaire(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(deps)
 }
 

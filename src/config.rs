@@ -60,6 +60,14 @@ pub struct Settings {
     pub referral_number_pattern: String,
     /// Working days a department has to report its handling of a referral.
     pub referral_feedback_working_days: u32,
+    /// Days past a disclosure's or a public-revenue statement's due date before the system
+    /// proposes a problem (A2.1/A2.2, B2).
+    pub disclosure_grace_days: u32,
+    /// Days after a quarter's end by which its public-revenue statement is due.
+    pub statement_due_days: u32,
+    /// The satisfaction rate (percent of answers rating the overall service 满意 or better)
+    /// below which a community's result proposes an A1.5 problem.
+    pub satisfaction_standard_pct: u32,
     /// Working days before a deadline on which the company and the responsible person are
     /// reminded (and on the day itself), comma-separated.
     pub reminder_working_days: String,
@@ -103,6 +111,9 @@ impl Default for Settings {
             reassessment_number_pattern: "阳住建物核〔{year}〕{seq}号".into(),
             referral_number_pattern: "阳住建物移〔{year}〕{seq}号".into(),
             referral_feedback_working_days: 15,
+            disclosure_grace_days: 7,
+            statement_due_days: 15,
+            satisfaction_standard_pct: 80,
             reminder_working_days: "3,1".into(),
             notice_sign_working_days: 3,
             scanner_interval_seconds: 300,
@@ -138,6 +149,9 @@ impl Settings {
             .set_default("reassessment_number_pattern", d.reassessment_number_pattern)?
             .set_default("referral_number_pattern", d.referral_number_pattern)?
             .set_default("referral_feedback_working_days", d.referral_feedback_working_days)?
+            .set_default("disclosure_grace_days", d.disclosure_grace_days)?
+            .set_default("statement_due_days", d.statement_due_days)?
+            .set_default("satisfaction_standard_pct", d.satisfaction_standard_pct)?
             .set_default("reminder_working_days", d.reminder_working_days)?
             .set_default("notice_sign_working_days", d.notice_sign_working_days)?
             .set_default("scanner_interval_seconds", d.scanner_interval_seconds)?

@@ -283,13 +283,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let t = propwatch::jobs::scanner::run_once(&deps, now).await.map_err(service_err)?;
             println!(
-                "期限巡检（{}）：提醒 {} 条，标记逾期 {} 件，提请升级 {} 件，通知书逾期未签收 {} 份，移送逾期未反馈 {} 件",
+                "期限巡检（{}）：提醒 {} 条，标记逾期 {} 件，提请升级 {} 件，通知书逾期未签收 {} 份，移送逾期未反馈 {} 件，系统核查发现问题 {} 条",
                 propwatch::clock::display(now),
                 t.reminders,
                 t.overdue,
                 t.escalations_proposed,
                 t.unsigned_flagged,
-                t.referrals_reminded
+                t.referrals_reminded,
+                t.findings
             );
         }
         Command::SendMail => {

@@ -66,3 +66,36 @@ pub async fn users<C: ConnectionTrait>(
 pub async fn token_by_hash<C: ConnectionTrait>(db: &C, hash: &str) -> Result<Option<api_token::Model>, DbErr> {
     api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash)).one(db).await
 }
+
+/// Active owners' committee accounts of a community.
+pub async fn users_of_community<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<i64>, DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::CommunityId.eq(community_id))
+        .filter(user::Column::Role.eq(crate::domain::role::Role::CommitteeMember.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}
+
+/// Active bureau staff of the county (any jurisdiction) and township officers of `township_id`:
+/// who hears about a problem in that township.
+pub async fn staff_of_township<C: ConnectionTrait>(db: &C, township_id: i64) -> Result<Vec<i64>, DbErr> {
+    use crate::domain::role::Role;
+    Ok(user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(
+            sea_orm::Condition::any().add(user::Column::Role.eq(Role::BureauStaff.as_str())).add(
+                sea_orm::Condition::all()
+                    .add(user::Column::Role.eq(Role::TownshipOfficer.as_str()))
+                    .add(user::Column::JurisdictionId.eq(township_id)),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}

@@ -70,6 +70,18 @@ pub enum Action {
     TrackDismissal,
     /// Keep the public-revenue ledger of one's own communities (the company).
     KeepRevenueLedger,
+    /// Publish and correct the disclosures of one's own communities (the company).
+    PublishDisclosure,
+    /// Configure what is disclosed and how often, and the satisfaction questionnaires.
+    ConfigureChecks,
+    /// Record an owners' assembly resolution on common-part business and its income.
+    RecordResolution,
+    /// Confirm or dispute a published public-revenue statement (the owners' committee).
+    ReviewRevenue,
+    /// Open satisfaction surveys and read their results.
+    RunSurvey,
+    /// Register a community's units in a survey and hand out their single-use codes.
+    IssueSurveyCodes,
 }
 
 impl Action {
@@ -151,6 +163,10 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | PlanInspection
                 | Inspect
                 | TrackDismissal
+                | ConfigureChecks
+                | RecordResolution
+                | RunSurvey
+                | IssueSurveyCodes
         ),
         Role::BureauLeader => {
             matches!(
@@ -167,9 +183,15 @@ pub fn role_may(role: Role, action: Action) -> bool {
         Role::DisciplineInspector => {
             matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
         }
-        Role::TownshipOfficer => matches!(action, ViewRegistry | ReadCaseContent | Inspect | TrackDismissal),
-        Role::CompanyUser => matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice | KeepRevenueLedger),
-        Role::CommitteeMember => matches!(action, ViewRegistry),
+        Role::TownshipOfficer => {
+            matches!(action, ViewRegistry | ReadCaseContent | Inspect | TrackDismissal | RunSurvey | IssueSurveyCodes)
+        }
+        Role::CompanyUser => {
+            matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice | KeepRevenueLedger | PublishDisclosure)
+        }
+        Role::CommitteeMember => {
+            matches!(action, ViewRegistry | RecordResolution | ReviewRevenue | IssueSurveyCodes)
+        }
         Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),
     }
 }
@@ -256,6 +278,19 @@ mod tests {
             (Role::CompanyUser, Scope::Company(20), KeepRevenueLedger, community_in_a(), true),
             (Role::CompanyUser, Scope::Company(21), KeepRevenueLedger, community_in_a(), false),
             (Role::BureauStaff, county, KeepRevenueLedger, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), PublishDisclosure, community_in_a(), true),
+            (Role::CompanyUser, Scope::Company(21), PublishDisclosure, community_in_a(), false),
+            (Role::CommitteeMember, Scope::Community(10), PublishDisclosure, community_in_a(), false),
+            (Role::CommitteeMember, Scope::Community(10), ReviewRevenue, community_in_a(), true),
+            (Role::CommitteeMember, Scope::Community(11), ReviewRevenue, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), ReviewRevenue, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), RecordResolution, community_in_a(), false),
+            (Role::CommitteeMember, Scope::Community(10), IssueSurveyCodes, community_in_a(), true),
+            (Role::CommitteeMember, Scope::Community(10), RunSurvey, community_in_a(), false),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_A), RunSurvey, community_in_a(), true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B), IssueSurveyCodes, community_in_a(), false),
+            (Role::CompanyUser, Scope::Company(20), IssueSurveyCodes, community_in_a(), false),
+            (Role::DisciplineInspector, county, RunSurvey, community_in_a(), false),
             (Role::BureauStaff, county, EditCompany, company(), true),
             (Role::BureauStaff, county, ManageAccounts, Object::Account { id: 5, path: vec![COUNTY] }, false),
             (Role::BureauStaff, county, ReadAudit, Object::Jurisdiction { path: vec![COUNTY] }, false),

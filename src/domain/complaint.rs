@@ -37,11 +37,14 @@ pub enum Channel {
     Open311,
     /// JSON API
     Api,
+    /// 系统核查: a problem the platform's own checks found (late disclosure, public revenue,
+    /// satisfaction), proposed to staff with its evidence.
+    System,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 6] =
-        [Channel::Web, Channel::Qr, Channel::Phone, Channel::Email, Channel::Open311, Channel::Api];
+    pub const ALL: [Channel; 7] =
+        [Channel::Web, Channel::Qr, Channel::Phone, Channel::Email, Channel::Open311, Channel::Api, Channel::System];
 
     /// Stable string form.
     pub fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Channel {
             Channel::Email => "email",
             Channel::Open311 => "open311",
             Channel::Api => "api",
+            Channel::System => "system",
         }
     }
 
@@ -64,6 +68,7 @@ impl Channel {
             Channel::Email => "电子邮件",
             Channel::Open311 => "12345等平台",
             Channel::Api => "接口",
+            Channel::System => "系统核查",
         }
     }
 

@@ -163,6 +163,121 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
     (fen > 0).then_some(fen)
 }
 
+/// An owners' assembly resolution authorising business on common parts (民法典第278条(八)) and
+/// saying how its income is shared, in whole percent summing to 100.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub reference: String,
+    pub adopted_on: NaiveDate,
+    pub fund_pct: i32,
+    pub owners_pct: i32,
+    pub expenses_pct: i32,
+    /// What the company may keep (its cost of running the business).
+    pub company_pct: i32,
+    /// Days after a quarter's end by which its income must be distributed.
+    pub settle_days: i32,
+}
+
+/// Checks a resolution's shares: each 0–100, together 100.
+pub fn check_shares(fund: i32, owners: i32, expenses: i32, company: i32) -> Result<(), &'static str> {
+    let all = [fund, owners, expenses, company];
+    if all.iter().any(|p| !(0..=100).contains(p)) {
+        return Err("各项比例应在0至100之间");
+    }
+    if all.iter().sum::<i32>() != 100 {
+        return Err("维修资金、业主分配、公共支出和企业提取的比例合计应为100%");
+    }
+    Ok(())
+}
+
+/// An entry as the checks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub category: Category,
+    pub amount_fen: i64,
+    pub on: NaiveDate,
+    pub reversing: bool,
+    /// Another entry reverses this one.
+    pub reversed: bool,
+    pub resolution_ref: String,
+}
+
+impl Entry {
+    fn signed(&self) -> i64 {
+        if self.reversing { -self.amount_fen } else { self.amount_fen }
+    }
+}
+
+/// B1 (擅自利用共有部分经营): income entries, standing (neither reversing nor reversed), that
+/// name no resolution of the community adopted on or before the day of the income.
+pub fn unauthorised_income(entries: &[Entry], resolutions: &[Resolution]) -> Vec<i64> {
+    entries
+        .iter()
+        .filter(|e| e.category.direction() == Direction::Income && !e.reversing && !e.reversed)
+        .filter(|e| {
+            let named = e.resolution_ref.trim();
+            !resolutions.iter().any(|r| r.reference == named && r.adopted_on <= e.on)
+        })
+        .map(|e| e.id)
+        .collect()
+}
+
+/// What the resolutions say is owed from income up to a day, and what was paid by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Distribution {
+    pub fund_owed: i64,
+    pub fund_paid: i64,
+    pub owners_owed: i64,
+    pub owners_paid: i64,
+    /// Everything but the company's share.
+    pub total_owed: i64,
+    /// Paid to the fund, to owners and spent on approved expenses.
+    pub total_paid: i64,
+}
+
+impl Distribution {
+    /// B3 (未按决议分配使用): something owed was not paid.
+    pub fn short(&self) -> bool {
+        self.fund_paid < self.fund_owed || self.owners_paid < self.owners_owed || self.total_paid < self.total_owed
+    }
+}
+
+/// Income up to `income_until` under each resolution it names, shared by the resolution's
+/// percentages (each share rounded down to the fen, in the company's favour by under a fen),
+/// against distributions and approved spending up to `paid_until`. Cumulative from the first
+/// entry, so a late payment makes up for an earlier shortfall.
+pub fn distribution(
+    entries: &[Entry],
+    resolutions: &[Resolution],
+    income_until: NaiveDate,
+    paid_until: NaiveDate,
+) -> Distribution {
+    let mut d = Distribution::default();
+    for r in resolutions {
+        let income: i64 = entries
+            .iter()
+            .filter(|e| e.category.direction() == Direction::Income && e.on <= income_until)
+            .filter(|e| e.resolution_ref.trim() == r.reference)
+            .map(Entry::signed)
+            .sum();
+        let share = |pct: i32| income.max(0) * i64::from(pct) / 100;
+        d.fund_owed += share(r.fund_pct);
+        d.owners_owed += share(r.owners_pct);
+        d.total_owed += share(100 - r.company_pct);
+    }
+    for e in entries.iter().filter(|e| e.category.direction() == Direction::Spending && e.on <= paid_until) {
+        let a = e.signed();
+        match e.category {
+            Category::ToMaintenanceFund => d.fund_paid += a,
+            Category::ToOwners => d.owners_paid += a,
+            _ => {}
+        }
+        d.total_paid += a;
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +326,76 @@ mod tests {
         assert_eq!(yuan(69_996), "699.96");
         assert_eq!(quarter_of(d("2024-10-01")), (2024, 4));
         assert_eq!(Category::parse("parking").map(Category::direction), Some(Direction::Income));
+    }
+
+    fn entry(id: i64, category: Category, amount_fen: i64, on: &str, resolution: &str) -> Entry {
+        Entry {
+            id,
+            category,
+            amount_fen,
+            on: d(on),
+            reversing: false,
+            reversed: false,
+            resolution_ref: resolution.into(),
+        }
+    }
+
+    fn resolution(reference: &str, adopted: &str) -> Resolution {
+        Resolution {
+            reference: reference.into(),
+            adopted_on: d(adopted),
+            fund_pct: 50,
+            owners_pct: 20,
+            expenses_pct: 0,
+            company_pct: 30,
+            settle_days: 30,
+        }
+    }
+
+    #[test]
+    fn income_without_an_adopted_resolution_is_flagged_b1() {
+        let rs = [resolution("业主大会决议〔2024〕1号", "2024-03-01")];
+        let mut reversed = entry(4, Category::Parking, 500, "2024-05-01", "");
+        reversed.reversed = true;
+        let entries = [
+            entry(1, Category::ElevatorAds, 10_000, "2024-04-01", "业主大会决议〔2024〕1号"),
+            entry(2, Category::Parking, 5_000, "2024-04-02", ""),
+            // Named, but the resolution was adopted later.
+            entry(3, Category::VenueRental, 700, "2024-02-01", "业主大会决议〔2024〕1号"),
+            reversed,
+            entry(5, Category::ToOwners, 100, "2024-05-01", ""),
+        ];
+        assert_eq!(unauthorised_income(&entries, &rs), vec![2, 3]);
+        assert!(check_shares(50, 20, 0, 30).is_ok());
+        assert!(check_shares(50, 20, 0, 31).is_err());
+        assert!(check_shares(-1, 71, 0, 30).is_err());
+    }
+
+    #[test]
+    fn income_not_distributed_as_resolved_is_short_b3_in_integer_fen() {
+        let rs = [resolution("决议1", "2024-01-01")];
+        let mut entries = vec![
+            entry(1, Category::ElevatorAds, 10_001, "2024-02-01", "决议1"),
+            entry(2, Category::ToMaintenanceFund, 5_000, "2024-04-15", ""),
+            entry(3, Category::ToOwners, 2_000, "2024-04-20", ""),
+        ];
+        let q1 = distribution(&entries, &rs, d("2024-03-31"), d("2024-04-30"));
+        // 50% of 100.01 yuan = 50.005 → 5,000 fen; 20% → 2,000; 70% → 7,000.
+        assert_eq!((q1.fund_owed, q1.owners_owed, q1.total_owed), (5_000, 2_000, 7_000));
+        assert_eq!((q1.fund_paid, q1.owners_paid, q1.total_paid), (5_000, 2_000, 7_000));
+        assert!(!q1.short());
+        // Owners paid one fen short.
+        entries[2].amount_fen = 1_999;
+        assert!(distribution(&entries, &rs, d("2024-03-31"), d("2024-04-30")).short());
+        // Paid after the settlement day: short at the day, made up later.
+        entries[2] = entry(3, Category::ToOwners, 2_000, "2024-05-20", "");
+        assert!(distribution(&entries, &rs, d("2024-03-31"), d("2024-04-30")).short());
+        assert!(!distribution(&entries, &rs, d("2024-06-30"), d("2024-07-30")).short());
+        // A reversed income owes nothing.
+        let mut reversal = entry(9, Category::ElevatorAds, 10_001, "2024-03-05", "决议1");
+        reversal.reversing = true;
+        let none = distribution(&[entries[0].clone(), reversal], &rs, d("2024-03-31"), d("2024-04-30"));
+        assert_eq!(none.total_owed, 0);
+        assert!(!none.short());
     }
 }

@@ -5,7 +5,9 @@
 //! 2. marks cases whose deadline has passed without a report overdue (逾期未整改), tells the
 //!    company and the responsible person, and proposes escalation to the leaders;
 //! 3. flags notices not signed for within the configured working days and proposes escalation;
-//! 4. reminds departments of referrals past their feedback date, once.
+//! 4. reminds departments of referrals past their feedback date, once;
+//! 5. runs the system's own checks (`service::checks`): late disclosures and statements, public
+//!    revenue without a resolution or not distributed as resolved, low satisfaction.
 //!
 //! Idempotent: reminders and notifications carry unique dedupe keys, cases move with a
 //! compare-and-set on their status, notices are flagged once; a second tick at the same instant
@@ -45,6 +47,9 @@ pub struct Tick {
     pub unsigned_flagged: u64,
     /// Referrals whose feedback date passed without a result (reminded once).
     pub referrals_reminded: u64,
+    /// Problems the system's own checks proposed to staff (disclosure, public revenue,
+    /// satisfaction).
+    pub findings: u64,
 }
 
 /// Runs one tick at `now`.
@@ -64,6 +69,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
     tick.unsigned_flagged = flagged;
     tick.escalations_proposed += proposed;
     tick.referrals_reminded = crate::service::referrals::remind_overdue(deps, &ctx).await?;
+    tick.findings = crate::service::checks::run(deps, &ctx).await?.total();
     // Upkeep of the ledger's totals; a failure costs only speed, never a wrong total.
     if let Err(e) = db::cases::compact_tallies(&deps.db).await {
         tracing::warn!(error = %e, "compacting the case tallies failed");
@@ -80,7 +86,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
             json!({
                 "reminders": tick.reminders, "overdue": tick.overdue,
                 "escalations_proposed": tick.escalations_proposed, "unsigned_flagged": tick.unsigned_flagged,
-                "referrals_reminded": tick.referrals_reminded,
+                "referrals_reminded": tick.referrals_reminded, "findings": tick.findings,
             }),
         )
         .await?;

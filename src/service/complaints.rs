@@ -170,6 +170,33 @@ pub async fn submit_from_partner(
     submit_inner(deps, ctx, Channel::Open311, form, Vec::new(), origin).await
 }
 
+/// Files a problem the system's own checks found (late disclosure, public revenue,
+/// satisfaction) into the staff inbox as a clue in triage, with its evidence as the description
+/// and the catalog item proposed; once per `key` (the check and its period). Returns whether it
+/// is new. No complainant: nobody's identity is involved.
+pub async fn submit_finding(
+    deps: &Deps,
+    ctx: &Ctx,
+    community_id: i64,
+    catalog_code: &str,
+    evidence: &str,
+    key: &str,
+) -> Result<bool, ServiceError> {
+    if db::complaints::by_external_ref(&deps.db, Channel::System.as_str(), key).await?.is_some() {
+        return Ok(false);
+    }
+    let form = ComplaintForm {
+        community_id: Some(community_id),
+        catalog_code: catalog_code.into(),
+        description: evidence.chars().take(MAX_DESCRIPTION).collect(),
+        anonymous: Some("on".into()),
+        ..Default::default()
+    };
+    let origin = Origin { external_ref: Some(key.into()), ..Default::default() };
+    submit_inner(deps, ctx, Channel::System, form, Vec::new(), origin).await?;
+    Ok(true)
+}
+
 /// Where a submission came from, beyond its channel.
 #[derive(Debug, Default)]
 struct Origin {
@@ -934,7 +961,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
                 title: Set(title.chars().take(200).collect()),
                 description: Set(c.description.clone()),
                 status: Set("open".into()),
-                source: Set("complaint".into()),
+                source: Set(if c.channel == Channel::System.as_str() { "system" } else { "complaint" }.into()),
                 created_by: Set(Some(actor.user_id)),
                 created_at: Set(now),
                 updated_at: Set(now),

@@ -480,7 +480,309 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     seed_reassessments(deps, &staff).await?;
     seed_referrals(deps, &staff).await?;
     seed_dismissal(deps).await?;
-    seed_revenue(deps).await
+    seed_revenue(deps).await?;
+    seed_disclosure(deps).await?;
+    seed_surveys(deps, &staff).await?;
+    // The system's own checks, as the scanner would run them: late disclosures and statements,
+    // public revenue without a resolution or not distributed, low satisfaction.
+    super::checks::run(deps, &Ctx { actor_name: "期限巡检".into(), ..Ctx::system(now, "scanner") }).await?;
+    Ok(())
+}
+
+/// A signed-in demo account's context at `now`.
+async fn demo_ctx(deps: &Deps, username: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Ctx, ServiceError> {
+    let u = db::accounts::user_by_username(&deps.db, username).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let u = super::accounts::session_user(&deps.db, u).await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    Ok(Ctx { actor: Some(u.actor.clone()), actor_name: u.display_name.clone(), ..Ctx::system(now, "demo") })
+}
+
+/// Disclosure: the communities came under supervision two years ago; every company published
+/// its items' latest periods and quarterly statements except 析城山庄 (parking), 凤栖园
+/// (maintenance fund, and its statement); 凤城花园 corrected its fees once. The demo company's
+/// ledger community registers its assembly's resolution and publishes two quarters, one
+/// confirmed by its committee.
+async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
+    use crate::db::entities::{community, disclosure, revenue_statement};
+    use crate::domain::disclosure::{DueBasis, Frequency, latest_overdue};
+    use sea_orm::{EntityTrait, QueryOrder};
+    let now = deps.clock.now();
+    let today = super::cases::today(now);
+    let since = today - chrono::Duration::days(730);
+    community::Entity::update_many()
+        .col_expr(community::Column::CreatedAt, sea_orm::sea_query::Expr::value(now - chrono::Duration::days(730)))
+        .exec(&deps.db)
+        .await?;
+    let communities = community::Entity::find().order_by_asc(community::Column::Id).all(&deps.db).await?;
+    let items = super::disclosures::items(&deps.db, false).await?;
+    let staff =
+        db::accounts::user_by_username(&deps.db, "zhangkaidong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let grace = i64::from(deps.settings.disclosure_grace_days);
+    let mut rows = Vec::new();
+    let mut statements = Vec::new();
+    for c in communities.iter().filter(|c| c.company_id.is_some()) {
+        for item in &items {
+            if (c.code == "YC-FC-003" && item.model.code == "parking")
+                || (c.code == "YC-FC-004" && item.model.code == "maintenance_fund")
+            {
+                continue;
+            }
+            let Some(p) =
+                latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since)
+            else {
+                continue;
+            };
+            let fields: std::collections::BTreeMap<String, String> = item
+                .fields()
+                .into_iter()
+                .map(|l| {
+                    let v = demo_value(&l, c);
+                    (l, v)
+                })
+                .collect();
+            let at = chrono::NaiveDateTime::new(
+                item.due(p) - chrono::Duration::days(3),
+                chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("valid"),
+            )
+            .and_utc();
+            rows.push(disclosure::ActiveModel {
+                community_id: Set(c.id),
+                company_id: Set(c.company_id),
+                item_code: Set(item.model.code.clone()),
+                period: Set(p.key()),
+                version: Set(1),
+                fields_json: Set(serde_json::to_string(&fields).expect("serializes")),
+                correction_reason: Set(String::new()),
+                published_by: Set(staff.id),
+                publisher_name: Set("物业服务中心".into()),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            });
+        }
+        if c.code == "YC-FC-004" || c.code == "YC-FC-001" {
+            continue;
+        }
+        if let Some(p) = latest_overdue(
+            Frequency::Quarterly,
+            DueBasis::End,
+            i64::from(deps.settings.statement_due_days),
+            grace,
+            today,
+            since,
+        ) {
+            let (y, q) = crate::domain::revenue::quarter_of(p.start);
+            let at = chrono::NaiveDateTime::new(
+                p.end + chrono::Duration::days(10),
+                chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("valid"),
+            )
+            .and_utc();
+            statements.push(revenue_statement::ActiveModel {
+                community_id: Set(c.id),
+                year: Set(y),
+                quarter: Set(q as i32),
+                opening_fen: Set(0),
+                income_fen: Set(0),
+                spending_fen: Set(0),
+                closing_fen: Set(0),
+                published_by: Set(staff.id),
+                published_at: Set(at),
+                status: Set("published".into()),
+                reviewed_by: Set(None),
+                reviewed_at: Set(None),
+                review_note: Set(String::new()),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            });
+        }
+    }
+    db::insert_bulk(&deps.db, rows, None).await?;
+    db::insert_bulk(&deps.db, statements, None).await?;
+    // 凤城花园 (the demo company's) corrects this year's fees, and publishes its public revenue.
+    let fc1 = communities.iter().find(|c| c.code == "YC-FC-001").ok_or(ServiceError::NotFound("演示小区"))?;
+    let anju = demo_ctx(deps, "anju", now).await?;
+    if anju.actor.as_ref().and_then(|a| match a.scope {
+        crate::domain::role::Scope::Company(c) => Some(c),
+        _ => None,
+    }) == fc1.company_id
+    {
+        let fees = items.iter().find(|i| i.model.code == "fees").ok_or(ServiceError::NotFound("公开事项"))?;
+        let p = crate::domain::disclosure::Period::containing(fees.frequency, today);
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("收费项目".to_string(), "物业服务费、电梯运行维护费、生活垃圾清运费".to_string());
+        fields.insert("收费标准（元/㎡·月）".to_string(), "物业服务费1.20（二级）；电梯运行维护费0.15".to_string());
+        fields.insert("收费依据".to_string(), "物业服务合同第五条；县发改局备案（阳发改价〔2024〕12号）".to_string());
+        super::disclosures::publish(
+            deps,
+            &anju,
+            fc1.id,
+            super::disclosures::Publication {
+                item_code: "fees".into(),
+                period: p.key(),
+                fields,
+                correction_reason: "电梯运行维护费标准录入有误（原误为0.51），予以更正".into(),
+                files: Vec::new(),
+            },
+        )
+        .await?;
+        let committee = demo_ctx(deps, "fchy_ywh", now).await?;
+        super::revenue::add_resolution(
+            deps,
+            &committee,
+            fc1.id,
+            super::revenue::NewResolution {
+                reference: "2024年第一次业主大会决议（电梯广告、地面停车位经营）".into(),
+                adopted_on: Some(today - chrono::Duration::days(600)),
+                fund_pct: Some(50),
+                owners_pct: Some(20),
+                expenses_pct: Some(0),
+                company_pct: Some(30),
+                settle_days: Some(30),
+                note: "电梯广告、地面停车位由物业服务企业经营，收益按季度分配".into(),
+            },
+        )
+        .await?;
+        let quarters = crate::domain::disclosure::publishable(Frequency::Quarterly, DueBasis::End, today);
+        let older = super::revenue::publish_statement(deps, &anju, fc1.id, &quarters[1].key()).await?;
+        super::revenue::publish_statement(deps, &anju, fc1.id, &quarters[0].key()).await?;
+        super::revenue::review_statement(deps, &committee, older, true, "已核对台账和银行流水").await?;
+    }
+    Ok(())
+}
+
+/// A plausible disclosed value for a field label.
+fn demo_value(label: &str, c: &crate::db::entities::community::Model) -> String {
+    match label {
+        "服务内容" => format!("{}共用部位、共用设施设备日常维修养护，公共区域保洁、绿化养护，秩序维护", c.name),
+        "质量要求" => format!("按{}物业服务标准执行", c.service_grade),
+        "项目负责人及电话" => "项目经理 王经理 0356-4221001".into(),
+        "岗位设置与人数" => "客服2人，保洁6人，秩序维护8人，工程维修3人".into(),
+        "收费项目" => "物业服务费".into(),
+        "收费标准（元/㎡·月）" => c.fee_fen.map(super::reassessments::yuan).unwrap_or_default(),
+        "收费依据" => "物业服务合同".into(),
+        "履行情况" => "按合同约定提供服务，详见附件履约报告".into(),
+        "设施设备维护" => "电梯月度保养、消防设施季度检测已完成".into(),
+        "使用项目" => "本年度未使用专项维修资金".into(),
+        "使用金额（元）" => "0.00".into(),
+        "分摊情况" => "无".into(),
+        "车位数量" => "地面车位120个".into(),
+        "收费标准" => "临时停车首小时免费，之后每小时1元".into(),
+        "收入（元）" | "支出（元）" | "费用（元）" => "详见附件".into(),
+        "分摊方式" => "按建筑面积分摊".into(),
+        _ => "详见附件".into(),
+    }
+}
+
+/// Satisfaction: last quarter's survey of 凤城镇 closed (析城山庄 below the standard, which the
+/// check proposes as A1.5); this quarter's survey of 凤城花园 taking answers, codes handed out by
+/// its committee, a few answered.
+async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
+    use crate::db::entities::{survey, survey_answer, survey_unit};
+    let now = deps.clock.now();
+    let today = super::cases::today(now);
+    let fc1 =
+        db::registry::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let fc3 =
+        db::registry::community_by_code(&deps.db, "YC-FC-003").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let q = super::surveys::questionnaires(deps).await?.into_iter().next().ok_or(ServiceError::NotFound("问卷"))?;
+    let at = now - chrono::Duration::days(75);
+    let closed = survey::ActiveModel {
+        title: Set("凤城镇物业服务满意度测评".into()),
+        township_id: Set(fc1.township_id),
+        community_id: Set(None),
+        period: Set("2026年第三季度".into()),
+        questionnaire_id: Set(q.id),
+        areas: Set(q.areas.clone()),
+        standard_pct: Set(deps.settings.satisfaction_standard_pct as i32),
+        opens_on: Set(today - chrono::Duration::days(75)),
+        closes_on: Set(today - chrono::Duration::days(45)),
+        created_by: Set(staff.id),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&deps.db)
+    .await?;
+    let areas = crate::domain::survey::parse_areas(&q.areas).unwrap_or_default();
+    let mut units = Vec::new();
+    let mut answers = Vec::new();
+    // (community, units, answers as (overall, area score)).
+    for (c, n, given) in [
+        (&fc1, 24, [5, 4, 4, 5, 4, 3, 5, 4, 4, 5, 4, 2, 5, 4, 4, 5].as_slice()),
+        (&fc3, 20, [4, 2, 3, 2, 5, 3, 1, 4, 3, 2].as_slice()),
+    ] {
+        for i in 0..n {
+            let code = crate::domain::survey::new_code();
+            units.push(survey_unit::ActiveModel {
+                survey_id: Set(closed.id),
+                community_id: Set(c.id),
+                unit: Set(format!("{}号楼{}单元{}", i / 8 + 1, i % 2 + 1, 101 + (i % 8) * 100)),
+                code_sealed: Set(deps.cipher.seal(&code)),
+                code_index: Set(deps.cipher.blind_index(&code)),
+                used: Set((i as usize) < given.len()),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            });
+        }
+        for (k, overall) in given.iter().enumerate() {
+            let day = today - chrono::Duration::days(70 - (k as i64 % 20));
+            let scores: std::collections::BTreeMap<&String, i32> = areas
+                .iter()
+                .enumerate()
+                .map(|(j, (code, _))| (code, (*overall + (j as i32 % 2) - (k as i32 % 2)).clamp(1, 5)))
+                .collect();
+            let midnight = day.and_hms_opt(0, 0, 0).expect("valid").and_utc();
+            answers.push(survey_answer::ActiveModel {
+                survey_id: Set(closed.id),
+                community_id: Set(c.id),
+                overall: Set(*overall),
+                scores: Set(serde_json::to_string(&scores).expect("serializes")),
+                answered_on: Set(day),
+                created_at: Set(midnight),
+                updated_at: Set(midnight),
+                ..Default::default()
+            });
+        }
+    }
+    db::insert_bulk(&deps.db, units, None).await?;
+    db::insert_bulk(&deps.db, answers, None).await?;
+    // This quarter's survey of 凤城花园, codes from its committee, three answered.
+    let staff_ctx =
+        Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(now, "demo") };
+    let open = super::surveys::open(
+        deps,
+        &staff_ctx,
+        super::surveys::NewSurvey {
+            title: "凤城花园物业服务满意度测评".into(),
+            township_id: None,
+            community_id: Some(fc1.id),
+            period: "2026年第四季度".into(),
+            questionnaire_id: Some(q.id),
+            opens_on: Some(today - chrono::Duration::days(3)),
+            closes_on: Some(today + chrono::Duration::days(20)),
+        },
+    )
+    .await?;
+    let committee = demo_ctx(deps, "fchy_ywh", now).await?;
+    let list: String =
+        (0..30).map(|i| format!("{}号楼{}单元{}\n", i / 10 + 1, i % 2 + 1, 101 + (i % 5) * 100 + i / 5)).collect();
+    super::surveys::add_units(deps, &committee, open, fc1.id, &list).await?;
+    let (_, _, codes) = super::surveys::codes(deps, &committee, open, fc1.id).await?;
+    let public = Ctx::system(now, "demo");
+    for (k, (_, code, _)) in codes.iter().take(3).enumerate() {
+        let scores = areas.iter().map(|(c, _)| (c.clone(), 4 + (k as i32 % 2))).collect();
+        super::surveys::answer(
+            deps,
+            &Ctx { actor: None, ..public.clone() },
+            open,
+            code,
+            Some(4 + (k as i32 % 2)),
+            &scores,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The public-revenue ledger of the demo company's first community: two quarters of income and

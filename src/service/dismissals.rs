@@ -375,15 +375,6 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<T
     Ok(out)
 }
 
-/// Largest litigation document.
-const MAX_DOC_BYTES: usize = 20 * 1024 * 1024;
-
-/// Where a litigation document lives: `data/documents/<sm3>.<pdf|jpg>`.
-fn doc_path(data_dir: &std::path::Path, digest: &str, kind: &str) -> std::path::PathBuf {
-    let digest: String = digest.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    data_dir.join("documents").join(format!("{digest}.{}", if kind == "pdf" { "pdf" } else { "jpg" }))
-}
-
 /// Records a litigation and credit step (the fourth rung) on a track whose notice was served:
 /// bureau staff and the township's officers, with an optional document (PDF, or a photo).
 #[allow(clippy::too_many_arguments)]
@@ -422,34 +413,8 @@ pub async fn record_litigation(
     check_litigation(t.served_on.is_some(), &done, step, &reference)
         .map_err(|m| ServiceError::Rule { code: "litigation_step", message: m })?;
     // The document: a PDF as it is, anything else must be a photo (re-encoded, EXIF gone).
-    let doc = match document.filter(|(_, b)| !b.is_empty()) {
-        None => None,
-        Some((_, bytes)) if bytes.len() > MAX_DOC_BYTES => {
-            return Err(ServiceError::field("document", "文书不超过20MB"));
-        }
-        Some((name, bytes)) if bytes.starts_with(b"%PDF-") => Some((name, "pdf", bytes)),
-        Some((name, bytes)) => {
-            let p =
-                super::photos::process(&bytes).map_err(|_| ServiceError::field("document", "只能上传PDF文书或照片"))?;
-            Some((name, "jpeg", p.jpeg))
-        }
-    };
-    let stored = match &doc {
-        Some((name, kind, bytes)) => {
-            let digest = crate::crypto::sm3_hex(bytes);
-            let path = doc_path(&deps.settings.data_dir, &digest, kind);
-            if !path.exists() {
-                std::fs::create_dir_all(path.parent().expect("has a parent"))
-                    .and_then(|_| {
-                        let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7().simple()));
-                        std::fs::write(&tmp, bytes)?;
-                        std::fs::File::open(&tmp)?.sync_all()?;
-                        std::fs::rename(&tmp, &path)
-                    })
-                    .map_err(|e| anyhow::anyhow!("storing document: {e}"))?;
-            }
-            Some((name.chars().take(200).collect::<String>(), *kind, digest))
-        }
+    let stored = match document.filter(|(_, b)| !b.is_empty()) {
+        Some((name, bytes)) => Some(super::documents::store(&deps.settings.data_dir, "document", &name, bytes)?),
         None => None,
     };
     let tx = deps.db.begin().await?;
@@ -459,9 +424,9 @@ pub async fn record_litigation(
         happened_on: Set(on),
         reference: Set(reference.clone()),
         note: Set(note.clone()),
-        doc_sm3: Set(stored.as_ref().map(|s| s.2.clone())),
-        doc_type: Set(stored.as_ref().map(|s| s.1.to_string()).unwrap_or_default()),
-        doc_name: Set(stored.as_ref().map(|s| s.0.clone()).unwrap_or_default()),
+        doc_sm3: Set(stored.as_ref().map(|s| s.digest.clone())),
+        doc_type: Set(stored.as_ref().map(|s| s.kind.to_string()).unwrap_or_default()),
+        doc_name: Set(stored.as_ref().map(|s| s.name.clone()).unwrap_or_default()),
         actor_user_id: Set(actor.user_id),
         actor_name: Set(ctx.actor_name.chars().take(100).collect()),
         created_at: Set(ctx.now),
@@ -484,7 +449,7 @@ pub async fn record_litigation(
         "dismissal_track",
         id,
         SUCCESS,
-        json!({"on": on, "reference": reference, "document_sm3": stored.as_ref().map(|s| &s.2)}),
+        json!({"on": on, "reference": reference, "document_sm3": stored.as_ref().map(|s| &s.digest)}),
     )
     .await?;
     tx.commit().await?;
@@ -522,10 +487,5 @@ pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<
         .filter(|e| e.track_id == id)
         .ok_or(ServiceError::NotFound("文书"))?;
     let digest = e.doc_sm3.ok_or(ServiceError::NotFound("文书"))?;
-    let bytes = std::fs::read(doc_path(&deps.settings.data_dir, &digest, &e.doc_type))
-        .map_err(|err| anyhow::anyhow!("reading document: {err}"))?;
-    if crate::crypto::sm3_hex(&bytes) != digest {
-        return Err(anyhow::anyhow!("litigation document {event_id} does not match its SM3 digest").into());
-    }
-    Ok((if e.doc_type == "pdf" { "application/pdf" } else { "image/jpeg" }, bytes))
+    super::documents::read(&deps.settings.data_dir, &digest, &e.doc_type)
 }

@@ -5,9 +5,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod checks;
 pub mod complaints;
 pub mod demo;
+pub mod disclosures;
 pub mod dismissals;
+pub mod documents;
 pub mod error;
 pub mod holidays;
 pub mod imap;
@@ -24,6 +27,7 @@ pub mod registry;
 pub mod registry_xlsx;
 pub mod revenue;
 pub mod sms;
+pub mod surveys;
 
 use std::sync::Arc;
 

@@ -1142,8 +1142,15 @@ pub struct PublicCommunity {
     pub grade_history: Vec<(NaiveDate, String, String)>,
     pub open_cases: u64,
     pub closed_cases: u64,
-    /// The public-revenue ledger's quarterly statements, newest first.
-    pub revenue: Vec<super::revenue::StatementView>,
+    /// The public-revenue statements the company published, newest first, with the owners'
+    /// committee's review.
+    pub revenue: Vec<super::revenue::PublishedView>,
+    /// The latest disclosures, per item its two latest periods.
+    pub disclosures: Vec<super::disclosures::VersionView>,
+    /// Satisfaction results of closed surveys, newest first (the trend).
+    pub satisfaction: Vec<super::surveys::ResultView>,
+    /// Surveys taking answers now: (id, title).
+    pub open_surveys: Vec<(i64, String)>,
 }
 
 /// The public page of a community.
@@ -1173,6 +1180,7 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
         .into_iter()
         .map(|r| (r.effective_on, r.new_grade, super::reassessments::yuan(r.new_fee_fen)))
         .collect();
+    let (satisfaction, open_surveys) = super::surveys::for_community(deps, c.id, deps.clock.now()).await?;
     Ok(PublicCommunity {
         id: c.id,
         township: tree.name(c.township_id),
@@ -1186,6 +1194,9 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
         open_cases: count(open).await?,
         closed_cases: count(vec![crate::domain::case::CaseStatus::Closed.as_str()]).await?,
         revenue: super::revenue::public_statements(deps, c.id).await?,
+        disclosures: super::disclosures::public_latest(deps, c.id).await?,
+        satisfaction,
+        open_surveys,
         name: c.name,
     })
 }

@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -14,10 +15,12 @@ use super::audit::{SUCCESS, record};
 use super::cases::today;
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
-use crate::db::entities::{community, revenue_entry};
+use crate::db::entities::{community, revenue_entry, revenue_resolution, revenue_statement};
 use crate::domain::authz::{Action, Denied};
 use crate::domain::registry::FieldErrors;
-use crate::domain::revenue::{Category, Direction, Line, Statement, parse_yuan, statements, yuan};
+use crate::domain::revenue::{
+    Category, Direction, Entry, Line, Resolution, Statement, check_shares, parse_yuan, quarter_of, statements, yuan,
+};
 use crate::domain::role::Scope;
 
 /// A new entry, as the form gives it.
@@ -76,13 +79,21 @@ pub async fn add_entry(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewEntry)
         return Err(ServiceError::Invalid(errors));
     }
     let category = category.expect("checked");
+    let occurred_on = new.occurred_on.expect("checked");
     let tx = deps.db.begin().await?;
+    let (y, q) = quarter_of(occurred_on);
+    if statement_of(&tx, c.id, y, q).await?.is_some() {
+        return Err(ServiceError::field(
+            "occurred_on",
+            format!("{y}年第{q}季度的收支报表已公示，不能再记入该季度；如需更正，请以冲销方式在本季度记账"),
+        ));
+    }
     let e = revenue_entry::ActiveModel {
         community_id: Set(c.id),
         company_id: Set(c.company_id),
         category: Set(category.as_str().into()),
         amount_fen: Set(amount.expect("checked")),
-        occurred_on: Set(new.occurred_on.expect("checked")),
+        occurred_on: Set(occurred_on),
         counterparty: Set(text(&new.counterparty)),
         contract_ref: Set(text(&new.contract_ref)),
         resolution_ref: Set(text(&new.resolution_ref)),
@@ -265,8 +276,391 @@ pub async fn ledger(
     Ok((c, rows, st))
 }
 
-/// The quarterly statements for the public page, newest first (no counterparties' details).
-pub async fn public_statements(deps: &Deps, community_id: i64) -> Result<Vec<StatementView>, ServiceError> {
-    let entries = entries_of(deps, community_id).await?;
-    Ok(statements(&lines(&entries)).iter().rev().map(statement_view).collect())
+/// The published statements for the public page, newest first, with the committee's review.
+pub async fn public_statements(deps: &Deps, community_id: i64) -> Result<Vec<PublishedView>, ServiceError> {
+    published_statements(&deps.db, community_id).await
+}
+
+async fn statement_of<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    year: i32,
+    quarter: u32,
+) -> Result<Option<revenue_statement::Model>, ServiceError> {
+    Ok(revenue_statement::Entity::find()
+        .filter(revenue_statement::Column::CommunityId.eq(community_id))
+        .filter(revenue_statement::Column::Year.eq(year))
+        .filter(revenue_statement::Column::Quarter.eq(quarter as i32))
+        .one(db)
+        .await?)
+}
+
+/// A published statement.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublishedView {
+    pub id: i64,
+    pub period: String,
+    pub opening: String,
+    pub income: String,
+    pub spending: String,
+    pub closing: String,
+    pub published_on: NaiveDate,
+    /// `published`, `confirmed` or `disputed`.
+    pub status: String,
+    pub status_label: String,
+    pub review_note: String,
+}
+
+async fn published_statements<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+) -> Result<Vec<PublishedView>, ServiceError> {
+    Ok(revenue_statement::Entity::find()
+        .filter(revenue_statement::Column::CommunityId.eq(community_id))
+        .order_by_desc(revenue_statement::Column::Year)
+        .order_by_desc(revenue_statement::Column::Quarter)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| PublishedView {
+            id: s.id,
+            period: format!("{}年第{}季度", s.year, s.quarter),
+            opening: yuan(s.opening_fen),
+            income: yuan(s.income_fen),
+            spending: yuan(s.spending_fen),
+            closing: yuan(s.closing_fen),
+            published_on: today(s.published_at),
+            status_label: match s.status.as_str() {
+                "confirmed" => "业委会已确认",
+                "disputed" => "业委会有异议",
+                _ => "待业委会确认",
+            }
+            .into(),
+            status: s.status,
+            review_note: s.review_note,
+        })
+        .collect())
+}
+
+/// The company publishes a quarter's statement once the quarter has ended. Its figures are the
+/// ledger's; from then on no entry may be dated in that quarter (corrections are reversals,
+/// dated when made), so the published figures stay the ledger's. The owners' committee is told.
+pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period: &str) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let c = community_for(deps, ctx, community_id, Action::KeepRevenueLedger).await?;
+    let parsed =
+        crate::domain::disclosure::Period::parse(crate::domain::disclosure::Frequency::Quarterly, period.trim())
+            .filter(|p| p.end < today(ctx.now))
+            .ok_or_else(|| ServiceError::field("period", "请选择已结束的季度"))?;
+    let (y, q) = quarter_of(parsed.start);
+    let tx = deps.db.begin().await?;
+    if statement_of(&tx, c.id, y, q).await?.is_some() {
+        return Err(ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") });
+    }
+    let entries = revenue_entry::Entity::find()
+        .filter(revenue_entry::Column::CommunityId.eq(c.id))
+        .filter(revenue_entry::Column::OccurredOn.lte(parsed.end))
+        .all(&tx)
+        .await?;
+    let mut ls = lines(&entries);
+    // A quarter without entries still has a statement (its balance carried).
+    ls.push(Line { direction: Direction::Income, amount_fen: 0, on: parsed.start, reversing: false });
+    let st = statements(&ls).into_iter().find(|s| (s.year, s.quarter) == (y, q)).expect("the quarter is covered");
+    let row = revenue_statement::ActiveModel {
+        community_id: Set(c.id),
+        year: Set(y),
+        quarter: Set(q as i32),
+        opening_fen: Set(st.opening_fen),
+        income_fen: Set(st.income_fen),
+        spending_fen: Set(st.spending_fen),
+        closing_fen: Set(st.closing_fen),
+        published_by: Set(actor.user_id),
+        published_at: Set(ctx.now),
+        status: Set("published".into()),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_note: Set(String::new()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| {
+        if db::violates(&e, "uq_revenue_statements_quarter") {
+            ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") }
+        } else {
+            e.into()
+        }
+    })?;
+    record(
+        &tx,
+        ctx,
+        "revenue.publish_statement",
+        "revenue_statement",
+        row.id,
+        SUCCESS,
+        json!({"community_id": c.id, "period": period, "income_fen": st.income_fen, "spending_fen": st.spending_fen,
+               "closing_fen": st.closing_fen}),
+    )
+    .await?;
+    let members = db::accounts::users_of_community(&tx, c.id).await?;
+    let notes = members
+        .into_iter()
+        .map(|u| {
+            super::cases::to_user(
+                u,
+                "revenue_statement",
+                format!("{}公共收益{y}年第{q}季度报表已公示，请确认", c.name),
+                format!("期末余额{}元。请核对后确认或提出异议。", yuan(st.closing_fen)),
+                None,
+                format!("statement:{}:{y}Q{q}:committee:{u}", c.id),
+                ctx.now,
+            )
+        })
+        .collect();
+    db::cases::notify(&tx, notes).await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// The owners' committee confirms a published statement or disputes it (with its reason);
+/// once. A dispute tells the company and the bureau's staff of the township.
+pub async fn review_statement(
+    deps: &Deps,
+    ctx: &Ctx,
+    statement_id: i64,
+    confirm: bool,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let st = revenue_statement::Entity::find_by_id(statement_id)
+        .one(&deps.db)
+        .await?
+        .ok_or(ServiceError::NotFound("收支报表"))?;
+    let c = community_for(deps, ctx, st.community_id, Action::ReviewRevenue).await?;
+    let note = note.trim();
+    if !confirm && note.chars().count() < 5 {
+        return Err(ServiceError::field("note", "提出异议须写明理由（至少5个字）"));
+    }
+    if note.chars().count() > 2000 {
+        return Err(ServiceError::field("note", "意见不超过2000字"));
+    }
+    let status = if confirm { "confirmed" } else { "disputed" };
+    let tx = deps.db.begin().await?;
+    let moved = revenue_statement::Entity::update_many()
+        .col_expr(revenue_statement::Column::Status, sea_orm::sea_query::Expr::value(status))
+        .col_expr(revenue_statement::Column::ReviewedBy, sea_orm::sea_query::Expr::value(actor.user_id))
+        .col_expr(revenue_statement::Column::ReviewedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(revenue_statement::Column::ReviewNote, sea_orm::sea_query::Expr::value(note))
+        .col_expr(revenue_statement::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(revenue_statement::Column::Id.eq(st.id))
+        .filter(revenue_statement::Column::Status.eq("published"))
+        .exec(&tx)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(ServiceError::Rule {
+            code: "statement_review", message: "该报表已确认或已提出异议".into()
+        });
+    }
+    record(
+        &tx,
+        ctx,
+        "revenue.review_statement",
+        "revenue_statement",
+        st.id,
+        SUCCESS,
+        json!({"status": status, "note": note}),
+    )
+    .await?;
+    let period = format!("{}年第{}季度", st.year, st.quarter);
+    let mut notes = Vec::new();
+    if let Some(company) = c.company_id {
+        let title = if confirm {
+            format!("{}公共收益{period}报表：业委会已确认", c.name)
+        } else {
+            format!("{}公共收益{period}报表：业委会提出异议", c.name)
+        };
+        notes.push(super::cases::to_company(
+            company,
+            "revenue_review",
+            title,
+            note.to_string(),
+            None,
+            format!("statement-review:{}:company", st.id),
+            ctx.now,
+        ));
+    }
+    if !confirm {
+        for u in db::accounts::staff_of_township(&tx, c.township_id).await? {
+            notes.push(super::cases::to_user(
+                u,
+                "revenue_review",
+                format!("{}业委会对公共收益{period}报表提出异议", c.name),
+                note.to_string(),
+                None,
+                format!("statement-review:{}:staff:{u}", st.id),
+                ctx.now,
+            ));
+        }
+    }
+    db::cases::notify(&tx, notes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A resolution as the form gives it.
+#[derive(Debug, Clone, Default)]
+pub struct NewResolution {
+    pub reference: String,
+    pub adopted_on: Option<NaiveDate>,
+    pub fund_pct: Option<i32>,
+    pub owners_pct: Option<i32>,
+    pub expenses_pct: Option<i32>,
+    pub company_pct: Option<i32>,
+    pub settle_days: Option<i32>,
+    pub note: String,
+}
+
+/// The owners' committee (or bureau staff) records an owners' assembly resolution authorising
+/// business on common parts and sharing its income.
+pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewResolution) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let c = community_for(deps, ctx, community_id, Action::RecordResolution).await?;
+    let mut errors = FieldErrors::new();
+    let reference = r.reference.trim().to_string();
+    if reference.chars().count() < 2 || reference.chars().count() > 200 {
+        errors.insert("reference".into(), "请填写决议名称或文号（2至200字）".into());
+    }
+    if !r.adopted_on.is_some_and(|d| d <= today(ctx.now)) {
+        errors.insert("adopted_on".into(), "请填写表决通过日期（不晚于今天）".into());
+    }
+    let pct = [r.fund_pct, r.owners_pct, r.expenses_pct, r.company_pct].map(|p| p.unwrap_or(-1));
+    if let Err(m) = check_shares(pct[0], pct[1], pct[2], pct[3]) {
+        errors.insert("shares".into(), m.into());
+    }
+    let settle = r.settle_days.filter(|d| (1..=366).contains(d));
+    if settle.is_none() {
+        errors.insert("settle_days".into(), "分配期限应为1至366日".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let tx = deps.db.begin().await?;
+    let row = revenue_resolution::ActiveModel {
+        community_id: Set(c.id),
+        reference: Set(reference.clone()),
+        adopted_on: Set(r.adopted_on.expect("checked")),
+        fund_pct: Set(pct[0]),
+        owners_pct: Set(pct[1]),
+        expenses_pct: Set(pct[2]),
+        company_pct: Set(pct[3]),
+        settle_days: Set(settle.expect("checked")),
+        note: Set(r.note.trim().chars().take(2000).collect()),
+        created_by: Set(actor.user_id),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| {
+        if db::violates(&e, "uq_revenue_resolutions_ref") {
+            ServiceError::field("reference", "该决议已登记")
+        } else {
+            e.into()
+        }
+    })?;
+    record(
+        &tx,
+        ctx,
+        "revenue.resolution",
+        "revenue_resolution",
+        row.id,
+        SUCCESS,
+        json!({"community_id": c.id, "reference": reference, "shares": pct, "settle_days": row.settle_days}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// A community's resolutions, oldest first.
+pub async fn resolutions<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<Resolution>, ServiceError> {
+    Ok(revenue_resolution::Entity::find()
+        .filter(revenue_resolution::Column::CommunityId.eq(community_id))
+        .order_by_asc(revenue_resolution::Column::AdoptedOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Resolution {
+            reference: r.reference,
+            adopted_on: r.adopted_on,
+            fund_pct: r.fund_pct,
+            owners_pct: r.owners_pct,
+            expenses_pct: r.expenses_pct,
+            company_pct: r.company_pct,
+            settle_days: r.settle_days,
+        })
+        .collect())
+}
+
+/// A community's ledger as the checks see it.
+pub async fn check_entries<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<Entry>, ServiceError> {
+    let rows = revenue_entry::Entity::find()
+        .filter(revenue_entry::Column::CommunityId.eq(community_id))
+        .order_by_asc(revenue_entry::Column::Id)
+        .all(db)
+        .await?;
+    let reversed: std::collections::HashSet<i64> = rows.iter().filter_map(|e| e.reverses_id).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|e| {
+            Some(Entry {
+                category: Category::parse(&e.category)?,
+                reversed: reversed.contains(&e.id),
+                id: e.id,
+                amount_fen: e.amount_fen,
+                on: e.occurred_on,
+                reversing: e.reverses_id.is_some(),
+                resolution_ref: e.resolution_ref,
+            })
+        })
+        .collect())
+}
+
+/// Whether a quarter's statement was published (the system's check).
+pub async fn statement_published<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    year: i32,
+    quarter: u32,
+) -> Result<bool, ServiceError> {
+    Ok(statement_of(db, community_id, year, quarter).await?.is_some())
+}
+
+/// What the ledger page shows beside the entries: the published statements, the resolutions
+/// and the ended quarters the company may still publish ((key, label), newest first).
+pub async fn page_extras(
+    deps: &Deps,
+    ctx: &Ctx,
+    community_id: i64,
+) -> Result<(Vec<PublishedView>, Vec<revenue_resolution::Model>, Vec<(String, String)>), ServiceError> {
+    readable(deps, ctx, community_id).await?;
+    let published = published_statements(&deps.db, community_id).await?;
+    let resolutions = revenue_resolution::Entity::find()
+        .filter(revenue_resolution::Column::CommunityId.eq(community_id))
+        .order_by_desc(revenue_resolution::Column::AdoptedOn)
+        .all(&deps.db)
+        .await?;
+    use crate::domain::disclosure::{DueBasis, Frequency, publishable};
+    let open = publishable(Frequency::Quarterly, DueBasis::End, today(ctx.now))
+        .into_iter()
+        .filter(|p| {
+            let (y, q) = quarter_of(p.start);
+            !published.iter().any(|s| s.period == format!("{y}年第{q}季度"))
+        })
+        .map(|p| (p.key(), p.label()))
+        .collect();
+    Ok((published, resolutions, open))
 }

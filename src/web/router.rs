@@ -17,7 +17,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
 use super::pages::{
-    accounts, audit, cases, complaints, home, inspections, posters, referrals, registry, revenue, session,
+    accounts, audit, cases, complaints, disclosures, home, inspections, posters, referrals, registry, revenue, session,
+    surveys,
 };
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
@@ -54,6 +55,20 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/reassessments", post(registry::propose_reassessment))
         .route("/communities/{id}/dismissals", post(registry::open_dismissal))
         .route("/communities/{id}/revenue", get(revenue::show).post(revenue::add))
+        .route("/communities/{id}/revenue/statements", post(revenue::publish_statement))
+        .route("/communities/{id}/revenue/statements/{statement_id}/review", post(revenue::review_statement))
+        .route("/communities/{id}/revenue/resolutions", post(revenue::add_resolution))
+        .route("/communities/{id}/disclosures", get(disclosures::index).post(disclosures::publish))
+        .route("/disclosures/{id}", get(disclosures::history))
+        .route("/disclosures/{id}/files/{file_id}", get(disclosures::file))
+        .route("/disclosure-items", get(disclosures::items))
+        .route("/disclosure-items/{code}", post(disclosures::configure))
+        .route("/surveys", get(surveys::list).post(surveys::create))
+        .route("/surveys/questionnaires", post(surveys::add_questionnaire))
+        .route("/surveys/{id}", get(surveys::show))
+        .route("/surveys/{id}/units", post(surveys::add_units))
+        .route("/surveys/{id}/codes/{community_id}", get(surveys::codes))
+        .route("/s/{id}", get(surveys::answer_form).post(surveys::answer))
         .route("/dismissals/{id}", get(registry::show_dismissal))
         .route("/dismissals/{id}/steps", post(registry::dismissal_step))
         .route("/dismissals/{id}/litigation", post(registry::litigation_step))

@@ -9,6 +9,7 @@ mod auth;
 mod authz;
 mod cases;
 mod complaints;
+mod disclosure;
 mod durability;
 mod inspections;
 mod mail;

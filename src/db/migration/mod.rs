@@ -17,6 +17,7 @@ mod m20261129_000011_referrals;
 mod m20261129_000012_dismissal_tracks;
 mod m20261129_000013_litigation;
 mod m20261129_000014_public_revenue;
+mod m20261130_000015_disclosure_surveys;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_dismissal_tracks::Migration),
             Box::new(m20261129_000013_litigation::Migration),
             Box::new(m20261129_000014_public_revenue::Migration),
+            Box::new(m20261130_000015_disclosure_surveys::Migration),
         ]
     }
 }

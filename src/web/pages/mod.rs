@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod complaints;
+pub mod disclosures;
 pub mod home;
 pub mod inspections;
 pub mod posters;
@@ -11,6 +12,7 @@ pub mod referrals;
 pub mod registry;
 pub mod revenue;
 pub mod session;
+pub mod surveys;
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
@@ -75,6 +77,12 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
         || (role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)))
     {
         nav.push(NavLink { href: "/referrals", label: "移送" });
+    }
+    if role_may(role, Action::RunSurvey)
+        || role_may(role, Action::IssueSurveyCodes)
+        || (role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)))
+    {
+        nav.push(NavLink { href: "/surveys", label: "满意度测评" });
     }
     nav.push(NavLink { href: "/notifications", label: "消息" });
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));

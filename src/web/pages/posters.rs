@@ -38,12 +38,17 @@ struct PostersPage {
     mailbox: String,
 }
 
-fn poster(s: &AppState, m: &CommunityView) -> Result<Poster, ServiceError> {
-    let url = format!("{}/complaints/new?community={}&via=qr", s.settings.public_url.trim_end_matches('/'), m.id);
+/// A QR code of `url` as an SVG element to inline in HTML.
+pub fn qr_svg(url: &str) -> Result<String, ServiceError> {
     let code = QrCode::new(url.as_bytes()).map_err(|e| anyhow::anyhow!("qr: {e}"))?;
     let svg = code.render::<svg::Color>().min_dimensions(220, 220).quiet_zone(true).build();
     // Drop the XML prolog so the SVG can be inlined in HTML.
-    let svg = svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or(svg);
+    Ok(svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or(svg))
+}
+
+fn poster(s: &AppState, m: &CommunityView) -> Result<Poster, ServiceError> {
+    let url = format!("{}/complaints/new?community={}&via=qr", s.settings.public_url.trim_end_matches('/'), m.id);
+    let svg = qr_svg(&url)?;
     let page_url = format!("{}/c/{}", s.settings.public_url.trim_end_matches('/'), m.id);
     Ok(Poster {
         name: m.name.clone(),

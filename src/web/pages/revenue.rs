@@ -13,7 +13,7 @@ use super::{Chrome, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
-use crate::service::revenue::{self, EntryView, NewEntry, StatementView};
+use crate::service::revenue::{self, EntryView, NewEntry, NewResolution, PublishedView, StatementView};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -29,11 +29,24 @@ struct RevenuePage {
     keeps: bool,
     categories: Vec<(&'static str, &'static str)>,
     errors: FieldErrors,
+    published: Vec<PublishedView>,
+    resolutions: Vec<crate::db::entities::revenue_resolution::Model>,
+    /// Ended quarters not yet published: (key, label).
+    publishable: Vec<(String, String)>,
+    records_resolutions: bool,
+    reviews: bool,
 }
 
 async fn page(s: &AppState, a: &Auth, id: i64, errors: FieldErrors) -> Result<RevenuePage, PageError> {
     let (c, entries, statements) = revenue::ledger(&s.deps, &a.ctx, id).await?;
+    let (published, resolutions, publishable) = revenue::page_extras(&s.deps, &a.ctx, id).await?;
+    let role = a.user.actor.role;
     Ok(RevenuePage {
+        published,
+        resolutions,
+        publishable,
+        records_resolutions: role_may(role, Action::RecordResolution),
+        reviews: role_may(role, Action::ReviewRevenue),
         c: Chrome::new(&a.session, Some(&a.user), "公共收益").await,
         community_id: c.id,
         community: c.name,
@@ -113,4 +126,115 @@ pub async fn add(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn refused(e: &ServiceError) -> Option<FieldErrors> {
+    match e {
+        ServiceError::Invalid(f) => Some(f.clone()),
+        ServiceError::Rule { .. } | ServiceError::Conflict(_) => {
+            Some(FieldErrors::from([("reason".to_string(), e.message())]))
+        }
+        _ => None,
+    }
+}
+
+async fn done(s: &AppState, a: &Auth, id: i64, r: Result<&'static str, ServiceError>) -> Result<Response, PageError> {
+    match r {
+        Ok(msg) => {
+            flash(&a.session, msg).await;
+            Ok(Redirect::to(&format!("/communities/{id}/revenue")).into_response())
+        }
+        Err(e) => match refused(&e) {
+            Some(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(s, a, id, errors).await?).into_response()),
+            None => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatementForm {
+    #[serde(default)]
+    period: String,
+}
+
+/// POST /communities/{id}/revenue/statements: the company publishes a quarter's statement.
+pub async fn publish_statement(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<StatementForm>,
+) -> Result<Response, PageError> {
+    let r = revenue::publish_statement(&s.deps, &a.ctx, id, &f.period).await.map(|_| "报表已公示，已通知业委会确认");
+    done(&s, &a, id, r).await
+}
+
+#[derive(Deserialize)]
+pub struct ResolutionForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    adopted_on: String,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    fund_pct: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    owners_pct: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    expenses_pct: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    company_pct: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    settle_days: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /communities/{id}/revenue/resolutions: the committee (or staff) records a resolution.
+pub async fn add_resolution(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<ResolutionForm>,
+) -> Result<Response, PageError> {
+    let int = |v: Option<i64>| v.and_then(|v| i32::try_from(v).ok());
+    let r = revenue::add_resolution(
+        &s.deps,
+        &a.ctx,
+        id,
+        NewResolution {
+            reference: f.reference,
+            adopted_on: chrono::NaiveDate::parse_from_str(f.adopted_on.trim(), "%Y-%m-%d").ok(),
+            fund_pct: int(f.fund_pct),
+            owners_pct: int(f.owners_pct),
+            expenses_pct: int(f.expenses_pct),
+            company_pct: int(f.company_pct),
+            settle_days: int(f.settle_days),
+            note: f.note,
+        },
+    )
+    .await
+    .map(|_| "决议已登记");
+    done(&s, &a, id, r).await
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /communities/{id}/revenue/statements/{statement_id}/review: the committee confirms or
+/// disputes.
+pub async fn review_statement(
+    State(s): State<AppState>,
+    a: Auth,
+    Path((id, statement_id)): Path<(i64, i64)>,
+    PageForm(f): PageForm<ReviewForm>,
+) -> Result<Response, PageError> {
+    let confirm = f.decision == "confirm";
+    let r = revenue::review_statement(&s.deps, &a.ctx, statement_id, confirm, &f.note)
+        .await
+        .map(|_| if confirm { "已确认" } else { "已提出异议，已告知物业企业和主管部门" });
+    done(&s, &a, id, r).await
 }

@@ -1,0 +1,563 @@
+//! Disclosure (信息公开, 民法典第943条): the items a company must publish for each community it
+//! manages, each period's publication in versions (a correction is the next version, with its
+//! reason; nothing is overwritten), their attachments, and what the public page shows.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::cases::today;
+use super::registry::community_in_reach;
+use super::{Ctx, Deps, ServiceError};
+use crate::db;
+use crate::db::entities::{community, disclosure, disclosure_file, disclosure_item};
+use crate::domain::authz::{Action, Object, authorize};
+use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
+
+/// The items of 民法典第943条 and local practice: (code, title, guidance, fields, frequency,
+/// due basis, due days, catalog item of a missed publication).
+const ITEMS: &[(&str, &str, &str, &str, &str, &str, i32, &str)] = &[
+    (
+        "service_items",
+        "物业服务事项与质量要求",
+        "合同约定的服务内容、服务标准和质量要求",
+        "服务内容\n质量要求",
+        "yearly",
+        "start",
+        30,
+        "A2.1",
+    ),
+    (
+        "staff",
+        "服务人员",
+        "项目负责人及各岗位服务人员、联系方式（企业工作人员）",
+        "项目负责人及电话\n岗位设置与人数",
+        "yearly",
+        "start",
+        30,
+        "A2.1",
+    ),
+    (
+        "fees",
+        "收费项目与收费标准",
+        "物业费及其他收费的项目、标准、依据",
+        "收费项目\n收费标准（元/㎡·月）\n收费依据",
+        "yearly",
+        "start",
+        30,
+        "A2.1",
+    ),
+    (
+        "performance",
+        "服务履行情况",
+        "合同履行情况、设施设备维护保养记录",
+        "履行情况\n设施设备维护",
+        "half_yearly",
+        "end",
+        30,
+        "A2.1",
+    ),
+    (
+        "maintenance_fund",
+        "维修资金使用情况",
+        "专项维修资金的使用项目、金额和分摊",
+        "使用项目\n使用金额（元）\n分摊情况",
+        "yearly",
+        "end",
+        30,
+        "A2.1",
+    ),
+    (
+        "fee_accounts",
+        "物业费收支情况",
+        "物业服务费的收缴和支出",
+        "收入（元）\n支出（元）\n说明",
+        "yearly",
+        "end",
+        30,
+        "A2.2",
+    ),
+    (
+        "parking",
+        "停车位（库）管理与收费",
+        "车位数量、出租出售、收费标准和收入",
+        "车位数量\n收费标准\n收入（元）",
+        "quarterly",
+        "end",
+        15,
+        "A2.2",
+    ),
+    (
+        "shared_utilities",
+        "公共水电费分摊",
+        "公共区域水电费用及其分摊",
+        "费用（元）\n分摊方式",
+        "quarterly",
+        "end",
+        15,
+        "A2.2",
+    ),
+];
+
+/// Seeds the items when there are none.
+pub async fn ensure_items(deps: &Deps) -> Result<(), ServiceError> {
+    if disclosure_item::Entity::find().one(&deps.db).await?.is_some() {
+        return Ok(());
+    }
+    let now = deps.clock.now();
+    let rows: Vec<_> = ITEMS
+        .iter()
+        .enumerate()
+        .map(|(i, (code, title, guidance, fields, freq, basis, days, catalog))| disclosure_item::ActiveModel {
+            code: Set((*code).into()),
+            title: Set((*title).into()),
+            guidance: Set((*guidance).into()),
+            fields: Set((*fields).into()),
+            frequency: Set((*freq).into()),
+            due_basis: Set((*basis).into()),
+            due_days: Set(*days),
+            catalog_code: Set((*catalog).into()),
+            sort: Set(i as i32 + 1),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    db::insert_bulk(&deps.db, rows, None).await?;
+    Ok(())
+}
+
+/// An item with its rule parsed.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub model: disclosure_item::Model,
+    pub frequency: Frequency,
+    pub basis: DueBasis,
+}
+
+impl Item {
+    pub fn frequency_label(&self) -> &'static str {
+        self.frequency.label()
+    }
+
+    /// "期末后15日内" / "期初后30日内".
+    pub fn due_rule(&self) -> String {
+        let from = if self.basis == DueBasis::Start { "期初" } else { "期末" };
+        format!("{from}后{}日内", self.model.due_days)
+    }
+
+    pub fn fields(&self) -> Vec<String> {
+        field_labels(&self.model.fields)
+    }
+
+    pub fn due(&self, p: Period) -> NaiveDate {
+        p.due(self.basis, i64::from(self.model.due_days))
+    }
+}
+
+/// The items, in order (active ones only unless `all`).
+pub async fn items<C: ConnectionTrait>(db: &C, all: bool) -> Result<Vec<Item>, ServiceError> {
+    let mut q = disclosure_item::Entity::find().order_by_asc(disclosure_item::Column::Sort);
+    if !all {
+        q = q.filter(disclosure_item::Column::Active.eq(true));
+    }
+    Ok(q.all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some(Item { frequency: Frequency::parse(&m.frequency)?, basis: DueBasis::parse(&m.due_basis)?, model: m })
+        })
+        .collect())
+}
+
+/// Staff change an item's frequency, due rule and whether it is required.
+pub async fn configure_item(
+    deps: &Deps,
+    ctx: &Ctx,
+    code: &str,
+    frequency: &str,
+    due_basis: &str,
+    due_days: Option<i32>,
+    active: bool,
+) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?;
+    authorize(actor, Action::ConfigureChecks, &Object::Jurisdiction { path: actor.jurisdiction_path.clone() })?;
+    let item = disclosure_item::Entity::find()
+        .filter(disclosure_item::Column::Code.eq(code))
+        .one(&deps.db)
+        .await?
+        .ok_or(ServiceError::NotFound("公开事项"))?;
+    let frequency = Frequency::parse(frequency).ok_or_else(|| ServiceError::field("frequency", "请选择公开频次"))?;
+    let basis = DueBasis::parse(due_basis).ok_or_else(|| ServiceError::field("due_basis", "请选择期限起算"))?;
+    let days = due_days
+        .filter(|d| (0..=180).contains(d))
+        .ok_or_else(|| ServiceError::field("due_days", "期限应为0至180日"))?;
+    let tx = deps.db.begin().await?;
+    let mut am: disclosure_item::ActiveModel = item.clone().into();
+    am.frequency = Set(frequency.as_str().into());
+    am.due_basis = Set(basis.as_str().into());
+    am.due_days = Set(days);
+    am.active = Set(active);
+    am.updated_at = Set(ctx.now);
+    am.update(&tx).await?;
+    record(
+        &tx,
+        ctx,
+        "disclosure.configure",
+        "disclosure_item",
+        item.id,
+        SUCCESS,
+        json!({"code": code, "frequency": frequency.as_str(), "due_basis": basis.as_str(), "due_days": days, "active": active}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One published version.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VersionView {
+    pub id: i64,
+    pub item_code: String,
+    pub item_title: String,
+    pub period: String,
+    pub period_label: String,
+    pub version: i32,
+    /// (label, value), in the item's order.
+    pub fields: Vec<(String, String)>,
+    pub correction_reason: String,
+    pub publisher: String,
+    pub published_at: DateTime<Utc>,
+    pub published_display: String,
+    /// (file id, name).
+    pub files: Vec<(i64, String)>,
+}
+
+/// One item's period on the management page.
+#[derive(Debug, Clone)]
+pub struct PeriodRow {
+    pub key: String,
+    pub label: String,
+    pub due: NaiveDate,
+    /// Every version, newest first.
+    pub versions: Vec<VersionView>,
+    /// Past due without a publication.
+    pub late: bool,
+}
+
+/// An item and its recent periods.
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub item: Item,
+    pub periods: Vec<PeriodRow>,
+}
+
+async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<disclosure::Model>,
+    items: &[Item],
+) -> Result<Vec<VersionView>, ServiceError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut files: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for f in disclosure_file::Entity::find()
+        .filter(disclosure_file::Column::DisclosureId.is_in(ids))
+        .order_by_asc(disclosure_file::Column::Id)
+        .all(db)
+        .await?
+    {
+        files.entry(f.disclosure_id).or_default().push((f.id, f.name));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let item = items.iter().find(|i| i.model.code == r.item_code);
+            let values: BTreeMap<String, String> = serde_json::from_str(&r.fields_json).unwrap_or_default();
+            let labels = item.map(Item::fields).unwrap_or_else(|| values.keys().cloned().collect());
+            let fields = labels
+                .into_iter()
+                .map(|l| (values.get(&l).cloned().unwrap_or_default(), l))
+                .map(|(v, l)| (l, v))
+                .collect();
+            let period_label = item
+                .and_then(|i| Period::parse(i.frequency, &r.period))
+                .map(Period::label)
+                .unwrap_or_else(|| r.period.clone());
+            VersionView {
+                id: r.id,
+                item_title: item.map(|i| i.model.title.clone()).unwrap_or_else(|| r.item_code.clone()),
+                item_code: r.item_code,
+                period: r.period,
+                period_label,
+                version: r.version,
+                fields,
+                correction_reason: r.correction_reason,
+                publisher: r.publisher_name,
+                published_display: crate::clock::display(r.created_at),
+                published_at: r.created_at,
+                files: files.remove(&r.id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// A community's disclosure page: each item with its publishable periods and their versions.
+/// Readable by whoever may see the community (the company managing it, its committee, the
+/// bureau and the township); the published content is public anyway.
+pub async fn overview(
+    deps: &Deps,
+    ctx: &Ctx,
+    community_id: i64,
+) -> Result<(community::Model, Vec<ItemRow>), ServiceError> {
+    let (c, _) = community_in_reach(deps, ctx, community_id, Action::ViewRegistry).await?;
+    let items = items(&deps.db, false).await?;
+    let rows = disclosure::Entity::find()
+        .filter(disclosure::Column::CommunityId.eq(c.id))
+        .order_by_desc(disclosure::Column::Version)
+        .all(&deps.db)
+        .await?;
+    let all = views(&deps.db, rows, &items).await?;
+    let today = today(ctx.now);
+    let out = items
+        .iter()
+        .map(|item| ItemRow {
+            periods: publishable(item.frequency, item.basis, today)
+                .into_iter()
+                .map(|p| {
+                    let key = p.key();
+                    let versions: Vec<VersionView> =
+                        all.iter().filter(|v| v.item_code == item.model.code && v.period == key).cloned().collect();
+                    let due = item.due(p);
+                    PeriodRow { late: versions.is_empty() && due < today, label: p.label(), key, due, versions }
+                })
+                .collect(),
+            item: item.clone(),
+        })
+        .collect();
+    Ok((c, out))
+}
+
+/// What the company submits for one item and period.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    pub item_code: String,
+    pub period: String,
+    /// Values by field label.
+    pub fields: BTreeMap<String, String>,
+    /// Required for a correction (a second or later version).
+    pub correction_reason: String,
+    /// (file name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The company publishes a period's disclosure, or corrects it with a new version. A correction
+/// without new attachments keeps the previous version's. Returns the version's id.
+pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let (c, _) = community_in_reach(deps, ctx, community_id, Action::PublishDisclosure).await?;
+    let item = items(&deps.db, false)
+        .await?
+        .into_iter()
+        .find(|i| i.model.code == p.item_code)
+        .ok_or_else(|| ServiceError::field("item_code", "请选择公开事项"))?;
+    let period = Period::parse(item.frequency, p.period.trim())
+        .filter(|x| publishable(item.frequency, item.basis, today(ctx.now)).contains(x))
+        .ok_or_else(|| ServiceError::field("period", "请选择可公开的期间"))?;
+    let mut errors = crate::domain::registry::FieldErrors::new();
+    let mut values = BTreeMap::new();
+    for label in item.fields() {
+        let v = p.fields.get(&label).map(|v| v.trim().to_string()).unwrap_or_default();
+        if v.is_empty() {
+            errors.insert(format!("field:{label}"), format!("请填写“{label}”"));
+        } else if v.chars().count() > 2000 {
+            errors.insert(format!("field:{label}"), format!("“{label}”不超过2000字"));
+        }
+        values.insert(label, v);
+    }
+    let previous = disclosure::Entity::find()
+        .filter(disclosure::Column::CommunityId.eq(c.id))
+        .filter(disclosure::Column::ItemCode.eq(&item.model.code))
+        .filter(disclosure::Column::Period.eq(period.key()))
+        .order_by_desc(disclosure::Column::Version)
+        .one(&deps.db)
+        .await?;
+    let reason = p.correction_reason.trim().to_string();
+    if previous.is_some() && reason.chars().count() < 2 {
+        errors.insert("correction_reason".into(), "该期已公开，更正须写明原因（原内容保留）".into());
+    }
+    if reason.chars().count() > 500 {
+        errors.insert("correction_reason".into(), "更正原因不超过500字".into());
+    }
+    let uploads: Vec<(String, Vec<u8>)> = p.files.into_iter().filter(|(_, b)| !b.is_empty()).collect();
+    if uploads.len() > 10 {
+        errors.insert("files".into(), "附件不超过10个".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    // Files first (content-addressed): a row never points at a missing file.
+    let mut stored = Vec::new();
+    for (name, bytes) in uploads {
+        stored.push(super::documents::store(&deps.settings.data_dir, "files", &name, bytes)?);
+    }
+    let tx = deps.db.begin().await?;
+    let version = previous.as_ref().map_or(1, |v| v.version + 1);
+    let d = disclosure::ActiveModel {
+        community_id: Set(c.id),
+        company_id: Set(c.company_id),
+        item_code: Set(item.model.code.clone()),
+        period: Set(period.key()),
+        version: Set(version),
+        fields_json: Set(serde_json::to_string(&values).expect("strings serialize")),
+        correction_reason: Set(if previous.is_some() { reason.clone() } else { String::new() }),
+        published_by: Set(actor.user_id),
+        publisher_name: Set(ctx.actor_name.chars().take(100).collect()),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| {
+        if db::violates(&e, "uq_disclosures_version") {
+            ServiceError::Rule {
+                code: "disclosure_version", message: "同一期间正在被他人更正，请刷新后重试".into()
+            }
+        } else {
+            e.into()
+        }
+    })?;
+    let files: Vec<disclosure_file::ActiveModel> = if stored.is_empty() {
+        match &previous {
+            Some(prev) => disclosure_file::Entity::find()
+                .filter(disclosure_file::Column::DisclosureId.eq(prev.id))
+                .all(&tx)
+                .await?
+                .into_iter()
+                .map(|f| file_row(d.id, f.name, f.doc_type, f.doc_sm3, f.bytes, ctx.now))
+                .collect(),
+            None => Vec::new(),
+        }
+    } else {
+        stored
+            .iter()
+            .map(|s| file_row(d.id, s.name.clone(), s.kind.into(), s.digest.clone(), s.len as i64, ctx.now))
+            .collect()
+    };
+    let n_files = files.len();
+    if !files.is_empty() {
+        db::insert_bulk(&tx, files, None).await?;
+    }
+    record(
+        &tx,
+        ctx,
+        if version == 1 { "disclosure.publish" } else { "disclosure.correct" },
+        "disclosure",
+        d.id,
+        SUCCESS,
+        json!({"community_id": c.id, "item": item.model.code, "period": period.key(), "version": version,
+               "reason": reason, "files": n_files}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(d.id)
+}
+
+fn file_row(
+    disclosure_id: i64,
+    name: String,
+    doc_type: String,
+    doc_sm3: String,
+    bytes: i64,
+    now: DateTime<Utc>,
+) -> disclosure_file::ActiveModel {
+    disclosure_file::ActiveModel {
+        disclosure_id: Set(disclosure_id),
+        name: Set(name),
+        doc_type: Set(doc_type),
+        doc_sm3: Set(doc_sm3),
+        bytes: Set(bytes),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// What the public page shows: for each item, the latest version of its two latest published
+/// periods, newest first.
+pub async fn public_latest(deps: &Deps, community_id: i64) -> Result<Vec<VersionView>, ServiceError> {
+    let items = items(&deps.db, false).await?;
+    let rows = disclosure::Entity::find()
+        .filter(disclosure::Column::CommunityId.eq(community_id))
+        .order_by_desc(disclosure::Column::Period)
+        .order_by_desc(disclosure::Column::Version)
+        .all(&deps.db)
+        .await?;
+    let mut seen: HashMap<(String, String), ()> = HashMap::new();
+    let mut per_item: HashMap<String, usize> = HashMap::new();
+    let mut keep = Vec::new();
+    for r in rows {
+        if seen.insert((r.item_code.clone(), r.period.clone()), ()).is_some() {
+            continue; // an older version of a period already kept
+        }
+        let n = per_item.entry(r.item_code.clone()).or_default();
+        if *n < 2 {
+            *n += 1;
+            keep.push(r);
+        }
+    }
+    let mut out = views(&deps.db, keep, &items).await?;
+    let order: HashMap<&str, i32> = items.iter().map(|i| (i.model.code.as_str(), i.model.sort)).collect();
+    out.sort_by(|a, b| {
+        order.get(a.item_code.as_str()).cmp(&order.get(b.item_code.as_str())).then(b.period.cmp(&a.period))
+    });
+    Ok(out)
+}
+
+/// Every version of one period, newest first (public: what was published and corrected).
+pub async fn history(deps: &Deps, disclosure_id: i64) -> Result<(community::Model, Vec<VersionView>), ServiceError> {
+    let d =
+        disclosure::Entity::find_by_id(disclosure_id).one(&deps.db).await?.ok_or(ServiceError::NotFound("公开内容"))?;
+    let c = db::registry::community(&deps.db, d.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let rows = disclosure::Entity::find()
+        .filter(disclosure::Column::CommunityId.eq(d.community_id))
+        .filter(disclosure::Column::ItemCode.eq(&d.item_code))
+        .filter(disclosure::Column::Period.eq(&d.period))
+        .order_by_desc(disclosure::Column::Version)
+        .all(&deps.db)
+        .await?;
+    Ok((c, views(&deps.db, rows, &items(&deps.db, true).await?).await?))
+}
+
+/// An attachment of a published version (public), checked against its digest.
+pub async fn file(deps: &Deps, disclosure_id: i64, file_id: i64) -> Result<(&'static str, Vec<u8>), ServiceError> {
+    let f = disclosure_file::Entity::find_by_id(file_id)
+        .one(&deps.db)
+        .await?
+        .filter(|f| f.disclosure_id == disclosure_id)
+        .ok_or(ServiceError::NotFound("附件"))?;
+    super::documents::read(&deps.settings.data_dir, &f.doc_sm3, &f.doc_type)
+}
+
+/// Whether any version of a period was published (the system's check).
+pub async fn published<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    item: &str,
+    period: &str,
+) -> Result<bool, ServiceError> {
+    Ok(disclosure::Entity::find()
+        .filter(disclosure::Column::CommunityId.eq(community_id))
+        .filter(disclosure::Column::ItemCode.eq(item))
+        .filter(disclosure::Column::Period.eq(period))
+        .one(db)
+        .await?
+        .is_some())
+}

@@ -1,0 +1,625 @@
+//! Satisfaction surveys (满意度测评). Staff or a township open a survey of one community or a
+//! whole township for a period, from a questionnaire; the owners' committee or the township
+//! registers the units and hands out one single-use code per unit; owners answer on their
+//! phones from the QR poster or a link. Answers name neither unit nor code (see the migration),
+//! so every view of them is an aggregate: response rate, score per area, satisfaction rate
+//! against the configured standard, and the trend over periods.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+
+use super::audit::{SUCCESS, record};
+use super::cases::today;
+use super::registry::{JurisdictionTree, community_in_reach};
+use super::{Ctx, Deps, ServiceError};
+use crate::db;
+use crate::db::entities::{community, questionnaire, survey, survey_answer, survey_unit};
+use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
+use crate::domain::role::Scope;
+use crate::domain::survey::{self as rule, Answer, Results, average, percent};
+
+/// Seeds the default questionnaire when there is none.
+pub async fn ensure_questionnaire(deps: &Deps) -> Result<(), ServiceError> {
+    if questionnaire::Entity::find().one(&deps.db).await?.is_some() {
+        return Ok(());
+    }
+    let now = deps.clock.now();
+    questionnaire::ActiveModel {
+        name: Set("物业服务满意度测评（标准问卷）".into()),
+        areas: Set(rule::DEFAULT_AREAS.into()),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&deps.db)
+    .await?;
+    Ok(())
+}
+
+/// The active questionnaires.
+pub async fn questionnaires(deps: &Deps) -> Result<Vec<questionnaire::Model>, ServiceError> {
+    Ok(questionnaire::Entity::find()
+        .filter(questionnaire::Column::Active.eq(true))
+        .order_by_asc(questionnaire::Column::Id)
+        .all(&deps.db)
+        .await?)
+}
+
+/// Staff add a questionnaire (`code|label` per line).
+pub async fn add_questionnaire(deps: &Deps, ctx: &Ctx, name: &str, areas: &str) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?;
+    authorize(actor, Action::ConfigureChecks, &Object::Jurisdiction { path: actor.jurisdiction_path.clone() })?;
+    let name = name.trim();
+    if name.chars().count() < 2 || name.chars().count() > 100 {
+        return Err(ServiceError::field("name", "请填写问卷名称（2至100字）"));
+    }
+    let parsed = rule::parse_areas(areas).map_err(|m| ServiceError::field("areas", m))?;
+    let text = parsed.iter().map(|(c, l)| format!("{c}|{l}")).collect::<Vec<_>>().join("\n");
+    let tx = deps.db.begin().await?;
+    let q = questionnaire::ActiveModel {
+        name: Set(name.into()),
+        areas: Set(text),
+        active: Set(true),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        ctx,
+        "survey.questionnaire",
+        "questionnaire",
+        q.id,
+        SUCCESS,
+        json!({"name": name, "areas": parsed.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(q.id)
+}
+
+/// A survey as the form gives it.
+#[derive(Debug, Clone, Default)]
+pub struct NewSurvey {
+    pub title: String,
+    pub township_id: Option<i64>,
+    /// One community; none for the whole township.
+    pub community_id: Option<i64>,
+    pub period: String,
+    pub questionnaire_id: Option<i64>,
+    pub opens_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
+}
+
+/// Staff (county-wide) or a township officer (their township) open a survey.
+pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::RunSurvey) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let mut errors = crate::domain::registry::FieldErrors::new();
+    let title = new.title.trim().to_string();
+    if title.chars().count() < 2 || title.chars().count() > 200 {
+        errors.insert("title".into(), "请填写测评名称（2至200字）".into());
+    }
+    let period = new.period.trim().to_string();
+    if period.is_empty() || period.chars().count() > 50 {
+        errors.insert("period".into(), "请填写测评期间，如“2026年第四季度”".into());
+    }
+    let (township, community) = match new.community_id {
+        Some(id) => {
+            let (c, _) = community_in_reach(deps, ctx, id, Action::RunSurvey).await?;
+            (Some(c.township_id), Some(c.id))
+        }
+        None => (new.township_id.filter(|t| tree.get(*t).is_some_and(|j| j.level == "township")), None),
+    };
+    let Some(township) = township else {
+        errors.insert("township_id".into(), "请选择测评的乡镇或小区".into());
+        return Err(ServiceError::Invalid(errors));
+    };
+    authorize(&actor, Action::RunSurvey, &Object::Jurisdiction { path: tree.path(township) })?;
+    let q = match new.questionnaire_id {
+        Some(id) => questionnaire::Entity::find_by_id(id).one(&deps.db).await?.filter(|q| q.active),
+        None => None,
+    };
+    if q.is_none() {
+        errors.insert("questionnaire_id".into(), "请选择问卷".into());
+    }
+    match (new.opens_on, new.closes_on) {
+        (Some(a), Some(b)) if a <= b && b >= today(ctx.now) && (b - a).num_days() <= 180 => {}
+        _ => {
+            errors.insert("closes_on".into(), "请填写起止日期（截止不早于今天，最长180天）".into());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let q = q.expect("checked");
+    let tx = deps.db.begin().await?;
+    let s = survey::ActiveModel {
+        title: Set(title.clone()),
+        township_id: Set(township),
+        community_id: Set(community),
+        period: Set(period.clone()),
+        questionnaire_id: Set(q.id),
+        areas: Set(q.areas.clone()),
+        standard_pct: Set(deps.settings.satisfaction_standard_pct.min(100) as i32),
+        opens_on: Set(new.opens_on.expect("checked")),
+        closes_on: Set(new.closes_on.expect("checked")),
+        created_by: Set(actor.user_id),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        ctx,
+        "survey.open",
+        "survey",
+        s.id,
+        SUCCESS,
+        json!({"title": title, "township_id": township, "community_id": community, "period": period,
+               "opens_on": s.opens_on, "closes_on": s.closes_on, "standard_pct": s.standard_pct}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(s.id)
+}
+
+/// The communities a survey covers: its community, or the township's managed communities.
+async fn covered<C: ConnectionTrait>(db: &C, s: &survey::Model) -> Result<Vec<community::Model>, ServiceError> {
+    let mut q = community::Entity::find().order_by_asc(community::Column::Id);
+    q = match s.community_id {
+        Some(id) => q.filter(community::Column::Id.eq(id)),
+        None => {
+            q.filter(community::Column::TownshipId.eq(s.township_id)).filter(community::Column::CompanyId.is_not_null())
+        }
+    };
+    Ok(q.all(db).await?)
+}
+
+fn areas_of(s: &survey::Model) -> Vec<(String, String)> {
+    rule::parse_areas(&s.areas).unwrap_or_default()
+}
+
+/// Whether answers are taken on `day`.
+pub fn is_open(s: &survey::Model, day: NaiveDate) -> bool {
+    s.opens_on <= day && day <= s.closes_on
+}
+
+/// One community's results in one survey.
+pub async fn results<C: ConnectionTrait>(
+    db: &C,
+    s: &survey::Model,
+    community_id: i64,
+) -> Result<Results, ServiceError> {
+    let issued = survey_unit::Entity::find()
+        .filter(survey_unit::Column::SurveyId.eq(s.id))
+        .filter(survey_unit::Column::CommunityId.eq(community_id))
+        .count(db)
+        .await?;
+    let answers: Vec<Answer> = survey_answer::Entity::find()
+        .filter(survey_answer::Column::SurveyId.eq(s.id))
+        .filter(survey_answer::Column::CommunityId.eq(community_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| Answer { overall: a.overall, scores: serde_json::from_str(&a.scores).unwrap_or_default() })
+        .collect();
+    Ok(Results::of(issued, &areas_of(s), &answers))
+}
+
+/// Results as shown.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ResultView {
+    pub survey_id: i64,
+    pub title: String,
+    pub period: String,
+    pub closes_on: NaiveDate,
+    pub community_id: i64,
+    pub community: String,
+    pub issued: u64,
+    pub answered: u64,
+    pub response_rate: String,
+    pub satisfaction_rate: String,
+    /// Per mille (for the bar), 0 without answers.
+    pub satisfaction_permille: u64,
+    pub standard_pct: i32,
+    pub below: bool,
+    /// (area label, average score).
+    pub areas: Vec<(String, String)>,
+    pub overall_average: String,
+}
+
+fn result_view(s: &survey::Model, c: &community::Model, r: &Results) -> ResultView {
+    let labels: HashMap<String, String> = areas_of(s).into_iter().collect();
+    ResultView {
+        survey_id: s.id,
+        title: s.title.clone(),
+        period: s.period.clone(),
+        closes_on: s.closes_on,
+        community_id: c.id,
+        community: c.name.clone(),
+        issued: r.issued,
+        answered: r.answered,
+        response_rate: percent(r.response_permille()),
+        satisfaction_rate: percent(r.satisfaction_permille()),
+        satisfaction_permille: r.satisfaction_permille().unwrap_or(0),
+        standard_pct: s.standard_pct,
+        below: r.below(s.standard_pct),
+        areas: r
+            .areas
+            .iter()
+            .map(|(code, sum, n)| (labels.get(code).cloned().unwrap_or_else(|| code.clone()), average(*sum, *n)))
+            .collect(),
+        overall_average: average(r.overall_sum, r.answered),
+    }
+}
+
+/// A survey in a list.
+#[derive(Debug, Clone)]
+pub struct SurveyRow {
+    pub id: i64,
+    pub title: String,
+    pub period: String,
+    pub scope: String,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub open: bool,
+}
+
+/// The surveys the actor may see: staff and leaders all within reach, township officers their
+/// township's, a committee those covering its community.
+pub async fn list(deps: &Deps, ctx: &Ctx) -> Result<Vec<SurveyRow>, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let today = today(ctx.now);
+    let all = survey::Entity::find().order_by_desc(survey::Column::Id).all(&deps.db).await?;
+    let own_community = match actor.scope {
+        Scope::Community(id) => db::registry::community(&deps.db, id).await?,
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for s in all {
+        let visible = match (&actor.scope, &own_community) {
+            (Scope::Community(_), Some(c)) => {
+                s.community_id == Some(c.id) || (s.community_id.is_none() && s.township_id == c.township_id)
+            }
+            (Scope::Jurisdiction(_), _) => {
+                (role_may(actor.role, Action::RunSurvey) || role_may(actor.role, Action::ReadCaseContent))
+                    && authorize(actor, Action::ViewRegistry, &Object::Jurisdiction { path: tree.path(s.township_id) })
+                        .is_ok()
+            }
+            _ => false,
+        };
+        if !visible {
+            continue;
+        }
+        let scope = match s.community_id {
+            Some(id) => db::registry::community(&deps.db, id).await?.map(|c| c.name).unwrap_or_default(),
+            None => format!("{}（全镇）", tree.name(s.township_id)),
+        };
+        out.push(SurveyRow {
+            id: s.id,
+            title: s.title.clone(),
+            period: s.period.clone(),
+            scope,
+            opens_on: s.opens_on,
+            closes_on: s.closes_on,
+            open: is_open(&s, today),
+        });
+    }
+    Ok(out)
+}
+
+/// A survey with its communities' results, and which communities the actor hands codes out in.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub survey: survey::Model,
+    pub open: bool,
+    pub results: Vec<ResultView>,
+    /// Communities the actor may register units in.
+    pub issuable: Vec<(i64, String)>,
+    pub areas: Vec<(String, String)>,
+}
+
+async fn load(deps: &Deps, id: i64) -> Result<survey::Model, ServiceError> {
+    survey::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("满意度测评"))
+}
+
+/// One survey for those who run it (all its communities) or a committee (its own only).
+pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Detail, ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let s = load(deps, id).await?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let mut results = Vec::new();
+    let mut issuable = Vec::new();
+    let runs = authorize(&actor, Action::RunSurvey, &Object::Jurisdiction { path: tree.path(s.township_id) }).is_ok()
+        || authorize(&actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(s.township_id) }).is_ok();
+    for c in covered(&deps.db, &s).await? {
+        let object = Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) };
+        let issues = authorize(&actor, Action::IssueSurveyCodes, &object).is_ok();
+        if !runs && !issues {
+            continue;
+        }
+        if issues {
+            issuable.push((c.id, c.name.clone()));
+        }
+        let r = results_of(deps, &s, c.id).await?;
+        results.push(result_view(&s, &c, &r));
+    }
+    if results.is_empty() {
+        return Err(ServiceError::Forbidden(Denied::OutOfScope));
+    }
+    Ok(Detail { open: is_open(&s, today(ctx.now)), areas: areas_of(&s), survey: s, results, issuable })
+}
+
+async fn results_of(deps: &Deps, s: &survey::Model, community_id: i64) -> Result<Results, ServiceError> {
+    results(&deps.db, s, community_id).await
+}
+
+/// The committee, the township or staff register units (one per line) of a covered community;
+/// each gets a fresh single-use code. Units already registered are skipped. Returns how many
+/// codes were made.
+pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units: &str) -> Result<usize, ServiceError> {
+    let s = load(deps, id).await?;
+    let (c, _) = community_in_reach(deps, ctx, community_id, Action::IssueSurveyCodes).await?;
+    if !covered(&deps.db, &s).await?.iter().any(|x| x.id == c.id) {
+        return Err(ServiceError::field("community_id", "该小区不在本次测评范围内"));
+    }
+    if s.closes_on < today(ctx.now) {
+        return Err(ServiceError::Rule {
+            code: "survey_closed", message: "测评已结束，不能再发放测评码".into()
+        });
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    for u in units.lines().map(str::trim).filter(|u| !u.is_empty()) {
+        if u.chars().count() > 100 {
+            return Err(ServiceError::field(
+                "units",
+                format!("“{}…”过长（每户不超过100字）", u.chars().take(10).collect::<String>()),
+            ));
+        }
+        if !wanted.iter().any(|w| w == u) {
+            wanted.push(u.to_string());
+        }
+    }
+    if wanted.is_empty() || wanted.len() > 5000 {
+        return Err(ServiceError::field("units", "请逐行填写房号（每次1至5000户）"));
+    }
+    let tx = deps.db.begin().await?;
+    let existing: std::collections::HashSet<String> = survey_unit::Entity::find()
+        .filter(survey_unit::Column::SurveyId.eq(s.id))
+        .filter(survey_unit::Column::CommunityId.eq(c.id))
+        .all(&tx)
+        .await?
+        .into_iter()
+        .map(|u| u.unit)
+        .collect();
+    let rows: Vec<survey_unit::ActiveModel> = wanted
+        .iter()
+        .filter(|u| !existing.contains(*u))
+        .map(|u| {
+            let code = rule::new_code();
+            survey_unit::ActiveModel {
+                survey_id: Set(s.id),
+                community_id: Set(c.id),
+                unit: Set(u.clone()),
+                code_sealed: Set(deps.cipher.seal(&code)),
+                code_index: Set(deps.cipher.blind_index(&code)),
+                used: Set(false),
+                created_at: Set(ctx.now),
+                updated_at: Set(ctx.now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let n = rows.len();
+    if n > 0 {
+        for chunk in rows.chunks(500) {
+            db::insert_bulk(&tx, chunk.to_vec(), None).await?;
+        }
+    }
+    record(&tx, ctx, "survey.issue_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// The printable code slips of a community: (unit, code, used). Reading them is audited.
+pub async fn codes(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    community_id: i64,
+) -> Result<(survey::Model, community::Model, Vec<(String, String, bool)>), ServiceError> {
+    let s = load(deps, id).await?;
+    let (c, _) = community_in_reach(deps, ctx, community_id, Action::IssueSurveyCodes).await?;
+    let units = survey_unit::Entity::find()
+        .filter(survey_unit::Column::SurveyId.eq(s.id))
+        .filter(survey_unit::Column::CommunityId.eq(c.id))
+        .order_by_asc(survey_unit::Column::Id)
+        .all(&deps.db)
+        .await?;
+    let mut out = Vec::with_capacity(units.len());
+    for u in units {
+        let code = deps.cipher.open(&u.code_sealed).map_err(|e| anyhow::anyhow!("opening a survey code: {e}"))?;
+        out.push((u.unit, code, u.used));
+    }
+    let tx = deps.db.begin().await?;
+    record(&tx, ctx, "survey.print_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": out.len()}))
+        .await?;
+    tx.commit().await?;
+    Ok((s, c, out))
+}
+
+/// What an owner sees before answering.
+#[derive(Debug, Clone)]
+pub struct PublicSurvey {
+    pub id: i64,
+    pub title: String,
+    pub period: String,
+    pub scope: String,
+    pub closes_on: NaiveDate,
+    pub open: bool,
+    pub not_yet: bool,
+    pub areas: Vec<(String, String)>,
+}
+
+/// The public answering page of a survey.
+pub async fn public(deps: &Deps, id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<PublicSurvey, ServiceError> {
+    let s = load(deps, id).await?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let scope = match s.community_id {
+        Some(c) => db::registry::community(&deps.db, c).await?.map(|c| c.name).unwrap_or_default(),
+        None => format!("{}各小区", tree.name(s.township_id)),
+    };
+    let day = today(now);
+    Ok(PublicSurvey {
+        id: s.id,
+        title: s.title.clone(),
+        period: s.period.clone(),
+        scope,
+        closes_on: s.closes_on,
+        open: is_open(&s, day),
+        not_yet: day < s.opens_on,
+        areas: areas_of(&s),
+    })
+}
+
+/// An owner's answer: the unit's code, the overall rating and a rating per area (1–5).
+pub async fn answer(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    code: &str,
+    overall: Option<i32>,
+    scores: &BTreeMap<String, i32>,
+) -> Result<String, ServiceError> {
+    let s = load(deps, id).await?;
+    let day = today(ctx.now);
+    if !is_open(&s, day) {
+        return Err(ServiceError::Rule { code: "survey_closed", message: "本次测评不在答题时间内".into() });
+    }
+    let mut errors = crate::domain::registry::FieldErrors::new();
+    let areas = areas_of(&s);
+    let valid = |v: &i32| (1..=5).contains(v);
+    if !overall.as_ref().is_some_and(valid) {
+        errors.insert("overall".into(), "请为总体满意度打分".into());
+    }
+    for (code, label) in &areas {
+        if !scores.get(code).is_some_and(valid) {
+            errors.insert(format!("area:{code}"), format!("请为“{label}”打分"));
+        }
+    }
+    let code = rule::normalize_code(code);
+    if code.is_none() {
+        errors.insert("code".into(), "请填写测评码（8位字母数字，见业委会或社区发放的测评码）".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let index = deps.cipher.blind_index(&code.expect("checked"));
+    let tx = deps.db.begin().await?;
+    let unit = survey_unit::Entity::find()
+        .filter(survey_unit::Column::SurveyId.eq(s.id))
+        .filter(survey_unit::Column::CodeIndex.eq(&index))
+        .one(&tx)
+        .await?
+        .ok_or_else(|| ServiceError::field("code", "测评码不正确，请核对后重新填写"))?;
+    // Single use: only the first answer flips the flag. Nothing else of the row changes (no time
+    // of use is kept), and the answer below names neither the unit nor the code.
+    let moved = survey_unit::Entity::update_many()
+        .col_expr(survey_unit::Column::Used, sea_orm::sea_query::Expr::value(true))
+        .filter(survey_unit::Column::Id.eq(unit.id))
+        .filter(survey_unit::Column::Used.eq(false))
+        .exec(&tx)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(ServiceError::field("code", "该测评码已使用，每户只能提交一次"));
+    }
+    let kept: BTreeMap<&String, i32> = areas.iter().map(|(c, _)| (c, scores[c])).collect();
+    // The answer keeps only its day: its instant could be matched with other traces.
+    let midnight = day.and_hms_opt(0, 0, 0).expect("valid").and_utc();
+    survey_answer::ActiveModel {
+        survey_id: Set(s.id),
+        community_id: Set(unit.community_id),
+        overall: Set(overall.expect("checked")),
+        scores: Set(serde_json::to_string(&kept).expect("serializes")),
+        answered_on: Set(day),
+        created_at: Set(midnight),
+        updated_at: Set(midnight),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    record(&tx, ctx, "survey.answer", "survey", s.id, SUCCESS, json!({"community_id": unit.community_id})).await?;
+    tx.commit().await?;
+    let name = db::registry::community(&deps.db, unit.community_id).await?.map(|c| c.name).unwrap_or_default();
+    Ok(name)
+}
+
+/// A community's results over the surveys that have closed, newest first (the trend), and the
+/// surveys now taking answers there: for its public page.
+pub async fn for_community(
+    deps: &Deps,
+    community_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Vec<ResultView>, Vec<(i64, String)>), ServiceError> {
+    let c = db::registry::community(&deps.db, community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let day = today(now);
+    let surveys = survey::Entity::find()
+        .filter(
+            sea_orm::Condition::any().add(survey::Column::CommunityId.eq(c.id)).add(
+                sea_orm::Condition::all()
+                    .add(survey::Column::CommunityId.is_null())
+                    .add(survey::Column::TownshipId.eq(c.township_id)),
+            ),
+        )
+        .order_by_desc(survey::Column::ClosesOn)
+        .all(&deps.db)
+        .await?;
+    let mut closed = Vec::new();
+    let mut open = Vec::new();
+    for s in surveys {
+        if is_open(&s, day) {
+            open.push((s.id, s.title.clone()));
+        } else if s.closes_on < day {
+            let r = results(&deps.db, &s, c.id).await?;
+            if r.issued > 0 {
+                closed.push(result_view(&s, &c, &r));
+            }
+        }
+    }
+    Ok((closed, open))
+}
+
+/// Surveys that closed within the last `days` days (the system's A1.5 check).
+pub async fn recently_closed<C: ConnectionTrait>(
+    db: &C,
+    today: NaiveDate,
+    days: i64,
+) -> Result<Vec<(survey::Model, Vec<community::Model>)>, ServiceError> {
+    let mut out = Vec::new();
+    for s in survey::Entity::find()
+        .filter(survey::Column::ClosesOn.lt(today))
+        .filter(survey::Column::ClosesOn.gte(today - chrono::Duration::days(days)))
+        .all(db)
+        .await?
+    {
+        let cs = covered(db, &s).await?;
+        out.push((s, cs));
+    }
+    Ok(out)
+}
