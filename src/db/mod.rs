@@ -117,6 +117,14 @@ fn constraint_columns(constraint: &str) -> Option<&'static str> {
         "uq_jurisdictions_code" => "jurisdictions.code",
         "uq_departments_name" => "departments.jurisdiction_id, departments.name",
         "uq_catalog_items_code" => "catalog_items.code",
+        "uq_revenue_entries_reverses" => "revenue_entries.reverses_id",
+        "uq_revenue_statements_quarter" => {
+            "revenue_statements.community_id, revenue_statements.year, revenue_statements.quarter"
+        }
+        "uq_revenue_resolutions_ref" => "revenue_resolutions.community_id, revenue_resolutions.reference",
+        "uq_disclosures_version" => {
+            "disclosures.community_id, disclosures.item_code, disclosures.period, disclosures.version"
+        }
         _ => return None,
     })
 }

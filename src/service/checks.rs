@@ -57,7 +57,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
         }
     };
     for c in &communities {
-        let since = today_of(c.created_at);
+        let since = super::cases::today(c.created_at);
         for item in &items {
             let Some(p) =
                 latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since)
@@ -137,7 +137,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
             }
         }
         let Some(settle) = resolutions.iter().map(|r| i64::from(r.settle_days)).max() else { continue };
-        let since = today_of(c.created_at);
+        let since = super::cases::today(c.created_at);
         let Some(p) = latest_overdue(Frequency::Quarterly, DueBasis::End, settle, grace, today, since) else {
             continue;
         };
@@ -185,8 +185,4 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
         }
     }
     Ok(found)
-}
-
-fn today_of(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    today(t)
 }

@@ -21,9 +21,12 @@ use crate::db::entities::{community, disclosure, disclosure_file, disclosure_ite
 use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
 
+/// (code, title, guidance, fields, frequency, due basis, due days, catalog item).
+type ItemSeed = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i32, &'static str);
+
 /// The items of 民法典第943条 and local practice: (code, title, guidance, fields, frequency,
 /// due basis, due days, catalog item of a missed publication).
-const ITEMS: &[(&str, &str, &str, &str, &str, &str, i32, &str)] = &[
+const ITEMS: &[ItemSeed] = &[
     (
         "service_items",
         "物业服务事项与质量要求",
@@ -283,8 +286,10 @@ async fn views(
             let labels = item.map(Item::fields).unwrap_or_else(|| values.keys().cloned().collect());
             let fields = labels
                 .into_iter()
-                .map(|l| (values.get(&l).cloned().unwrap_or_default(), l))
-                .map(|(v, l)| (l, v))
+                .map(|l| {
+                    let v = values.get(&l).cloned().unwrap_or_default();
+                    (l, v)
+                })
                 .collect();
             let period_label = item
                 .and_then(|i| Period::parse(i.frequency, &r.period))

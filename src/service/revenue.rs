@@ -532,7 +532,7 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
     if reference.chars().count() < 2 || reference.chars().count() > 200 {
         errors.insert("reference".into(), "请填写决议名称或文号（2至200字）".into());
     }
-    if !r.adopted_on.is_some_and(|d| d <= today(ctx.now)) {
+    if r.adopted_on.is_none_or(|d| d > today(ctx.now)) {
         errors.insert("adopted_on".into(), "请填写表决通过日期（不晚于今天）".into());
     }
     let pct = [r.fund_pct, r.owners_pct, r.expenses_pct, r.company_pct].map(|p| p.unwrap_or(-1));

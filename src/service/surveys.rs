@@ -357,17 +357,13 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Detail, ServiceEr
         if issues {
             issuable.push((c.id, c.name.clone()));
         }
-        let r = results_of(deps, &s, c.id).await?;
+        let r = self::results(&deps.db, &s, c.id).await?;
         results.push(result_view(&s, &c, &r));
     }
     if results.is_empty() {
         return Err(ServiceError::Forbidden(Denied::OutOfScope));
     }
     Ok(Detail { open: is_open(&s, today(ctx.now)), areas: areas_of(&s), survey: s, results, issuable })
-}
-
-async fn results_of(deps: &Deps, s: &survey::Model, community_id: i64) -> Result<Results, ServiceError> {
-    results(&deps.db, s, community_id).await
 }
 
 /// The committee, the township or staff register units (one per line) of a covered community;
@@ -564,7 +560,11 @@ pub async fn answer(
     }
     .insert(&tx)
     .await?;
-    record(&tx, ctx, "survey.answer", "survey", s.id, SUCCESS, json!({"community_id": unit.community_id})).await?;
+    // The audit entry names the survey and the community only; not even the network address or
+    // the request (which the server's log pairs with an address) is kept with it.
+    let anonymous = Ctx { client_addr: String::new(), request_id: String::new(), ..ctx.clone() };
+    record(&tx, &anonymous, "survey.answer", "survey", s.id, SUCCESS, json!({"community_id": unit.community_id}))
+        .await?;
     tx.commit().await?;
     let name = db::registry::community(&deps.db, unit.community_id).await?.map(|c| c.name).unwrap_or_default();
     Ok(name)

@@ -1,5 +1,5 @@
 //! Per-client-address limits on public submissions (complaint forms, the public API, Open311
-//! posts, logins): a fixed one-minute window on the application clock. Over the limit the
+//! posts, logins, survey answers): a fixed one-minute window on the application clock. Over the limit the
 //! client gets a clear Chinese 429 (an HTML page, or JSON under /api and /open311).
 
 use std::collections::HashMap;
@@ -41,7 +41,9 @@ fn limited(method: &Method, path: &str) -> bool {
             || path == "/login"
             || path == "/api/v1/complaints"
             || path == "/api/v1/auth/token"
-            || path.starts_with("/open311/"))
+            || path.starts_with("/open311/")
+            // Survey answers: also what keeps anyone from guessing unit codes.
+            || path.starts_with("/s/"))
 }
 
 /// The middleware.

@@ -197,6 +197,9 @@ async fn statements_are_published_reviewed_by_the_committee_and_the_ledger_is_ch
     assert!(r.body.contains("合计应为100%"), "{}", r.body);
     let r = committee.post(&format!("{path}/resolutions"), &resolution("30")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = committee.post(&format!("{path}/resolutions"), &resolution("30")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("该决议已登记"), "the unique index answers in Chinese on both backends: {}", r.body);
     assert_eq!(company.post(&format!("{path}/resolutions"), &resolution("30")).await.status, StatusCode::FORBIDDEN);
     // The quarter cannot be published before it ends.
     let quarter = Period::containing(Frequency::Quarterly, day);
@@ -349,6 +352,7 @@ async fn survey_codes_are_single_use_and_no_view_links_an_answer_to_a_unit() {
     let audit = app.last_audit("survey.answer").await.unwrap();
     let text = format!("{audit:?}");
     assert!(!text.contains("号楼") && !codes.iter().any(|c| text.contains(c.as_str())), "{text}");
+    assert!(audit.client_addr.is_empty() && audit.request_id.is_empty(), "no address kept with an answer");
     let sheet = committee.get(&format!("{survey}/codes/{}", m.id)).await;
     assert!(!sheet.body.contains("非常满意") && !sheet.body.contains("满意率"), "the code sheet shows no answers");
     let results = staff.get(&survey).await;
