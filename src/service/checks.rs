@@ -12,16 +12,17 @@
 //! Periods due before a community came under supervision (its registration day) are not
 //! checked.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use chrono::Duration;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::cases::today;
 use super::complaints::submit_finding;
 use super::{Ctx, Deps, ServiceError};
-use crate::db::entities::{community, company, revenue_entry};
-use crate::domain::disclosure::{DueBasis, Frequency, latest_overdue};
+use crate::db::entities::{community, company};
+use crate::domain::complaint::Channel;
+use crate::domain::disclosure::{DueBasis, Frequency, Period, latest_overdue};
 use crate::domain::revenue::{distribution, unauthorised_income, yuan};
 
 /// What one run filed.
@@ -40,83 +41,111 @@ impl Found {
     }
 }
 
-/// Runs every check at `ctx.now`.
+/// A finding before it is filed: (dedupe key, community, catalog item, evidence, kind).
+struct Candidate {
+    key: String,
+    community_id: i64,
+    catalog_code: String,
+    evidence: String,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Disclosure,
+    Statement,
+    Unauthorised,
+    Undistributed,
+    Satisfaction,
+}
+
+/// Runs every check at `ctx.now`. Reads in a fixed number of queries for the disclosure and
+/// statement checks whatever the number of communities (the periods due are the same for all;
+/// only the start of supervision differs), then files the findings not filed before.
 pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     let today = today(ctx.now);
     let grace = i64::from(deps.settings.disclosure_grace_days);
-    let mut found = Found::default();
     let communities =
         community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(&deps.db).await?;
+    let companies: HashMap<i64, String> =
+        company::Entity::find().all(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let company_name =
+        |c: &community::Model| c.company_id.and_then(|id| companies.get(&id).cloned()).unwrap_or_default();
+    let mut candidates = Vec::new();
+    // Disclosures: per item, the latest period past due and grace; which communities published it.
     let items = super::disclosures::items(&deps.db, false).await?;
-    let company_name = |id: Option<i64>| async move {
-        match id {
-            Some(id) => {
-                company::Entity::find_by_id(id).one(&deps.db).await.map(|c| c.map(|c| c.name).unwrap_or_default())
-            }
-            None => Ok(String::new()),
+    let due: Vec<(&super::disclosures::Item, Period)> = items
+        .iter()
+        .filter_map(|i| {
+            latest_overdue(i.frequency, i.basis, i64::from(i.model.due_days), grace, today, NaiveDate::MIN)
+                .map(|p| (i, p))
+        })
+        .collect();
+    let published =
+        super::disclosures::published_in(&deps.db, due.iter().map(|(i, p)| (i.model.code.clone(), p.key())).collect())
+            .await?;
+    let statement_days = i64::from(deps.settings.statement_due_days);
+    let statement_period =
+        latest_overdue(Frequency::Quarterly, DueBasis::End, statement_days, grace, today, NaiveDate::MIN);
+    let stated: HashSet<i64> = match statement_period {
+        Some(p) => {
+            let (y, q) = crate::domain::revenue::quarter_of(p.start);
+            super::revenue::published_for(&deps.db, y, q).await?
         }
+        None => HashSet::new(),
     };
     for c in &communities {
         let since = super::cases::today(c.created_at);
-        for item in &items {
-            let Some(p) =
-                latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since)
-            else {
-                continue;
-            };
-            if super::disclosures::published(&deps.db, c.id, &item.model.code, &p.key()).await? {
+        for (item, p) in &due {
+            if item.due(*p) < since || published.contains(&(c.id, item.model.code.clone(), p.key())) {
                 continue;
             }
-            let evidence = format!(
-                "【系统核查】{}未按期公开{}“{}”（{}）。该项{}公开一次，应于{}前公开，截至{}（宽限{}日后）仍未公开。依据：《民法典》第九百四十三条。",
-                company_name(c.company_id).await?,
-                c.name,
-                item.model.title,
-                p.label(),
-                item.frequency.label().trim_start_matches('每'),
-                item.due(p),
-                today,
-                grace
-            );
-            let key = format!("disclosure:{}:{}:{}", c.id, item.model.code, p.key());
-            if submit_finding(deps, ctx, c.id, &item.model.catalog_code, &evidence, &key).await? {
-                found.disclosures += 1;
-            }
-        }
-        let due_days = i64::from(deps.settings.statement_due_days);
-        if let Some(p) = latest_overdue(Frequency::Quarterly, DueBasis::End, due_days, grace, today, since) {
-            let (y, q) = crate::domain::revenue::quarter_of(p.start);
-            if !super::revenue::statement_published(&deps.db, c.id, y, q).await? {
-                let evidence = format!(
-                    "【系统核查】{}未按期公示{}公共收益{}收支报表。应于{}前公示，截至{}（宽限{}日后）仍未公示。",
-                    company_name(c.company_id).await?,
+            candidates.push(Candidate {
+                key: format!("disclosure:{}:{}:{}", c.id, item.model.code, p.key()),
+                community_id: c.id,
+                catalog_code: item.model.catalog_code.clone(),
+                evidence: format!(
+                    "【系统核查】{}未按期公开{}“{}”（{}）。该项{}公开一次，应于{}前公开，截至{}（宽限{}日后）仍未公开。依据：《民法典》第九百四十三条。",
+                    company_name(c),
                     c.name,
+                    item.model.title,
                     p.label(),
-                    p.due(DueBasis::End, due_days),
+                    item.frequency.label().trim_start_matches('每'),
+                    item.due(*p),
                     today,
                     grace
-                );
-                let key = format!("statement:{}:{}", c.id, p.key());
-                if submit_finding(deps, ctx, c.id, "B2", &evidence, &key).await? {
-                    found.statements += 1;
-                }
-            }
+                ),
+                kind: Kind::Disclosure,
+            });
+        }
+        if let Some(p) = statement_period
+            && p.due(DueBasis::End, statement_days) >= since
+            && !stated.contains(&c.id)
+        {
+            candidates.push(Candidate {
+                key: format!("statement:{}:{}", c.id, p.key()),
+                community_id: c.id,
+                catalog_code: "B2".into(),
+                evidence: format!(
+                    "【系统核查】{}未按期公示{}公共收益{}收支报表。应于{}前公示，截至{}（宽限{}日后）仍未公示。",
+                    company_name(c),
+                    c.name,
+                    p.label(),
+                    p.due(DueBasis::End, statement_days),
+                    today,
+                    grace
+                ),
+                kind: Kind::Statement,
+            });
         }
     }
-    // Public revenue: only communities with a ledger.
-    let with_ledger: HashSet<i64> = revenue_entry::Entity::find()
-        .select_only()
-        .column(revenue_entry::Column::CommunityId)
-        .distinct()
-        .into_tuple::<i64>()
-        .all(&deps.db)
-        .await?
-        .into_iter()
-        .collect();
-    for c in communities.iter().filter(|c| with_ledger.contains(&c.id)) {
-        let entries = super::revenue::check_entries(&deps.db, c.id).await?;
-        let resolutions = super::revenue::resolutions(&deps.db, c.id).await?;
-        for id in unauthorised_income(&entries, &resolutions) {
+    // Public revenue: the communities with a ledger, read in two queries.
+    let ledgers = super::revenue::all_check_entries(&deps.db).await?;
+    let mut resolutions_of = super::revenue::all_resolutions(&deps.db).await?;
+    for c in communities.iter() {
+        let Some(entries) = ledgers.get(&c.id) else { continue };
+        let resolutions = resolutions_of.remove(&c.id).unwrap_or_default();
+        for id in unauthorised_income(entries, &resolutions) {
             let e = entries.iter().find(|e| e.id == id).expect("from these entries");
             let named = if e.resolution_ref.trim().is_empty() {
                 "未注明业主大会决议".to_string()
@@ -132,9 +161,13 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
                 yuan(e.amount_fen),
                 named
             );
-            if submit_finding(deps, ctx, c.id, "B1", &evidence, &format!("b1:{}", e.id)).await? {
-                found.unauthorised_income += 1;
-            }
+            candidates.push(Candidate {
+                key: format!("b1:{}", e.id),
+                community_id: c.id,
+                catalog_code: "B1".into(),
+                evidence,
+                kind: Kind::Unauthorised,
+            });
         }
         let Some(settle) = resolutions.iter().map(|r| i64::from(r.settle_days)).max() else { continue };
         let since = super::cases::today(c.created_at);
@@ -142,7 +175,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
             continue;
         };
         let paid_until = p.end + Duration::days(settle);
-        let d = distribution(&entries, &resolutions, p.end, paid_until);
+        let d = distribution(entries, &resolutions, p.end, paid_until);
         if d.short() {
             let evidence = format!(
                 "【系统核查】{}公共收益未按业主大会决议分配使用：按截至{}的收入，至{}应转入专项维修资金{}元（实转{}元），应分配给业主{}元（实分{}元），扣除企业提取部分后应分配使用合计{}元（实际{}元）。请核实是否侵占公共收益。",
@@ -156,9 +189,13 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
                 yuan(d.total_owed),
                 yuan(d.total_paid)
             );
-            if submit_finding(deps, ctx, c.id, "B3", &evidence, &format!("b3:{}:{}", c.id, p.key())).await? {
-                found.undistributed += 1;
-            }
+            candidates.push(Candidate {
+                key: format!("b3:{}:{}", c.id, p.key()),
+                community_id: c.id,
+                catalog_code: "B3".into(),
+                evidence,
+                kind: Kind::Undistributed,
+            });
         }
     }
     for (s, covered) in super::surveys::recently_closed(&deps.db, today, 90).await? {
@@ -178,10 +215,29 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
                 r.answered,
                 r.satisfied
             );
-            let key = format!("satisfaction:{}:{}", s.id, c.id);
-            if submit_finding(deps, ctx, c.id, "A1.5", &evidence, &key).await? {
-                found.low_satisfaction += 1;
-            }
+            candidates.push(Candidate {
+                key: format!("satisfaction:{}:{}", s.id, c.id),
+                community_id: c.id,
+                catalog_code: "A1.5".into(),
+                evidence,
+                kind: Kind::Satisfaction,
+            });
+        }
+    }
+    // File what was not filed before (the unique reference still decides a race between two
+    // processes).
+    let filed = crate::db::complaints::refs_of_channel(&deps.db, Channel::System.as_str()).await?;
+    let mut found = Found::default();
+    for c in candidates.into_iter().filter(|c| !filed.contains(&c.key)) {
+        if !submit_finding(deps, ctx, c.community_id, &c.catalog_code, &c.evidence, &c.key).await? {
+            continue;
+        }
+        match c.kind {
+            Kind::Disclosure => found.disclosures += 1,
+            Kind::Statement => found.statements += 1,
+            Kind::Unauthorised => found.unauthorised_income += 1,
+            Kind::Undistributed => found.undistributed += 1,
+            Kind::Satisfaction => found.low_satisfaction += 1,
         }
     }
     Ok(found)

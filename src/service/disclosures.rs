@@ -551,18 +551,163 @@ pub async fn file(deps: &Deps, disclosure_id: i64, file_id: i64) -> Result<(&'st
     super::documents::read(&deps.settings.data_dir, &f.doc_sm3, &f.doc_type)
 }
 
-/// Whether any version of a period was published (the system's check).
-pub async fn published<C: ConnectionTrait>(
+/// Which communities published which of the given (item, period) pairs (the system's check):
+/// (community, item, period).
+pub async fn published_in<C: ConnectionTrait>(
     db: &C,
-    community_id: i64,
-    item: &str,
-    period: &str,
-) -> Result<bool, ServiceError> {
+    wanted: Vec<(String, String)>,
+) -> Result<std::collections::HashSet<(i64, String, String)>, ServiceError> {
+    use sea_orm::{Condition, QuerySelect};
+    if wanted.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut any = Condition::any();
+    for (item, period) in &wanted {
+        any = any.add(
+            Condition::all()
+                .add(disclosure::Column::ItemCode.eq(item.as_str()))
+                .add(disclosure::Column::Period.eq(period.as_str())),
+        );
+    }
     Ok(disclosure::Entity::find()
-        .filter(disclosure::Column::CommunityId.eq(community_id))
-        .filter(disclosure::Column::ItemCode.eq(item))
-        .filter(disclosure::Column::Period.eq(period))
-        .one(db)
+        .select_only()
+        .column(disclosure::Column::CommunityId)
+        .column(disclosure::Column::ItemCode)
+        .column(disclosure::Column::Period)
+        .filter(any)
+        .distinct()
+        .into_tuple::<(i64, String, String)>()
+        .all(db)
         .await?
-        .is_some())
+        .into_iter()
+        .collect())
+}
+
+/// One cell of the compliance table: an item's latest due period in one community.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// `published`, `corrected`, `late`.
+    pub state: &'static str,
+    /// The version to open, when published.
+    pub disclosure_id: Option<i64>,
+}
+
+/// One community's row: its items' latest due periods and the last quarter's statement.
+#[derive(Debug, Clone)]
+pub struct ComplianceRow {
+    pub community_id: i64,
+    pub community: String,
+    pub township: String,
+    pub company: String,
+    pub cells: Vec<Cell>,
+    pub statement_published: bool,
+    pub late: usize,
+}
+
+/// The county's (or a township's) disclosure compliance at a glance: for every managed
+/// community within the reader's reach, whether each item's latest due period and the last
+/// quarter's public-revenue statement were published. Late means past the due date (the
+/// system's proposal follows after the grace days). Columns: (item title, period label).
+pub async fn compliance(
+    deps: &Deps,
+    ctx: &Ctx,
+    township: Option<i64>,
+    only_late: bool,
+) -> Result<(Vec<(String, String)>, String, Vec<ComplianceRow>), ServiceError> {
+    use crate::db::entities::{company, revenue_statement};
+    use crate::domain::disclosure::latest_overdue;
+    use sea_orm::QuerySelect;
+    let actor = ctx.actor()?;
+    if !crate::domain::authz::role_may(actor.role, Action::ReadCaseContent) {
+        return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role));
+    }
+    let tree = super::registry::JurisdictionTree::load(&deps.db).await?;
+    let day = today(ctx.now);
+    let items = items(&deps.db, false).await?;
+    let due: Vec<(&Item, Period)> = items
+        .iter()
+        .filter_map(|i| {
+            latest_overdue(i.frequency, i.basis, i64::from(i.model.due_days), 0, day, NaiveDate::MIN).map(|p| (i, p))
+        })
+        .collect();
+    let mut versions: HashMap<(i64, String, String), (i64, i32)> = HashMap::new();
+    let mut any = sea_orm::Condition::any();
+    for (i, p) in &due {
+        any = any.add(
+            sea_orm::Condition::all()
+                .add(disclosure::Column::ItemCode.eq(i.model.code.as_str()))
+                .add(disclosure::Column::Period.eq(p.key())),
+        );
+    }
+    if !due.is_empty() {
+        for d in disclosure::Entity::find().filter(any).all(&deps.db).await? {
+            let e = versions.entry((d.community_id, d.item_code, d.period)).or_insert((d.id, d.version));
+            if d.version > e.1 {
+                *e = (d.id, d.version);
+            }
+        }
+    }
+    let quarter = latest_overdue(
+        Frequency::Quarterly,
+        DueBasis::End,
+        i64::from(deps.settings.statement_due_days),
+        0,
+        day,
+        NaiveDate::MIN,
+    )
+    .expect("a quarter is always past due");
+    let (y, q) = crate::domain::revenue::quarter_of(quarter.start);
+    let stated: std::collections::HashSet<i64> = revenue_statement::Entity::find()
+        .select_only()
+        .column(revenue_statement::Column::CommunityId)
+        .filter(revenue_statement::Column::Year.eq(y))
+        .filter(revenue_statement::Column::Quarter.eq(q as i32))
+        .into_tuple::<i64>()
+        .all(&deps.db)
+        .await?
+        .into_iter()
+        .collect();
+    let companies: HashMap<i64, String> =
+        company::Entity::find().all(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let mut query = community::Entity::find()
+        .filter(community::Column::CompanyId.is_not_null())
+        .order_by_asc(community::Column::Code);
+    if let Some(t) = township {
+        query = query.filter(community::Column::TownshipId.eq(t));
+    }
+    let mut rows = Vec::new();
+    for c in query.all(&deps.db).await? {
+        if authorize(actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(c.township_id) }).is_err()
+        {
+            continue;
+        }
+        let since = today(c.created_at);
+        let cells: Vec<Cell> = due
+            .iter()
+            .map(|(i, p)| match versions.get(&(c.id, i.model.code.clone(), p.key())) {
+                Some((id, v)) => {
+                    Cell { state: if *v > 1 { "corrected" } else { "published" }, disclosure_id: Some(*id) }
+                }
+                None if i.due(*p) < since => Cell { state: "before", disclosure_id: None },
+                None => Cell { state: "late", disclosure_id: None },
+            })
+            .collect();
+        let statement_published = stated.contains(&c.id) || quarter.due(DueBasis::End, 0) < since;
+        let late = cells.iter().filter(|x| x.state == "late").count() + usize::from(!statement_published);
+        if only_late && late == 0 {
+            continue;
+        }
+        rows.push(ComplianceRow {
+            community_id: c.id,
+            township: tree.name(c.township_id),
+            company: c.company_id.and_then(|id| companies.get(&id).cloned()).unwrap_or_default(),
+            community: c.name,
+            cells,
+            statement_published,
+            late,
+        });
+    }
+    rows.sort_by(|a, b| b.late.cmp(&a.late).then(a.community.cmp(&b.community)));
+    let columns = due.iter().map(|(i, p)| (i.model.title.clone(), p.label())).collect();
+    Ok((columns, quarter.label(), rows))
 }

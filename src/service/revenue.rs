@@ -585,58 +585,68 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
     Ok(row.id)
 }
 
-/// A community's resolutions, oldest first.
-pub async fn resolutions<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<Resolution>, ServiceError> {
-    Ok(revenue_resolution::Entity::find()
-        .filter(revenue_resolution::Column::CommunityId.eq(community_id))
-        .order_by_asc(revenue_resolution::Column::AdoptedOn)
+fn resolution(r: revenue_resolution::Model) -> Resolution {
+    Resolution {
+        reference: r.reference,
+        adopted_on: r.adopted_on,
+        fund_pct: r.fund_pct,
+        owners_pct: r.owners_pct,
+        expenses_pct: r.expenses_pct,
+        company_pct: r.company_pct,
+        settle_days: r.settle_days,
+    }
+}
+
+/// Every community's resolutions, oldest first (the system's check: one query).
+pub async fn all_resolutions<C: ConnectionTrait>(
+    db: &C,
+) -> Result<std::collections::HashMap<i64, Vec<Resolution>>, ServiceError> {
+    let mut out: std::collections::HashMap<i64, Vec<Resolution>> = Default::default();
+    for r in revenue_resolution::Entity::find().order_by_asc(revenue_resolution::Column::AdoptedOn).all(db).await? {
+        out.entry(r.community_id).or_default().push(resolution(r));
+    }
+    Ok(out)
+}
+
+/// Every community's ledger as the checks see it (one query).
+pub async fn all_check_entries<C: ConnectionTrait>(
+    db: &C,
+) -> Result<std::collections::HashMap<i64, Vec<Entry>>, ServiceError> {
+    let rows = revenue_entry::Entity::find().order_by_asc(revenue_entry::Column::Id).all(db).await?;
+    let reversed: std::collections::HashSet<i64> = rows.iter().filter_map(|e| e.reverses_id).collect();
+    let mut out: std::collections::HashMap<i64, Vec<Entry>> = Default::default();
+    for e in rows {
+        let Some(category) = Category::parse(&e.category) else { continue };
+        out.entry(e.community_id).or_default().push(Entry {
+            category,
+            reversed: reversed.contains(&e.id),
+            id: e.id,
+            amount_fen: e.amount_fen,
+            on: e.occurred_on,
+            reversing: e.reverses_id.is_some(),
+            resolution_ref: e.resolution_ref,
+        });
+    }
+    Ok(out)
+}
+
+/// The communities that published a quarter's statement (the system's check).
+pub async fn published_for<C: ConnectionTrait>(
+    db: &C,
+    year: i32,
+    quarter: u32,
+) -> Result<std::collections::HashSet<i64>, ServiceError> {
+    use sea_orm::QuerySelect;
+    Ok(revenue_statement::Entity::find()
+        .select_only()
+        .column(revenue_statement::Column::CommunityId)
+        .filter(revenue_statement::Column::Year.eq(year))
+        .filter(revenue_statement::Column::Quarter.eq(quarter as i32))
+        .into_tuple::<i64>()
         .all(db)
         .await?
         .into_iter()
-        .map(|r| Resolution {
-            reference: r.reference,
-            adopted_on: r.adopted_on,
-            fund_pct: r.fund_pct,
-            owners_pct: r.owners_pct,
-            expenses_pct: r.expenses_pct,
-            company_pct: r.company_pct,
-            settle_days: r.settle_days,
-        })
         .collect())
-}
-
-/// A community's ledger as the checks see it.
-pub async fn check_entries<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<Entry>, ServiceError> {
-    let rows = revenue_entry::Entity::find()
-        .filter(revenue_entry::Column::CommunityId.eq(community_id))
-        .order_by_asc(revenue_entry::Column::Id)
-        .all(db)
-        .await?;
-    let reversed: std::collections::HashSet<i64> = rows.iter().filter_map(|e| e.reverses_id).collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|e| {
-            Some(Entry {
-                category: Category::parse(&e.category)?,
-                reversed: reversed.contains(&e.id),
-                id: e.id,
-                amount_fen: e.amount_fen,
-                on: e.occurred_on,
-                reversing: e.reverses_id.is_some(),
-                resolution_ref: e.resolution_ref,
-            })
-        })
-        .collect())
-}
-
-/// Whether a quarter's statement was published (the system's check).
-pub async fn statement_published<C: ConnectionTrait>(
-    db: &C,
-    community_id: i64,
-    year: i32,
-    quarter: u32,
-) -> Result<bool, ServiceError> {
-    Ok(statement_of(db, community_id, year, quarter).await?.is_some())
 }
 
 /// What the ledger page shows beside the entries: the published statements, the resolutions

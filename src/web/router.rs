@@ -59,6 +59,7 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/revenue/statements/{statement_id}/review", post(revenue::review_statement))
         .route("/communities/{id}/revenue/resolutions", post(revenue::add_resolution))
         .route("/communities/{id}/disclosures", get(disclosures::index).post(disclosures::publish))
+        .route("/disclosures", get(disclosures::compliance))
         .route("/disclosures/{id}", get(disclosures::history))
         .route("/disclosures/{id}/files/{file_id}", get(disclosures::file))
         .route("/disclosure-items", get(disclosures::items))

@@ -600,6 +600,17 @@ async fn the_demo_shows_the_ledger_in_progress() {
     assert!(
         !public.select("table.satisfaction td.rate").is_empty() && !public.select("section.open-surveys a").is_empty()
     );
+    // The county's disclosure table: 析城山庄 is late with its parking report; a township
+    // officer sees only the township's communities; companies are refused.
+    let table = leader.get("/disclosures").await;
+    assert_eq!(table.status, StatusCode::OK);
+    let fc3 = community(&app, "YC-FC-003").await;
+    let late: Vec<String> = table.select(&format!("tr[data-community=\"{}\"] td.late-n", fc3.id));
+    assert!(late.first().is_some_and(|n| n != "0"), "{late:?}");
+    let officers = officer.get("/disclosures").await;
+    assert!(officers.body.contains("析城山庄") && !officers.body.contains("北留锦园"));
+    let mut company = app.login_as(Role::CompanyUser).await;
+    assert_eq!(company.get("/disclosures").await.status, StatusCode::FORBIDDEN);
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none());
 }

@@ -200,3 +200,50 @@ pub async fn configure(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "disclosures/compliance.html")]
+struct CompliancePage {
+    c: Chrome,
+    columns: Vec<(String, String)>,
+    quarter: String,
+    rows: Vec<disclosures::ComplianceRow>,
+    townships: Vec<(i64, String)>,
+    township: Option<i64>,
+    only_late: bool,
+    configures: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ComplianceQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    township: Option<i64>,
+    #[serde(default)]
+    late: Option<String>,
+}
+
+/// GET /disclosures: every community's disclosure and statement status (bureau and township).
+pub async fn compliance(
+    State(s): State<AppState>,
+    a: Auth,
+    axum::extract::Query(q): axum::extract::Query<ComplianceQuery>,
+) -> Result<impl IntoResponse, PageError> {
+    let only_late = q.late.is_some();
+    let (columns, quarter, rows) = disclosures::compliance(&s.deps, &a.ctx, q.township, only_late).await?;
+    let tree = crate::service::registry::JurisdictionTree::load(&s.deps.db).await?;
+    let within = match a.user.actor.scope {
+        crate::domain::role::Scope::Jurisdiction(j) => Some(j),
+        _ => None,
+    };
+    let townships = tree.of_level("township", within).into_iter().map(|t| (t.id, t.name.clone())).collect();
+    Ok(CompliancePage {
+        c: Chrome::new(&a.session, Some(&a.user), "信息公开情况").await,
+        columns,
+        quarter,
+        rows,
+        townships,
+        township: q.township,
+        only_late,
+        configures: role_may(a.user.actor.role, Action::ConfigureChecks),
+    })
+}

@@ -78,6 +78,9 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     {
         nav.push(NavLink { href: "/referrals", label: "移送" });
     }
+    if role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)) {
+        nav.push(NavLink { href: "/disclosures", label: "信息公开" });
+    }
     if role_may(role, Action::RunSurvey)
         || role_may(role, Action::IssueSurveyCodes)
         || (role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)))
