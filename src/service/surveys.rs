@@ -241,6 +241,8 @@ pub struct ResultView {
     /// (area label, average score).
     pub areas: Vec<(String, String)>,
     pub overall_average: String,
+    /// The community's satisfaction rate in the survey before this one (the trend), when any.
+    pub previous: Option<(String, String)>,
 }
 
 fn result_view(s: &survey::Model, c: &community::Model, r: &Results) -> ResultView {
@@ -265,6 +267,7 @@ fn result_view(s: &survey::Model, c: &community::Model, r: &Results) -> ResultVi
             .map(|(code, sum, n)| (labels.get(code).cloned().unwrap_or_else(|| code.clone()), average(*sum, *n)))
             .collect(),
         overall_average: average(r.overall_sum, r.answered),
+        previous: None,
     }
 }
 
@@ -358,12 +361,42 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Detail, ServiceEr
             issuable.push((c.id, c.name.clone()));
         }
         let r = self::results(&deps.db, &s, c.id).await?;
-        results.push(result_view(&s, &c, &r));
+        let mut view = result_view(&s, &c, &r);
+        view.previous = previous(&deps.db, &s, &c).await?;
+        results.push(view);
     }
-    if results.is_empty() {
+    if !runs && results.is_empty() {
         return Err(ServiceError::Forbidden(Denied::OutOfScope));
     }
     Ok(Detail { open: is_open(&s, today(ctx.now)), areas: areas_of(&s), survey: s, results, issuable })
+}
+
+/// A community's result in the latest survey covering it that closed before `s` opened:
+/// (period, satisfaction rate).
+async fn previous<C: ConnectionTrait>(
+    db: &C,
+    s: &survey::Model,
+    c: &community::Model,
+) -> Result<Option<(String, String)>, ServiceError> {
+    let before = survey::Entity::find()
+        .filter(survey::Column::ClosesOn.lt(s.opens_on))
+        .filter(
+            sea_orm::Condition::any().add(survey::Column::CommunityId.eq(c.id)).add(
+                sea_orm::Condition::all()
+                    .add(survey::Column::CommunityId.is_null())
+                    .add(survey::Column::TownshipId.eq(c.township_id)),
+            ),
+        )
+        .order_by_desc(survey::Column::ClosesOn)
+        .all(db)
+        .await?;
+    for p in before {
+        let r = results(db, &p, c.id).await?;
+        if r.answered > 0 {
+            return Ok(Some((p.period, percent(r.satisfaction_permille()))));
+        }
+    }
+    Ok(None)
 }
 
 /// The committee, the township or staff register units (one per line) of a covered community;

@@ -611,6 +611,15 @@ async fn the_demo_shows_the_ledger_in_progress() {
     assert!(officers.body.contains("析城山庄") && !officers.body.contains("北留锦园"));
     let mut company = app.login_as(Role::CompanyUser).await;
     assert_eq!(company.get("/disclosures").await.status, StatusCode::FORBIDDEN);
+    // The survey in progress shows each community's previous result (the trend).
+    let open = propwatch::db::entities::survey::Entity::find()
+        .filter(propwatch::db::entities::survey::Column::CommunityId.eq(fc1.id))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = leader.get(&format!("/surveys/{}", open.id)).await;
+    assert_eq!(page.select("small.previous"), vec!["上期（2026年第三季度）87.5%"]);
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none());
 }
