@@ -122,6 +122,8 @@ fn constraint_columns(constraint: &str) -> Option<&'static str> {
             "revenue_statements.community_id, revenue_statements.year, revenue_statements.quarter"
         }
         "uq_revenue_resolutions_ref" => "revenue_resolutions.community_id, revenue_resolutions.reference",
+        "uq_survey_units_unit" => "survey_units.survey_id, survey_units.community_id, survey_units.unit",
+        "uq_survey_units_code" => "survey_units.survey_id, survey_units.code_index",
         "uq_disclosures_version" => {
             "disclosures.community_id, disclosures.item_code, disclosures.period, disclosures.version"
         }

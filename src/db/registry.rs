@@ -228,3 +228,14 @@ pub async fn is_empty<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
 pub async fn communities_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<Vec<community::Model>, DbErr> {
     community::Entity::find().filter(community::Column::Id.is_in(ids)).all(db).await
 }
+
+/// Locks a community's row for the rest of the transaction on PostgreSQL (`FOR UPDATE`), to
+/// serialize changes that check something of the community first (its public-revenue ledger
+/// and statements). SQLite's one writer already serializes them.
+pub async fn lock_community<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    use sea_orm::QuerySelect;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        community::Entity::find_by_id(id).lock_exclusive().one(db).await?;
+    }
+    Ok(())
+}

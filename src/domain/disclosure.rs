@@ -115,7 +115,7 @@ impl Period {
 
     /// Parses a key of the given frequency.
     pub fn parse(frequency: Frequency, key: &str) -> Option<Period> {
-        let (y, rest) = key.split_at(key.len().min(4));
+        let (y, rest) = (key.get(..4)?, key.get(4..)?);
         let y: i32 = y.parse().ok().filter(|y| (2000..=2100).contains(y))?;
         let month = match (frequency, rest) {
             (Frequency::Yearly, "") => 1,
@@ -223,6 +223,10 @@ mod tests {
         }
         assert_eq!(Period::parse(Frequency::Quarterly, "2026Q5"), None);
         assert_eq!(Period::parse(Frequency::Yearly, "2026Q1"), None);
+        // Whatever a form sends: no panic on characters wider than a byte.
+        for odd in ["２０２６Q1", "202", "", "2026年", "20２6"] {
+            assert_eq!(Period::parse(Frequency::Quarterly, odd), None, "{odd}");
+        }
     }
 
     #[test]

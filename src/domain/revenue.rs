@@ -203,12 +203,6 @@ pub struct Entry {
     pub resolution_ref: String,
 }
 
-impl Entry {
-    fn signed(&self) -> i64 {
-        if self.reversing { -self.amount_fen } else { self.amount_fen }
-    }
-}
-
 /// B1 (擅自利用共有部分经营): income entries, standing (neither reversing nor reversed), that
 /// name no resolution of the community adopted on or before the day of the income.
 pub fn unauthorised_income(entries: &[Entry], resolutions: &[Resolution]) -> Vec<i64> {
@@ -246,7 +240,9 @@ impl Distribution {
 /// Income up to `income_until` under each resolution it names, shared by the resolution's
 /// percentages (each share rounded down to the fen, in the company's favour by under a fen),
 /// against distributions and approved spending up to `paid_until`. Cumulative from the first
-/// entry, so a late payment makes up for an earlier shortfall.
+/// entry, so a late payment makes up for an earlier shortfall. A corrected entry and its
+/// reversal count for nothing, whenever each is dated (a wrong income reversed in a later
+/// quarter was never owed).
 pub fn distribution(
     entries: &[Entry],
     resolutions: &[Resolution],
@@ -258,16 +254,20 @@ pub fn distribution(
         let income: i64 = entries
             .iter()
             .filter(|e| e.category.direction() == Direction::Income && e.on <= income_until)
+            .filter(|e| !e.reversing && !e.reversed)
             .filter(|e| e.resolution_ref.trim() == r.reference)
-            .map(Entry::signed)
+            .map(|e| e.amount_fen)
             .sum();
         let share = |pct: i32| income.max(0) * i64::from(pct) / 100;
         d.fund_owed += share(r.fund_pct);
         d.owners_owed += share(r.owners_pct);
         d.total_owed += share(100 - r.company_pct);
     }
-    for e in entries.iter().filter(|e| e.category.direction() == Direction::Spending && e.on <= paid_until) {
-        let a = e.signed();
+    for e in entries
+        .iter()
+        .filter(|e| e.category.direction() == Direction::Spending && e.on <= paid_until && !e.reversing && !e.reversed)
+    {
+        let a = e.amount_fen;
         match e.category {
             Category::ToMaintenanceFund => d.fund_paid += a,
             Category::ToOwners => d.owners_paid += a,
@@ -391,11 +391,21 @@ mod tests {
         entries[2] = entry(3, Category::ToOwners, 2_000, "2024-05-20", "");
         assert!(distribution(&entries, &rs, d("2024-03-31"), d("2024-04-30")).short());
         assert!(!distribution(&entries, &rs, d("2024-06-30"), d("2024-07-30")).short());
-        // A reversed income owes nothing.
-        let mut reversal = entry(9, Category::ElevatorAds, 10_001, "2024-03-05", "决议1");
+        // A wrong income reversed in the next quarter was never owed, in either quarter.
+        let mut wrong = entries[0].clone();
+        wrong.reversed = true;
+        let mut reversal = entry(9, Category::ElevatorAds, 10_001, "2024-05-05", "决议1");
         reversal.reversing = true;
-        let none = distribution(&[entries[0].clone(), reversal], &rs, d("2024-03-31"), d("2024-04-30"));
+        let none = distribution(&[wrong, reversal.clone()], &rs, d("2024-03-31"), d("2024-04-30"));
         assert_eq!(none.total_owed, 0);
         assert!(!none.short());
+        // A reversed payment was never paid.
+        let mut paid = entry(10, Category::ToMaintenanceFund, 5_000, "2024-04-15", "");
+        paid.reversed = true;
+        let mut undone = entry(11, Category::ToMaintenanceFund, 5_000, "2024-06-01", "");
+        undone.reversing = true;
+        let d2 = distribution(&[entries[0].clone(), paid, undone], &rs, d("2024-03-31"), d("2024-04-30"));
+        assert_eq!(d2.fund_paid, 0);
+        assert!(d2.short());
     }
 }

@@ -8,6 +8,10 @@
 
 use std::collections::BTreeMap;
 
+/// Fewest answers for which a community's rates and scores are shown (and compared with the
+/// standard): with fewer, one household's answer could be read off the results.
+pub const MIN_ANSWERS: u64 = 5;
+
 /// The five levels, best first.
 pub const LEVELS: [(i32, &str); 5] = [(5, "非常满意"), (4, "满意"), (3, "一般"), (2, "不满意"), (1, "非常不满意")];
 
@@ -104,6 +108,11 @@ impl Results {
         Self::permille(self.satisfied, self.answered)
     }
 
+    /// Whether there are enough answers to show rates and scores.
+    pub fn enough(&self) -> bool {
+        self.answered >= MIN_ANSWERS
+    }
+
     /// Whether the satisfaction rate is below `standard_pct` percent (exact: satisfied × 100 <
     /// standard × answered). Without answers there is nothing to compare.
     pub fn below(&self, standard_pct: i32) -> bool {
@@ -168,6 +177,7 @@ mod tests {
         assert_eq!(percent(r.satisfaction_permille()), "80.0%");
         assert!(!r.below(80));
         assert!(r.below(81));
+        assert!(r.enough() && !Results::of(10, &areas, &answers[..4]).enough());
         assert_eq!(average(r.areas[0].1, r.areas[0].2), "3.40");
         let none = Results::of(10, &areas, &[]);
         assert!(!none.below(80), "no answers: nothing to compare");

@@ -201,7 +201,8 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     for (s, covered) in super::surveys::recently_closed(&deps.db, today, 90).await? {
         for c in covered {
             let r = super::surveys::results(&deps.db, &s, c.id).await?;
-            if !r.below(s.standard_pct) {
+            // Too few answers to say anything (or to publish: see `MIN_ANSWERS`).
+            if !r.enough() || !r.below(s.standard_pct) {
                 continue;
             }
             let evidence = format!(

@@ -768,9 +768,9 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
     let list: String =
         (0..30).map(|i| format!("{}号楼{}单元{}\n", i / 10 + 1, i % 2 + 1, 101 + (i % 5) * 100 + i / 5)).collect();
     super::surveys::add_units(deps, &committee, open, fc1.id, &list).await?;
-    let (_, _, codes) = super::surveys::codes(deps, &committee, open, fc1.id).await?;
+    let (_, _, codes, _) = super::surveys::codes(deps, &committee, open, fc1.id).await?;
     let public = Ctx::system(now, "demo");
-    for (k, (_, code, _)) in codes.iter().take(3).enumerate() {
+    for (k, (_, code)) in codes.iter().take(3).enumerate() {
         let scores = areas.iter().map(|(c, _)| (c.clone(), 4 + (k as i32 % 2))).collect();
         super::surveys::answer(
             deps,

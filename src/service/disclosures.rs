@@ -538,7 +538,22 @@ pub async fn history(deps: &Deps, disclosure_id: i64) -> Result<(community::Mode
         .order_by_desc(disclosure::Column::Version)
         .all(&deps.db)
         .await?;
-    Ok((c, views(&deps.db, rows, &items(&deps.db, true).await?).await?))
+    // The public reads which company published, never the name of its employee.
+    let companies: HashMap<i64, String> =
+        db::registry::companies_by_ids(&deps.db, rows.iter().filter_map(|r| r.company_id).collect())
+            .await?
+            .into_iter()
+            .map(|x| (x.id, x.name))
+            .collect();
+    let by_company: HashMap<i64, String> = rows
+        .iter()
+        .map(|r| (r.id, r.company_id.and_then(|id| companies.get(&id).cloned()).unwrap_or_default()))
+        .collect();
+    let mut versions = views(&deps.db, rows, &items(&deps.db, true).await?).await?;
+    for v in &mut versions {
+        v.publisher = by_company.get(&v.id).cloned().unwrap_or_default();
+    }
+    Ok((c, versions))
 }
 
 /// An attachment of a published version (public), checked against its digest.
@@ -692,7 +707,8 @@ pub async fn compliance(
                 None => Cell { state: "late", disclosure_id: None },
             })
             .collect();
-        let statement_published = stated.contains(&c.id) || quarter.due(DueBasis::End, 0) < since;
+        let statement_published =
+            stated.contains(&c.id) || quarter.due(DueBasis::End, i64::from(deps.settings.statement_due_days)) < since;
         let late = cells.iter().filter(|x| x.state == "late").count() + usize::from(!statement_published);
         if only_late && late == 0 {
             continue;

@@ -81,11 +81,19 @@ pub async fn add_entry(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewEntry)
     let category = category.expect("checked");
     let occurred_on = new.occurred_on.expect("checked");
     let tx = deps.db.begin().await?;
-    let (y, q) = quarter_of(occurred_on);
-    if statement_of(&tx, c.id, y, q).await?.is_some() {
+    // Published figures stay the ledger's: nothing may be dated in or before the latest
+    // published quarter (an earlier date would change its opening balance). The community's
+    // row is locked first, so a statement cannot be published between this check and the entry.
+    db::registry::lock_community(&tx, c.id).await?;
+    if let Some(last) = latest_statement(&tx, c.id).await?
+        && occurred_on <= quarter_end(last.year, last.quarter as u32)
+    {
         return Err(ServiceError::field(
             "occurred_on",
-            format!("{y}年第{q}季度的收支报表已公示，不能再记入该季度；如需更正，请以冲销方式在本季度记账"),
+            format!(
+                "{}年第{}季度及以前的收支报表已公示，不能再记入；如需更正，请以冲销方式在本季度记账",
+                last.year, last.quarter
+            ),
         ));
     }
     let e = revenue_entry::ActiveModel {
@@ -138,6 +146,7 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
         return Err(ServiceError::field("reason", "冲销须写明原因"));
     }
     let tx = deps.db.begin().await?;
+    db::registry::lock_community(&tx, c.id).await?;
     let already = revenue_entry::Entity::find().filter(revenue_entry::Column::ReversesId.eq(entry_id)).one(&tx).await?;
     if already.is_some() {
         return Err(ServiceError::Rule { code: "reversal", message: "该记录已冲销".into() });
@@ -295,6 +304,25 @@ async fn statement_of<C: ConnectionTrait>(
         .await?)
 }
 
+/// The latest quarter a community published.
+async fn latest_statement<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+) -> Result<Option<revenue_statement::Model>, ServiceError> {
+    Ok(revenue_statement::Entity::find()
+        .filter(revenue_statement::Column::CommunityId.eq(community_id))
+        .order_by_desc(revenue_statement::Column::Year)
+        .order_by_desc(revenue_statement::Column::Quarter)
+        .one(db)
+        .await?)
+}
+
+/// The last day of a quarter.
+fn quarter_end(year: i32, quarter: u32) -> NaiveDate {
+    let first = NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1).expect("a quarter of a year");
+    crate::domain::disclosure::Period::containing(crate::domain::disclosure::Frequency::Quarterly, first).end
+}
+
 /// A published statement.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublishedView {
@@ -354,6 +382,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
             .ok_or_else(|| ServiceError::field("period", "请选择已结束的季度"))?;
     let (y, q) = quarter_of(parsed.start);
     let tx = deps.db.begin().await?;
+    db::registry::lock_community(&tx, c.id).await?;
     if statement_of(&tx, c.id, y, q).await?.is_some() {
         return Err(ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") });
     }

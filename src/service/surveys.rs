@@ -243,9 +243,14 @@ pub struct ResultView {
     pub overall_average: String,
     /// The community's satisfaction rate in the survey before this one (the trend), when any.
     pub previous: Option<(String, String)>,
+    /// Rates and scores are shown only once the survey has closed and with enough answers
+    /// (`domain::survey::MIN_ANSWERS`): live or small results would let someone who watches
+    /// them, or who handed out the codes, read off one household's answer.
+    pub shown: bool,
+    pub closed: bool,
 }
 
-fn result_view(s: &survey::Model, c: &community::Model, r: &Results) -> ResultView {
+fn result_view(s: &survey::Model, c: &community::Model, r: &Results, today: NaiveDate) -> ResultView {
     let labels: HashMap<String, String> = areas_of(s).into_iter().collect();
     ResultView {
         survey_id: s.id,
@@ -260,7 +265,7 @@ fn result_view(s: &survey::Model, c: &community::Model, r: &Results) -> ResultVi
         satisfaction_rate: percent(r.satisfaction_permille()),
         satisfaction_permille: r.satisfaction_permille().unwrap_or(0),
         standard_pct: s.standard_pct,
-        below: r.below(s.standard_pct),
+        below: r.enough() && r.below(s.standard_pct),
         areas: r
             .areas
             .iter()
@@ -268,6 +273,8 @@ fn result_view(s: &survey::Model, c: &community::Model, r: &Results) -> ResultVi
             .collect(),
         overall_average: average(r.overall_sum, r.answered),
         previous: None,
+        shown: s.closes_on < today && r.enough(),
+        closed: s.closes_on < today,
     }
 }
 
@@ -361,7 +368,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Detail, ServiceEr
             issuable.push((c.id, c.name.clone()));
         }
         let r = self::results(&deps.db, &s, c.id).await?;
-        let mut view = result_view(&s, &c, &r);
+        let mut view = result_view(&s, &c, &r, today(ctx.now));
         view.previous = previous(&deps.db, &s, &c).await?;
         results.push(view);
     }
@@ -392,7 +399,7 @@ async fn previous<C: ConnectionTrait>(
         .await?;
     for p in before {
         let r = results(db, &p, c.id).await?;
-        if r.answered > 0 {
+        if r.enough() {
             return Ok(Some((p.period, percent(r.satisfaction_permille()))));
         }
     }
@@ -456,23 +463,38 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
         })
         .collect();
     let n = rows.len();
-    if n > 0 {
-        for chunk in rows.chunks(500) {
-            db::insert_bulk(&tx, chunk.to_vec(), None).await?;
-        }
+    if let Some(total) = c.unit_count.filter(|t| *t > 0)
+        && existing.len() + n > total as usize
+    {
+        return Err(ServiceError::field(
+            "units",
+            format!("登记户数（已登记{}户，本次{}户）超过小区总户数{}户，请核对房号", existing.len(), n, total),
+        ));
+    }
+    for chunk in rows.chunks(500) {
+        db::insert_bulk(&tx, chunk.to_vec(), None).await.map_err(|e| {
+            if db::violates(&e, "uq_survey_units_unit") || db::violates(&e, "uq_survey_units_code") {
+                ServiceError::Rule {
+                    code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
+                }
+            } else {
+                e.into()
+            }
+        })?;
     }
     record(&tx, ctx, "survey.issue_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
     tx.commit().await?;
     Ok(n)
 }
 
-/// The printable code slips of a community: (unit, code, used). Reading them is audited.
+/// The printable code slips of a community: (unit, code), and how many were used. Reading them
+/// is audited.
 pub async fn codes(
     deps: &Deps,
     ctx: &Ctx,
     id: i64,
     community_id: i64,
-) -> Result<(survey::Model, community::Model, Vec<(String, String, bool)>), ServiceError> {
+) -> Result<(survey::Model, community::Model, Vec<(String, String)>, usize), ServiceError> {
     let s = load(deps, id).await?;
     let (c, _) = community_in_reach(deps, ctx, community_id, Action::IssueSurveyCodes).await?;
     let units = survey_unit::Entity::find()
@@ -481,16 +503,19 @@ pub async fn codes(
         .order_by_asc(survey_unit::Column::Id)
         .all(&deps.db)
         .await?;
+    // Which units answered is not shown, only how many: the sheet's holder could otherwise
+    // match a unit's answering with the results.
+    let used = units.iter().filter(|u| u.used).count();
     let mut out = Vec::with_capacity(units.len());
     for u in units {
         let code = deps.cipher.open(&u.code_sealed).map_err(|e| anyhow::anyhow!("opening a survey code: {e}"))?;
-        out.push((u.unit, code, u.used));
+        out.push((u.unit, code));
     }
     let tx = deps.db.begin().await?;
     record(&tx, ctx, "survey.print_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": out.len()}))
         .await?;
     tx.commit().await?;
-    Ok((s, c, out))
+    Ok((s, c, out, used))
 }
 
 /// What an owner sees before answering.
@@ -593,9 +618,16 @@ pub async fn answer(
     }
     .insert(&tx)
     .await?;
-    // The audit entry names the survey and the community only; not even the network address or
-    // the request (which the server's log pairs with an address) is kept with it.
-    let anonymous = Ctx { client_addr: String::new(), request_id: String::new(), ..ctx.clone() };
+    // The audit entry names the survey and the community only: not the signed-in account, if
+    // any, nor the network address or the request (which the server's log pairs with an
+    // address).
+    let anonymous = Ctx {
+        actor: None,
+        actor_name: "业主（匿名）".into(),
+        client_addr: String::new(),
+        request_id: String::new(),
+        ..ctx.clone()
+    };
     record(&tx, &anonymous, "survey.answer", "survey", s.id, SUCCESS, json!({"community_id": unit.community_id}))
         .await?;
     tx.commit().await?;
@@ -631,7 +663,7 @@ pub async fn for_community(
         } else if s.closes_on < day {
             let r = results(&deps.db, &s, c.id).await?;
             if r.issued > 0 {
-                closed.push(result_view(&s, &c, &r));
+                closed.push(result_view(&s, &c, &r, day));
             }
         }
     }

@@ -241,7 +241,11 @@ async fn statements_are_published_reviewed_by_the_committee_and_the_ledger_is_ch
     let r = company
         .post(&path, &[("category", "parking"), ("amount", "1.00"), ("occurred_on", &d), ("resolution_ref", "决议一")])
         .await;
-    assert!(r.body.contains("收支报表已公示，不能再记入该季度"), "{}", r.body);
+    assert!(r.body.contains("及以前的收支报表已公示，不能再记入"), "{}", r.body);
+    // Nor before it: an earlier date would change the published opening balance.
+    let earlier = (quarter.start - Duration::days(40)).to_string();
+    let r = company.post(&path, &[("category", "parking"), ("amount", "1.00"), ("occurred_on", &earlier)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let public = app.client().get(&format!("/c/{}", m.id)).await;
     assert_eq!(public.select("table.revenue td.closing"), vec!["1100.01"]);
     assert!(public.body.contains("待业委会确认"));
@@ -300,13 +304,21 @@ async fn survey_codes_are_single_use_and_no_view_links_an_answer_to_a_unit() {
     let r = committee
         .post(
             &format!("{survey}/units"),
-            &[("community_id", &cid), ("units", "1号楼101\n1号楼102\n1号楼101\n2号楼201")],
+            &[
+                ("community_id", &cid),
+                ("units", "1号楼101\n1号楼102\n1号楼101\n2号楼201\n2号楼202\n3号楼301\n3号楼302"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let sheet = committee.get(&format!("{survey}/codes/{}", m.id)).await;
     let codes = sheet.select("code.code");
-    assert_eq!(codes.len(), 3, "one per unit, duplicates skipped");
+    assert_eq!(codes.len(), 6, "one per unit, duplicates skipped");
+    // No more units than the community has (820 in the registry).
+    let many: String = (1..=900).map(|i| format!("{i}号\n")).collect();
+    let r = committee.post(&format!("{survey}/units"), &[("community_id", &cid), ("units", &many)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("超过小区总户数820户"), "{}", r.body);
     let units = survey_unit::Entity::find().all(&app.deps.db).await.unwrap();
     assert!(
         units.iter().all(|u| !u.code_sealed.contains(&codes[0]) && !u.code_index.contains(&codes[0])),
@@ -340,41 +352,58 @@ async fn survey_codes_are_single_use_and_no_view_links_an_answer_to_a_unit() {
     assert!(r.body.contains("请为“共用设施维修”打分"), "{}", r.body);
     let r = send(&mut owner, id, answer(&codes[1], "2")).await;
     assert!(r.body.contains("提交成功"), "nothing was lost on the refused try: {}", r.body);
+    for (code, score) in [(&codes[2], "2"), (&codes[3], "1")] {
+        assert!(send(&mut owner, id, answer(code, score)).await.body.contains("提交成功"));
+    }
+    // Signed in or not, an answer is anonymous.
+    let r = send(&mut committee, id, answer(&codes[4], "4")).await;
+    assert!(r.body.contains("提交成功"), "{}", r.body);
     // No view links an answer to a unit: answers name neither (and keep only their day), a
     // used code keeps no time of use, the audit entry names only the community.
     let answers = survey_answer::Entity::find().all(&app.deps.db).await.unwrap();
-    assert_eq!(answers.len(), 2);
+    assert_eq!(answers.len(), 5);
     assert!(answers.iter().all(|a| a.created_at.time() == chrono::NaiveTime::MIN));
     let used: Vec<survey_unit::Model> =
         survey_unit::Entity::find().filter(survey_unit::Column::Used.eq(true)).all(&app.deps.db).await.unwrap();
-    assert_eq!(used.len(), 2);
+    assert_eq!(used.len(), 5);
     assert!(used.iter().all(|u| u.updated_at == u.created_at));
     let audit = app.last_audit("survey.answer").await.unwrap();
     let text = format!("{audit:?}");
     assert!(!text.contains("号楼") && !codes.iter().any(|c| text.contains(c.as_str())), "{text}");
     assert!(audit.client_addr.is_empty() && audit.request_id.is_empty(), "no address kept with an answer");
+    assert!(audit.actor_user_id.is_none() && audit.actor_name == "业主（匿名）", "no account either: {audit:?}");
     let sheet = committee.get(&format!("{survey}/codes/{}", m.id)).await;
     assert!(!sheet.body.contains("非常满意") && !sheet.body.contains("满意率"), "the code sheet shows no answers");
+    assert_eq!(sheet.select("span.used-n"), vec!["5"], "how many answered, not which units");
+    assert!(sheet.select(".slip.used").is_empty() && !sheet.body.contains("已使用）"));
     let results = staff.get(&survey).await;
     assert!(!results.select("table.results td").iter().any(|t| t.contains("号楼")), "results show no unit");
-    assert_eq!(results.select("td.issued"), vec!["3"]);
-    assert_eq!(results.select("td.answered"), vec!["2"]);
-    assert!(results.select("td.rate")[0].starts_with("50.0%") && results.body.contains("低于标准"));
+    assert_eq!(results.select("td.issued"), vec!["6"]);
+    assert_eq!(results.select("td.answered"), vec!["5"]);
+    assert!(
+        results.select("td.rate")[0].starts_with("测评结束后公布"),
+        "no live rates: {:?}",
+        results.select("td.rate")
+    );
+    assert!(!results.body.contains("40.0%"));
     // Once closed: no more answers, the result is public, and A1.5 is proposed once.
     advance_to(&app, day + Duration::days(11));
     let mut late = app.client();
     assert!(late.get(&format!("/s/{id}")).await.body.contains("本次测评已结束"));
     late.get("/complaints/new").await; // a form, for the session's CSRF token
-    let r = send(&mut late, id, answer(&codes[2], "5")).await;
+    let r = send(&mut late, id, answer(&codes[5], "5")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("本次测评已结束") || r.body.contains("不在答题时间内"), "{}", r.body);
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let results = staff.get(&survey).await;
+    assert!(results.select("td.rate")[0].starts_with("40.0%") && results.body.contains("低于标准"));
     tick(&app).await;
     tick(&app).await;
     let low = findings(&app, &format!("satisfaction:{id}:{}", m.id)).await;
     assert_eq!(low.len(), 1);
     assert_eq!(low[0].catalog_code.as_deref(), Some("A1.5"));
     let public = app.client().get(&format!("/c/{}", m.id)).await;
-    assert!(public.select("table.satisfaction td.rate")[0].starts_with("50.0%"));
+    assert!(public.select("table.satisfaction td.rate")[0].starts_with("40.0%"));
     for private in ["号楼", "fchy_ywh", &codes[0]] {
         assert!(!public.body.contains(private), "no personal data on the public page: {private}");
     }

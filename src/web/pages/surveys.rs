@@ -225,7 +225,8 @@ struct CodesPage {
     closes_on: chrono::NaiveDate,
     answer_url: String,
     qr_svg: String,
-    codes: Vec<(String, String, bool)>,
+    codes: Vec<(String, String)>,
+    used: usize,
 }
 
 /// GET /surveys/{id}/codes/{community_id}: the printable code slips.
@@ -234,7 +235,7 @@ pub async fn codes(
     a: Auth,
     Path((id, community_id)): Path<(i64, i64)>,
 ) -> Result<impl IntoResponse, PageError> {
-    let (survey, c, codes) = surveys::codes(&s.deps, &a.ctx, id, community_id).await?;
+    let (survey, c, codes, used) = surveys::codes(&s.deps, &a.ctx, id, community_id).await?;
     let answer_url = format!("{}/s/{id}", s.deps.settings.public_url.trim_end_matches('/'));
     Ok(CodesPage {
         title: survey.title,
@@ -244,6 +245,7 @@ pub async fn codes(
         qr_svg: super::posters::qr_svg(&answer_url)?,
         answer_url,
         codes,
+        used,
     })
 }
 
