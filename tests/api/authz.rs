@@ -51,6 +51,12 @@ async fn each_role_reaches_exactly_what_the_table_allows() {
         ("/registry/import".into(), [false, true, false, false, false, false, false, false]),
         ("/registry/export.xlsx".into(), [false, true, true, true, false, false, false, false]),
         ("/catalog".into(), [true, true, true, true, true, true, true, true]),
+        ("/disclosures".into(), [false, true, true, true, true, false, false, false]),
+        (format!("/communities/{own_community}/disclosures"), [true, true, true, true, true, true, true, false]),
+        (format!("/communities/{other_community}/disclosures"), [true, true, true, true, true, false, false, false]),
+        (format!("/communities/{far_community}/disclosures"), [true, true, true, true, false, false, false, false]),
+        (format!("/communities/{own_community}/revenue"), [false, true, true, true, true, true, true, false]),
+        (format!("/communities/{far_community}/revenue"), [false, true, true, true, false, false, false, false]),
     ];
     for (i, role) in ROLES.into_iter().enumerate() {
         let mut c = app.login_as(role).await;
