@@ -91,7 +91,46 @@ pub async fn connect_reader(
 
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    migration::Migrator::up(db, None).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        learn_unique_columns(db).await?;
+    }
+    Ok(())
+}
+
+/// SQLite reports a unique violation by its columns ("UNIQUE constraint failed: companies.
+/// credit_code"), not by the index's name: the columns of every `uq_` index, as SQLite words
+/// them, read once from the schema (the same for every database this process opens).
+static UNIQUE_COLUMNS: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
+
+async fn learn_unique_columns(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::Statement;
+    if UNIQUE_COLUMNS.get().is_some() {
+        return Ok(());
+    }
+    let mut map = std::collections::HashMap::new();
+    let indexes = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name LIKE 'uq!_%' ESCAPE '!'",
+        ))
+        .await?;
+    for row in indexes {
+        let (name, table): (String, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let columns: Vec<String> = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "SELECT name FROM pragma_index_info(?) ORDER BY seqno",
+                [name.clone().into()],
+            ))
+            .await?
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).map(|c| format!("{table}.{c}")))
+            .collect::<Result<_, _>>()?;
+        map.insert(name, columns.join(", "));
+    }
+    let _ = UNIQUE_COLUMNS.set(map);
+    Ok(())
 }
 
 /// Whether the database answers.
@@ -110,25 +149,7 @@ pub fn violates(err: &DbErr, constraint: &str) -> bool {
 }
 
 fn constraint_columns(constraint: &str) -> Option<&'static str> {
-    Some(match constraint {
-        "uq_companies_credit_code" => "companies.credit_code",
-        "uq_communities_code" => "communities.code",
-        "uq_users_username" => "users.username",
-        "uq_jurisdictions_code" => "jurisdictions.code",
-        "uq_departments_name" => "departments.jurisdiction_id, departments.name",
-        "uq_catalog_items_code" => "catalog_items.code",
-        "uq_revenue_entries_reverses" => "revenue_entries.reverses_id",
-        "uq_revenue_statements_quarter" => {
-            "revenue_statements.community_id, revenue_statements.year, revenue_statements.quarter"
-        }
-        "uq_revenue_resolutions_ref" => "revenue_resolutions.community_id, revenue_resolutions.reference",
-        "uq_survey_units_unit" => "survey_units.survey_id, survey_units.community_id, survey_units.unit",
-        "uq_survey_units_code" => "survey_units.survey_id, survey_units.code_index",
-        "uq_disclosures_version" => {
-            "disclosures.community_id, disclosures.item_code, disclosures.period, disclosures.version"
-        }
-        _ => return None,
-    })
+    UNIQUE_COLUMNS.get()?.get(constraint).map(String::as_str)
 }
 
 /// The full-text condition on `<table>.search_text` (jieba's words, space-separated) for a

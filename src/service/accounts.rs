@@ -530,13 +530,9 @@ pub async fn create_account(deps: &Deps, ctx: &Ctx, form: AccountForm) -> Result
         ..Default::default()
     };
     set_scope(&mut am, scope);
-    let u = db::registry::insert(&tx, am).await.map_err(|e| {
-        if db::violates(&e, "uq_users_username") {
-            ServiceError::field("username", "该用户名已被使用")
-        } else {
-            e.into()
-        }
-    })?;
+    let u = db::registry::insert(&tx, am).await.map_err(ServiceError::unique_or(&["uq_users_username"], || {
+        ServiceError::field("username", "该用户名已被使用")
+    }))?;
     record(
         &tx,
         ctx,
@@ -661,13 +657,9 @@ pub async fn create_account_cli(
         ..Default::default()
     };
     set_scope(&mut am, scope);
-    let u = db::registry::insert(&tx, am).await.map_err(|e| {
-        if db::violates(&e, "uq_users_username") {
-            ServiceError::field("username", "该用户名已被使用")
-        } else {
-            e.into()
-        }
-    })?;
+    let u = db::registry::insert(&tx, am).await.map_err(ServiceError::unique_or(&["uq_users_username"], || {
+        ServiceError::field("username", "该用户名已被使用")
+    }))?;
     record(
         &tx,
         &ctx,

@@ -608,10 +608,12 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
     {
         let fees = items.iter().find(|i| i.model.code == "fees").ok_or(ServiceError::NotFound("公开事项"))?;
         let p = crate::domain::disclosure::Period::containing(fees.frequency, today);
-        let mut fields = std::collections::BTreeMap::new();
-        fields.insert("收费项目".to_string(), "物业服务费、电梯运行维护费、生活垃圾清运费".to_string());
-        fields.insert("收费标准（元/㎡·月）".to_string(), "物业服务费1.20（二级）；电梯运行维护费0.15".to_string());
-        fields.insert("收费依据".to_string(), "物业服务合同第五条；县发改局备案（阳发改价〔2024〕12号）".to_string());
+        // 收费项目, 收费标准（元/㎡·月）, 收费依据.
+        let values = vec![
+            "物业服务费、电梯运行维护费、生活垃圾清运费".to_string(),
+            "物业服务费1.20（二级）；电梯运行维护费0.15".to_string(),
+            "物业服务合同第五条；县发改局备案（阳发改价〔2024〕12号）".to_string(),
+        ];
         super::disclosures::publish(
             deps,
             &anju,
@@ -619,7 +621,7 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
             super::disclosures::Publication {
                 item_code: "fees".into(),
                 period: p.key(),
-                fields,
+                values,
                 correction_reason: "电梯运行维护费标准录入有误（原误为0.51），予以更正".into(),
                 files: Vec::new(),
             },

@@ -354,8 +354,8 @@ pub async fn overview(
 pub struct Publication {
     pub item_code: String,
     pub period: String,
-    /// Values by field label.
-    pub fields: BTreeMap<String, String>,
+    /// Values of the item's fields, in their order.
+    pub values: Vec<String>,
     /// Required for a correction (a second or later version).
     pub correction_reason: String,
     /// (file name, bytes).
@@ -377,8 +377,8 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
         .ok_or_else(|| ServiceError::field("period", "请选择可公开的期间"))?;
     let mut errors = crate::domain::registry::FieldErrors::new();
     let mut values = BTreeMap::new();
-    for label in item.fields() {
-        let v = p.fields.get(&label).map(|v| v.trim().to_string()).unwrap_or_default();
+    for (i, label) in item.fields().into_iter().enumerate() {
+        let v = p.values.get(i).map(|v| v.trim().to_string()).unwrap_or_default();
         if v.is_empty() {
             errors.insert(format!("field:{label}"), format!("请填写“{label}”"));
         } else if v.chars().count() > 2000 {
@@ -430,15 +430,10 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
     }
     .insert(&tx)
     .await
-    .map_err(|e| {
-        if db::violates(&e, "uq_disclosures_version") {
-            ServiceError::Rule {
-                code: "disclosure_version", message: "同一期间正在被他人更正，请刷新后重试".into()
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(ServiceError::unique_or(&["uq_disclosures_version"], || ServiceError::Rule {
+        code: "disclosure_version",
+        message: "同一期间正在被他人更正，请刷新后重试".into(),
+    }))?;
     let files: Vec<disclosure_file::ActiveModel> = if stored.is_empty() {
         match &previous {
             Some(prev) => disclosure_file::Entity::find()

@@ -65,6 +65,15 @@ impl From<Denied> for ServiceError {
 }
 
 impl ServiceError {
+    /// For `map_err` on an insert or update: a violation of one of the named unique indexes
+    /// (another request got there first) becomes `refusal`; any other database error stays one.
+    pub fn unique_or(
+        indexes: &'static [&'static str],
+        refusal: impl FnOnce() -> ServiceError,
+    ) -> impl FnOnce(sea_orm::DbErr) -> ServiceError {
+        move |e| if indexes.iter().any(|i| crate::db::violates(&e, i)) { refusal() } else { e.into() }
+    }
+
     /// One invalid field.
     pub fn field(field: &str, message: impl Into<String>) -> ServiceError {
         let mut f = FieldErrors::new();

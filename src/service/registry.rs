@@ -286,10 +286,7 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
             am.address = Set(new.address);
             am.status = Set(new.status.as_str().into());
             am.updated_at = Set(ctx.now);
-            let m = am
-                .update(tx)
-                .await
-                .map_err(|e| if db::violates(&e, "uq_companies_credit_code") { duplicate() } else { e.into() })?;
+            let m = am.update(tx).await.map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
             record(tx, ctx, "company.update", "company", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
@@ -313,10 +310,7 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
                 updated_at: Set(ctx.now),
                 ..Default::default()
             };
-            let m = am
-                .insert(tx)
-                .await
-                .map_err(|e| if db::violates(&e, "uq_companies_credit_code") { duplicate() } else { e.into() })?;
+            let m = am.insert(tx).await.map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
             record(tx, ctx, "company.create", "company", m.id, SUCCESS, summary).await?;
             Ok((m, Change::Created))
         }
@@ -527,10 +521,7 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
             let mut am = e.into_active_model();
             fill_community(&mut am, new);
             am.updated_at = Set(ctx.now);
-            let m = am
-                .update(tx)
-                .await
-                .map_err(|e| if db::violates(&e, "uq_communities_code") { duplicate() } else { e.into() })?;
+            let m = am.update(tx).await.map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
             record(tx, ctx, "community.update", "community", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
@@ -538,10 +529,7 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
             let mut am =
                 community::ActiveModel { created_at: Set(ctx.now), updated_at: Set(ctx.now), ..Default::default() };
             fill_community(&mut am, new);
-            let m = am
-                .insert(tx)
-                .await
-                .map_err(|e| if db::violates(&e, "uq_communities_code") { duplicate() } else { e.into() })?;
+            let m = am.insert(tx).await.map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
             record(tx, ctx, "community.create", "community", m.id, SUCCESS, after).await?;
             Ok((m, Change::Created))
         }
@@ -833,10 +821,7 @@ pub async fn save_department(
             am.kind = Set(form.kind.clone());
             am.contact_phone = Set(form.contact_phone.trim().into());
             am.updated_at = Set(ctx.now);
-            let m = am
-                .update(&tx)
-                .await
-                .map_err(|e| if db::violates(&e, "uq_departments_name") { dup() } else { e.into() })?;
+            let m = am.update(&tx).await.map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
             record(&tx, ctx, "department.update", "department", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
@@ -853,7 +838,7 @@ pub async fn save_department(
             }
             .insert(&tx)
             .await
-            .map_err(|e| if db::violates(&e, "uq_departments_name") { dup() } else { e.into() })?;
+            .map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
             record(&tx, ctx, "department.create", "department", m.id, SUCCESS, after).await?;
             m
         }

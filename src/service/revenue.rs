@@ -170,14 +170,11 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
     }
     .insert(&tx)
     .await
-    .map_err(|e| {
-        // Two corrections at once: the unique `reverses_id` refuses the second.
-        if db::violates(&e, "uq_revenue_entries_reverses") {
-            ServiceError::Rule { code: "reversal", message: "该记录已冲销".into() }
-        } else {
-            e.into()
-        }
-    })?;
+    // Two corrections at once: the unique `reverses_id` refuses the second.
+    .map_err(ServiceError::unique_or(&["uq_revenue_entries_reverses"], || ServiceError::Rule {
+        code: "reversal",
+        message: "该记录已冲销".into(),
+    }))?;
     record(
         &tx,
         ctx,
@@ -415,13 +412,10 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
     }
     .insert(&tx)
     .await
-    .map_err(|e| {
-        if db::violates(&e, "uq_revenue_statements_quarter") {
-            ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(ServiceError::unique_or(&["uq_revenue_statements_quarter"], || ServiceError::Rule {
+        code: "statement",
+        message: format!("{y}年第{q}季度的报表已公示"),
+    }))?;
     record(
         &tx,
         ctx,
@@ -593,13 +587,9 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
     }
     .insert(&tx)
     .await
-    .map_err(|e| {
-        if db::violates(&e, "uq_revenue_resolutions_ref") {
-            ServiceError::field("reference", "该决议已登记")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(ServiceError::unique_or(&["uq_revenue_resolutions_ref"], || {
+        ServiceError::field("reference", "该决议已登记")
+    }))?;
     record(
         &tx,
         ctx,

@@ -472,15 +472,12 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
         ));
     }
     for chunk in rows.chunks(500) {
-        db::insert_bulk(&tx, chunk.to_vec(), None).await.map_err(|e| {
-            if db::violates(&e, "uq_survey_units_unit") || db::violates(&e, "uq_survey_units_code") {
-                ServiceError::Rule {
-                    code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
-                }
-            } else {
-                e.into()
-            }
-        })?;
+        db::insert_bulk(&tx, chunk.to_vec(), None).await.map_err(ServiceError::unique_or(
+            &["uq_survey_units_unit", "uq_survey_units_code"],
+            || ServiceError::Rule {
+                code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
+            },
+        ))?;
     }
     record(&tx, ctx, "survey.issue_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
     tx.commit().await?;

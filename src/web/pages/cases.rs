@@ -305,9 +305,14 @@ pub async fn case_step(
     State(s): State<AppState>,
     a: Auth,
     Path(id): Path<i64>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response, PageError> {
-    let too_large = || ServiceError::field("photos", "上传内容过大：每张照片不超过10MB，最多6张");
+    let parts = super::read_parts(
+        mp,
+        |f| f == "photos" || f.starts_with("item_photos."),
+        ("photos", "上传内容过大：每张照片不超过10MB，最多6张"),
+    )
+    .await?;
     let (mut step, mut note, mut deadline, mut photos) = (String::new(), String::new(), String::new(), Vec::new());
     // A report item by item: `item_note.<code>` and `item_photos.<code>`, in form order.
     let mut items: Vec<ItemReport> = Vec::new();
@@ -321,32 +326,28 @@ pub async fn case_step(
         };
         &mut items[at]
     }
-    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" || name.starts_with("item_photos.") {
-            let bytes = field.bytes().await.map_err(|_| too_large())?;
-            match name.strip_prefix("item_photos.") {
+    for part in parts.0 {
+        match part {
+            super::Part::File { name, bytes, .. } => match name.strip_prefix("item_photos.") {
                 Some(code) => {
                     let it = item(&mut items, code);
                     if !bytes.is_empty() {
-                        it.photos.push(bytes.to_vec());
+                        it.photos.push(bytes);
                     }
                 }
-                None if !bytes.is_empty() => photos.push(bytes.to_vec()),
+                None if !bytes.is_empty() => photos.push(bytes),
                 None => {}
-            }
-        } else {
-            let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
-            match name.as_str() {
-                "step" => step = text,
-                "note" => note = text,
-                "deadline" => deadline = text,
+            },
+            super::Part::Text { name, value } => match name.as_str() {
+                "step" => step = value,
+                "note" => note = value,
+                "deadline" => deadline = value,
                 other => {
                     if let Some(code) = other.strip_prefix("item_note.") {
-                        item(&mut items, code).note = text;
+                        item(&mut items, code).note = value;
                     }
                 }
-            }
+            },
         }
     }
     let event = match step.as_str() {

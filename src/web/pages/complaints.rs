@@ -103,22 +103,11 @@ pub async fn new_complaint(
 }
 
 /// Reads the public form (multipart: fields and up to six `photos` files).
-async fn read_form(mut mp: Multipart) -> Result<(ComplaintForm, Vec<Vec<u8>>), ServiceError> {
-    let too_large = || ServiceError::field("photos", "上传内容过大：每张照片不超过10MB，最多6张");
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut photos = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" {
-            let bytes = field.bytes().await.map_err(|_| too_large())?;
-            if !bytes.is_empty() {
-                photos.push(bytes.to_vec());
-            }
-        } else {
-            let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
-            fields.push((name, text));
-        }
-    }
+async fn read_form(mp: Multipart) -> Result<(ComplaintForm, Vec<Vec<u8>>), ServiceError> {
+    let parts =
+        super::read_parts(mp, |f| f == "photos", ("photos", "上传内容过大：每张照片不超过10MB，最多6张")).await?;
+    let fields = parts.texts();
+    let photos = parts.files("photos").into_iter().map(|(_, b)| b).collect();
     let encoded = serde_urlencoded::to_string(&fields).map_err(|e| anyhow::anyhow!("{e}"))?;
     let form: ComplaintForm = serde_urlencoded::from_str(&encoded)
         .map_err(|e| ServiceError::Rule { code: "bad_form", message: format!("表单内容无法识别：{e}") })?;

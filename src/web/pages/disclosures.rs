@@ -57,46 +57,35 @@ pub async fn index(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> R
     index_page(&s, &a, id, FieldErrors::new(), Default::default()).await
 }
 
-/// POST /communities/{id}/disclosures (multipart: item_code, period, field:<label>…,
-/// correction_reason, files)
+/// POST /communities/{id}/disclosures (multipart: item_code, period, f0, f1, … (the item's
+/// fields in order), correction_reason, files)
 pub async fn publish(
     State(s): State<AppState>,
     a: Auth,
     Path(id): Path<i64>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response, PageError> {
-    let too_large = || ServiceError::field("files", "上传内容过大：每个附件不超过20MB");
-    let mut p = Publication::default();
+    let parts = super::read_parts(mp, |f| f == "files", ("files", "上传内容过大：每个附件不超过20MB")).await?;
+    let mut p = Publication {
+        item_code: parts.text("item_code"),
+        period: parts.text("period"),
+        correction_reason: parts.text("correction_reason"),
+        ..Default::default()
+    };
     // Field values come as f0, f1, … in the item's order (labels stay out of the wire format).
-    let mut positional: Vec<(usize, String)> = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "files" {
-            let file = field.file_name().unwrap_or("附件").to_string();
-            let bytes = field.bytes().await.map_err(|_| too_large())?;
-            p.files.push((file, bytes.to_vec()));
-            continue;
-        }
-        let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
-        match name.as_str() {
-            "item_code" => p.item_code = text,
-            "period" => p.period = text,
-            "correction_reason" => p.correction_reason = text,
-            other => {
-                if let Some(i) = other.strip_prefix('f').and_then(|i| i.parse::<usize>().ok()) {
-                    positional.push((i, text));
-                }
+    for (name, value) in parts.texts() {
+        if let Some(i) = name.strip_prefix('f').and_then(|i| i.parse::<usize>().ok()).filter(|i| *i < 50) {
+            if p.values.len() <= i {
+                p.values.resize(i + 1, String::new());
             }
+            p.values[i] = value;
         }
     }
-    if let Some(item) = disclosures::items(&s.deps.db, false).await?.into_iter().find(|i| i.model.code == p.item_code) {
-        let labels = item.fields();
-        for (i, text) in positional {
-            if let Some(label) = labels.get(i) {
-                p.fields.insert(label.clone(), text);
-            }
-        }
-    }
+    p.files = parts
+        .files("files")
+        .into_iter()
+        .map(|(name, b)| (if name.is_empty() { "附件".into() } else { name }, b))
+        .collect();
     let open_form = (p.item_code.clone(), p.period.clone());
     match disclosures::publish(&s.deps, &a.ctx, id, p).await {
         Ok(_) => {

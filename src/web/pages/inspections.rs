@@ -261,18 +261,10 @@ pub async fn add_photos(
     State(s): State<AppState>,
     a: Auth,
     Path((id, code)): Path<(i64, String)>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response, PageError> {
-    let too_large = || ServiceError::field("photos", "上传内容过大：每张照片不超过10MB");
-    let mut photos = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
-        if field.name() == Some("photos") {
-            let bytes = field.bytes().await.map_err(|_| too_large())?;
-            if !bytes.is_empty() {
-                photos.push(bytes.to_vec());
-            }
-        }
-    }
+    let parts = super::read_parts(mp, |f| f == "photos", ("photos", "上传内容过大：每张照片不超过10MB")).await?;
+    let photos = parts.files("photos").into_iter().map(|(_, b)| b).collect();
     match inspections::add_photos(&s.deps, &a.ctx, id, &code, photos).await {
         Ok(n) => {
             flash(&a.session, format!("{code} 已上传照片 {n} 张")).await;

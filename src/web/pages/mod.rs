@@ -219,3 +219,81 @@ pub fn step_errors(e: &crate::service::ServiceError) -> crate::domain::registry:
     );
     errors
 }
+
+/// One part of a multipart form.
+#[derive(Debug)]
+pub enum Part {
+    Text {
+        name: String,
+        value: String,
+    },
+    /// A file as sent (possibly empty: an empty file input).
+    File {
+        name: String,
+        file_name: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// A multipart form read whole, its parts in form order.
+#[derive(Debug, Default)]
+pub struct Parts(pub Vec<Part>);
+
+impl Parts {
+    /// The last value of a text field, or empty.
+    pub fn text(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .rev()
+            .find_map(|p| match p {
+                Part::Text { name, value } if name == field => Some(value.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The text fields, in order.
+    pub fn texts(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text { name, value } => Some((name.clone(), value.clone())),
+                Part::File { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The non-empty files of a field: (file name, bytes).
+    pub fn files(self, field: &str) -> Vec<(String, Vec<u8>)> {
+        self.0
+            .into_iter()
+            .filter_map(|p| match p {
+                Part::File { name, file_name, bytes } if name == field && !bytes.is_empty() => Some((file_name, bytes)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Reads a multipart form; `is_file` names its file fields. A body cut off by the size limit
+/// (or otherwise unreadable) is refused with `too_large` = (field, Chinese message).
+pub async fn read_parts(
+    mut mp: axum::extract::Multipart,
+    is_file: impl Fn(&str) -> bool,
+    too_large: (&str, &str),
+) -> Result<Parts, crate::service::ServiceError> {
+    let refuse = || ServiceError::field(too_large.0, too_large.1);
+    let mut parts = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(|_| refuse())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if is_file(&name) {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|_| refuse())?.to_vec();
+            parts.push(Part::File { name, file_name, bytes });
+        } else {
+            let value = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
+            parts.push(Part::Text { name, value });
+        }
+    }
+    Ok(Parts(parts))
+}

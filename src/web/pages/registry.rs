@@ -889,29 +889,13 @@ pub async fn litigation_step(
     State(s): State<AppState>,
     a: Auth,
     Path(id): Path<i64>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response, PageError> {
-    let too_large = || ServiceError::field("document", "上传内容过大：文书不超过20MB");
-    let (mut kind, mut on, mut reference, mut note, mut document) =
-        (String::new(), String::new(), String::new(), String::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(|_| too_large())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "document" {
-            let file = field.file_name().unwrap_or("文书").to_string();
-            let bytes = field.bytes().await.map_err(|_| too_large())?;
-            document = Some((file, bytes.to_vec()));
-            continue;
-        }
-        let text = field.text().await.map_err(|_| ServiceError::field(&name, "内容无法识别"))?;
-        match name.as_str() {
-            "kind" => kind = text,
-            "on" => on = text,
-            "reference" => reference = text,
-            "note" => note = text,
-            _ => {}
-        }
-    }
-    let on = chrono::NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d").ok();
+    let parts = super::read_parts(mp, |f| f == "document", ("document", "上传内容过大：文书不超过20MB")).await?;
+    let (kind, reference, note) = (parts.text("kind"), parts.text("reference"), parts.text("note"));
+    let on = chrono::NaiveDate::parse_from_str(parts.text("on").trim(), "%Y-%m-%d").ok();
+    let document =
+        parts.files("document").pop().map(|(name, bytes)| (if name.is_empty() { "文书".into() } else { name }, bytes));
     match crate::service::dismissals::record_litigation(&s.deps, &a.ctx, id, &kind, on, &reference, &note, document)
         .await
     {
