@@ -66,6 +66,24 @@ pub fn display(t: DateTime<Utc>) -> String {
     t.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Formats a deadline for people: one that ends at the end of a day (24:00 Asia/Shanghai, 民法典
+/// 第203条) reads `2024-06-18 24:00`, not as 00:00 of the next day.
+pub fn display_deadline(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&shanghai());
+    if local.time() == chrono::NaiveTime::MIN {
+        format!("{} 24:00", crate::domain::workdays::last_day(t))
+    } else {
+        display(t)
+    }
+}
+
+/// Formats a deadline's last day for letters and messages (`2024年6月18日`): the day before when
+/// it ends at 24:00.
+pub fn display_deadline_date(t: DateTime<Utc>) -> String {
+    let d = crate::domain::workdays::last_day(t);
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// Formats an instant's date for letters and messages, in Asia/Shanghai: `2024年6月18日`.
 pub fn display_date(t: DateTime<Utc>) -> String {
     let d = t.with_timezone(&shanghai()).date_naive();

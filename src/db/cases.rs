@@ -98,10 +98,13 @@ pub async fn items_of<C: ConnectionTrait>(db: &C, case_ids: Vec<i64>) -> Result<
     Ok(out)
 }
 
-/// A case's timeline, oldest first.
+/// A case's timeline, oldest first: by the instant each line was written (the application
+/// clock, which a scanner run `--at` an earlier instant may put before lines written earlier),
+/// ties in the order of writing.
 pub async fn events<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case_event::Model>, DbErr> {
     case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::CreatedAt)
         .order_by_asc(case_event::Column::Id)
         .all(db)
         .await
@@ -588,6 +591,20 @@ pub async fn pending_extension<C: ConnectionTrait>(
         .await
 }
 
+/// Granted extension requests of a case, in the order they were decided.
+pub async fn granted_extensions<C: ConnectionTrait>(
+    db: &C,
+    case_id: i64,
+) -> Result<Vec<extension_request::Model>, DbErr> {
+    extension_request::Entity::find()
+        .filter(extension_request::Column::CaseId.eq(case_id))
+        .filter(extension_request::Column::Status.eq("granted"))
+        .order_by_asc(extension_request::Column::DecidedAt)
+        .order_by_asc(extension_request::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Escalation proposals of one status (newest first), of one case when given.
 pub async fn escalation_proposals<C: ConnectionTrait>(
     db: &C,
@@ -606,7 +623,8 @@ pub async fn notify<C: ConnectionTrait>(db: &C, rows: Vec<notification::ActiveMo
     super::insert_bulk(db, rows, Some(notification::Column::DedupeKey)).await
 }
 
-/// A user's notifications (their own and their company's), newest first.
+/// A user's latest `limit` notifications (their own and their company's), oldest first like every
+/// timeline: by the instant written, ties in the order of writing.
 pub async fn notifications<C: ConnectionTrait>(
     db: &C,
     user_id: i64,
@@ -617,7 +635,15 @@ pub async fn notifications<C: ConnectionTrait>(
     if let Some(c) = company_id {
         cond = cond.add(notification::Column::CompanyId.eq(c));
     }
-    notification::Entity::find().filter(cond).order_by_desc(notification::Column::Id).limit(limit).all(db).await
+    let mut rows = notification::Entity::find()
+        .filter(cond)
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// The holiday table.

@@ -113,10 +113,12 @@ pub fn full_text(backend: DbBackend, query: &str) -> Option<SimpleExpr> {
     super::full_text(backend, "complaints", query)
 }
 
-/// A complaint's timeline, oldest first.
+/// A complaint's timeline, oldest first: by the instant each line was written, ties in the
+/// order of writing (the same order as a case's timeline).
 pub async fn events<C: ConnectionTrait>(db: &C, complaint_id: i64) -> Result<Vec<complaint_event::Model>, DbErr> {
     complaint_event::Entity::find()
         .filter(complaint_event::Column::ComplaintId.eq(complaint_id))
+        .order_by_asc(complaint_event::Column::CreatedAt)
         .order_by_asc(complaint_event::Column::Id)
         .all(db)
         .await

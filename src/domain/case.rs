@@ -268,10 +268,29 @@ pub fn deadline_state(status: CaseStatus, working_days_left: Option<i64>, soon: 
     }
 }
 
+/// What the ledger and the reminder say when no working day is left before a deadline that has
+/// not passed: on the deadline itself 今天到期; on the last working day before a deadline that
+/// falls on a rest day, that this is the last working day (the same day the scanner's "today"
+/// reminder goes out, `Calendar::sub_working_days(deadline, 0)`).
+pub fn due_today_text(today: NaiveDate, deadline: NaiveDate) -> String {
+    if deadline == today {
+        "今天到期".to_string()
+    } else {
+        format!("{}到期（休息日），今天是最后一个工作日", deadline.format("%-m月%-d日"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use CaseEvent as E;
+
+    #[test]
+    fn the_last_working_day_before_a_rest_day_deadline_says_so() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(due_today_text(d("2024-06-07"), d("2024-06-07")), "今天到期");
+        assert_eq!(due_today_text(d("2024-06-07"), d("2024-06-08")), "6月8日到期（休息日），今天是最后一个工作日");
+    }
     use CaseStatus as S;
 
     const EVENTS: [CaseEvent; 10] = [

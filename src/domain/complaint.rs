@@ -12,6 +12,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::workdays::{Calendar, end_of_day, last_day, shanghai_date};
+
 /// Days from receipt within which acceptance must be answered.
 pub const ACCEPTANCE_DAYS: i64 = 15;
 /// Days from receipt within which the clue must be closed.
@@ -172,25 +174,34 @@ pub fn triage(from: ComplaintStatus, decision: Triage) -> Result<ComplaintStatus
     })
 }
 
-/// The acceptance deadline of a clue received at `received_at`.
-pub fn acceptance_due(received_at: DateTime<Utc>) -> DateTime<Utc> {
-    received_at + Duration::days(ACCEPTANCE_DAYS)
+/// The acceptance deadline of a clue received at `received_at` (信访工作条例: 15 days): the period
+/// starts the day after receipt (民法典第201条), ends at 24:00 Asia/Shanghai of its last day, and
+/// a last day on a rest day or holiday moves to the next working day (第203条).
+pub fn acceptance_due(received_at: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+    end_of_day(cal.calendar_period_end(shanghai_date(received_at), ACCEPTANCE_DAYS))
 }
 
-/// The closure deadline of a clue accepted (or forwarded) at `accepted_at`.
-pub fn closure_due(accepted_at: DateTime<Utc>) -> DateTime<Utc> {
-    accepted_at + Duration::days(CLOSURE_DAYS)
+/// The closure deadline of a clue accepted (or forwarded) at `accepted_at` (60 days), counted as
+/// [`acceptance_due`] is.
+pub fn closure_due(accepted_at: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+    end_of_day(cal.calendar_period_end(shanghai_date(accepted_at), CLOSURE_DAYS))
 }
 
-/// The closure deadline after the one allowed extension of `days` (1..=30).
-pub fn extend(closure_due: DateTime<Utc>, already_extended: bool, days: i64) -> Result<DateTime<Utc>, TransitionError> {
+/// The closure deadline after the one allowed extension of `days` (1..=30), counted from the last
+/// day of the running deadline, with 第203条 applied to the new last day.
+pub fn extend(
+    closure_due: DateTime<Utc>,
+    already_extended: bool,
+    days: i64,
+    cal: &Calendar,
+) -> Result<DateTime<Utc>, TransitionError> {
     if already_extended {
         return Err(TransitionError("办理期限只能延长一次".into()));
     }
     if !(1..=EXTENSION_DAYS).contains(&days) {
         return Err(TransitionError(format!("延长期限为1至{EXTENSION_DAYS}日")));
     }
-    Ok(closure_due + Duration::days(days))
+    Ok(end_of_day(cal.calendar_period_end(last_day(closure_due), days)))
 }
 
 /// How a deadline stands.
@@ -289,21 +300,48 @@ mod tests {
         Utc.with_ymd_and_hms(2024, 6, d, 2, 0, 0).unwrap()
     }
 
+    fn cal() -> Calendar {
+        Calendar::new(crate::domain::workdays::seed().into_iter().map(|(d, k, _)| (d, k)))
+    }
+
+    fn shanghai(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap() - Duration::hours(8)
+    }
+
     #[test]
-    fn deadlines_are_15_days_from_receipt_and_60_from_acceptance() {
-        assert_eq!(acceptance_due(t(1)), t(16));
-        assert_eq!(closure_due(t(10)), Utc.with_ymd_and_hms(2024, 8, 9, 2, 0, 0).unwrap());
+    fn deadlines_end_at_24_00_of_the_last_day() {
+        let c = cal();
+        // Received Monday 2024-06-03 10:00: 15 days from the 4th, due at the end of the 18th.
+        assert_eq!(acceptance_due(shanghai(2024, 6, 3, 10), &c), shanghai(2024, 6, 19, 0));
+        // Received at 23:30 on the 3rd: the same day, the same deadline.
+        assert_eq!(acceptance_due(shanghai(2024, 6, 3, 23), &c), shanghai(2024, 6, 19, 0));
+        // Received 00:30 on the 4th (16:30 UTC on the 3rd): one day later.
+        assert_eq!(acceptance_due(Utc.with_ymd_and_hms(2024, 6, 3, 16, 30, 0).unwrap(), &c), shanghai(2024, 6, 20, 0));
+        // Accepted 2024-06-10: day 60 is Friday 2024-08-09.
+        assert_eq!(closure_due(shanghai(2024, 6, 10, 9), &c), shanghai(2024, 8, 10, 0));
+    }
+
+    #[test]
+    fn a_last_day_on_a_rest_day_moves_to_the_next_working_day() {
+        let c = cal();
+        // Received Friday 2024-06-07: day 15 is Saturday the 22nd, so Monday the 24th.
+        assert_eq!(acceptance_due(shanghai(2024, 6, 7, 9), &c), shanghai(2024, 6, 25, 0));
+        // Received 2024-09-16: day 15 is 10-01, 国庆节: 10-08.
+        assert_eq!(acceptance_due(shanghai(2024, 9, 16, 9), &c), shanghai(2024, 10, 9, 0));
+        // Accepted 2024-12-02: day 60 is Friday 2025-01-31, in 春节 2025: 02-05.
+        assert_eq!(closure_due(shanghai(2024, 12, 2, 9), &c), shanghai(2025, 2, 6, 0));
     }
 
     #[test]
     fn the_running_deadline_and_its_state() {
-        let a = acceptance_due(t(1));
-        let c = closure_due(t(1));
+        let a = acceptance_due(t(1), &Calendar::default());
+        let c = closure_due(t(1), &Calendar::default());
         let cases = [
             (t(2), ComplaintStatus::Received, Due::Running),
-            (t(13), ComplaintStatus::Received, Due::Soon),
-            (t(16), ComplaintStatus::Received, Due::Soon),
-            (t(17), ComplaintStatus::Received, Due::Overdue),
+            (t(14), ComplaintStatus::Received, Due::Running),
+            (t(15), ComplaintStatus::Received, Due::Soon),
+            (t(17), ComplaintStatus::Received, Due::Soon),
+            (t(18), ComplaintStatus::Received, Due::Overdue),
             (t(17), ComplaintStatus::Accepted, Due::Running),
             (t(17), ComplaintStatus::Rejected, Due::None),
             (c + Duration::hours(1), ComplaintStatus::Forwarded, Due::Overdue),
@@ -316,11 +354,14 @@ mod tests {
 
     #[test]
     fn one_extension_of_at_most_30_days() {
-        let c = closure_due(t(1));
-        assert_eq!(extend(c, false, 30).unwrap(), c + Duration::days(30));
-        assert!(extend(c, false, 31).is_err());
-        assert!(extend(c, false, 0).is_err());
-        assert!(extend(c, true, 10).is_err());
+        let cal = cal();
+        // Due at the end of Friday 2024-08-09; +30 days is Sunday 09-08, so Monday 09-09.
+        let c = shanghai(2024, 8, 10, 0);
+        assert_eq!(extend(c, false, 30, &cal).unwrap(), shanghai(2024, 9, 10, 0));
+        assert_eq!(extend(c, false, 3, &cal).unwrap(), shanghai(2024, 8, 13, 0), "Monday 08-12");
+        assert!(extend(c, false, 31, &cal).is_err());
+        assert!(extend(c, false, 0, &cal).is_err());
+        assert!(extend(c, true, 10, &cal).is_err());
     }
 
     #[test]

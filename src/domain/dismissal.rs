@@ -5,7 +5,9 @@
 //! 第946条: the contract ends no earlier than 60 days after the written notice, unless the contract
 //! provides otherwise (the track's `notice_days`). Exit and handover attach to the track later.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
+
+use super::workdays::Calendar;
 
 /// A step recorded on a track.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,9 +65,10 @@ pub struct TrackState {
 }
 
 /// The earliest day the contract may end after the written notice (民法典第946条: 60 days unless
-/// the contract provides otherwise).
-pub fn contract_ends_on(served_on: NaiveDate, notice_days: u32) -> NaiveDate {
-    served_on + Duration::days(i64::from(notice_days))
+/// the contract provides otherwise), counted from the day after service (第201条) and moved to
+/// the next working day when it lands on a rest day or holiday (第203条).
+pub fn contract_ends_on(served_on: NaiveDate, notice_days: u32, cal: &Calendar) -> NaiveDate {
+    cal.calendar_period_end(served_on, i64::from(notice_days))
 }
 
 /// Checks a step against the track: the order of the legal steps and their dates. Returns the
@@ -252,8 +255,10 @@ mod tests {
 
     #[test]
     fn the_contract_ends_sixty_days_after_the_written_notice_unless_agreed_otherwise() {
-        assert_eq!(contract_ends_on(d("2024-07-02"), 60), d("2024-08-31"));
-        assert_eq!(contract_ends_on(d("2024-12-31"), 90), d("2025-03-31"));
+        let cal = Calendar::new(crate::domain::workdays::seed().into_iter().map(|(d, k, _)| (d, k)));
+        assert_eq!(contract_ends_on(d("2024-07-02"), 60, &cal), d("2024-09-02"), "08-31 is a Saturday");
+        assert_eq!(contract_ends_on(d("2024-12-31"), 90, &cal), d("2025-03-31"));
+        assert_eq!(contract_ends_on(d("2024-08-02"), 60, &cal), d("2024-10-08"), "10-01 is 国庆节");
         assert_eq!(Step::parse("notice_served"), Some(Step::NoticeServed));
     }
 }

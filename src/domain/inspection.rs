@@ -139,9 +139,14 @@ impl Coverage {
         }
     }
 
-    /// Inspected share in whole per cent, rounded down (0 of 0 is 0).
-    pub fn percent(&self) -> u64 {
-        (self.inspected * 100).checked_div(self.due).unwrap_or(0)
+    /// The inspected share as shown: "33.3%" ([`super::rate::format_rate`]; "—" with nothing due).
+    pub fn rate(&self) -> String {
+        super::rate::format_rate(self.inspected, self.due)
+    }
+
+    /// The inspected share per mille rounded half up, for a meter (0 with nothing due).
+    pub fn permille(&self) -> u64 {
+        super::rate::permille(self.inspected, self.due).unwrap_or(0)
     }
 }
 
@@ -188,8 +193,12 @@ mod tests {
         c.add(false, d("2024-06-30"), d("2024-07-01"));
         c.add(false, d("2024-07-01"), d("2024-07-01"));
         assert_eq!(c, Coverage { due: 3, inspected: 1, overdue: 1 });
-        assert_eq!(c.percent(), 33);
-        assert_eq!(Coverage::default().percent(), 0);
+        assert_eq!((c.rate(), c.permille()), ("33.3%".to_string(), 333));
+        c.add(true, d("2024-06-30"), d("2024-07-01"));
+        assert_eq!(c.rate(), "50.0%");
+        let two_of_three = Coverage { due: 3, inspected: 2, overdue: 0 };
+        assert_eq!((two_of_three.rate(), two_of_three.permille()), ("66.7%".to_string(), 667));
+        assert_eq!((Coverage::default().rate(), Coverage::default().permille()), ("—".to_string(), 0));
     }
 
     #[test]

@@ -379,6 +379,17 @@ impl TryFrom<CommunityDraft> for NewCommunity {
     }
 }
 
+/// Whether a community's service contract has run out as of `today`: its end date, the
+/// contract's last day, lies before today. A community without an end date has none to run out.
+pub fn contract_expired(contract_end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    contract_end.is_some_and(|end| end < today)
+}
+
+/// The flag shown on a community's pages when its contract has run out: `合同已到期（2024-05-31）`.
+pub fn contract_expired_flag(contract_end: Option<NaiveDate>, today: NaiveDate) -> Option<String> {
+    contract_end.filter(|_| contract_expired(contract_end, today)).map(|end| format!("合同已到期（{end}）"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,5 +461,19 @@ mod tests {
         for field in ["code", "name", "township_id", "fee_yuan", "unit_count", "contract_end"] {
             assert!(errors.contains_key(field), "{field} in {errors:?}");
         }
+    }
+
+    #[test]
+    fn a_contract_runs_out_after_its_last_day() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(!contract_expired(None, d("2024-06-01")));
+        assert!(!contract_expired(Some(d("2024-06-01")), d("2024-06-01")), "the end date is the last day");
+        assert!(contract_expired(Some(d("2024-05-31")), d("2024-06-01")));
+        assert!(!contract_expired(Some(d("2024-06-02")), d("2024-06-01")));
+        assert_eq!(
+            contract_expired_flag(Some(d("2024-05-31")), d("2024-06-01")).as_deref(),
+            Some("合同已到期（2024-05-31）")
+        );
+        assert_eq!(contract_expired_flag(Some(d("2024-06-01")), d("2024-06-01")), None);
     }
 }

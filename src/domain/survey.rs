@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use super::rate;
+
 /// Fewest answers for which a community's rates and scores are shown (and compared with the
 /// standard): with fewer, one household's answer could be read off the results.
 pub const MIN_ANSWERS: u64 = 5;
@@ -95,17 +97,25 @@ impl Results {
         }
     }
 
-    /// Per mille, rounded down; `None` without a denominator.
-    fn permille(num: u64, den: u64) -> Option<u64> {
-        (den > 0).then(|| num * 1000 / den)
-    }
-
+    /// Answers per code handed out, per mille rounded half up (for bars; never compared).
     pub fn response_permille(&self) -> Option<u64> {
-        Self::permille(self.answered, self.issued)
+        rate::permille(self.answered, self.issued)
     }
 
+    /// Satisfied answers per answer, per mille rounded half up (for bars; the standard is
+    /// compared exactly by [`Results::below`]).
     pub fn satisfaction_permille(&self) -> Option<u64> {
-        Self::permille(self.satisfied, self.answered)
+        rate::permille(self.satisfied, self.answered)
+    }
+
+    /// The response rate as shown: "66.7%" ([`rate::format_rate`]).
+    pub fn response_rate(&self) -> String {
+        rate::format_rate(self.answered, self.issued)
+    }
+
+    /// The satisfaction rate as shown: "66.7%" ([`rate::format_rate`]).
+    pub fn satisfaction_rate(&self) -> String {
+        rate::format_rate(self.satisfied, self.answered)
     }
 
     /// Whether there are enough answers to show rates and scores.
@@ -120,20 +130,14 @@ impl Results {
     }
 }
 
-/// 853 → "85.3%".
-pub fn percent(permille: Option<u64>) -> String {
-    match permille {
-        Some(p) => format!("{}.{}%", p / 10, p % 10),
-        None => "—".into(),
-    }
-}
-
-/// An average score on the five levels, two decimals: (sum, n) → "4.25".
+/// An average score on the five levels, two decimals rounded half up (like rates): (sum, n) →
+/// "4.25", (14, 3) → "4.67". Scores are never negative.
 pub fn average(sum: i64, n: u64) -> String {
     if n == 0 {
         return "—".into();
     }
-    let hundredths = sum * 100 / n as i64;
+    let (sum, n) = (i128::from(sum.max(0)), i128::from(n));
+    let hundredths = (2 * sum * 100 + n) / (2 * n);
     format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
@@ -173,19 +177,24 @@ mod tests {
         let answers = vec![answer(5, 5), answer(4, 4), answer(4, 3), answer(5, 4), answer(2, 1)];
         let r = Results::of(10, &areas, &answers);
         assert_eq!((r.answered, r.satisfied), (5, 4));
-        assert_eq!(percent(r.response_permille()), "50.0%");
-        assert_eq!(percent(r.satisfaction_permille()), "80.0%");
+        assert_eq!(r.response_rate(), "50.0%");
+        assert_eq!(r.satisfaction_rate(), "80.0%");
         assert!(!r.below(80));
         assert!(r.below(81));
         assert!(r.enough() && !Results::of(10, &areas, &answers[..4]).enough());
         assert_eq!(average(r.areas[0].1, r.areas[0].2), "3.40");
         let none = Results::of(10, &areas, &[]);
         assert!(!none.below(80), "no answers: nothing to compare");
-        assert_eq!(percent(none.satisfaction_permille()), "—");
-        // 2 of 3 = 66.6%.
-        assert_eq!(
-            percent(Results::of(3, &areas, &[answer(5, 5), answer(4, 4), answer(1, 1)]).satisfaction_permille()),
-            "66.6%"
-        );
+        assert_eq!(none.satisfaction_rate(), "—");
+        // 2 of 3 is shown rounded, 66.7%, and is below a 67% standard (compared exactly).
+        let two_of_three = Results::of(3, &areas, &[answer(5, 5), answer(4, 4), answer(1, 1)]);
+        assert_eq!(two_of_three.satisfaction_rate(), "66.7%");
+        assert_eq!(two_of_three.satisfaction_permille(), Some(667));
+        assert!(two_of_three.below(67) && !two_of_three.below(66));
+        // 1 of 15 answers: 6.7%, not 6.6%.
+        assert_eq!(Results::of(15, &areas, &[answer(5, 5)]).response_rate(), "6.7%");
+        // Averages round half up too: 14/3 = 4.666… → 4.67.
+        assert_eq!(average(14, 3), "4.67");
+        assert_eq!(average(0, 0), "—");
     }
 }

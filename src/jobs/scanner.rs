@@ -128,8 +128,12 @@ async fn remind(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
             let Some(n) = offsets_with_day.iter().copied().find(|n| cal.sub_working_days(deadline, *n) <= today) else {
                 continue;
             };
-            let when = if n == 0 { "今天".to_string() } else { format!("{n}个工作日后") };
-            let title = format!("整改期限提醒：{}（{when}到期）", c.title);
+            let when = if n == 0 {
+                crate::domain::case::due_today_text(today, deadline)
+            } else {
+                format!("{n}个工作日后到期")
+            };
+            let title = format!("整改期限提醒：{}（{when}）", c.title);
             let body = format!("完成时限：{deadline}。请按期完成整改并报送整改情况。");
             if let Some(company) = c.company_id {
                 notes.push(to_company(
@@ -461,16 +465,11 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
     let cal = calendar(&deps.db).await?;
     let today = today(ctx.now);
     let days = deps.settings.notice_sign_working_days;
-    // Issued on or before this date, the signing period is over.
-    let cutoff = cal.sub_working_days(today, days);
-    let before = cutoff
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_local_timezone(crate::clock::shanghai())
-        .single()
-        .map(|t| t.to_utc())
-        .unwrap_or(ctx.now)
-        + Duration::days(1);
+    // Issued on or before this day, the signing period (counted from the day after issue,
+    // 民法典第201条) ended before today began: a notice issued Monday with 3 working days is
+    // first flagged on Friday.
+    let cutoff = cal.latest_start_ended_before(today, days);
+    let before = crate::domain::workdays::end_of_day(cutoff);
     let candidates = db::cases::unsigned_notices(&deps.db, before.min(ctx.now)).await?;
     let (mut flagged, mut proposed) = (0, 0);
     for n in candidates {

@@ -28,6 +28,7 @@ use crate::db::entities::{
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
 use crate::domain::role::{Role, Scope};
+use crate::domain::timeline::{DeadlineSet, EventKind, deadline_in_force};
 use crate::domain::workdays::{Calendar, DayKind};
 
 /// Most rows an export holds.
@@ -237,6 +238,7 @@ async fn mirror_public<C: ConnectionTrait>(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    debug_assert!(EventKind::parse(kind).is_some(), "timeline kind {kind} has no label in domain::timeline");
     let Some(pid) = problem_id else { return Ok(()) };
     let clues = complaint::Entity::find().filter(complaint::Column::ProblemId.eq(pid)).all(tx).await?;
     let rows: Vec<_> = clues
@@ -430,7 +432,7 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
     case_item::Entity::insert_many(items).exec_without_returning(tx).await?;
     case_event::ActiveModel {
         case_id: Set(c.id),
-        kind: Set("open".into()),
+        kind: Set(EventKind::Opened.as_str().into()),
         from_status: Set(String::new()),
         to_status: Set(CaseStatus::Verifying.as_str().into()),
         note: Set(format!("责任人：{}", responsible.display_name)),
@@ -444,7 +446,14 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
     }
     .insert(tx)
     .await?;
-    mirror_public(tx, Some(p.id), "case.open", "已列入工作台账，正在核实。", ctx.now).await?;
+    mirror_public(
+        tx,
+        Some(p.id),
+        &format!("case.{}", EventKind::Opened.as_str()),
+        "已列入工作台账，正在核实。",
+        ctx.now,
+    )
+    .await?;
     db::cases::notify(
         tx,
         vec![to_user(
@@ -658,7 +667,14 @@ pub async fn request_extension(
     }
     .insert(&tx)
     .await?;
-    timeline_note(&tx, ctx, &c, "extension_request", &format!("申请延期至{deadline}：{}", reason.trim())).await?;
+    timeline_note(
+        &tx,
+        ctx,
+        &c,
+        EventKind::ExtensionRequested.as_str(),
+        &format!("申请延期至{deadline}：{}", reason.trim()),
+    )
+    .await?;
     if let Some(resp) = c.responsible_user_id {
         db::cases::notify(
             &tx,
@@ -731,7 +747,8 @@ pub async fn decide_extension(
         if note.trim().chars().count() < 2 {
             return Err(ServiceError::field("note", "请填写不予延期的理由"));
         }
-        timeline_note(&tx, ctx, &c, "extension_refused", &format!("不予延期：{}", note.trim())).await?;
+        timeline_note(&tx, ctx, &c, EventKind::ExtensionRefused.as_str(), &format!("不予延期：{}", note.trim()))
+            .await?;
         record(
             &tx,
             ctx,
@@ -771,6 +788,8 @@ pub(crate) async fn timeline_note<C: ConnectionTrait>(
     kind: &str,
     note: &str,
 ) -> Result<(), ServiceError> {
+    // Every kind written has its label in the one table (a page never shows a code).
+    debug_assert!(EventKind::parse(kind).is_some(), "timeline kind {kind} has no label in domain::timeline");
     case_event::ActiveModel {
         case_id: Set(c.id),
         kind: Set(kind.into()),
@@ -833,7 +852,8 @@ pub async fn propose_escalation(deps: &Deps, ctx: &Ctx, id: i64, note: &str) -> 
     if !propose(&tx, ctx, &c, "refused", note.trim()).await? {
         return Err(ServiceError::Conflict("该案件已有待领导决定的升级提请".into()));
     }
-    timeline_note(&tx, ctx, &c, "escalation_proposed", &format!("提请升级处理：{}", note.trim())).await?;
+    timeline_note(&tx, ctx, &c, EventKind::EscalationProposed.as_str(), &format!("提请升级处理：{}", note.trim()))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -897,7 +917,14 @@ pub async fn decide_escalation(
             .await?;
         }
     } else {
-        timeline_note(&tx, ctx, &c, "escalation_declined", &format!("领导决定暂不升级：{}", note.trim())).await?;
+        timeline_note(
+            &tx,
+            ctx,
+            &c,
+            EventKind::EscalationDeclined.as_str(),
+            &format!("领导决定暂不升级：{}", note.trim()),
+        )
+        .await?;
         record(
             &tx,
             ctx,
@@ -934,6 +961,13 @@ pub struct CaseRow {
     /// `running`, `due_soon`, `overdue` or `none`.
     pub days_state: String,
     pub opened_at: DateTime<Utc>,
+}
+
+impl CaseRow {
+    /// `小区：问题` with the community once, for lists that name both.
+    pub fn heading(&self) -> String {
+        crate::domain::title::with_community(&self.community, &self.title)
+    }
 }
 
 /// Names for rows, loaded once per list.
@@ -993,7 +1027,10 @@ impl Names {
         let (days_state, days_text) = match deadline_state(status, left, self.soon) {
             DeadlineState::None => ("none", String::new()),
             DeadlineState::Running(n) => ("running", format!("剩余{n}个工作日")),
-            DeadlineState::DueSoon(0) => ("due_soon", "今天到期".to_string()),
+            DeadlineState::DueSoon(0) => match c.deadline {
+                Some(d) if d >= today => ("due_soon", crate::domain::case::due_today_text(today, d)),
+                _ => ("due_soon", "今天到期".to_string()),
+            },
             DeadlineState::DueSoon(n) => ("due_soon", format!("剩余{n}个工作日")),
             DeadlineState::Overdue(n) => ("overdue", format!("逾期{n}个工作日")),
         };
@@ -1294,6 +1331,9 @@ pub struct CaseDetail {
     pub facts: String,
     pub problem_id: Option<i64>,
     pub extensions: i32,
+    /// The deadline in force as its reader should read it: `2024-07-01（原2024-06-20，因批准延期：…）`
+    /// (for the company counted from the rectification notice), or 未定.
+    pub deadline_text: String,
     pub timeline: Vec<TimelineLine>,
     /// The case's catalog items: (code, "code title"), for a report item by item.
     pub item_choices: Vec<(String, String)>,
@@ -1304,35 +1344,6 @@ pub struct CaseDetail {
     pub pending_escalations: Vec<(i64, String, String)>,
     /// The steps this actor may take now.
     pub can: Vec<String>,
-}
-
-fn step_label(kind: &str) -> String {
-    match kind {
-        "open" => "列入台账".into(),
-        "extension_request" => "企业申请延期".into(),
-        "extension_refused" => "不予延期".into(),
-        "escalation_proposed" => "提请升级".into(),
-        "escalation_declined" => "暂不升级".into(),
-        "notice_signed" => "企业签收整改通知书".into(),
-        "notice_unsigned" => "整改通知书逾期未签收".into(),
-        "reminder" => "到期提醒".into(),
-        other => [
-            CaseEvent::Verify,
-            CaseEvent::Dismiss,
-            CaseEvent::IssueNotice,
-            CaseEvent::Report,
-            CaseEvent::StartReinspection,
-            CaseEvent::PassReinspection,
-            CaseEvent::FailReinspection,
-            CaseEvent::GrantExtension,
-            CaseEvent::MarkOverdue,
-            CaseEvent::Escalate,
-        ]
-        .into_iter()
-        .find(|e| e.as_str() == other)
-        .map(|e| e.label().to_string())
-        .unwrap_or_else(|| other.to_string()),
-    }
 }
 
 /// One case for its page. Company users see the same facts and timeline, and never anything
@@ -1358,16 +1369,40 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
             (code, label)
         })
         .collect();
-    let timeline = db::cases::events(&deps.db, c.id)
-        .await?
+    let events = db::cases::events(&deps.db, c.id).await?;
+    // The company reads one deadline: the one in force, said from what and why it changed; its
+    // deadline starts with the rectification notice (the ledger's earlier one was never
+    // addressed to it, so its timeline does not show it either).
+    let company_reader = actor.role == Role::CompanyUser;
+    let granted = db::cases::granted_extensions(&deps.db, c.id).await?;
+    let sets: Vec<DeadlineSet> = events
+        .iter()
+        .filter_map(|e| {
+            let kind = EventKind::parse(&e.kind)?;
+            let reason = match kind {
+                EventKind::Step(CaseEvent::GrantExtension) => granted
+                    .iter()
+                    .find(|r| r.decided_at == Some(e.created_at))
+                    .map(|r| r.reason.clone())
+                    .unwrap_or_else(|| e.note.clone()),
+                EventKind::Step(CaseEvent::FailReinspection) => e.note.clone(),
+                _ => String::new(),
+            };
+            Some(DeadlineSet { kind, deadline: e.deadline?, reason })
+        })
+        .collect();
+    let deadline_text = deadline_in_force(c.deadline, &sets, company_reader);
+    let first_notice = events.iter().position(|e| e.kind == CaseEvent::IssueNotice.as_str());
+    let timeline = events
         .into_iter()
-        .map(|e| TimelineLine {
+        .enumerate()
+        .map(|(i, e)| TimelineLine {
             at: e.created_at,
             at_display: crate::clock::display(e.created_at),
-            step: step_label(&e.kind),
+            step: crate::domain::timeline::label_of(&e.kind).to_string(),
             status_label: CaseStatus::parse(&e.to_status).map(|s| s.label().to_string()).unwrap_or_default(),
             note: e.note,
-            deadline: e.deadline,
+            deadline: e.deadline.filter(|_| !company_reader || first_notice.is_none_or(|n| i >= n)),
             actor: e.actor_name,
             photos: photos
                 .iter()
@@ -1449,6 +1484,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
         facts: c.facts,
         problem_id: c.problem_id,
         extensions: c.extensions,
+        deadline_text,
         item_choices,
         timeline,
         notices,
@@ -1525,7 +1561,7 @@ pub struct NotificationView {
     pub read: bool,
 }
 
-/// The actor's in-app notifications, newest first.
+/// The actor's latest 200 in-app notifications, oldest first (the order of every timeline).
 pub async fn notifications(deps: &Deps, ctx: &Ctx) -> Result<Vec<NotificationView>, ServiceError> {
     let actor = ctx.actor()?;
     let company = match actor.scope {

@@ -210,7 +210,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
                 c.name,
                 s.title,
                 s.period,
-                crate::domain::survey::percent(r.satisfaction_permille()),
+                r.satisfaction_rate(),
                 s.standard_pct,
                 r.issued,
                 r.answered,

@@ -21,11 +21,13 @@ use crate::db;
 use crate::db::complaints::InboxFilter;
 use crate::db::entities::{complaint, complaint_event, complaint_photo, outbox, problem};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
+use crate::domain::case::CaseStatus;
 use crate::domain::complaint::{
     self as rule, Channel, ComplaintStatus, Due, Triage, mask_email, mask_name, mask_phone,
 };
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
+use crate::domain::timeline::{EventKind, public_status};
 use crate::domain::tracking;
 
 /// Longest description accepted.
@@ -304,6 +306,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         db::registry::communities_by_ids(tx, ids).await?.into_iter().map(|c| (c.id, c)).collect();
     let catalog: HashMap<String, String> =
         db::registry::catalog(tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
+    let cal = super::cases::calendar(tx).await?;
     let mut out: Vec<Option<Written>> = Vec::with_capacity(jobs.len());
     let mut name_words: HashMap<(Option<i64>, Option<String>), String> = HashMap::new();
     let mut rows = Vec::new();
@@ -378,7 +381,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
                 format!("{} {names}", p.description_words)
             }),
             received_at: Set(now),
-            acceptance_due: Set(rule::acceptance_due(now)),
+            acceptance_due: Set(rule::acceptance_due(now, &cal)),
             triaged_at: Set(None),
             closure_due: Set(None),
             extended: Set(false),
@@ -406,7 +409,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
             let m = stored.get(code).ok_or_else(|| anyhow::anyhow!("inserted clue {code} not found"))?;
             events.push(complaint_event::ActiveModel {
                 complaint_id: Set(m.id),
-                kind: Set("received".into()),
+                kind: Set(EventKind::Received.as_str().into()),
                 public_text: Set(format!(
                     "已收到您通过{}提交的投诉举报，将在{}日内告知是否受理。",
                     p.channel.label(),
@@ -498,6 +501,8 @@ async fn event<C: ConnectionTrait>(
     actor: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    // Every kind written has its label in the one table (a page never shows a code).
+    debug_assert!(EventKind::parse(kind).is_some(), "timeline kind {kind} has no label in domain::timeline");
     complaint_event::ActiveModel {
         complaint_id: Set(complaint_id),
         kind: Set(kind.into()),
@@ -525,8 +530,18 @@ pub struct PublicEvent {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicStatus {
     pub tracking_code: String,
+    /// The clue's own status (accepted, merged, …).
     pub status: ComplaintStatus,
+    /// What the complainant reads: the public state of the case that absorbed the clue once
+    /// there is one (已办结 when it is closed), else the clue's status.
     pub status_label: String,
+    /// The state of the case that absorbed the clue, if any.
+    pub case_status: Option<CaseStatus>,
+    /// The case's latest public line: its result once the case is over, else where it stands.
+    pub progress: String,
+    /// Whether the matter is over for the complainant (the case closed, or the clue answered
+    /// for good).
+    pub finished: bool,
     pub received_at: DateTime<Utc>,
     pub community_name: String,
     pub catalog_title: String,
@@ -553,10 +568,30 @@ pub async fn track(deps: &Deps, code: &str) -> Result<PublicStatus, ServiceError
         .filter(|e| !e.public_text.is_empty())
         .map(|e| PublicEvent { at: e.created_at, at_display: crate::clock::display(e.created_at), text: e.public_text })
         .collect();
+    // A clue accepted or merged into a problem follows the problem's case, whenever the clue
+    // joined it: the complainant reads the case's state and its latest public line.
+    let case = match c.problem_id {
+        Some(pid) => db::cases::case_of_problem(&deps.db, pid).await?,
+        None => None,
+    };
+    let case_status = case.as_ref().and_then(|k| CaseStatus::parse(&k.status));
+    let progress = match &case {
+        Some(k) => db::cases::events(&deps.db, k.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|e| !e.public_text.is_empty())
+            .map(|e| e.public_text)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     Ok(PublicStatus {
         tracking_code: c.tracking_code,
         status,
-        status_label: status.label().into(),
+        status_label: case_status.map(public_status).unwrap_or(status.label()).into(),
+        case_status,
+        progress,
+        finished: case_status.map_or(status.finished(), CaseStatus::is_final),
         received_at: c.received_at,
         community_name,
         catalog_title,
@@ -598,6 +633,8 @@ pub struct ComplaintRow {
     pub closure_due: Option<DateTime<Utc>>,
     pub due: Due,
     pub due_label: String,
+    /// The running deadline as people read it: `受理期限 2024-06-18 24:00` / `办理期限 …`.
+    pub due_display: String,
     pub problem_id: Option<i64>,
     pub answer: String,
 }
@@ -674,6 +711,12 @@ fn row(deps: &Deps, n: &Names, now: DateTime<Utc>, c: complaint::Model) -> Compl
         closure_due: c.closure_due,
         due,
         due_label: due.label().into(),
+        due_display: match (status.finished(), status == ComplaintStatus::Received, c.closure_due) {
+            (true, _, _) => String::new(),
+            (false, true, _) => format!("受理期限 {}", crate::clock::display_deadline(c.acceptance_due)),
+            (false, false, Some(d)) => format!("办理期限 {}", crate::clock::display_deadline(d)),
+            (false, false, None) => String::new(),
+        },
         problem_id: c.problem_id,
         answer: c.public_answer,
         tracking_code: c.tracking_code,
@@ -738,6 +781,8 @@ pub async fn inbox(deps: &Deps, ctx: &Ctx, q: &InboxQuery, per_page: u64) -> Res
 pub struct StaffEvent {
     pub at_display: String,
     pub kind: String,
+    /// The kind's Chinese label.
+    pub label: String,
     pub public_text: String,
     pub internal_note: String,
 }
@@ -798,6 +843,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ComplaintDetail, 
         .into_iter()
         .map(|e| StaffEvent {
             at_display: crate::clock::display(e.created_at),
+            label: crate::domain::timeline::label_of(&e.kind).to_string(),
             kind: e.kind,
             public_text: e.public_text,
             internal_note: e.internal_note,
@@ -925,6 +971,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     let answer = form.answer.trim().to_string();
     let note = form.note.trim().to_string();
     let tx = deps.db.begin().await?;
+    let cal = super::cases::calendar(&tx).await?;
     // Claim the clue: a concurrent triage waits on the row and then finds it taken.
     claim(
         &tx,
@@ -990,11 +1037,11 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             am.company_id = Set(community.company_id);
             am.township_id = Set(Some(community.township_id));
             am.catalog_code = Set(Some(code));
-            am.closure_due = Set(Some(rule::closure_due(now)));
+            am.closure_due = Set(Some(rule::closure_due(now, &cal)));
             summary["problem_id"] = json!(p.id);
             format!(
                 "您反映的问题已受理，列入问题清单督促整改，办理期限至{}。",
-                crate::clock::display(rule::closure_due(now))
+                crate::clock::display_deadline(rule::closure_due(now, &cal))
             )
         }
         Triage::Merge => {
@@ -1011,7 +1058,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             am.company_id = Set(p.company_id);
             am.township_id = Set(Some(p.township_id));
             am.catalog_code = Set(Some(p.catalog_code.clone()));
-            am.closure_due = Set(Some(rule::closure_due(now)));
+            am.closure_due = Set(Some(rule::closure_due(now, &cal)));
             summary["problem_id"] = json!(p.id);
             "您反映的问题已受理，与其他群众反映的同一问题合并办理。".to_string()
         }
@@ -1029,7 +1076,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
                 .await?
                 .ok_or_else(|| ServiceError::field("department_id", "所选部门不存在"))?;
             am.department_id = Set(Some(d.id));
-            am.closure_due = Set(Some(rule::closure_due(now)));
+            am.closure_due = Set(Some(rule::closure_due(now, &cal)));
             if !answer.is_empty() {
                 am.public_answer = Set(answer.clone());
             }
@@ -1041,7 +1088,13 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     am.triaged_at = Set(Some(now));
     am.updated_at = Set(now);
     let m = am.update(&tx).await?;
-    event(&tx, id, &format!("triage.{}", form.decision), &public_text, &note, Some(actor.user_id), now).await?;
+    let kind = match decision {
+        Triage::Accept => EventKind::Accepted,
+        Triage::Merge => EventKind::Merged,
+        Triage::Reject => EventKind::Rejected,
+        Triage::Forward => EventKind::Forwarded,
+    };
+    event(&tx, id, kind.as_str(), &public_text, &note, Some(actor.user_id), now).await?;
     record(&tx, ctx, &format!("complaint.{}", form.decision), "complaint", id, SUCCESS, summary).await?;
     tx.commit().await?;
     let n = names(deps, std::slice::from_ref(&m)).await?;
@@ -1081,8 +1134,9 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
         .ok_or_else(|| ServiceError::Rule {
             code: "not_accepted", message: "线索尚未受理，无办理期限可延长".into()
         })?;
-    let new_due = rule::extend(due, c.extended, days).map_err(|e| ServiceError::field("days", e.0))?;
     let tx = deps.db.begin().await?;
+    let cal = super::cases::calendar(&tx).await?;
+    let new_due = rule::extend(due, c.extended, days, &cal).map_err(|e| ServiceError::field("days", e.0))?;
     claim(&tx, id, complaint::Column::Extended.eq(false), ctx.now, "办理期限只能延长一次").await?;
     let mut am = c.into_active_model();
     am.closure_due = Set(Some(new_due));
@@ -1094,7 +1148,7 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
         &tx,
         id,
         "extend",
-        &format!("办理期限延长至{}，理由：{reason}", crate::clock::display(new_due)),
+        &format!("办理期限延长至{}，理由：{reason}", crate::clock::display_deadline(new_due)),
         "",
         Some(actor.user_id),
         ctx.now,

@@ -24,6 +24,7 @@ use crate::domain::authz::{Action, Denied, role_may};
 use crate::domain::dismissal::{Step, TrackState, check, contract_ends_on};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::{Role, Scope};
+use crate::domain::timeline::EventKind;
 
 /// A leader opens a track. Returns its id.
 pub async fn open(
@@ -94,7 +95,7 @@ pub async fn open(
     let township = tree.name(c.township_id);
     let line = format!("开启引导解聘，由{township}指导业主大会依法决定是否解聘物业服务企业");
     for k in &cases {
-        super::cases::timeline_note(&tx, ctx, k, "dismissal_opened", &line).await?;
+        super::cases::timeline_note(&tx, ctx, k, EventKind::DismissalOpened.as_str(), &line).await?;
     }
     let officers = user::Entity::find()
         .filter(user::Column::Role.eq(Role::TownshipOfficer.as_str()))
@@ -184,7 +185,7 @@ pub async fn record_step(
             .col_expr(dismissal_track::Column::DecidedOn, Expr::value(on))
             .col_expr(dismissal_track::Column::Status, Expr::value("closed")),
         Step::NoticeServed => {
-            let e = contract_ends_on(on, t.notice_days.max(0) as u32);
+            let e = contract_ends_on(on, t.notice_days.max(0) as u32, &super::cases::calendar(&tx).await?);
             ends = Some(e);
             update
                 .col_expr(dismissal_track::Column::ServedOn, Expr::value(on))
@@ -223,7 +224,7 @@ pub async fn record_step(
         line.push_str(&format!("：{note}"));
     }
     for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
-        super::cases::timeline_note(&tx, ctx, k, "dismissal_step", &line).await?;
+        super::cases::timeline_note(&tx, ctx, k, EventKind::DismissalStep.as_str(), &line).await?;
     }
     if let (Step::NoticeServed, Some(company), Some(e)) = (step, t.company_id, ends) {
         db::cases::notify(
@@ -270,7 +271,7 @@ pub struct TrackView {
     pub open: bool,
     pub stage: String,
     pub contract_ends_on: Option<NaiveDate>,
-    /// (label, date, note, who)
+    /// (label, date, note, who), in the order they happened (date, ties in the order recorded).
     pub steps: Vec<(String, NaiveDate, String, String)>,
     /// The steps that may come next: (value, label).
     pub next: Vec<(String, String)>,
@@ -281,6 +282,7 @@ async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<Track
     let community = db::registry::community(&deps.db, t.community_id).await?.map(|c| c.name).unwrap_or_default();
     let steps = dismissal_step::Entity::find()
         .filter(dismissal_step::Column::TrackId.eq(t.id))
+        .order_by_asc(dismissal_step::Column::HappenedOn)
         .order_by_asc(dismissal_step::Column::Id)
         .all(&deps.db)
         .await?;
@@ -440,7 +442,7 @@ pub async fn record_litigation(
         line.push_str(&format!("，{}：{reference}", step.reference_label()));
     }
     for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
-        super::cases::timeline_note(&tx, ctx, k, "litigation", &line).await?;
+        super::cases::timeline_note(&tx, ctx, k, EventKind::Litigation.as_str(), &line).await?;
     }
     record(
         &tx,
@@ -456,7 +458,8 @@ pub async fn record_litigation(
     Ok(())
 }
 
-/// A track's litigation steps: (event id, label, date, reference, note, has document, who).
+/// A track's litigation steps in the order they happened (their date, ties in the order recorded):
+/// (event id, label, date, reference, note, has document, who).
 pub async fn litigation(
     deps: &Deps,
     ctx: &Ctx,
@@ -466,6 +469,7 @@ pub async fn litigation(
     get(deps, ctx, id).await?;
     Ok(litigation_event::Entity::find()
         .filter(litigation_event::Column::TrackId.eq(id))
+        .order_by_asc(litigation_event::Column::HappenedOn)
         .order_by_asc(litigation_event::Column::Id)
         .all(&deps.db)
         .await?

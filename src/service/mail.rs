@@ -58,7 +58,7 @@ impl ReceiptMail {
              {office}\n咨询电话：{hotline}\n（本邮件由系统自动发送）\n",
             office = self.office,
             url = self.public_url.trim_end_matches('/'),
-            due = crate::clock::display_date(acceptance_due),
+            due = crate::clock::display_deadline_date(acceptance_due),
             hotline = self.hotline,
         );
         (subject, body)

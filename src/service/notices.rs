@@ -19,6 +19,7 @@ use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::notice::NoticeStatus;
 use crate::domain::role::{Role, Scope};
+use crate::domain::timeline::EventKind;
 
 /// Issuing a notice.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +50,26 @@ pub(crate) fn store_pdf(data_dir: &std::path::Path, digest: &str, bytes: &[u8]) 
     f.sync_all()?;
     std::fs::rename(&tmp, &path)?;
     Ok(())
+}
+
+/// What a new notice's 联系人及电话 starts as: the issuing staff member's name and the phone of
+/// their account, or the office hotline (settings) when the account has none. Bureau staff only.
+pub async fn default_contact(deps: &Deps, ctx: &Ctx) -> Result<String, ServiceError> {
+    let actor = ctx.actor()?;
+    if !role_may(actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let user = db::accounts::user(&deps.read, actor.user_id).await?.ok_or(ServiceError::Unauthenticated)?;
+    // An unreadable phone (a retired key) falls back like a missing one.
+    let phone = user
+        .phone_sealed
+        .as_deref()
+        .and_then(|sealed| deps.cipher.open(sealed).ok())
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| deps.settings.hotline.trim().to_string());
+    let contact = format!("{} {phone}", user.display_name.trim());
+    Ok(contact.trim().chars().take(100).collect())
 }
 
 /// Issues a notice for filed cases of one company. Returns the notice id.
@@ -117,6 +138,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
             items.push(propwatch_pdf::NoticeItem {
                 community: community.clone(),
                 item: title,
+                text: String::new(),
                 facts: c.facts.clone(),
                 legal_basis: basis,
             });
@@ -241,7 +263,14 @@ pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceE
         return Err(ServiceError::Conflict("该整改通知书已签收".into()));
     }
     for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
-        super::cases::timeline_note(&tx, ctx, &c, "notice_signed", &format!("签收整改通知书 {}", n.number)).await?;
+        super::cases::timeline_note(
+            &tx,
+            ctx,
+            &c,
+            EventKind::NoticeSigned.as_str(),
+            &format!("签收整改通知书 {}", n.number),
+        )
+        .await?;
     }
     db::cases::notify(
         &tx,
@@ -278,10 +307,15 @@ pub struct NoticeView {
     pub contact: String,
     pub pdf_sm3: String,
     pub case_ids: Vec<i64>,
+    /// Cases of the notice whose deadline in force is no longer the notice's (extended, or set
+    /// anew after a failed re-inspection): (case id, deadline now). The notice stays as issued;
+    /// the case page says from what and why.
+    pub changed_deadlines: Vec<(i64, NaiveDate)>,
 }
 
 async fn view(deps: &Deps, n: notice::Model) -> Result<NoticeView, ServiceError> {
     let company = db::registry::company(&deps.db, n.company_id).await?.map(|c| c.name).unwrap_or_default();
+    let case_ids = db::cases::notice_case_ids(&deps.db, n.id).await?;
     Ok(NoticeView {
         id: n.id,
         number: n.number,
@@ -296,7 +330,13 @@ async fn view(deps: &Deps, n: notice::Model) -> Result<NoticeView, ServiceError>
         body: n.body,
         contact: n.contact,
         pdf_sm3: n.pdf_digest,
-        case_ids: db::cases::notice_case_ids(&deps.db, n.id).await?,
+        changed_deadlines: db::cases::cases_by_ids(&deps.db, case_ids.clone())
+            .await?
+            .into_iter()
+            .filter(|c| CaseStatus::parse(&c.status).is_some_and(|s| !s.is_final()))
+            .filter_map(|c| c.deadline.filter(|d| *d != n.deadline).map(|d| (c.id, d)))
+            .collect(),
+        case_ids,
     })
 }
 

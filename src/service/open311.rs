@@ -369,6 +369,7 @@ pub async fn updates(deps: &Deps, p: &HashMap<String, String>) -> Result<Vec<Req
         .filter(complaint_event::Column::CreatedAt.gte(start))
         .filter(complaint_event::Column::CreatedAt.lte(end))
         .filter(complaint_event::Column::PublicText.ne(""))
+        .order_by_asc(complaint_event::Column::CreatedAt)
         .order_by_asc(complaint_event::Column::Id)
         .all(&deps.db)
         .await?;

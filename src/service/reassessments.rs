@@ -24,6 +24,7 @@ use crate::db::entities::{community, reassessment, service_grade};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
+use crate::domain::timeline::EventKind;
 
 /// The default grade table (fen per m² per month), seeded when the table is empty.
 const GRADES: [(&str, &str, i64, i64); 5] = [
@@ -176,7 +177,7 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
             &tx,
             ctx,
             k,
-            "reassessment_proposed",
+            EventKind::ReassessmentProposed.as_str(),
             &format!("提请重新核定小区物业服务等级：{} → {}（待领导审批）", c.service_grade, grade.name),
         )
         .await?;
@@ -272,8 +273,14 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         format!("领导未同意重新核定服务等级：{note}")
     };
     for k in &cases {
-        super::cases::timeline_note(&tx, ctx, k, if approve { "reassessed" } else { "reassessment_rejected" }, &line)
-            .await?;
+        super::cases::timeline_note(
+            &tx,
+            ctx,
+            k,
+            if approve { EventKind::Reassessed } else { EventKind::ReassessmentRejected }.as_str(),
+            &line,
+        )
+        .await?;
     }
     if approve && let Some(company) = r.company_id {
         db::cases::notify(
@@ -330,7 +337,9 @@ async fn letters_for<C: sea_orm::ConnectionTrait>(
         .iter()
         .map(|k| propwatch_pdf::NoticeItem {
             community: c.name.clone(),
-            item: k.title.clone(),
+            // The letter prints the community before the item: the title without it.
+            item: crate::domain::title::without_community(&c.name, &k.title).to_string(),
+            text: String::new(),
             facts: k.facts.clone(),
             legal_basis: String::new(),
         })

@@ -25,6 +25,7 @@ use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::{Role, Scope};
+use crate::domain::timeline::EventKind;
 
 fn status_label(s: &str) -> &'static str {
     match s {
@@ -120,7 +121,7 @@ pub async fn propose(
             &tx,
             ctx,
             c,
-            "referral_proposed",
+            EventKind::ReferralProposed.as_str(),
             &format!("提请移送{}（待领导审批）：{reasons}", dept.name),
         )
         .await?;
@@ -186,7 +187,14 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         None => format!("领导未同意移送{}：{note}", dept.name),
     };
     for c in &cases {
-        super::cases::timeline_note(&tx, ctx, c, if approve { "referred" } else { "referral_rejected" }, &line).await?;
+        super::cases::timeline_note(
+            &tx,
+            ctx,
+            c,
+            if approve { EventKind::Referred } else { EventKind::ReferralRejected }.as_str(),
+            &line,
+        )
+        .await?;
     }
     if let Some((number, due)) = &letter {
         let notes = department_users(&tx, dept.id)
@@ -248,8 +256,10 @@ async fn transfer_letter<C: sea_orm::ConnectionTrait>(
             .map(|i| i.legal_basis.clone())
             .collect();
         items.push(propwatch_pdf::NoticeItem {
+            // The letter prints the community before the item: the title without it.
+            item: crate::domain::title::without_community(&community, &c.title).to_string(),
             community,
-            item: c.title.clone(),
+            text: String::new(),
             facts: c.facts.clone(),
             legal_basis: basis.join("；"),
         });
@@ -322,16 +332,21 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
     let (r, cases) = load(deps, ctx, id).await?;
     let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
     let tx = deps.db.begin().await?;
-    let (from, to, line, action): (&[&str], &str, String, &str) = match result {
+    let (from, to, line, action, kind): (&[&str], &str, String, &str, EventKind) = match result {
         None => (
             &["sent"],
             "acknowledged",
             format!("{}已签收移送函 {}", dept.name, r.letter_number.clone().unwrap_or_default()),
             "referral.acknowledge",
+            EventKind::ReferralAcknowledged,
         ),
-        Some(text) => {
-            (&["sent", "acknowledged"], "handled", format!("{}反馈处理结果：{text}", dept.name), "referral.result")
-        }
+        Some(text) => (
+            &["sent", "acknowledged"],
+            "handled",
+            format!("{}反馈处理结果：{text}", dept.name),
+            "referral.result",
+            EventKind::ReferralAnswered,
+        ),
     };
     let mut update = referral::Entity::update_many()
         .col_expr(referral::Column::Status, sea_orm::sea_query::Expr::value(to))
@@ -361,7 +376,7 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
         });
     }
     for c in &cases {
-        super::cases::timeline_note(&tx, ctx, c, action, &line).await?;
+        super::cases::timeline_note(&tx, ctx, c, kind.as_str(), &line).await?;
     }
     db::cases::notify(
         &tx,
@@ -395,8 +410,17 @@ pub struct ReferralView {
     pub result: String,
     pub decision_note: String,
     pub proposed_at: String,
-    /// (id, title, community, facts) of the cases referred.
-    pub cases: Vec<(i64, String, String, String)>,
+    /// The cases referred.
+    pub cases: Vec<ReferredCase>,
+}
+
+/// A case as a referral names it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReferredCase {
+    pub id: i64,
+    /// `小区：问题`, the community once.
+    pub heading: String,
+    pub facts: String,
 }
 
 async fn view(
@@ -409,7 +433,11 @@ async fn view(
     let mut rows = Vec::new();
     for c in cases {
         let community = db::registry::community(&deps.db, c.community_id).await?.map(|m| m.name).unwrap_or_default();
-        rows.push((c.id, c.title.clone(), community, c.facts.clone()));
+        rows.push(ReferredCase {
+            id: c.id,
+            heading: crate::domain::title::with_community(&community, &c.title),
+            facts: c.facts.clone(),
+        });
     }
     Ok(ReferralView {
         id: r.id,

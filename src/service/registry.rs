@@ -16,7 +16,7 @@ use crate::db::registry::{CommunityFilter, CompanyFilter};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize};
 use crate::domain::registry::{
     CM2_PER_M2, CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors, NewCommunity, NewCompany,
-    format_decimal, format_decimal_trim,
+    contract_expired_flag, format_decimal, format_decimal_trim,
 };
 use crate::domain::role::Scope;
 
@@ -355,6 +355,8 @@ pub struct CommunityView {
     pub company_name: String,
     pub contract_start: Option<NaiveDate>,
     pub contract_end: Option<NaiveDate>,
+    /// `合同已到期（2024-05-31）` when the contract's end date lies before today.
+    pub contract_expired: Option<String>,
     pub service_grade: String,
     /// fen per m² per month
     pub fee_fen: Option<i64>,
@@ -369,7 +371,13 @@ pub struct CommunityView {
     pub committee_label: String,
 }
 
-fn community_view(tree: &JurisdictionTree, companies: &HashMap<i64, String>, c: community::Model) -> CommunityView {
+/// `today`: the application clock's date, against which the contract's end is read.
+fn community_view(
+    tree: &JurisdictionTree,
+    companies: &HashMap<i64, String>,
+    c: community::Model,
+    today: NaiveDate,
+) -> CommunityView {
     let committee = CommitteeKind::parse(&c.committee).unwrap_or(CommitteeKind::None);
     CommunityView {
         id: c.id,
@@ -382,6 +390,7 @@ fn community_view(tree: &JurisdictionTree, companies: &HashMap<i64, String>, c: 
         company_id: c.company_id,
         contract_start: c.contract_start,
         contract_end: c.contract_end,
+        contract_expired: contract_expired_flag(c.contract_end, today),
         service_grade: c.service_grade,
         fee_fen: c.fee_fen,
         fee_yuan: c.fee_fen.map(|f| format_decimal(f, 2)).unwrap_or_default(),
@@ -442,7 +451,8 @@ pub async fn list_communities(
     }
     let (rows, total) = db::registry::communities(&deps.db, &filter, page.max(1), per_page).await?;
     let names = company_names(&deps.db, &rows).await?;
-    let items = rows.into_iter().map(|c| community_view(&tree, &names, c)).collect();
+    let today = super::cases::today(ctx.now);
+    let items = rows.into_iter().map(|c| community_view(&tree, &names, c, today)).collect();
     Ok(Page { items, total, page: page.max(1), per_page })
 }
 
@@ -453,7 +463,7 @@ pub async fn get_community(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CommunityV
     let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
     authorize(actor, Action::ViewRegistry, &community_object(&tree, &c))?;
     let names = company_names(&deps.db, std::slice::from_ref(&c)).await?;
-    Ok(community_view(&tree, &names, c))
+    Ok(community_view(&tree, &names, c, super::cases::today(ctx.now)))
 }
 
 fn community_json(c: &NewCommunity) -> Value {
@@ -559,7 +569,7 @@ pub async fn create_community(deps: &Deps, ctx: &Ctx, draft: CommunityDraft) -> 
     let (m, _) = save_community(&tx, ctx, &tree, None, new).await?;
     let names = company_names(&tx, std::slice::from_ref(&m)).await?;
     tx.commit().await?;
-    Ok(community_view(&tree, &names, m))
+    Ok(community_view(&tree, &names, m, super::cases::today(ctx.now)))
 }
 
 /// Changes a community.
@@ -577,7 +587,7 @@ pub async fn update_community(
     let (m, _) = save_community(&tx, ctx, &tree, Some(existing), new).await?;
     let names = company_names(&tx, std::slice::from_ref(&m)).await?;
     tx.commit().await?;
-    Ok(community_view(&tree, &names, m))
+    Ok(community_view(&tree, &names, m, super::cases::today(ctx.now)))
 }
 
 /// Communities of a township as `(id, name)` for pickers, within the actor's scope.
@@ -1123,6 +1133,8 @@ pub struct PublicCommunity {
     pub service_grade: String,
     /// 元/㎡·月
     pub fee_yuan: String,
+    /// `合同已到期（2024-05-31）` when the contract's end date lies before today.
+    pub contract_expired: Option<String>,
     /// Approved re-assessments: (effective date, grade, fee in 元/㎡·月).
     pub grade_history: Vec<(NaiveDate, String, String)>,
     pub open_cases: u64,
@@ -1173,6 +1185,7 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
         company,
         contract_start: c.contract_start,
         contract_end: c.contract_end,
+        contract_expired: contract_expired_flag(c.contract_end, super::cases::today(deps.clock.now())),
         service_grade: c.service_grade.clone(),
         fee_yuan: c.fee_fen.map(super::reassessments::yuan).unwrap_or_default(),
         grade_history: history,

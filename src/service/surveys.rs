@@ -22,7 +22,7 @@ use crate::db;
 use crate::db::entities::{community, questionnaire, survey, survey_answer, survey_unit};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::role::Scope;
-use crate::domain::survey::{self as rule, Answer, Results, average, percent};
+use crate::domain::survey::{self as rule, Answer, Results, average};
 
 /// Seeds the default questionnaire when there is none.
 pub async fn ensure_questionnaire(deps: &Deps) -> Result<(), ServiceError> {
@@ -234,7 +234,7 @@ pub struct ResultView {
     pub answered: u64,
     pub response_rate: String,
     pub satisfaction_rate: String,
-    /// Per mille (for the bar), 0 without answers.
+    /// Per mille rounded half up (for the bar), 0 without answers.
     pub satisfaction_permille: u64,
     pub standard_pct: i32,
     pub below: bool,
@@ -261,8 +261,8 @@ fn result_view(s: &survey::Model, c: &community::Model, r: &Results, today: Naiv
         community: c.name.clone(),
         issued: r.issued,
         answered: r.answered,
-        response_rate: percent(r.response_permille()),
-        satisfaction_rate: percent(r.satisfaction_permille()),
+        response_rate: r.response_rate(),
+        satisfaction_rate: r.satisfaction_rate(),
         satisfaction_permille: r.satisfaction_permille().unwrap_or(0),
         standard_pct: s.standard_pct,
         below: r.enough() && r.below(s.standard_pct),
@@ -400,7 +400,7 @@ async fn previous<C: ConnectionTrait>(
     for p in before {
         let r = results(db, &p, c.id).await?;
         if r.enough() {
-            return Ok(Some((p.period, percent(r.satisfaction_permille()))));
+            return Ok(Some((p.period, r.satisfaction_rate())));
         }
     }
     Ok(None)

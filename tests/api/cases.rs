@@ -720,6 +720,25 @@ async fn notifications_are_texted_through_the_http_gateway_once() {
 }
 
 #[tokio::test]
+async fn a_notice_issued_on_a_monday_with_three_working_days_is_first_flagged_on_friday() {
+    let app = TestApp::new().await;
+    // Monday 2024-06-03, 10:00 in Shanghai: the signing period is the 4th, 5th and 6th.
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 6, 3, 2, 0, 0).unwrap());
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    assert_eq!(t0.to_string(), "2024-06-03");
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-002", "小区监控全部损坏，车辆被划无法取证").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(40)).await;
+    let company_id = community(&app, "YC-FC-002").await.company_id.unwrap();
+    let r = issue_notice(&mut staff, company_id, &[case_id], t0 + Duration::days(30)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let thursday = scanner(&app, t0 + Duration::days(3));
+    assert!(thursday.contains("通知书逾期未签收 0 份"), "not on the last day of the period: {thursday}");
+    let friday = scanner(&app, t0 + Duration::days(4));
+    assert!(friday.contains("通知书逾期未签收 1 份"), "the day after the period: {friday}");
+}
+
+#[tokio::test]
 async fn a_notice_not_signed_for_in_time_is_flagged_and_escalation_proposed_once() {
     let app = TestApp::new().await;
     let mut staff = app.login_as(Role::BureauStaff).await;
@@ -1380,7 +1399,13 @@ async fn a_dismissal_track_is_opened_by_a_leader_and_its_legal_steps_come_in_ord
     let r = staff.post(&steps, &[("step", "notice_served"), ("on", &day), ("note", "已书面通知企业")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = officer.get(&format!("/dismissals/{id}")).await;
-    let ends = (t0 + Duration::days(60)).to_string();
+    // 民法典第946条: 60 days from the day after service; a last day on a rest day moves to the
+    // next working day (第203条; past the holiday table only weekends are known).
+    let mut ends = t0 + Duration::days(60);
+    while matches!(chrono::Datelike::weekday(&ends), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+        ends += Duration::days(1);
+    }
+    let ends = ends.to_string();
     assert_eq!(page.select("dd.ends"), vec![ends.clone()]);
     assert_eq!(page.select("ol.steps li").len(), 3);
     // The case's timeline, the company's notice, the audit trail.

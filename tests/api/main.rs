@@ -16,4 +16,6 @@ mod mail;
 mod mail_servers;
 mod open311;
 mod ops;
+mod presentation;
 mod registry;
+mod timelines;

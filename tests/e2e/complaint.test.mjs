@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, newPage, PHONE, PNG, screenshot, submitAndWait, url } from './lib.mjs';
+import { assertNoHorizontalOverflow, assertPhoneLayout, launchBrowser, newPage, PHONE, PNG, screenshot, submitAndWait, url } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
 });
 
 test('phone: a resident files a complaint with a photo and follows it by tracking code', { timeout: 90_000 }, async () => {
-  const { context, page, errors } = await newPage(browser, PHONE);
+  const { context, page, errors, layout } = await newPage(browser, PHONE);
   try {
     await page.goto(url('/'));
     await submitAndWait(page, () => page.getByRole('link', { name: '我要投诉举报' }).click());
@@ -39,9 +39,9 @@ test('phone: a resident files a complaint with a photo and follows it by trackin
     assert.equal((await page.locator('.track-status dd code').textContent()).trim(), code);
     const body = await page.locator('body').textContent();
     assert.ok(!body.includes('13700001234'), 'the public page shows no phone number');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px)`);
+    await assertNoHorizontalOverflow(page, 'the tracking page');
     await screenshot(page, 'complaint-track');
+    await assertPhoneLayout(page, layout);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

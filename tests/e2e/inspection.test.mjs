@@ -4,7 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { h1, launchBrowser, login, newPage, PHONE, PNG, screenshot, submitAndWait } from './lib.mjs';
+import {
+  assertLogoutReachable,
+  assertNoHorizontalOverflow,
+  assertPhoneLayout,
+  h1,
+  launchBrowser,
+  login,
+  newPage,
+  PHONE,
+  PNG,
+  screenshot,
+  submitAndWait,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,9 +27,10 @@ after(async () => {
 });
 
 test('phone: a township officer fills an inspection with a photo and submits it', { timeout: 180_000 }, async () => {
-  const { context, page, errors } = await newPage(browser, PHONE);
+  const { context, page, errors, layout } = await newPage(browser, PHONE);
   try {
     await login(page, 'fengcheng');
+    await assertLogoutReachable(page, 'the township’s workbench');
     const nav = page.getByRole('navigation', { name: '主导航' });
     await submitAndWait(page, () => nav.getByRole('link', { name: '全面排查', exact: true }).tap());
     assert.equal(await h1(page), '全面排查');
@@ -58,11 +71,7 @@ test('phone: a township officer fills an inspection with a photo and submits it'
     await photo.waitFor();
     assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo is shown under its item');
 
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    assert.ok(scrollWidth <= innerWidth + 1, `no horizontal overflow (${scrollWidth} > ${innerWidth})`);
+    await assertNoHorizontalOverflow(page, 'the inspection form');
     // Answers are large enough to tap in a courtyard.
     const box = await again.first().locator('label.choice').first().boundingBox();
     assert.ok(box && box.height >= 44, `touch target ${box?.height}px high`);
@@ -74,6 +83,7 @@ test('phone: a township officer fills an inspection with a photo and submits it'
     assert.match(await page.locator('p.progress').innerText(), /已提交/);
     const caseLink = page.locator('section.check-item a[href^="/cases/"]').last();
     assert.match(await caseLink.innerText(), /已列入工作台账：案件 \d+/);
+    await assertPhoneLayout(page, layout);
     assert.deepEqual(errors, [], 'no script errors');
   } finally {
     await context.close();

@@ -1,5 +1,6 @@
 // Shared helpers for the browser journeys: launching Debian's chromium through playwright-core,
-// signing in, waiting for full-page form posts, and screenshots for a human to look at.
+// signing in, waiting for full-page form posts, phone-layout and Content-Security-Policy checks on
+// every page a journey loads, and screenshots for a human to look at.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
@@ -43,18 +44,177 @@ export function launchBrowser() {
   });
 }
 
+/** Whether context options describe a phone (the PHONE viewport or anything narrower than a tablet). */
+export function isPhone(contextOptions = {}) {
+  return Boolean(contextOptions.isMobile) || (contextOptions.viewport?.width ?? Infinity) < 720;
+}
+
 /**
- * A fresh context and page; uncaught script errors on any page are collected in `errors`
- * so a journey can assert there were none.
+ * Runs in the page (an init script, so on every document a phone journey loads, and again after
+ * every htmx swap): measures the layout against the phone's width and reports it to the test
+ * through the `__e2eLayout` binding. Synchronous in the load event, so a journey that navigates
+ * on at once cannot skip a page.
+ */
+function phoneLayoutProbe(width) {
+  if (window.top !== window) return;
+  const scrollable = (o) => o === 'auto' || o === 'scroll';
+  // Inside a container that scrolls sideways on purpose (a wide table in .table-scroll, say).
+  const insideScroller = (el) => {
+    for (let p = el.parentElement; p && p !== document.body && p !== document.documentElement; p = p.parentElement) {
+      if (scrollable(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  const describe = (el) => {
+    const name = el.getAttribute('name');
+    const text = (el.innerText ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 20);
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList].map((c) => `.${c}`).join('')}${name ? `[name=${name}]` : ''}${text ? ` “${text}”` : ''}`;
+  };
+  const measure = (when) => {
+    const de = document.documentElement;
+    const beyond = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      const right = r.right + window.scrollX;
+      if (insideScroller(el)) continue;
+      if (right > width + 1) {
+        beyond.push(`${describe(el)}: right edge at ${Math.round(right)}px, beyond ${width}px`);
+        continue;
+      }
+      // Nor out of its card (a form box sticking out of the white card it sits in).
+      const card = el.parentElement?.closest('.card');
+      if (card && r.right > card.getBoundingClientRect().right + 1) {
+        beyond.push(`${describe(el)}: right edge at ${Math.round(right)}px, out of its card ${describe(card)}`);
+      }
+    }
+    // 退出 in the main navigation: rendered, inside the phone's width and not clipped by a scroller.
+    let logout = null;
+    const button = [...document.querySelectorAll('nav[aria-label=主导航] button')].find((b) => b.textContent.trim() === '退出');
+    if (button) {
+      const r = button.getBoundingClientRect();
+      const style = getComputedStyle(button);
+      let clippedBy = '';
+      for (let p = button.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX === 'visible') continue;
+        const pr = p.getBoundingClientRect();
+        if (r.left < pr.left - 1 || r.right > pr.right + 1) clippedBy = describe(p);
+      }
+      logout = {
+        shown: r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none',
+        left: Math.round(r.left + window.scrollX),
+        right: Math.round(r.right + window.scrollX),
+        clippedBy,
+      };
+    }
+    window.__e2eLayout({
+      url: location.pathname + location.search,
+      when,
+      scrollWidth: de.scrollWidth,
+      innerWidth: window.innerWidth,
+      beyond: beyond.slice(0, 8),
+      logout,
+    });
+  };
+  window.addEventListener('load', () => measure('load'));
+  document.addEventListener('htmx:afterSettle', () => measure('after an htmx swap'));
+}
+
+/** Runs in the page: reports every Content-Security-Policy violation through `__e2eCsp`. */
+function cspProbe() {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__e2eCsp(`${e.violatedDirective} refused ${e.blockedURI || 'inline code'} on ${location.pathname}`);
+  });
+}
+
+/**
+ * A fresh context and page. Collected for the journey to assert on:
+ * - `errors`: uncaught script errors on any page;
+ * - `csp`: Content-Security-Policy violations (the console's refusals and securitypolicyviolation events);
+ * - `layout` (phone contexts only): one measurement per page load and htmx swap, checked with
+ *   assertPhoneLayout, so every page a phone journey visits, a new one too, is covered.
  */
 export async function newPage(browser, contextOptions = {}) {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...contextOptions });
+  const csp = [];
+  await context.exposeBinding('__e2eCsp', (_source, text) => csp.push(text));
+  await context.addInitScript(cspProbe);
+  const layout = [];
+  if (isPhone(contextOptions)) {
+    const width = contextOptions.viewport?.width ?? PHONE.viewport.width;
+    await context.exposeBinding('__e2eLayout', (_source, measured) => layout.push({ ...measured, width }));
+    await context.addInitScript(phoneLayoutProbe, width);
+  }
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(20_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  return { context, page, errors };
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) csp.push(`console: ${m.text()}`);
+  });
+  return { context, page, errors, csp, layout };
+}
+
+/**
+ * Asserts every page load (and htmx swap) a phone journey measured: no sideways scrolling at the
+ * phone's width (a page wider than the screen also makes a mobile browser zoom out, which shows as
+ * innerWidth > the width), no element beyond the right edge or out of its card unless inside a
+ * container that scrolls sideways on purpose, and, on signed-in pages, 退出 shown inside the screen.
+ */
+export async function assertPhoneLayout(page, layout) {
+  await page.evaluate(() => 0).catch(() => {}); // lets reports already sent from the page arrive
+  assert.ok(layout.length > 0, 'the phone journey measured at least one page');
+  const problems = [];
+  for (const m of layout) {
+    const where = `${m.url} (${m.when})`;
+    if (m.scrollWidth > m.width + 1 || m.innerWidth > m.width + 1) {
+      problems.push(`${where}: scrolls sideways at ${m.width}px (scrollWidth ${m.scrollWidth}, innerWidth ${m.innerWidth})`);
+    }
+    for (const b of m.beyond) problems.push(`${where}: ${b}`);
+    if (m.logout) {
+      const { shown, left, right, clippedBy } = m.logout;
+      if (!shown || left < 0 || right > m.width + 1 || clippedBy) {
+        problems.push(`${where}: 退出 not reachable (shown ${shown}, ${left}–${right}px${clippedBy ? `, clipped by ${clippedBy}` : ''})`);
+      }
+    }
+  }
+  assert.deepEqual(problems, [], `phone layout at every page:\n${problems.join('\n')}`);
+}
+
+/**
+ * Asserts, now, that the page does not scroll sideways at the viewport's width. Measured against
+ * the configured width, not innerWidth: a mobile browser zooms a too-wide page out, and then
+ * innerWidth grows with it.
+ */
+export async function assertNoHorizontalOverflow(page, where) {
+  const { width } = page.viewportSize();
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  assert.ok(
+    scrollWidth <= width + 1 && innerWidth <= width + 1,
+    `${where}: no horizontal overflow at ${width}px (scrollWidth ${scrollWidth}, innerWidth ${innerWidth})`,
+  );
+}
+
+/** Asserts that 退出 in the main navigation is visible and entirely inside the viewport. */
+export async function assertLogoutReachable(page, where) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const logout = page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '退出', exact: true });
+  assert.ok(await logout.isVisible(), `${where}: 退出 is visible`);
+  const box = await logout.boundingBox();
+  const { width } = page.viewportSize();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= width + 1, `${where}: 退出 inside the ${width}px viewport (${box?.x}–${box && box.x + box.width})`);
+  assert.ok(
+    await logout.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return hit === el || el.contains(hit);
+    }),
+    `${where}: 退出 is not covered or clipped`,
+  );
 }
 
 /**

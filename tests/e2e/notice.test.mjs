@@ -4,7 +4,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { h1, launchBrowser, login, newPage, PHONE, PNG, screenshot, submitAndWait, url } from './lib.mjs';
+import {
+  assertLogoutReachable,
+  assertNoHorizontalOverflow,
+  assertPhoneLayout,
+  h1,
+  launchBrowser,
+  login,
+  newPage,
+  PHONE,
+  PNG,
+  screenshot,
+  submitAndWait,
+  url,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,9 +28,10 @@ after(async () => {
 });
 
 test('phone: a company signs for a notice and answers it with a photo', { timeout: 120_000 }, async () => {
-  const { context, page, errors } = await newPage(browser, PHONE);
+  const { context, page, errors, layout } = await newPage(browser, PHONE);
   try {
     await login(page, 'anju');
+    await assertLogoutReachable(page, 'the company’s workbench');
 
     // The in-app notification of the new notice.
     const nav = page.getByRole('navigation', { name: '主导航' });
@@ -50,6 +64,15 @@ test('phone: a company signs for a notice and answers it with a photo', { timeou
     const items = report.locator('fieldset.item-report');
     const count = await items.count();
     assert.ok(count >= 1, 'one fieldset per catalog item of the case');
+    // The report box fits its card on a phone: fieldsets, long item titles, textareas, file inputs.
+    const card = await report.boundingBox();
+    const rights = await report
+      .locator('fieldset, legend, label, textarea, input:not([type=hidden]), button')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+    assert.ok(
+      Math.max(...rights) <= card.x + card.width + 0.5,
+      `the rectification report stays inside its card (${Math.max(...rights)}px > ${card.x + card.width}px)`,
+    );
     for (let i = 0; i < count; i += 1) {
       await items.nth(i).locator('textarea').fill('已更换单元门禁主机和读卡器，经测试全部正常使用。');
     }
@@ -66,11 +89,9 @@ test('phone: a company signs for a notice and answers it with a photo', { timeou
     const body = await page.locator('main').innerText();
     assert.doesNotMatch(body, /1[3-9]\d\*{4}\d{4}|投诉人/);
 
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    assert.ok(scrollWidth <= innerWidth + 1, `no horizontal overflow (${scrollWidth} > ${innerWidth})`);
+    await assertNoHorizontalOverflow(page, 'the case page');
+    await assertLogoutReachable(page, 'the case page');
+    await assertPhoneLayout(page, layout);
     assert.deepEqual(errors, [], 'no script errors');
     await screenshot(page, 'phone-notice');
   } finally {

@@ -1,9 +1,22 @@
 // Phone journey of a property-management company user: sign in, the company's own communities
-// (tables become cards on phones), no sideways scrolling, and a refused page.
+// (tables become cards on phones), the work ledger and a case,
+// no sideways scrolling on any page, 退出 within reach, a refused page, and signing out.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { h1, launchBrowser, login, newPage, PHONE, screenshot, submitAndWait, url } from './lib.mjs';
+import {
+  assertLogoutReachable,
+  assertNoHorizontalOverflow,
+  assertPhoneLayout,
+  h1,
+  launchBrowser,
+  login,
+  newPage,
+  PHONE,
+  screenshot,
+  submitAndWait,
+  url,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,20 +26,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** Asserts that the page does not scroll sideways. */
-async function assertNoHorizontalOverflow(page, where) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  assert.ok(
-    scrollWidth <= innerWidth + 1,
-    `${where}: no horizontal overflow on a phone (scrollWidth ${scrollWidth} > innerWidth ${innerWidth})`,
-  );
-}
-
 test('phone: a company user sees only its own communities and is refused the audit trail', { timeout: 90_000 }, async () => {
-  const { context, page, errors } = await newPage(browser, {
+  const { context, page, errors, layout } = await newPage(browser, {
     ...PHONE,
     userAgent:
       'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
@@ -34,6 +35,7 @@ test('phone: a company user sees only its own communities and is refused the aud
   try {
     await login(page, 'anju');
     await assertNoHorizontalOverflow(page, 'workbench');
+    await assertLogoutReachable(page, 'workbench');
 
     // The communities list, reached from the navigation with a tap.
     const nav = page.getByRole('navigation', { name: '主导航' });
@@ -50,14 +52,37 @@ test('phone: a company user sees only its own communities and is refused the aud
     await assertNoHorizontalOverflow(page, '/communities');
     await screenshot(page, 'phone-communities');
 
+    // The work ledger: its filters (a select of long catalog titles) fit the screen.
+    await submitAndWait(page, () => nav.getByRole('link', { name: '工作台账', exact: true }).tap());
+    assert.equal(await h1(page), '工作台账');
+    const filters = await page.locator('form.search > *').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+    assert.ok(Math.max(...filters) <= 390 + 1, `the ledger's filters fit the phone (${Math.max(...filters)}px)`);
+    await assertNoHorizontalOverflow(page, '/cases');
+    await assertLogoutReachable(page, '/cases');
+    await screenshot(page, 'phone-ledger');
+
+    // A case from the ledger (the rectification report form on it is checked by notice.test.mjs).
+    await submitAndWait(page, () => page.locator('table.ledger tbody td[data-label=编号] a').first().tap());
+    assert.match(await h1(page), /^案件 \d+：/);
+    await assertNoHorizontalOverflow(page, 'the case page');
+    await assertLogoutReachable(page, 'the case page');
+    await screenshot(page, 'phone-case');
+
     // The audit trail is not for companies: a Chinese refusal with 403.
     const res = await page.goto(url('/audit'));
     assert.equal(res.status(), 403, 'GET /audit as a company user');
     assert.equal(await h1(page), '无权访问');
     await assertNoHorizontalOverflow(page, '/audit (refused)');
-
-    assert.deepEqual(errors, [], 'no script errors');
     await screenshot(page, 'phone');
+
+    // 退出 can be tapped on a phone and signs out.
+    await assertLogoutReachable(page, '/audit (refused)');
+    const nav2 = page.getByRole('navigation', { name: '主导航' });
+    await submitAndWait(page, () => nav2.getByRole('button', { name: '退出', exact: true }).tap());
+    assert.equal(new URL(page.url()).pathname, '/login', 'signed out');
+
+    await assertPhoneLayout(page, layout);
+    assert.deepEqual(errors, [], 'no script errors');
   } finally {
     await context.close();
   }

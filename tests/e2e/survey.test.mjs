@@ -5,7 +5,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { h1, launchBrowser, login, newPage, PHONE, screenshot, submitAndWait, url } from './lib.mjs';
+import {
+  assertLogoutReachable,
+  assertNoHorizontalOverflow,
+  assertPhoneLayout,
+  h1,
+  launchBrowser,
+  login,
+  newPage,
+  PHONE,
+  screenshot,
+  submitAndWait,
+  url,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -22,6 +34,7 @@ test('phone: an owner answers a satisfaction survey with a one-time code', { tim
   let communityId;
   try {
     await login(committee.page, 'fchy_ywh');
+    await assertLogoutReachable(committee.page, 'the committee’s workbench');
     const nav = committee.page.getByRole('navigation', { name: '主导航' });
     await submitAndWait(committee.page, () => nav.getByRole('link', { name: '满意度测评', exact: true }).tap());
     assert.equal(await h1(committee.page), '满意度测评');
@@ -33,11 +46,13 @@ test('phone: an owner answers a satisfaction survey with a one-time code', { tim
     // The demo's owners answered with the first codes; the last one is unused.
     code = (await committee.page.locator('.slip code.code').last().innerText()).trim();
     assert.match(code, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    await assertPhoneLayout(committee.page, committee.layout);
+    assert.deepEqual(committee.errors, [], 'no script errors on the committee’s pages');
   } finally {
     await committee.context.close();
   }
 
-  const { context, page, errors } = await newPage(browser, PHONE);
+  const { context, page, errors, layout } = await newPage(browser, PHONE);
   try {
     await submitAndWait(page, () => page.goto(url(`/c/${communityId}`)));
     assert.equal(await h1(page), '凤城花园');
@@ -53,8 +68,7 @@ test('phone: an owner answers a satisfaction survey with a one-time code', { tim
       assert.ok(box.height >= 44, `touch target ${box.height}px`);
       await choice.tap();
     }
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    assert.equal(overflow, false, 'no horizontal scrolling on a phone');
+    await assertNoHorizontalOverflow(page, 'the survey form');
     await submitAndWait(page, () => page.getByRole('button', { name: '提交评价' }).tap());
     await page.locator('.done').waitFor();
     assert.match(await page.locator('.done').innerText(), /提交成功/);
@@ -70,6 +84,7 @@ test('phone: an owner answers a satisfaction survey with a one-time code', { tim
     assert.equal(res.status(), 422);
     assert.match(await page.locator('p.err').first().innerText(), /已使用/);
     assert.equal(await page.locator('input[type=radio]:checked').count(), n, 'nothing lost');
+    await assertPhoneLayout(page, layout);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

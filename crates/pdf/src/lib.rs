@@ -7,9 +7,10 @@
 //! packages, no font downloads.
 //!
 //! Fonts: Noto Serif CJK SC (Regular and Bold) from the system when installed (Debian's
-//! fonts-noto-cjk and the usual places on other distributions); otherwise the GB 2312 subset of
-//! it that ships in `fonts/` ("Noto Serif CJK SC GB2312", SIL OFL 1.1), so a fresh machine renders
-//! too. Fonts are loaded once per process.
+//! fonts-noto-cjk and the usual places on other distributions); otherwise the subset of it that
+//! ships in `fonts/` ("Noto Serif CJK SC Tongyong", SIL OFL 1.1: the 8105 characters of the
+//! 通用规范汉字表 and all of GB 2312), so a fresh machine renders too, names with 堃 or 喆 included.
+//! Fonts are loaded once per process.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -30,6 +31,9 @@ pub struct NoticeItem {
     pub community: String,
     /// The catalog item's title, e.g. 未按合同约定提供保洁服务.
     pub item: String,
+    /// The catalog item's full text in the words of the bureau's notice, verbatim; empty when
+    /// unknown.
+    pub text: String,
     /// The facts found.
     pub facts: String,
     /// The legal basis, e.g. 《物业管理条例》第三十五条.
@@ -74,7 +78,7 @@ pub fn render_notice(doc: &NoticeDoc) -> Result<Vec<u8>, PdfError> {
 }
 
 /// The CJK font families that [`render_notice`] typesets with, body font first: "Noto Serif CJK
-/// SC" when the system has it, else the bundled subset "Noto Serif CJK SC GB2312". For
+/// SC" when the system has it, else the bundled subset "Noto Serif CJK SC Tongyong". For
 /// diagnostics; loads the fonts if they are not loaded yet.
 pub fn font_families() -> Vec<String> {
     FontSource::Auto.fonts().families.clone()
@@ -140,9 +144,10 @@ fn messages(diags: &[SourceDiagnostic]) -> String {
 /// The template, the only source file.
 const TEMPLATE: &str = include_str!("notice.typ");
 
-/// The bundled fallback fonts: a GB 2312 subset of Noto Serif CJK SC (see fonts/make-subset.sh).
-static BUNDLED_REGULAR: &[u8] = include_bytes!("../fonts/NotoSerifCJKscGB2312-Regular.otf");
-static BUNDLED_BOLD: &[u8] = include_bytes!("../fonts/NotoSerifCJKscGB2312-Bold.otf");
+/// The bundled fallback fonts: a subset of Noto Serif CJK SC covering the 通用规范汉字表 and GB 2312
+/// (see fonts/make-subset.sh).
+static BUNDLED_REGULAR: &[u8] = include_bytes!("../fonts/NotoSerifCJKscTY-Regular.otf");
+static BUNDLED_BOLD: &[u8] = include_bytes!("../fonts/NotoSerifCJKscTY-Bold.otf");
 
 /// The family looked for on the system.
 const SYSTEM_FAMILY: &str = "Noto Serif CJK SC";
@@ -238,6 +243,7 @@ impl NoticeWorld {
                 json!({
                     "community": text(&it.community),
                     "item": text(&it.item),
+                    "text": text(&it.text),
                     "facts": text(&it.facts),
                     "legal_basis": text(&it.legal_basis),
                 })
@@ -322,12 +328,15 @@ mod tests {
                 NoticeItem {
                     community: "凤城花园小区".into(),
                     item: "未按合同约定提供保洁服务".into(),
+                    text: "物业服务企业应当按照物业服务合同的约定，提供相应的服务。".into(),
                     facts: "3号楼、5号楼楼道内垃圾堆放超过三日未清理，地下车库积水未及时排除。".into(),
                     legal_basis: "《物业管理条例》第三十五条".into(),
                 },
                 NoticeItem {
                     community: "东关新村".into(),
                     item: "未公示物业服务收费标准".into(),
+                    text: "物业管理企业应当按照政府价格主管部门的规定实行明码标价，在物业管理区域内的显著位置，将服务内容、服务标准以及收费项目、收费标准等有关情况进行公示。"
+                        .into(),
                     facts: "小区出入口及物业服务中心均未公示收费项目、标准及依据。".into(),
                     legal_basis: "《物业服务收费管理办法》第八条".into(),
                 },
@@ -408,10 +417,29 @@ mod tests {
             assert!(text.contains(&squash(wanted)), "{wanted} is missing from {text}");
         }
         for item in &doc.items {
-            for part in [&item.community, &item.item, &item.facts, &item.legal_basis] {
+            for part in [&item.community, &item.item, &item.text, &item.facts, &item.legal_basis] {
                 assert!(text.contains(&squash(part)), "{part} is missing from {text}");
             }
         }
+    }
+
+    #[test]
+    fn an_items_full_text_prints_below_its_name_and_before_the_facts() {
+        let doc = sample();
+        let text = text_of(&render_notice(&doc).unwrap());
+        for item in &doc.items {
+            let at = |part: &str| text.find(&squash(part)).unwrap_or_else(|| panic!("{part} is missing from {text}"));
+            assert!(at(&item.item) < at(&item.text), "{text}");
+            assert!(at(&item.text) < at(&item.facts), "{text}");
+        }
+        // Without a full text the item prints as before: heading, then facts.
+        let mut without = doc.clone();
+        for item in &mut without.items {
+            item.text.clear();
+        }
+        let text = text_of(&render_notice(&without).unwrap());
+        assert!(!text.contains(&squash(&doc.items[0].text)), "{text}");
+        assert!(text.contains(&squash("未按合同约定提供保洁服务3号楼、5号楼")), "{text}");
     }
 
     #[test]
@@ -443,7 +471,110 @@ mod tests {
         {
             assert!(text.contains(wanted), "{wanted} is missing from {text}");
         }
-        assert_eq!(FontSource::BundledOnly.fonts().families, ["Noto Serif CJK SC GB2312"]);
+        assert_eq!(FontSource::BundledOnly.fonts().families, ["Noto Serif CJK SC Tongyong"]);
+    }
+
+    /// The characters of `s` (whitespace aside) that the bundled Regular or Bold has no glyph for,
+    /// by their cmap (typst's coverage of a font is read from it).
+    fn not_in_the_bundled_fonts(s: &str) -> Vec<char> {
+        let fonts = &FontSource::BundledOnly.fonts().fonts;
+        assert_eq!(fonts.len(), 2);
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .filter(|&c| fonts.iter().any(|font| !font.info().coverage.contains(c.into())))
+            .collect()
+    }
+
+    /// The characters that typst laid out as tofu (glyph 0, .notdef: no font had them), in order.
+    fn tofu(doc: &NoticeDoc, fonts: FontSource) -> Vec<char> {
+        fn walk(frame: &typst::layout::Frame, out: &mut Vec<char>) {
+            for (_, item) in frame.items() {
+                match item {
+                    typst::layout::FrameItem::Group(group) => walk(&group.frame, out),
+                    typst::layout::FrameItem::Text(text) => {
+                        for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                            out.extend(text.text[glyph.range()].chars());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let world = NoticeWorld::new(doc, fonts.fonts()).unwrap();
+        let document = typst::compile::<PagedDocument>(&world).output.expect("the notice compiles");
+        let mut out = Vec::new();
+        for page in document.pages() {
+            walk(&page.frame, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn bundled_fonts_print_names_beyond_gb2312() {
+        // 堃 and 喆 are in the 通用规范汉字表 but not in GB 2312.
+        let company = "山西堃喆物业服务有限公司";
+        let contact = "张堃 13800000000";
+        let mut doc = sample();
+        doc.addressee = company.into();
+        doc.items[0].community = "堃喆苑小区".into();
+        doc.contact = contact.into();
+        // At least the 8105 hanzi of the table (GB 2312 has 6763).
+        for font in &FontSource::BundledOnly.fonts().fonts {
+            let hanzi = font
+                .info()
+                .coverage
+                .iter()
+                .filter(|c| matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x3FFFF))
+                .count();
+            assert!(hanzi >= 8105, "{}: {hanzi} hanzi", font.info().family);
+        }
+        for s in [company, contact, "堃喆苑小区"] {
+            assert_eq!(not_in_the_bundled_fonts(s), [] as [char; 0], "{s}");
+        }
+        assert_eq!(tofu(&doc, FontSource::BundledOnly), [] as [char; 0]);
+        let text = text_of(&render_notice_with(&doc, FontSource::BundledOnly).unwrap());
+        for wanted in [format!("{company}："), format!("联系人及电话：{contact}"), "一、堃喆苑小区".into()]
+        {
+            assert!(text.contains(&squash(&wanted)), "{wanted} is missing from {text}");
+        }
+
+        // Both checks catch a character outside the subset: 龘 is in Noto Serif CJK SC but in
+        // neither table.
+        assert_eq!(not_in_the_bundled_fonts("山西龘喆物业"), ['龘']);
+        doc.addressee = "山西龘喆物业服务有限公司".into();
+        doc.items[0].community = "龘苑".into();
+        assert_eq!(tofu(&doc, FontSource::BundledOnly), ['龘', '龘']);
+    }
+
+    #[test]
+    fn the_signature_and_date_never_stand_alone_on_the_last_page() {
+        // One-line items move the end of the text down line by line, past the ends of pages one
+        // and two, so the signature block meets every position a page break can take.
+        let mut doc = sample();
+        let mut page_counts = Vec::new();
+        for n in 1..=40 {
+            doc.items = (1..=n)
+                .map(|i| NoticeItem {
+                    community: format!("第{i}号小区"),
+                    item: "未公示物业服务收费标准".into(),
+                    ..Default::default()
+                })
+                .collect();
+            let pdf = render_notice(&doc).unwrap();
+            let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).expect("the PDF's text extracts");
+            assert_eq!(pages.len(), page_sizes(&pdf).len());
+            page_counts.push(pages.len());
+            let last = squash(pages.last().unwrap());
+            assert!(last.contains(&squash(&doc.date)), "{n} items: the date is not on the last page: {last}");
+            // What the last page holds besides the signature, the date and its page number.
+            let number = format!("—{}—", pages.len());
+            let rest = last.replace(&squash(&doc.issuer), "").replace(&squash(&doc.date), "").replace(&number, "");
+            assert!(
+                rest.contains("联系人及电话：") && rest.contains("记入企业信用档案。"),
+                "{n} items: the last page has no text before the signature: {last}"
+            );
+        }
+        assert!(page_counts.contains(&1) && page_counts.contains(&3), "{page_counts:?}");
     }
 
     #[test]

@@ -585,15 +585,8 @@ pub async fn new_notice(
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
     let default_deadline = (cases::today(a.ctx.now) + chrono::Duration::days(15)).to_string();
-    new_notice_page(
-        &s,
-        &a,
-        pq.company_id.unwrap_or(0),
-        FieldErrors::new(),
-        default_deadline,
-        a.user.display_name.clone(),
-    )
-    .await
+    let contact = notices::default_contact(&s.deps, &a.ctx).await?;
+    new_notice_page(&s, &a, pq.company_id.unwrap_or(0), FieldErrors::new(), default_deadline, contact).await
 }
 
 /// POST /notices (form fields: company_id, case_id (repeated), deadline, contact, requirements)
