@@ -8,6 +8,8 @@
 //! decide escalation, and only bureau staff close a case.
 
 use chrono::NaiveDate;
+
+use super::workdays::Calendar;
 use serde::{Deserialize, Serialize};
 
 use super::role::Role;
@@ -268,6 +270,34 @@ pub fn deadline_state(status: CaseStatus, working_days_left: Option<i64>, soon: 
     }
 }
 
+/// Calendar days of the default rectification deadline offered on the forms.
+pub const DEFAULT_DEADLINE_DAYS: i64 = 15;
+
+/// The deadline the forms offer: 15 days after today, moved off a rest day (民法典第203条, as
+/// every calendar-day period the platform computes).
+pub fn default_deadline(today: NaiveDate, cal: &Calendar) -> NaiveDate {
+    cal.calendar_period_end(today, DEFAULT_DEADLINE_DAYS)
+}
+
+/// The warning beside a deadline that staff picked: on a rest day or holiday (kept if staff keep
+/// it: a chosen date is not a period, 第203条 does not move it), or in a year the holiday table
+/// lacks.
+pub fn deadline_warning(d: NaiveDate, cal: &Calendar) -> Option<String> {
+    let mut parts = Vec::new();
+    if !cal.is_working_day(d) {
+        let weekday =
+            ["一", "二", "三", "四", "五", "六", "日"][chrono::Datelike::weekday(&d).num_days_from_monday() as usize];
+        parts.push(format!(
+            "{d}（星期{weekday}）是休息日或法定节假日；如确需以该日为完成时限可保留，否则建议改为下一个工作日{}",
+            cal.working_day_on_or_after(d)
+        ));
+    }
+    if let Some(note) = cal.coverage_note(d) {
+        parts.push(note);
+    }
+    (!parts.is_empty()).then(|| parts.join("。"))
+}
+
 /// What the ledger and the reminder say when no working day is left before a deadline that has
 /// not passed: on the deadline itself 今天到期; on the last working day before a deadline that
 /// falls on a rest day, that this is the last working day (the same day the scanner's "today"
@@ -284,6 +314,20 @@ pub fn due_today_text(today: NaiveDate, deadline: NaiveDate) -> String {
 mod tests {
     use super::*;
     use CaseEvent as E;
+
+    #[test]
+    fn the_default_deadline_and_the_warning_beside_a_chosen_one() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let cal = Calendar::new(crate::domain::workdays::seed().into_iter().map(|(d, k, _)| (d, k)));
+        assert_eq!(default_deadline(d("2024-06-03"), &cal), d("2024-06-18"));
+        assert_eq!(default_deadline(d("2024-09-16"), &cal), d("2024-10-08"), "10-01 moves past 国庆节");
+        assert_eq!(deadline_warning(d("2024-06-07"), &cal), None, "a Friday");
+        let w = deadline_warning(d("2024-06-08"), &cal).unwrap();
+        assert!(w.contains("星期六") && w.contains("2024-06-11"), "{w}");
+        assert!(deadline_warning(d("2024-10-03"), &cal).unwrap().contains("2024-10-08"));
+        assert_eq!(deadline_warning(d("2024-09-29"), &cal), None, "a make-up Sunday is a working day");
+        assert!(deadline_warning(d("2027-03-01"), &cal).unwrap().contains("2027年节假日安排尚未录入"));
+    }
 
     #[test]
     fn the_last_working_day_before_a_rest_day_deadline_says_so() {

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod authz;
 pub mod case;
+pub mod catalog;
 pub mod complaint;
 pub mod credit_code;
 pub mod disclosure;

@@ -41,6 +41,16 @@ pub async fn calendar<C: ConnectionTrait>(db: &C) -> Result<Calendar, ServiceErr
     ))
 }
 
+/// The deadline the forms offer (15 days, moved off a rest day).
+pub async fn default_deadline(deps: &Deps, now: DateTime<Utc>) -> Result<NaiveDate, ServiceError> {
+    Ok(crate::domain::case::default_deadline(today(now), &calendar(&deps.db).await?))
+}
+
+/// The warning beside a deadline picked on a form, if any.
+pub async fn deadline_warning(deps: &Deps, d: NaiveDate) -> Result<Option<String>, ServiceError> {
+    Ok(crate::domain::case::deadline_warning(d, &calendar(&deps.db).await?))
+}
+
 /// Today in Asia/Shanghai.
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&crate::clock::shanghai()).date_naive()
@@ -1337,6 +1347,8 @@ pub struct CaseDetail {
     pub timeline: Vec<TimelineLine>,
     /// The case's catalog items: (code, "code title"), for a report item by item.
     pub item_choices: Vec<(String, String)>,
+    /// The case's catalog items in the words of the bureau's notice: ("code title", full text).
+    pub item_texts: Vec<(String, String)>,
     pub notices: Vec<(i64, String, String)>,
     /// A pending extension request: (requested date, reason).
     pub pending_extension: Option<(NaiveDate, String)>,
@@ -1355,14 +1367,18 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
     let row = rows.into_iter().next().expect("one row");
     let photos = db::cases::photos(&deps.db, c.id).await?;
     let reports = db::cases::item_reports(&deps.db, c.id).await?;
-    let catalog: HashMap<String, String> =
-        db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, i.title)).collect();
+    let catalog: HashMap<String, (String, String)> =
+        db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, (i.title, i.description))).collect();
     let item_label = |code: &str| match catalog.get(code) {
-        Some(t) => format!("{code} {t}"),
+        Some((t, _)) => format!("{code} {t}"),
         None => code.to_string(),
     };
-    let item_choices = db::cases::items(&deps.db, c.id)
-        .await?
+    let codes = db::cases::items(&deps.db, c.id).await?;
+    let item_texts = codes
+        .iter()
+        .filter_map(|code| catalog.get(code).filter(|(_, d)| !d.is_empty()).map(|(_, d)| (item_label(code), d.clone())))
+        .collect();
+    let item_choices = codes
         .into_iter()
         .map(|code| {
             let label = item_label(&code);
@@ -1391,7 +1407,14 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
             Some(DeadlineSet { kind, deadline: e.deadline?, reason })
         })
         .collect();
-    let deadline_text = deadline_in_force(c.deadline, &sets, company_reader);
+    let mut deadline_text = deadline_in_force(c.deadline, &sets, company_reader);
+    // Working days past the holiday table are counted with weekends only: say so.
+    if let Some(note) = match c.deadline {
+        Some(d) => calendar(&deps.db).await?.coverage_note(d),
+        None => None,
+    } {
+        deadline_text = format!("{deadline_text}（{note}）");
+    }
     let first_notice = events.iter().position(|e| e.kind == CaseEvent::IssueNotice.as_str());
     let timeline = events
         .into_iter()
@@ -1486,6 +1509,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
         extensions: c.extensions,
         deadline_text,
         item_choices,
+        item_texts,
         timeline,
         notices,
         pending_extension,

@@ -1176,12 +1176,12 @@ pub async fn public_communities(deps: &Deps) -> Result<Vec<(String, Vec<(i64, St
     Ok(groups)
 }
 
-/// Catalog items people can pick (leaves), as (code, plain title).
-pub async fn public_catalog(deps: &Deps) -> Result<Vec<(String, String)>, ServiceError> {
+/// Catalog items people can pick (leaves), as (code, plain title, the full text of the notice).
+pub async fn public_catalog(deps: &Deps) -> Result<Vec<(String, String, String)>, ServiceError> {
     let items = db::registry::catalog(&deps.db).await?;
     Ok(items
         .iter()
         .filter(|i| i.active && !items.iter().any(|o| o.parent_code.as_deref() == Some(i.code.as_str())))
-        .map(|i| (i.code.clone(), i.title.clone()))
+        .map(|i| (i.code.clone(), i.title.clone(), i.description.clone()))
         .collect())
 }

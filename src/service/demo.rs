@@ -81,6 +81,7 @@ pub async fn ensure_catalog(deps: &Deps) -> Result<bool, ServiceError> {
             parent_code: Set(parent.map(str::to_string)),
             category: Set(code[..1].to_string()),
             title: Set(title.to_string()),
+            description: Set(crate::domain::catalog::seed_text(code).unwrap_or_default().to_string()),
             legal_basis: Set(basis.to_string()),
             position: Set(i as i32 + 1),
             active: Set(true),

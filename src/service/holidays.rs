@@ -50,6 +50,15 @@ pub async fn list(deps: &Deps, year: Option<i32>) -> Result<(i32, Vec<i32>, Vec<
     Ok((year, years, items))
 }
 
+/// The years the table lacks, up to the current one, and from November on (when the State
+/// Council publishes the next year's arrangement) the next one too: dates in them are counted
+/// with weekends only.
+pub async fn missing_years(deps: &Deps) -> Result<Vec<i32>, ServiceError> {
+    let today = super::cases::today(deps.clock.now());
+    let up_to = today.year() + i32::from(today.month() >= 11);
+    Ok(super::cases::calendar(&deps.db).await?.missing_years(up_to))
+}
+
 fn check(ctx: &Ctx) -> Result<(), ServiceError> {
     if role_may(ctx.actor()?.role, Action::EditHolidays) { Ok(()) } else { Err(ServiceError::Forbidden(Denied::Role)) }
 }

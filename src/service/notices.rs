@@ -126,19 +126,22 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
         }
     }
     let company = db::registry::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
-    let catalog: std::collections::HashMap<String, (String, String)> =
-        db::registry::catalog(&tx).await?.into_iter().map(|i| (i.code, (i.title, i.legal_basis))).collect();
+    let catalog: std::collections::HashMap<String, (String, String, String)> = db::registry::catalog(&tx)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, (i.title, i.description, i.legal_basis)))
+        .collect();
     let mut items = Vec::new();
     let mut body_lines = Vec::new();
     for c in &cases {
         let community = db::registry::community(&tx, c.community_id).await?.map(|x| x.name).unwrap_or_default();
         for code in db::cases::items(&tx, c.id).await? {
-            let (title, basis) = catalog.get(&code).cloned().unwrap_or_default();
+            let (title, text, basis) = catalog.get(&code).cloned().unwrap_or_default();
             body_lines.push(format!("{community}：{title}（{code}）。{}", c.facts));
             items.push(propwatch_pdf::NoticeItem {
                 community: community.clone(),
                 item: title,
-                text: String::new(),
+                text,
                 facts: c.facts.clone(),
                 legal_basis: basis,
             });

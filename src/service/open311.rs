@@ -81,7 +81,12 @@ pub async fn services(deps: &Deps) -> Result<Vec<Service>, O311Error> {
         .map(|i| Service {
             service_code: i.code.clone(),
             service_name: i.title.clone(),
-            description: i.legal_basis.clone(),
+            // The full text of the bureau's notice, then the legal basis.
+            description: match (i.description.is_empty(), i.legal_basis.is_empty()) {
+                (false, false) => format!("{}（依据：{}）", i.description, i.legal_basis),
+                (false, true) => i.description.clone(),
+                (true, _) => i.legal_basis.clone(),
+            },
             metadata: false,
             kind: "realtime".into(),
             keywords: String::new(),

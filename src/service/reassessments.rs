@@ -10,7 +10,8 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -62,6 +63,64 @@ pub async fn ensure_grades(deps: &Deps) -> Result<(), ServiceError> {
 /// The grade table, best first.
 pub async fn grades(deps: &Deps) -> Result<Vec<service_grade::Model>, ServiceError> {
     Ok(service_grade::Entity::find().order_by_asc(service_grade::Column::Position).all(&deps.db).await?)
+}
+
+/// A grade's changes, as the form gives them (yuan per m² per month as typed).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct GradeForm {
+    #[serde(default)]
+    pub standard: String,
+    #[serde(default)]
+    pub fee_min: String,
+    #[serde(default)]
+    pub fee_max: String,
+}
+
+/// Changes a grade's service standard and fee range (the grade table is demo data until the
+/// county's price department's figures are entered: each county sets its own).
+pub async fn save_grade(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    form: GradeForm,
+) -> Result<service_grade::Model, ServiceError> {
+    authorize(ctx.actor()?, Action::EditCatalog, &Object::Catalog)?;
+    let mut errors = FieldErrors::new();
+    let standard = form.standard.trim().to_string();
+    if standard.is_empty() || standard.chars().count() > 500 {
+        errors.insert("standard".into(), "请填写服务标准（不超过500字）".into());
+    }
+    let min = parse_fee(&form.fee_min);
+    let max = parse_fee(&form.fee_max);
+    if min.is_none() {
+        errors.insert("fee_min".into(), "请填写收费下限，如 1.20（元/平方米·月）".into());
+    }
+    if max.is_none() {
+        errors.insert("fee_max".into(), "请填写收费上限，如 2.00（元/平方米·月）".into());
+    }
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        errors.insert("fee_max".into(), "收费上限不能低于下限".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let (min, max) = (min.unwrap_or_default(), max.unwrap_or_default());
+    let tx = deps.db.begin().await?;
+    let g = service_grade::Entity::find_by_id(id).one(&tx).await?.ok_or(ServiceError::NotFound("服务等级"))?;
+    let before = json!({"standard": g.standard, "fee_min_fen": g.fee_min_fen, "fee_max_fen": g.fee_max_fen});
+    let after = json!({"standard": standard, "fee_min_fen": min, "fee_max_fen": max});
+    let mut am = g.into_active_model();
+    am.standard = Set(standard);
+    am.fee_min_fen = Set(min);
+    am.fee_max_fen = Set(max);
+    am.updated_at = Set(ctx.now);
+    let m = am.update(&tx).await?;
+    record(&tx, ctx, "service_grade.update", "service_grade", id, SUCCESS, json!({"before": before, "after": after}))
+        .await?;
+    tx.commit().await?;
+    Ok(m)
 }
 
 /// Fen as yuan with two decimals: 135 → "1.35".

@@ -866,7 +866,10 @@ pub struct CatalogItemView {
     pub code: String,
     pub parent_code: Option<String>,
     pub category: String,
+    /// The short name tables use.
     pub title: String,
+    /// The full text in the words of the bureau's notice.
+    pub description: String,
     pub legal_basis: String,
     pub active: bool,
     pub depth: usize,
@@ -881,6 +884,9 @@ pub struct CatalogItemForm {
     pub parent_code: String,
     #[serde(default)]
     pub title: String,
+    /// The full text (empty keeps it empty).
+    #[serde(default)]
+    pub description: String,
     #[serde(default)]
     pub legal_basis: String,
     #[serde(default)]
@@ -895,6 +901,7 @@ fn catalog_view(c: catalog_item::Model) -> CatalogItemView {
         parent_code: c.parent_code,
         category: c.category,
         title: c.title,
+        description: c.description,
         legal_basis: c.legal_basis,
         active: c.active,
     }
@@ -926,16 +933,22 @@ pub async fn save_catalog_item(
     }
     let active = matches!(form.active.as_deref(), Some("on" | "true" | "1"));
     let legal_basis = form.legal_basis.trim().to_string();
+    let description = form.description.trim().to_string();
+    if description.chars().count() > 2000 {
+        errors.insert("description".into(), "完整表述不超过2000字".into());
+    }
     let m = match id {
         Some(id) => {
             if !errors.is_empty() {
                 return Err(ServiceError::Invalid(errors));
             }
             let e = db::registry::catalog_item(&tx, id).await?.ok_or(ServiceError::NotFound("整治事项"))?;
-            let before = json!({"title": e.title, "legal_basis": e.legal_basis, "active": e.active});
-            let after = json!({"title": title, "legal_basis": legal_basis, "active": active});
+            let before = json!({"title": e.title, "description": e.description, "legal_basis": e.legal_basis, "active": e.active});
+            let after =
+                json!({"title": title, "description": description, "legal_basis": legal_basis, "active": active});
             let mut am = e.into_active_model();
             am.title = Set(title);
+            am.description = Set(description);
             am.legal_basis = Set(legal_basis);
             am.active = Set(active);
             am.updated_at = Set(ctx.now);
@@ -968,6 +981,7 @@ pub async fn save_catalog_item(
                 parent_code: Set(parent_code),
                 category: Set(category),
                 title: Set(title.clone()),
+                description: Set(description),
                 legal_basis: Set(legal_basis),
                 position: Set(position),
                 active: Set(true),

@@ -17,8 +17,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
 use super::pages::{
-    accounts, audit, cases, complaints, disclosures, home, inspections, posters, referrals, registry, revenue, session,
-    surveys,
+    accounts, audit, cases, complaints, disclosures, grades, home, inspections, posters, referrals, registry, revenue,
+    session, surveys,
 };
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
@@ -90,6 +90,8 @@ pub fn build(deps: Deps) -> Router {
         .route("/departments/{id}", post(registry::save_department))
         .route("/catalog", get(registry::list_catalog).post(registry::save_catalog_item))
         .route("/catalog/{id}", post(registry::save_catalog_item))
+        .route("/grades", get(grades::list_grades))
+        .route("/grades/{id}", post(grades::update_grade))
         .route("/campaigns", get(registry::list_campaigns))
         .route("/registry/import", get(registry::import_form).post(registry::import))
         .route("/registry/export.xlsx", get(registry::export))
@@ -125,6 +127,7 @@ pub fn build(deps: Deps) -> Router {
         .route("/notices/{id}/pdf", get(cases::notice_pdf))
         .route("/notifications", get(cases::list_notifications))
         .route("/holidays", get(cases::list_holidays).post(cases::save_holiday))
+        .route("/deadlines/check", get(cases::check_deadline))
         .route("/inspections", get(inspections::index))
         .route("/inspections/plans", post(inspections::create_plan))
         .route("/inspections/plans/new", get(inspections::new_plan))

@@ -167,6 +167,12 @@ async fn a_case_goes_through_the_whole_loop_from_clue_to_closing() {
     let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
     assert!(text.contains(&number), "the PDF names the notice number: {text}");
     assert!(text.contains(&company_name), "the PDF names the company: {text}");
+    // Each item in the words of the bureau's notice, in the PDF and on the case page.
+    let a11 = propwatch::domain::catalog::seed_text("A1.1").unwrap();
+    let a11_squashed: String = a11.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(&a11_squashed[..a11_squashed.len() - "。".len()]), "the item's full text: {text}");
+    let case_page = staff.get(&format!("/cases/{case_id}")).await;
+    assert!(case_page.select("dd.item-texts").iter().any(|t| t.contains(a11)), "{}", case_page.body);
 
     // The company sees the notice in its portal and signs for it.
     let r = company.get("/notices").await;
@@ -1578,4 +1584,133 @@ async fn the_public_revenue_ledger_is_append_only_in_integer_fen_and_published_b
     // Departments read no ledger.
     let mut department = app.login_as(Role::DepartmentUser).await;
     assert_eq!(department.get(&path).await.status, StatusCode::FORBIDDEN);
+}
+
+/// Sets the clock to a Shanghai wall-clock time.
+fn set_shanghai(app: &TestApp, y: i32, m: u32, d: u32, h: u32) {
+    let utc = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, y, m, d, h, 0, 0).unwrap() - Duration::hours(8);
+    app.clock.set(utc);
+}
+
+#[tokio::test]
+async fn a_referral_approved_on_a_saturday_counts_its_15_working_days_from_the_day_after() {
+    let app = TestApp::new().await;
+    // Saturday 2024-06-08; 端午节 on Monday the 10th: day 1 is Tuesday the 11th, day 15 is 07-01.
+    set_shanghai(&app, 2024, 6, 8, 10);
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "物业擅自占用消防通道设置收费停车位").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
+    let dept = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::DepartmentUser))
+        .await
+        .unwrap()
+        .unwrap()
+        .department_id
+        .unwrap();
+    staff.get(&format!("/referrals/new?case_id={case_id}")).await;
+    let r = staff
+        .post(
+            "/referrals",
+            &[
+                ("from_case", &case_id.to_string()),
+                ("case_id", &case_id.to_string()),
+                ("department_id", &dept.to_string()),
+                ("reasons", "占用消防通道设置收费停车位，涉嫌违反《消防法》第二十八条"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().trim_start_matches("/referrals/").parse().unwrap();
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    leader.get(&format!("/referrals/{id}")).await;
+    let r = leader.post(&format!("/referrals/{id}/decision"), &[("decision", "approve"), ("note", "同意移送")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let row = propwatch::db::entities::referral::Entity::find_by_id(id).one(&app.deps.db).await.unwrap().unwrap();
+    assert_eq!(row.feedback_due.map(|d| d.to_string()).as_deref(), Some("2024-07-01"));
+}
+
+#[tokio::test]
+async fn a_clue_is_due_at_24_00_of_the_last_day_not_at_the_hour_it_came_in() {
+    use propwatch::db::entities::complaint;
+    let app = TestApp::new().await;
+    // Received Monday 2024-06-03 10:00: acceptance due at the end of 06-18; accepted the same
+    // day, concluded by the end of 08-02 (a Friday).
+    set_shanghai(&app, 2024, 6, 3, 10);
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let (code, _) = accepted_problem(&app, &mut staff, "YC-FC-002", "楼道灯坏了一个月没人修").await;
+    let c = complaint::Entity::find()
+        .filter(complaint::Column::TrackingCode.eq(code.as_str()))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.acceptance_due.to_rfc3339(), "2024-06-18T16:00:00+00:00");
+    assert_eq!(c.closure_due.map(|d| d.to_rfc3339()).as_deref(), Some("2024-08-02T16:00:00+00:00"));
+    let page = staff.get(&format!("/inbox/{}", c.id)).await;
+    assert_eq!(page.select("dd.due-at"), vec!["办理期限 2024-08-02 24:00"]);
+}
+
+#[tokio::test]
+async fn a_written_notice_served_on_2_august_ends_after_the_national_day_holiday() {
+    let app = TestApp::new().await;
+    set_shanghai(&app, 2024, 8, 2, 10);
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let fc = community(&app, "YC-FC-001").await;
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "物业长期不履约，业主强烈要求更换物业").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    leader.get(&format!("/communities/{}", fc.id)).await;
+    let r = leader
+        .post(
+            &format!("/communities/{}/dismissals", fc.id),
+            &[
+                ("reasons", "逾期拒不整改，业主联名要求更换物业"),
+                ("notice_days", "60"),
+                ("case_id", &case_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().trim_start_matches("/dismissals/").parse().unwrap();
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    officer.get(&format!("/dismissals/{id}")).await;
+    let steps = format!("/dismissals/{id}/steps");
+    let day = t0.to_string();
+    for (step, note) in
+        [("assembly_called", "已发布业主大会召集公告"), ("assembly_dismissed", "经业主大会表决通过解聘")]
+    {
+        let r = officer.post(&steps, &[("step", step), ("on", &day), ("note", note)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
+    }
+    staff.get(&format!("/dismissals/{id}")).await;
+    let r = staff.post(&steps, &[("step", "notice_served"), ("on", &day), ("note", "已书面通知企业")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // 08-02 + 60 days is 10-01, 国庆节: the period ends on Tuesday 10-08 (民法典第203条).
+    let page = officer.get(&format!("/dismissals/{id}")).await;
+    assert_eq!(page.select("dd.ends"), vec!["2024-10-08"]);
+}
+
+#[tokio::test]
+async fn a_deadline_on_a_rest_day_is_warned_about_and_the_default_avoids_one() {
+    let app = TestApp::new().await;
+    set_shanghai(&app, 2024, 9, 16, 10);
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let company_id = community(&app, "YC-FC-002").await.company_id.unwrap();
+    // 09-16 + 15 days is 10-01: the form offers 10-08.
+    let form = staff.get(&format!("/notices/new?company_id={company_id}")).await;
+    assert!(form.body.contains(r#"name="deadline" value="2024-10-08""#), "{}", form.body);
+    let w = staff.get("/deadlines/check?deadline=2024-10-05").await;
+    assert_eq!(w.status, StatusCode::OK);
+    assert!(w.body.contains("星期六") && w.body.contains("2024-10-08"), "{}", w.body);
+    assert!(staff.get("/deadlines/check?deadline=2024-09-29").await.body.is_empty(), "a make-up Sunday");
+    assert!(staff.get("/deadlines/check?deadline=2024-10-09").await.body.is_empty());
+    assert!(staff.get("/deadlines/check?deadline=2027-03-01").await.body.contains("2027年节假日安排尚未录入"));
+    assert!(staff.get("/deadlines/check?deadline=nonsense").await.body.is_empty());
+    // The holiday page names the years the table lacks once the next year's notice is due.
+    set_shanghai(&app, 2026, 11, 20, 10);
+    let mut admin = app.login_as(Role::SystemAdmin).await;
+    let page = admin.get("/holidays").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.select("p.missing-years").iter().any(|p| p.contains("2027年")), "{}", page.body);
 }

@@ -168,3 +168,34 @@ async fn a_partner_posts_lists_and_follows_requests_without_identities() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_catalog_reads_in_the_words_of_the_bureaus_notice_everywhere() {
+    let app = TestApp::new().await;
+    let b1_element = "未征得相关业主、业主大会同意";
+    let a41_receiver = "业主委员会(物业管理委员会)或者其指定的管理人";
+    // Open311 services: the full text, then the legal basis.
+    let s = get(&app, "/open311/v2/services.json").await.json();
+    let list = s.as_array().unwrap();
+    let desc = |code: &str| {
+        list.iter().find(|v| v["service_code"] == code).unwrap()["description"].as_str().unwrap().to_string()
+    };
+    assert!(desc("B1").contains(b1_element) && desc("B1").contains("依据："), "{}", desc("B1"));
+    assert!(desc("A4.1").contains("未在约定期限或者合理期限内") && desc("A4.1").contains(a41_receiver));
+    assert!(get(&app, "/open311/v2/services.xml").await.body.contains(b1_element));
+    // The JSON API names both the short name and the full text.
+    let token = app.token(Role::BureauStaff).await;
+    let api = app.client().send(Method::GET, "/api/v1/catalog", Some(&token), None).await.json();
+    let b1 = api.as_array().unwrap().iter().find(|v| v["code"] == "B1").unwrap().clone();
+    assert!(b1["description"].as_str().unwrap().contains(b1_element), "{b1}");
+    assert!(!b1["title"].as_str().unwrap().is_empty());
+    // The complaint form's help lists every item's full text.
+    let form = get(&app, "/complaints/new").await;
+    assert!(
+        form.body.contains("各类问题的具体情形") && form.body.contains(b1_element) && form.body.contains(a41_receiver)
+    );
+    // The catalog page shows it beside the short name.
+    let mut admin = app.login_as(Role::SystemAdmin).await;
+    let page = admin.get("/catalog").await;
+    assert!(page.select("td.catalog-text").iter().any(|t| t.contains(b1_element)));
+}

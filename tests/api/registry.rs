@@ -273,3 +273,32 @@ async fn an_absurd_page_number_is_not_a_crash() {
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
 }
+
+#[tokio::test]
+async fn grade_fee_ranges_are_marked_as_demo_data_and_administrators_edit_them() {
+    let app = TestApp::new().await;
+    let mut admin = app.login_as(Role::SystemAdmin).await;
+    let page = admin.get("/grades").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.select("p.demo-data").iter().any(|p| p.contains("示例数据") && p.contains("价格主管部门")));
+    let g = propwatch::service::reassessments::grades(&app.deps).await.unwrap().into_iter().next().unwrap();
+    let path = format!("/grades/{}", g.id);
+    let r = admin.post(&path, &[("standard", "24小时秩序维护"), ("fee_min", "2.5"), ("fee_max", "1.2")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("收费上限不能低于下限"), "{}", r.body);
+    let r = admin.post(&path, &[("standard", "24小时秩序维护"), ("fee_min", "一元"), ("fee_max", "")]).await;
+    assert!(r.body.contains("请填写收费下限") && r.body.contains("请填写收费上限"), "{}", r.body);
+    let r = admin
+        .post(&path, &[("standard", "24小时秩序维护，每日两次保洁"), ("fee_min", "1.35"), ("fee_max", "2.1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = propwatch::service::reassessments::grades(&app.deps).await.unwrap().into_iter().next().unwrap();
+    assert_eq!((after.fee_min_fen, after.fee_max_fen), (135, 210));
+    assert!(app.last_audit("service_grade.update").await.is_some());
+    assert!(admin.get("/grades").await.select("td.fee").contains(&"1.35–2.10".to_string()));
+    // Bureau staff read the table but may not change it.
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    staff.get("/grades").await;
+    let r = staff.post(&path, &[("standard", "x"), ("fee_min", "1"), ("fee_max", "2")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -12,6 +12,8 @@ pub struct Model {
     /// A (不履约不到位) or B (侵害业主利益)
     pub category: String,
     pub title: String,
+    /// The item's full text in the words of the bureau's notice (short names go in `title`).
+    pub description: String,
     pub legal_basis: String,
     pub position: i32,
     pub active: bool,

@@ -18,6 +18,7 @@ mod m20261129_000012_dismissal_tracks;
 mod m20261129_000013_litigation;
 mod m20261129_000014_public_revenue;
 mod m20261130_000015_disclosure_surveys;
+mod m20261202_000016_catalog_texts;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_litigation::Migration),
             Box::new(m20261129_000014_public_revenue::Migration),
             Box::new(m20261130_000015_disclosure_surveys::Migration),
+            Box::new(m20261202_000016_catalog_texts::Migration),
         ]
     }
 }

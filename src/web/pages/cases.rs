@@ -43,7 +43,7 @@ struct LedgerPage {
     statuses: Vec<(&'static str, &'static str)>,
     townships: Vec<(i64, String)>,
     companies: Vec<(i64, String)>,
-    catalog: Vec<(String, String)>,
+    catalog: Vec<(String, String, String)>,
     responsible: Vec<(i64, String)>,
     responsible_id: i64,
     company_user: bool,
@@ -155,7 +155,7 @@ struct NewCasePage {
     facts: String,
     responsible: Vec<(i64, String)>,
     responsible_id: i64,
-    catalog: Vec<(String, String)>,
+    catalog: Vec<(String, String, String)>,
     errors: FieldErrors,
 }
 
@@ -584,9 +584,37 @@ pub async fn new_notice(
     if !role_may(a.user.actor.role, Action::ManageCase) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
-    let default_deadline = (cases::today(a.ctx.now) + chrono::Duration::days(15)).to_string();
+    let default_deadline = cases::default_deadline(&s.deps, a.ctx.now).await?.to_string();
     let contact = notices::default_contact(&s.deps, &a.ctx).await?;
     new_notice_page(&s, &a, pq.company_id.unwrap_or(0), FieldErrors::new(), default_deadline, contact).await
+}
+
+/// `?deadline=YYYY-MM-DD`
+#[derive(Deserialize)]
+pub struct DeadlineQuery {
+    #[serde(default)]
+    deadline: String,
+}
+
+/// GET /deadlines/check: the warning beside a deadline field (htmx fragment; empty when the
+/// date is an ordinary working day or not a date).
+pub async fn check_deadline(
+    State(s): State<AppState>,
+    _a: Auth,
+    Query(q): Query<DeadlineQuery>,
+) -> Result<Response, PageError> {
+    let warning = match date(&q.deadline) {
+        Some(d) => cases::deadline_warning(&s.deps, d).await?,
+        None => None,
+    };
+    let html = match warning {
+        Some(w) => format!(
+            "<span class=\"warn\">{}</span>",
+            askama::filters::escape(&w, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
 
 /// POST /notices (form fields: company_id, case_id (repeated), deadline, contact, requirements)
@@ -688,6 +716,8 @@ struct HolidaysPage {
     c: Chrome,
     year: i32,
     years: Vec<i32>,
+    /// Years the table lacks (dates in them count weekends only).
+    missing: Vec<i32>,
     items: Vec<crate::service::holidays::HolidayView>,
     can_edit: bool,
     errors: FieldErrors,
@@ -711,6 +741,7 @@ async fn holidays_page(
         c: Chrome::new(&a.session, Some(&a.user), "节假日").await,
         year,
         years,
+        missing: crate::service::holidays::missing_years(&s.deps).await?,
         items,
         can_edit: role_may(a.user.actor.role, Action::EditHolidays),
         errors,

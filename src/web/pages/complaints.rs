@@ -32,7 +32,7 @@ struct NewComplaintPage {
     anonymous: bool,
     errors: FieldErrors,
     groups: Groups,
-    catalog: Vec<(String, String)>,
+    catalog: Vec<(String, String, String)>,
     hotline: bool,
     /// The preselected community's service grade and fee as the bureau set them (public).
     public_grade: String,
@@ -296,7 +296,7 @@ struct DetailPage {
     identity: Option<Identity>,
     errors: FieldErrors,
     departments: Vec<DepartmentView>,
-    catalog: Vec<(String, String)>,
+    catalog: Vec<(String, String, String)>,
     groups: Groups,
 }
 

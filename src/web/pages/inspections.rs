@@ -56,7 +56,7 @@ struct NewPlanPage {
     companies: Vec<(i64, String)>,
     staff: Vec<(i64, String)>,
     assignees: Vec<(i64, String)>,
-    catalog: Vec<(String, String)>,
+    catalog: Vec<(String, String, String)>,
     errors: FieldErrors,
 }
 

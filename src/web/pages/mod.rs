@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cases;
 pub mod complaints;
 pub mod disclosures;
+pub mod grades;
 pub mod home;
 pub mod inspections;
 pub mod posters;
@@ -97,6 +98,9 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
         nav.push(NavLink { href: "/campaigns", label: "专项行动" });
     }
     nav.push(NavLink { href: "/catalog", label: "整治事项" });
+    if role_may(role, Action::EditCatalog) {
+        nav.push(NavLink { href: "/grades", label: "服务等级" });
+    }
     if role_may(role, Action::ImportRegistry) {
         nav.push(NavLink { href: "/registry/import", label: "导入导出" });
     }

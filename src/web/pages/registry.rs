@@ -674,6 +674,7 @@ pub async fn list_catalog(
                 code: i.code,
                 parent_code: i.parent_code.unwrap_or_default(),
                 title: i.title,
+                description: i.description,
                 legal_basis: i.legal_basis,
                 active: i.active.then(|| "on".into()),
             }
