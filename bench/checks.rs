@@ -55,8 +55,9 @@ async fn generate(deps: &Deps, n: usize) -> (u64, u64) {
     let all = community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(db).await.unwrap();
     let items = propwatch::service::disclosures::items(db, false).await.unwrap();
     let grace = i64::from(deps.settings.disclosure_grace_days);
+    let cal = propwatch::service::cases::calendar(db).await.unwrap();
     let (mut expected_disclosures, mut expected_statements) = (0u64, 0u64);
-    let statement = latest_overdue(Frequency::Quarterly, DueBasis::End, 15, grace, today, since).unwrap();
+    let statement = latest_overdue(Frequency::Quarterly, DueBasis::End, 15, grace, today, since, &cal).unwrap();
     let (y, q) = propwatch::domain::revenue::quarter_of(statement.start);
     let mut published = Vec::new();
     let mut statements = Vec::new();
@@ -66,7 +67,7 @@ async fn generate(deps: &Deps, n: usize) -> (u64, u64) {
         let publishes = k % 5 != 0;
         for item in &items {
             let Some(p) =
-                latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since)
+                latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since, &cal)
             else {
                 continue;
             };

@@ -4,9 +4,13 @@
 //! information (service items, staff, standards, fees) is due a number of days after its
 //! period *starts*; reports (performance, maintenance-fund use, fee accounts, parking) a number
 //! of days after it *ends*. The system's own check looks, per item, at the latest period whose
-//! due date plus the grace has passed.
+//! due date plus the grace has passed. A due date counted in days after a period's start or end is
+//! a calendar-day period: when it lands on a rest day or holiday it moves to the next working day
+//! (民法典第203条, as every such period in `workdays`).
 
 use chrono::{Datelike, Duration, NaiveDate};
+
+use super::workdays::Calendar;
 
 /// How often an item is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,11 +146,12 @@ impl Period {
         }
     }
 
-    /// The day by which the period's disclosure is due.
-    pub fn due(self, basis: DueBasis, days: i64) -> NaiveDate {
+    /// The day by which the period's disclosure is due: `days` after the period's start or end,
+    /// moved to the next working day when that is a rest day or holiday (第203条).
+    pub fn due(self, basis: DueBasis, days: i64, cal: &Calendar) -> NaiveDate {
         match basis {
-            DueBasis::Start => self.start + Duration::days(days),
-            DueBasis::End => self.end + Duration::days(days),
+            DueBasis::Start => cal.calendar_period_end(self.start, days),
+            DueBasis::End => cal.calendar_period_end(self.end, days),
         }
     }
 }
@@ -177,11 +182,12 @@ pub fn latest_overdue(
     grace_days: i64,
     today: NaiveDate,
     since: NaiveDate,
+    cal: &Calendar,
 ) -> Option<Period> {
     let mut p = Period::containing(frequency, today);
     // At most a year and a half back: due days are bounded by the form (≤ 180).
     for _ in 0..20 {
-        let due = p.due(basis, due_days);
+        let due = p.due(basis, due_days, cal);
         if due + Duration::days(grace_days) < today {
             return (due >= since).then_some(p);
         }
@@ -203,6 +209,10 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    fn cal() -> Calendar {
+        Calendar::new(crate::domain::workdays::seed().into_iter().map(|(d, k, _)| (d, k)))
+    }
+
     #[test]
     fn periods_have_keys_labels_and_due_dates() {
         let q = Period::containing(Frequency::Quarterly, d("2026-08-15"));
@@ -210,13 +220,22 @@ mod tests {
             (q.start, q.end, q.key(), q.label()),
             (d("2026-07-01"), d("2026-09-30"), "2026Q3".into(), "2026年第3季度".into())
         );
-        assert_eq!(q.due(DueBasis::End, 15), d("2026-10-15"));
+        let c = cal();
+        assert_eq!(q.due(DueBasis::End, 15, &c), d("2026-10-15"));
+        assert_eq!(q.due(DueBasis::End, 10, &c), d("2026-10-10"), "a make-up Saturday is a working day");
+        assert_eq!(q.due(DueBasis::End, 5, &c), d("2026-10-08"), "10-05 is 国庆节");
         assert_eq!(q.previous().key(), "2026Q2");
         assert_eq!(Period::containing(Frequency::Quarterly, d("2026-01-01")).previous().key(), "2025Q4");
         let h = Period::containing(Frequency::HalfYearly, d("2026-12-31"));
         assert_eq!((h.key(), h.label(), h.start), ("2026H2".into(), "2026年下半年".into(), d("2026-07-01")));
         let y = Period::containing(Frequency::Yearly, d("2026-03-03"));
-        assert_eq!((y.key(), y.end, y.due(DueBasis::Start, 30)), ("2026".into(), d("2026-12-31"), d("2026-01-31")));
+        assert_eq!(
+            (y.key(), y.end, y.due(DueBasis::Start, 30, &c)),
+            ("2026".into(), d("2026-12-31"), d("2026-02-02")),
+            "01-31 is a Saturday: Monday"
+        );
+        let q2 = Period::containing(Frequency::Quarterly, d("2024-08-01"));
+        assert_eq!(q2.due(DueBasis::End, 1, &c), d("2024-10-08"), "10-01 is 国庆节");
         assert_eq!(Period::containing(Frequency::Monthly, d("2026-02-10")).end, d("2026-02-28"));
         for p in [q, h, y, Period::containing(Frequency::Monthly, d("2026-11-30"))] {
             assert_eq!(Period::parse(p.frequency, &p.key()), Some(p), "{} round-trips", p.key());
@@ -232,17 +251,22 @@ mod tests {
     #[test]
     fn the_latest_overdue_period_counts_the_grace_and_the_start_of_supervision() {
         let since = d("2020-01-01");
+        let c = cal();
         // Q3 is due 10-15; with 7 days' grace it is overdue from 10-23.
-        let late = |today| latest_overdue(Frequency::Quarterly, DueBasis::End, 15, 7, d(today), since).map(Period::key);
+        let late =
+            |today| latest_overdue(Frequency::Quarterly, DueBasis::End, 15, 7, d(today), since, &c).map(Period::key);
         assert_eq!(late("2026-10-22"), Some("2026Q2".into()));
         assert_eq!(late("2026-10-23"), Some("2026Q3".into()));
-        // Standing information for 2026 was due on 01-31.
-        assert_eq!(
-            latest_overdue(Frequency::Yearly, DueBasis::Start, 30, 0, d("2026-02-01"), since).map(Period::key),
-            Some("2026".into())
-        );
+        // Standing information for 2026 was due on 01-31, a Saturday: Monday 02-02.
+        let yearly =
+            |today| latest_overdue(Frequency::Yearly, DueBasis::Start, 30, 0, d(today), since, &c).map(Period::key);
+        assert_eq!(yearly("2026-02-02"), Some("2025".into()));
+        assert_eq!(yearly("2026-02-03"), Some("2026".into()));
         // A period due before the community came under supervision is not checked.
-        assert_eq!(latest_overdue(Frequency::Quarterly, DueBasis::End, 15, 7, d("2026-10-23"), d("2026-10-16")), None);
+        assert_eq!(
+            latest_overdue(Frequency::Quarterly, DueBasis::End, 15, 7, d("2026-10-23"), d("2026-10-16"), &c),
+            None
+        );
         assert_eq!(publishable(Frequency::Quarterly, DueBasis::End, d("2026-11-27"))[0].key(), "2026Q3");
         assert_eq!(publishable(Frequency::Yearly, DueBasis::Start, d("2026-11-27"))[0].key(), "2026");
     }

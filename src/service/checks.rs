@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::cases::today;
@@ -64,6 +64,7 @@ enum Kind {
 /// only the start of supervision differs), then files the findings not filed before.
 pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     let today = today(ctx.now);
+    let cal = super::cases::calendar(&deps.db).await?;
     let grace = i64::from(deps.settings.disclosure_grace_days);
     let communities =
         community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(&deps.db).await?;
@@ -77,7 +78,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     let due: Vec<(&super::disclosures::Item, Period)> = items
         .iter()
         .filter_map(|i| {
-            latest_overdue(i.frequency, i.basis, i64::from(i.model.due_days), grace, today, NaiveDate::MIN)
+            latest_overdue(i.frequency, i.basis, i64::from(i.model.due_days), grace, today, NaiveDate::MIN, &cal)
                 .map(|p| (i, p))
         })
         .collect();
@@ -86,7 +87,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
             .await?;
     let statement_days = i64::from(deps.settings.statement_due_days);
     let statement_period =
-        latest_overdue(Frequency::Quarterly, DueBasis::End, statement_days, grace, today, NaiveDate::MIN);
+        latest_overdue(Frequency::Quarterly, DueBasis::End, statement_days, grace, today, NaiveDate::MIN, &cal);
     let stated: HashSet<i64> = match statement_period {
         Some(p) => {
             let (y, q) = crate::domain::revenue::quarter_of(p.start);
@@ -97,7 +98,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     for c in &communities {
         let since = super::cases::today(c.created_at);
         for (item, p) in &due {
-            if item.due(*p) < since || published.contains(&(c.id, item.model.code.clone(), p.key())) {
+            if item.due(*p, &cal) < since || published.contains(&(c.id, item.model.code.clone(), p.key())) {
                 continue;
             }
             candidates.push(Candidate {
@@ -111,7 +112,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
                     item.model.title,
                     p.label(),
                     item.frequency.label().trim_start_matches('每'),
-                    item.due(*p),
+                    item.due(*p, &cal),
                     today,
                     grace
                 ),
@@ -119,7 +120,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
             });
         }
         if let Some(p) = statement_period
-            && p.due(DueBasis::End, statement_days) >= since
+            && p.due(DueBasis::End, statement_days, &cal) >= since
             && !stated.contains(&c.id)
         {
             candidates.push(Candidate {
@@ -131,7 +132,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
                     company_name(c),
                     c.name,
                     p.label(),
-                    p.due(DueBasis::End, statement_days),
+                    p.due(DueBasis::End, statement_days, &cal),
                     today,
                     grace
                 ),
@@ -171,10 +172,10 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
         }
         let Some(settle) = resolutions.iter().map(|r| i64::from(r.settle_days)).max() else { continue };
         let since = super::cases::today(c.created_at);
-        let Some(p) = latest_overdue(Frequency::Quarterly, DueBasis::End, settle, grace, today, since) else {
+        let Some(p) = latest_overdue(Frequency::Quarterly, DueBasis::End, settle, grace, today, since, &cal) else {
             continue;
         };
-        let paid_until = p.end + Duration::days(settle);
+        let paid_until = p.due(DueBasis::End, settle, &cal);
         let d = distribution(entries, &resolutions, p.end, paid_until);
         if d.short() {
             let evidence = format!(

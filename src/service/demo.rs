@@ -508,6 +508,7 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
     use sea_orm::{EntityTrait, QueryOrder};
     let now = deps.clock.now();
     let today = super::cases::today(now);
+    let cal = super::cases::calendar(&deps.db).await?;
     let since = today - chrono::Duration::days(730);
     community::Entity::update_many()
         .col_expr(community::Column::CreatedAt, sea_orm::sea_query::Expr::value(now - chrono::Duration::days(730)))
@@ -528,7 +529,7 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
                 continue;
             }
             let Some(p) =
-                latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since)
+                latest_overdue(item.frequency, item.basis, i64::from(item.model.due_days), grace, today, since, &cal)
             else {
                 continue;
             };
@@ -541,7 +542,7 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
                 })
                 .collect();
             let at = chrono::NaiveDateTime::new(
-                item.due(p) - chrono::Duration::days(3),
+                item.due(p, &cal) - chrono::Duration::days(3),
                 chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("valid"),
             )
             .and_utc();
@@ -570,6 +571,7 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
             grace,
             today,
             since,
+            &cal,
         ) {
             let (y, q) = crate::domain::revenue::quarter_of(p.start);
             let at = chrono::NaiveDateTime::new(

@@ -161,8 +161,8 @@ impl Item {
         field_labels(&self.model.fields)
     }
 
-    pub fn due(&self, p: Period) -> NaiveDate {
-        p.due(self.basis, i64::from(self.model.due_days))
+    pub fn due(&self, p: Period, cal: &crate::domain::workdays::Calendar) -> NaiveDate {
+        p.due(self.basis, i64::from(self.model.due_days), cal)
     }
 }
 
@@ -330,6 +330,7 @@ pub async fn overview(
         .await?;
     let all = views(&deps.db, rows, &items).await?;
     let today = today(ctx.now);
+    let cal = super::cases::calendar(&deps.db).await?;
     let out = items
         .iter()
         .map(|item| ItemRow {
@@ -339,7 +340,7 @@ pub async fn overview(
                     let key = p.key();
                     let versions: Vec<VersionView> =
                         all.iter().filter(|v| v.item_code == item.model.code && v.period == key).cloned().collect();
-                    let due = item.due(p);
+                    let due = item.due(p, &cal);
                     PeriodRow { late: versions.is_empty() && due < today, label: p.label(), key, due, versions }
                 })
                 .collect(),
@@ -633,11 +634,13 @@ pub async fn compliance(
     }
     let tree = super::registry::JurisdictionTree::load(&deps.db).await?;
     let day = today(ctx.now);
+    let cal = super::cases::calendar(&deps.db).await?;
     let items = items(&deps.db, false).await?;
     let due: Vec<(&Item, Period)> = items
         .iter()
         .filter_map(|i| {
-            latest_overdue(i.frequency, i.basis, i64::from(i.model.due_days), 0, day, NaiveDate::MIN).map(|p| (i, p))
+            latest_overdue(i.frequency, i.basis, i64::from(i.model.due_days), 0, day, NaiveDate::MIN, &cal)
+                .map(|p| (i, p))
         })
         .collect();
     let mut versions: HashMap<(i64, String, String), (i64, i32)> = HashMap::new();
@@ -664,6 +667,7 @@ pub async fn compliance(
         0,
         day,
         NaiveDate::MIN,
+        &cal,
     )
     .expect("a quarter is always past due");
     let (y, q) = crate::domain::revenue::quarter_of(quarter.start);
@@ -698,12 +702,12 @@ pub async fn compliance(
                 Some((id, v)) => {
                     Cell { state: if *v > 1 { "corrected" } else { "published" }, disclosure_id: Some(*id) }
                 }
-                None if i.due(*p) < since => Cell { state: "before", disclosure_id: None },
+                None if i.due(*p, &cal) < since => Cell { state: "before", disclosure_id: None },
                 None => Cell { state: "late", disclosure_id: None },
             })
             .collect();
-        let statement_published =
-            stated.contains(&c.id) || quarter.due(DueBasis::End, i64::from(deps.settings.statement_due_days)) < since;
+        let statement_published = stated.contains(&c.id)
+            || quarter.due(DueBasis::End, i64::from(deps.settings.statement_due_days), &cal) < since;
         let late = cells.iter().filter(|x| x.state == "late").count() + usize::from(!statement_published);
         if only_late && late == 0 {
             continue;

@@ -271,6 +271,8 @@ pub struct TrackView {
     pub open: bool,
     pub stage: String,
     pub contract_ends_on: Option<NaiveDate>,
+    /// Said beside an end date past the holiday table (counted with weekends only).
+    pub contract_ends_note: Option<String>,
     /// (label, date, note, who), in the order they happened (date, ties in the order recorded).
     pub steps: Vec<(String, NaiveDate, String, String)>,
     /// The steps that may come next: (value, label).
@@ -315,6 +317,10 @@ async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<Track
         opened_on: t.opened_on,
         open: t.status == "open",
         stage: stage.into(),
+        contract_ends_note: match t.contract_ends_on {
+            Some(d) => super::cases::calendar(&deps.db).await?.coverage_note(d),
+            None => None,
+        },
         contract_ends_on: t.contract_ends_on,
         steps: steps
             .into_iter()

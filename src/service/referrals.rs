@@ -406,6 +406,8 @@ pub struct ReferralView {
     pub reasons: String,
     pub letter_number: String,
     pub feedback_due: Option<NaiveDate>,
+    /// Said beside a feedback date past the holiday table (counted with weekends only).
+    pub feedback_due_note: Option<String>,
     pub overdue: bool,
     pub result: String,
     pub decision_note: String,
@@ -447,6 +449,10 @@ async fn view(
         status: r.status,
         reasons: r.reasons,
         letter_number: r.letter_number.unwrap_or_default(),
+        feedback_due_note: match r.feedback_due {
+            Some(d) => calendar(&deps.db).await?.coverage_note(d),
+            None => None,
+        },
         feedback_due: r.feedback_due,
         result: r.result,
         decision_note: r.decision_note,

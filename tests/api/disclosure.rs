@@ -205,9 +205,11 @@ async fn statements_are_published_reviewed_by_the_committee_and_the_ledger_is_ch
     let quarter = Period::containing(Frequency::Quarterly, day);
     let r = company.post(&format!("{path}/statements"), &[("period", &quarter.key())]).await;
     assert!(r.body.contains("请选择已结束的季度"), "{}", r.body);
-    // Past the settlement day (30) and the grace (7): B1 for the parking income, B3 for the
-    // fund share (500.00 owed, 200.00 paid), B2 for the unpublished statement; once each.
-    advance_to(&app, quarter.end + Duration::days(38));
+    // Past the settlement day (30, moved off a rest day: 民法典第203条) and the grace (7): B1 for
+    // the parking income, B3 for the fund share (500.00 owed, 200.00 paid), B2 for the
+    // unpublished statement; once each.
+    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    advance_to(&app, quarter.due(DueBasis::End, 30, &cal) + Duration::days(8));
     tick(&app).await;
     tick(&app).await;
     let parking = propwatch::db::entities::revenue_entry::Entity::find()
