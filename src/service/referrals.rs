@@ -430,6 +430,7 @@ async fn view(
     r: referral::Model,
     cases: &[case::Model],
     today: NaiveDate,
+    cal: &crate::domain::workdays::Calendar,
 ) -> Result<ReferralView, ServiceError> {
     let department = db::registry::department(&deps.db, r.department_id).await?.map(|d| d.name).unwrap_or_default();
     let mut rows = Vec::new();
@@ -449,10 +450,7 @@ async fn view(
         status: r.status,
         reasons: r.reasons,
         letter_number: r.letter_number.unwrap_or_default(),
-        feedback_due_note: match r.feedback_due {
-            Some(d) => calendar(&deps.db).await?.coverage_note(d),
-            None => None,
-        },
+        feedback_due_note: r.feedback_due.and_then(|d| cal.coverage_note(d)),
         feedback_due: r.feedback_due,
         result: r.result,
         decision_note: r.decision_note,
@@ -464,7 +462,7 @@ async fn view(
 /// One referral.
 pub async fn get(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ReferralView, ServiceError> {
     let (r, cases) = load(deps, ctx, id).await?;
-    view(deps, r, &cases, today(ctx.now)).await
+    view(deps, r, &cases, today(ctx.now), &calendar(&deps.db).await?).await
 }
 
 /// Referrals the actor may see, newest first: a department's own (once sent); every referral
@@ -487,11 +485,12 @@ pub async fn list(deps: &Deps, ctx: &Ctx, pending_only: bool) -> Result<Vec<Refe
         q = q.filter(referral::Column::Status.eq("proposed"));
     }
     let today = today(ctx.now);
+    let cal = calendar(&deps.db).await?;
     let mut out = Vec::new();
     for r in q.all(&deps.db).await? {
         let id = r.id;
         let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
-        out.push(view(deps, r, &cases, today).await?);
+        out.push(view(deps, r, &cases, today, &cal).await?);
     }
     Ok(out)
 }
@@ -503,6 +502,7 @@ pub async fn of_case(deps: &Deps, ctx: &Ctx, case_id: i64) -> Result<Vec<Referra
         return Ok(Vec::new());
     }
     let today = today(ctx.now);
+    let cal = calendar(&deps.db).await?;
     let mut out = Vec::new();
     // The referrals naming this case in their id list, found by the database, not by reading
     // every referral on every case page.
@@ -518,7 +518,7 @@ pub async fn of_case(deps: &Deps, ctx: &Ctx, case_id: i64) -> Result<Vec<Referra
         }
         let id = r.id;
         let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
-        out.push(view(deps, r, &cases, today).await?);
+        out.push(view(deps, r, &cases, today, &cal).await?);
     }
     Ok(out)
 }
@@ -603,6 +603,7 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<R
         _ => return Ok(Vec::new()),
     };
     let today = today(ctx.now);
+    let cal = calendar(&deps.db).await?;
     let mut out = Vec::new();
     for r in referral::Entity::find().order_by_desc(referral::Column::Id).all(&deps.db).await? {
         if company_user && matches!(r.status.as_str(), "proposed" | "rejected") {
@@ -615,9 +616,9 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<R
         if !company_user {
             let id = r.id;
             let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
-            out.push(view(deps, r, &cases, today).await?);
+            out.push(view(deps, r, &cases, today, &cal).await?);
         } else {
-            out.push(view(deps, r, &cases, today).await?);
+            out.push(view(deps, r, &cases, today, &cal).await?);
         }
     }
     Ok(out)

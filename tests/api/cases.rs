@@ -14,11 +14,13 @@ use crate::helpers::{Client, TestApp};
 const NAME: &str = "赵德柱";
 const PHONE: &str = "13912345678";
 
-fn today(app: &TestApp) -> NaiveDate {
+/// Today in Shanghai on the app's clock.
+pub(crate) fn today(app: &TestApp) -> NaiveDate {
     propwatch::service::cases::today(app.deps.clock.now())
 }
 
-async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {
+/// A demo community by its code.
+pub(crate) async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {
     propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
 }
 
@@ -58,7 +60,7 @@ async fn user_id(app: &TestApp, role: Role) -> i64 {
 }
 
 /// Opens and verifies a case for a problem; returns the case id.
-async fn filed_case(app: &TestApp, staff: &mut Client, problem_id: i64, deadline: NaiveDate) -> i64 {
+pub(crate) async fn filed_case(app: &TestApp, staff: &mut Client, problem_id: i64, deadline: NaiveDate) -> i64 {
     staff.get(&format!("/cases/new?problem_id={problem_id}")).await;
     let responsible = user_id(app, Role::BureauStaff).await.to_string();
     let r = staff

@@ -6,8 +6,9 @@ use chrono::Duration;
 use propwatch::domain::role::Role;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
+use crate::cases::{community, today};
 use crate::helpers::{Resp, TestApp};
-use crate::timelines::{community, fact, set_contract_end, today};
+use crate::timelines::{fact, set_contract_end};
 
 /// The attribute of the first element matching a CSS selector.
 fn attr(page: &Resp, selector: &str, name: &str) -> Option<String> {

@@ -8,19 +8,8 @@ use chrono::{Duration, NaiveDate};
 use propwatch::domain::role::Role;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
+use crate::cases::{community, filed_case, today};
 use crate::helpers::{Client, Resp, TestApp};
-
-pub(crate) fn today(app: &TestApp) -> NaiveDate {
-    propwatch::service::cases::today(app.deps.clock.now())
-}
-
-pub(crate) async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {
-    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
-}
-
-async fn user_id(app: &TestApp, role: Role) -> i64 {
-    propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(role)).await.unwrap().unwrap().id
-}
 
 /// Files a complaint on the public form; returns (tracking code, clue id).
 pub(crate) async fn file_clue(app: &TestApp, code: &str, text: &str) -> (String, i64) {
@@ -52,26 +41,6 @@ pub(crate) async fn accepted_problem(app: &TestApp, staff: &mut Client, code: &s
     triage(staff, clue, &[("decision", "accept")]).await;
     let c = propwatch::db::complaints::complaint(&app.deps.db, clue).await.unwrap().unwrap();
     (tracking, c.problem_id.expect("accepted into a problem"))
-}
-
-/// Opens and verifies the problem's case with `deadline`; returns the case id.
-pub(crate) async fn filed_case(app: &TestApp, staff: &mut Client, problem_id: i64, deadline: NaiveDate) -> i64 {
-    staff.get(&format!("/cases/new?problem_id={problem_id}")).await;
-    let responsible = user_id(app, Role::BureauStaff).await.to_string();
-    let r = staff
-        .post(
-            "/cases",
-            &[
-                ("problem_id", &problem_id.to_string()),
-                ("responsible_user_id", &responsible),
-                ("facts", "现场核查：楼道杂物堆积，占用疏散通道。"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let case_id: i64 = r.location().trim_start_matches("/cases/").parse().unwrap();
-    step(staff, case_id, &[("step", "verify"), ("deadline", &deadline.to_string())]).await;
-    case_id
 }
 
 pub(crate) async fn step(c: &mut Client, case_id: i64, fields: &[(&str, &str)]) {
