@@ -20,7 +20,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Pagin
 async fn generate(deps: &Deps, n: usize) -> (u64, u64) {
     let db = &deps.db;
     let now = Utc::now();
-    let today = propwatch::service::cases::today(now);
+    let today = propwatch::clock::today(now);
     let since = today - Duration::days(730);
     propwatch::service::demo::seed(deps, "Bench2024!pw").await.expect("demo seed").expect("an empty database");
     let template = community::Entity::find().one(db).await.unwrap().unwrap();
@@ -55,7 +55,7 @@ async fn generate(deps: &Deps, n: usize) -> (u64, u64) {
     let all = community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(db).await.unwrap();
     let items = propwatch::service::disclosures::items(db, false).await.unwrap();
     let grace = i64::from(deps.settings.disclosure_grace_days);
-    let cal = propwatch::service::cases::calendar(db).await.unwrap();
+    let cal = propwatch::service::holidays::calendar(db).await.unwrap();
     let (mut expected_disclosures, mut expected_statements) = (0u64, 0u64);
     let statement = latest_overdue(Frequency::Quarterly, DueBasis::End, 15, grace, today, since, &cal).unwrap();
     let (y, q) = propwatch::domain::revenue::quarter_of(statement.start);

@@ -220,7 +220,7 @@ async fn generate(deps: &Deps, a: &Args, label: &str) {
     let db = &deps.db;
     let backend = db.get_database_backend();
     let now = Utc::now();
-    let today = propwatch::service::cases::today(now);
+    let today = propwatch::clock::today(now);
     let mut rng = StdRng::seed_from_u64(20_241_128);
 
     let t = Instant::now();

@@ -13,12 +13,20 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     std::fs::create_dir_all(&settings.data_dir)?;
     let db = crate::db::connect(&settings.database_url).await?;
     crate::db::migrate(&db).await?;
+    // Evidence kept as files before the `blobs` table moves in, each checked by its digest.
+    let adopted = crate::db::blobs::adopt_files(&db, &settings.data_dir, crate::crypto::sm3_hex, clock.now()).await?;
+    if adopted.moved > 0 {
+        tracing::info!(files = adopted.moved, bytes = adopted.bytes, "evidence files moved into the database");
+    }
+    for p in &adopted.mismatched {
+        tracing::error!(file = %p.display(), "evidence file does not match the digest in its name; left in place");
+    }
     let cipher = PersonalDataCipher::load_or_create(settings.personal_data_key.as_deref(), &settings.data_dir)?;
     let intake = crate::service::intake::Intake::start(db.clone());
     let read = crate::db::connect_reader(&settings.database_url, &db, settings.sqlite_readers).await?;
     let deps = Deps { db, read, clock, settings: Arc::new(settings), cipher, intake };
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    crate::service::cases::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::service::holidays::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::reassessments::ensure_grades(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::disclosures::ensure_items(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::surveys::ensure_questionnaire(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -89,3 +89,8 @@ pub fn display_date(t: DateTime<Utc>) -> String {
     let d = t.with_timezone(&shanghai()).date_naive();
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
+
+/// Today in Asia/Shanghai.
+pub fn today(now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&crate::clock::shanghai()).date_naive()
+}

@@ -208,7 +208,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let scope = match role.scope_kind() {
                 propwatch::domain::role::ScopeKind::Jurisdiction => {
                     let tree =
-                        propwatch::service::registry::JurisdictionTree::load(&deps.db).await.map_err(service_err)?;
+                        propwatch::service::scope::JurisdictionTree::load(&deps.db).await.map_err(service_err)?;
                     let j = match &jurisdiction {
                         Some(code) => tree.all().into_iter().find(|j| &j.code == code).map(|j| j.id),
                         None => tree.of_level("county", None).first().map(|j| j.id),

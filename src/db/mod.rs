@@ -6,14 +6,28 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blobs;
 pub mod cases;
 pub mod complaints;
+pub mod disclosures;
+pub mod dismissals;
 pub mod entities;
+pub mod escalations;
+pub mod holidays;
 pub mod inspections;
+pub mod litigation;
 pub mod mail;
 pub mod migration;
+pub mod notices;
+pub mod notifications;
+pub mod open311;
+pub mod public;
+pub mod reassessments;
+pub mod referrals;
 pub mod registry;
+pub mod revenue;
 pub mod session_store;
+pub mod surveys;
 
 use std::time::Duration;
 

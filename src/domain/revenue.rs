@@ -144,13 +144,6 @@ pub fn statements(lines: &[Line]) -> Vec<Statement> {
     }
 }
 
-/// Fen as yuan with two decimals, negative amounts with a minus sign: -1205 → "-12.05".
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let a = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
 /// Parses yuan with up to two decimals into positive fen (at most 100 million yuan).
 pub fn parse_yuan(s: &str) -> Option<i64> {
     let s = s.trim().replace(',', "");
@@ -281,6 +274,7 @@ pub fn distribution(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::yuan;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

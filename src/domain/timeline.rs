@@ -276,7 +276,7 @@ mod tests {
 
     /// Every kind the code writes, by the string it writes: the case steps through
     /// `service::cases::write_step` and the scanner's `mark_overdue`; `open` from
-    /// `insert_case`; the notes through `service::cases::timeline_note` (cases, notices,
+    /// `insert_case`; the notes through `service::timeline::timeline_note` (cases, notices,
     /// reassessments, referrals, dismissals, the scanner's `notice_unsigned`); a clue's lines
     /// from intake (`received`), triage (`triage.<decision>`), `extend`, and the mirrors of case
     /// steps (`case.<kind>`, the scanner's `case.mark_overdue`).

@@ -24,11 +24,13 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{case, case_event, complaint, complaint_event, escalation_proposal, notice, notification};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::service::audit::{SUCCESS, entry};
-use crate::service::cases::{calendar, to_company, to_user, today};
+use crate::service::holidays::calendar;
+use crate::service::notifications::{to_company, to_user};
 use crate::service::{Ctx, Deps, ServiceError};
 
 /// Cases per transaction: big enough that the commit (and its checkpoint) is a small share of
@@ -487,7 +489,7 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
         }
         flagged += 1;
         for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
-            crate::service::cases::timeline_note(
+            crate::service::timeline::timeline_note(
                 &tx,
                 ctx,
                 &c,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::audit::{FAILURE, SUCCESS, record};
-use super::registry::JurisdictionTree;
+use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::crypto::sm3_hex;
 use crate::db;

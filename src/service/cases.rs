@@ -17,72 +17,26 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::registry::JurisdictionTree;
+use super::holidays::calendar;
+use super::notifications::{to_company, to_user};
+use super::scope::JurisdictionTree;
+use super::timeline::timeline_note;
 use super::{Ctx, Deps, Page, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort};
 use crate::db::entities::{
     case, case_event, case_item, case_item_report, case_photo, community, complaint, complaint_event,
-    escalation_proposal, extension_request, notification, problem, user,
+    escalation_proposal, extension_request, problem, user,
 };
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
 use crate::domain::role::{Role, Scope};
 use crate::domain::timeline::{DeadlineSet, EventKind, deadline_in_force};
-use crate::domain::workdays::{Calendar, DayKind};
+use crate::domain::workdays::Calendar;
 
 /// Most rows an export holds.
 pub const EXPORT_LIMIT: u64 = 200_000;
-
-/// The holiday table as a calendar.
-pub async fn calendar<C: ConnectionTrait>(db: &C) -> Result<Calendar, ServiceError> {
-    Ok(Calendar::new(
-        db::cases::holidays(db).await?.into_iter().filter_map(|h| DayKind::parse(&h.kind).map(|k| (h.day, k))),
-    ))
-}
-
-/// The deadline the forms offer (15 days, moved off a rest day).
-pub async fn default_deadline(deps: &Deps, now: DateTime<Utc>) -> Result<NaiveDate, ServiceError> {
-    Ok(crate::domain::case::default_deadline(today(now), &calendar(&deps.db).await?))
-}
-
-/// The warning beside a deadline picked on a form, if any.
-pub async fn deadline_warning(deps: &Deps, d: NaiveDate) -> Result<Option<String>, ServiceError> {
-    Ok(crate::domain::case::deadline_warning(d, &calendar(&deps.db).await?))
-}
-
-/// Today in Asia/Shanghai.
-pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&crate::clock::shanghai()).date_naive()
-}
-
-/// Seeds the holiday table (2024–2026) when it is empty.
-pub async fn ensure_holidays(deps: &Deps) -> Result<(), ServiceError> {
-    if !db::cases::holidays(&deps.db).await?.is_empty() {
-        return Ok(());
-    }
-    let now = deps.clock.now();
-    let tx = deps.db.begin().await?;
-    let rows: Vec<_> = crate::domain::workdays::seed()
-        .into_iter()
-        .map(|(day, kind, name)| crate::db::entities::holiday::ActiveModel {
-            day: Set(day),
-            kind: Set(kind.as_str().into()),
-            name: Set(name.into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    let count = rows.len();
-    for chunk in db::pow2_chunks(rows) {
-        crate::db::entities::holiday::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
-    }
-    record(&tx, &Ctx::system(now, "初始化"), "holidays.seed", "holiday", "all", SUCCESS, json!({"days": count}))
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 fn refusal(r: Refusal) -> ServiceError {
     match r {
@@ -267,50 +221,6 @@ async fn mirror_public<C: ConnectionTrait>(
         complaint_event::Entity::insert_many(chunk).exec_without_returning(tx).await?;
     }
     Ok(())
-}
-
-/// A notification to one account.
-pub(crate) fn to_user(
-    user_id: i64,
-    kind: &str,
-    title: String,
-    body: String,
-    case_id: Option<i64>,
-    key: String,
-    now: DateTime<Utc>,
-) -> notification::ActiveModel {
-    notification::ActiveModel {
-        user_id: Set(Some(user_id)),
-        company_id: Set(None),
-        kind: Set(kind.into()),
-        title: Set(title.chars().take(200).collect()),
-        body: Set(body),
-        case_id: Set(case_id),
-        notice_id: Set(None),
-        dedupe_key: Set(key),
-        read_at: Set(None),
-        dispatched_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-}
-
-/// A notification to every account of a company.
-pub(crate) fn to_company(
-    company_id: i64,
-    kind: &str,
-    title: String,
-    body: String,
-    case_id: Option<i64>,
-    key: String,
-    now: DateTime<Utc>,
-) -> notification::ActiveModel {
-    notification::ActiveModel {
-        user_id: Set(None),
-        company_id: Set(Some(company_id)),
-        ..to_user(0, kind, title, body, case_id, key, now)
-    }
 }
 
 /// Opening a case from a problem (accepted and merged clues).
@@ -520,12 +430,12 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, mut input: S
         input.note = format!("逐项报送整改情况：{}", codes.join("、"));
     }
     // The step's photos (item `None`) and each item's, checked and re-encoded before the
-    // transaction; files are content-addressed, so a refused step leaves nothing that matters.
+    // transaction, stored inside it.
     let mut processed = Vec::new();
     let uploads = std::iter::once((None, &input.photos)).chain(input.items.iter().map(|i| (Some(&i.code), &i.photos)));
     for (code, raw) in uploads {
         let field = code.map(|c| format!("item_photos.{c}")).unwrap_or_else(|| "photos".into());
-        for p in super::complaints::process_photos(raw.clone()).await.map_err(|e| ServiceError::field(&field, e))? {
+        for p in super::photos::process_photos(raw.clone()).await.map_err(|e| ServiceError::field(&field, e))? {
             processed.push((code.cloned(), p));
         }
     }
@@ -536,11 +446,11 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, mut input: S
     {
         return Err(ServiceError::field("note", "请说明整改情况（不少于10字）或附整改照片"));
     }
-    for (_, p) in &processed {
-        super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
-    }
     let tx = deps.db.begin().await?;
     let (c, _) = load(&tx, ctx, id, action).await?;
+    for (_, p) in &processed {
+        super::photos::store(&tx, p, ctx.now).await?;
+    }
     if !input.items.is_empty() {
         check_item_reports(&db::cases::items(&tx, c.id).await?, &input.items)?;
     }
@@ -787,35 +697,6 @@ pub async fn decide_extension(
         .await?;
     }
     tx.commit().await?;
-    Ok(())
-}
-
-/// A line on the case's timeline that changes no status (requests, refusals, signatures).
-pub(crate) async fn timeline_note<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Ctx,
-    c: &case::Model,
-    kind: &str,
-    note: &str,
-) -> Result<(), ServiceError> {
-    // Every kind written has its label in the one table (a page never shows a code).
-    debug_assert!(EventKind::parse(kind).is_some(), "timeline kind {kind} has no label in domain::timeline");
-    case_event::ActiveModel {
-        case_id: Set(c.id),
-        kind: Set(kind.into()),
-        from_status: Set(c.status.clone()),
-        to_status: Set(c.status.clone()),
-        note: Set(note.into()),
-        public_text: Set(String::new()),
-        deadline: Set(None),
-        actor_user_id: Set(ctx.actor.as_ref().map(|a| a.user_id)),
-        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?;
     Ok(())
 }
 
@@ -1519,7 +1400,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
 }
 
 /// A case's photo, for those who may read the case.
-pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<Vec<u8>, ServiceError> {
+pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<super::blobs::Download, ServiceError> {
     let actor = ctx.actor()?.clone();
     load(&deps.db, ctx, id, read_action(&actor)).await?;
     let p = db::cases::photos(&deps.db, id)
@@ -1527,8 +1408,7 @@ pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<Vec
         .into_iter()
         .find(|p| p.id == photo_id)
         .ok_or(ServiceError::NotFound("照片"))?;
-    std::fs::read(super::photos::path_of(&deps.settings.data_dir, &p.digest))
-        .map_err(|e| anyhow::anyhow!("reading photo: {e}").into())
+    super::photos::open(&deps.read, &p.digest).await
 }
 
 /// Bureau staff who can be made responsible for cases (active accounts of the role).

@@ -17,13 +17,14 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::cases::today;
 use super::complaints::submit_finding;
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db::entities::{community, company};
 use crate::domain::complaint::Channel;
 use crate::domain::disclosure::{DueBasis, Frequency, Period, latest_overdue};
-use crate::domain::revenue::{distribution, unauthorised_income, yuan};
+use crate::domain::money::yuan;
+use crate::domain::revenue::{distribution, unauthorised_income};
 
 /// What one run filed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ enum Kind {
 /// only the start of supervision differs), then files the findings not filed before.
 pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     let today = today(ctx.now);
-    let cal = super::cases::calendar(&deps.db).await?;
+    let cal = super::holidays::calendar(&deps.db).await?;
     let grace = i64::from(deps.settings.disclosure_grace_days);
     let communities =
         community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(&deps.db).await?;
@@ -96,7 +97,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
         None => HashSet::new(),
     };
     for c in &communities {
-        let since = super::cases::today(c.created_at);
+        let since = crate::clock::today(c.created_at);
         for (item, p) in &due {
             if item.due(*p, &cal) < since || published.contains(&(c.id, item.model.code.clone(), p.key())) {
                 continue;
@@ -171,7 +172,7 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
             });
         }
         let Some(settle) = resolutions.iter().map(|r| i64::from(r.settle_days)).max() else { continue };
-        let since = super::cases::today(c.created_at);
+        let since = crate::clock::today(c.created_at);
         let Some(p) = latest_overdue(Frequency::Quarterly, DueBasis::End, settle, grace, today, since, &cal) else {
             continue;
         };

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::registry::JurisdictionTree;
+use super::photos::process_photos;
+use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::complaints::InboxFilter;
@@ -154,7 +155,7 @@ pub async fn submit_email(
     form: ComplaintForm,
     message_ref: String,
     photos: Vec<Vec<u8>>,
-    receipt: Option<super::mail::ReceiptMail>,
+    receipt: Option<super::outbox::ReceiptMail>,
 ) -> Result<Receipt, ServiceError> {
     let origin = Origin { external_ref: Some(message_ref), partner_id: None, receipt_mail: receipt };
     submit_inner(deps, ctx, Channel::Email, form, photos, origin).await
@@ -206,7 +207,7 @@ struct Origin {
     external_ref: Option<String>,
     partner_id: Option<i64>,
     /// The reply to queue with the tracking code.
-    receipt_mail: Option<super::mail::ReceiptMail>,
+    receipt_mail: Option<super::outbox::ReceiptMail>,
 }
 
 async fn submit_inner(
@@ -245,10 +246,6 @@ async fn submit_inner(
             return Err(ServiceError::Invalid(errors));
         }
     };
-    // Files first (content-addressed, fsync-ed): a row never points at a missing file.
-    for p in &processed {
-        super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
-    }
     let seal = |v: &str| (!v.is_empty()).then(|| deps.cipher.seal(v));
     let prepared = Prepared {
         ctx: ctx.clone(),
@@ -259,10 +256,7 @@ async fn submit_inner(
         phone_index: (!new.phone.is_empty()).then(|| deps.cipher.blind_index(&new.phone)),
         description_words: crate::search::segment(&new.description),
         new,
-        photos: processed
-            .iter()
-            .map(|p| (p.digest.clone(), p.jpeg.len() as i64, p.width as i32, p.height as i32))
-            .collect(),
+        photos: processed,
         external_ref,
         partner_id,
         operator,
@@ -283,13 +277,13 @@ pub struct Prepared {
     phone_index: Option<String>,
     /// jieba's words of the description, segmented before queueing (the writer is serial).
     description_words: String,
-    /// Stored photos: (digest, bytes, width, height).
-    photos: Vec<(String, i64, i32, i32)>,
+    /// The photos, checked and re-encoded; the writer stores them with the clue.
+    photos: Vec<super::photos::Processed>,
     external_ref: Option<String>,
     partner_id: Option<i64>,
     operator: Option<i64>,
     /// The reply to queue with the tracking code (email clues, when SMTP is configured).
-    receipt_mail: Option<super::mail::ReceiptMail>,
+    receipt_mail: Option<super::outbox::ReceiptMail>,
 }
 
 /// What the intake writer answers for one submission: its receipt and the audit record to
@@ -306,7 +300,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         db::registry::communities_by_ids(tx, ids).await?.into_iter().map(|c| (c.id, c)).collect();
     let catalog: HashMap<String, String> =
         db::registry::catalog(tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
-    let cal = super::cases::calendar(tx).await?;
+    let cal = super::holidays::calendar(tx).await?;
     let mut out: Vec<Option<Written>> = Vec::with_capacity(jobs.len());
     let mut name_words: HashMap<(Option<i64>, Option<String>), String> = HashMap::new();
     let mut rows = Vec::new();
@@ -403,6 +397,7 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         }
         let mut events = Vec::with_capacity(fresh.len());
         let mut photos = Vec::new();
+        let mut blobs = Vec::new();
         let mut outbox = Vec::new();
         for (i, code) in &fresh {
             let p = jobs[*i];
@@ -420,13 +415,14 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
                 created_at: Set(p.ctx.now),
                 ..Default::default()
             });
-            for (digest, size, width, height) in &p.photos {
+            for photo in &p.photos {
+                blobs.push((photo, p.ctx.now));
                 photos.push(complaint_photo::ActiveModel {
                     complaint_id: Set(m.id),
-                    digest: Set(digest.clone()),
-                    byte_size: Set(*size),
-                    width: Set(*width),
-                    height: Set(*height),
+                    digest: Set(photo.digest.clone()),
+                    byte_size: Set(photo.jpeg.len() as i64),
+                    width: Set(photo.width as i32),
+                    height: Set(photo.height as i32),
                     created_at: Set(p.ctx.now),
                     ..Default::default()
                 });
@@ -462,6 +458,10 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         for chunk in db::pow2_chunks(events) {
             complaint_event::Entity::insert_many(chunk).exec(tx).await?;
         }
+        // The photos' bytes in the same transaction as the rows that name them.
+        for (photo, at) in blobs {
+            super::photos::store(tx, photo, at).await?;
+        }
         for chunk in db::pow2_chunks(photos) {
             complaint_photo::Entity::insert_many(chunk).exec(tx).await?;
         }
@@ -473,23 +473,6 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
 /// The segmented text a clue is found by: its description, community and catalog item.
 fn searchable(description: &str, community: &str, catalog_title: &str) -> String {
     crate::search::segment(&format!("{description} {community} {catalog_title}"))
-}
-
-/// Checks and re-encodes uploads off the async threads.
-pub(crate) async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
-    let raw: Vec<Vec<u8>> = raw.into_iter().filter(|r| !r.is_empty()).collect();
-    if raw.len() > super::photos::MAX_PHOTOS {
-        return Err(format!("最多上传{}张照片", super::photos::MAX_PHOTOS));
-    }
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, bytes) in raw.into_iter().enumerate() {
-        let p = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
-            .await
-            .map_err(|_| "照片处理失败".to_string())?
-            .map_err(|e| format!("第{}张照片：{e}", i + 1))?;
-        out.push(p);
-    }
-    Ok(out)
 }
 
 async fn event<C: ConnectionTrait>(
@@ -880,15 +863,14 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ComplaintDetail, 
 }
 
 /// A clue's photo (JPEG bytes) for staff who may read the clue.
-pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<Vec<u8>, ServiceError> {
+pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<super::blobs::Download, ServiceError> {
     load_in_scope(deps, ctx, id, Action::ReadCaseContent).await?;
     let p = db::complaints::photos(&deps.db, id)
         .await?
         .into_iter()
         .find(|p| p.id == photo_id)
         .ok_or(ServiceError::NotFound("照片"))?;
-    let path = super::photos::path_of(&deps.settings.data_dir, &p.digest);
-    Ok(tokio::fs::read(&path).await.map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?)
+    super::photos::open(&deps.read, &p.digest).await
 }
 
 /// A complainant's identity in full.
@@ -971,7 +953,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     let answer = form.answer.trim().to_string();
     let note = form.note.trim().to_string();
     let tx = deps.db.begin().await?;
-    let cal = super::cases::calendar(&tx).await?;
+    let cal = super::holidays::calendar(&tx).await?;
     // Claim the clue: a concurrent triage waits on the row and then finds it taken.
     claim(
         &tx,
@@ -1135,7 +1117,7 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
             code: "not_accepted", message: "线索尚未受理，无办理期限可延长".into()
         })?;
     let tx = deps.db.begin().await?;
-    let cal = super::cases::calendar(&tx).await?;
+    let cal = super::holidays::calendar(&tx).await?;
     let new_due = rule::extend(due, c.extended, days, &cal).map_err(|e| ServiceError::field("days", e.0))?;
     claim(&tx, id, complaint::Column::Extended.eq(false), ctx.now, "办理期限只能延长一次").await?;
     let mut am = c.into_active_model();

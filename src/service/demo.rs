@@ -451,7 +451,13 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
             ..Default::default()
         };
         let ctx = if channel == Channel::Phone { staff_ctx(at) } else { public };
-        let receipt = complaints::submit(deps, &ctx, channel, form, None).await?;
+        // Every other web clue carries a photo, as residents' do.
+        let photos = if channel == Channel::Web && text.len() % 2 == 0 {
+            vec![demo_photo(text.len() as u8)]
+        } else {
+            Vec::new()
+        };
+        let receipt = complaints::submit_with_photos(deps, &ctx, channel, form, None, photos).await?;
         let triage_at = at + chrono::Duration::days(1);
         let mut t = TriageForm { decision: outcome.into(), ..Default::default() };
         match outcome {
@@ -507,8 +513,8 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
     use crate::domain::disclosure::{DueBasis, Frequency, latest_overdue};
     use sea_orm::{EntityTrait, QueryOrder};
     let now = deps.clock.now();
-    let today = super::cases::today(now);
-    let cal = super::cases::calendar(&deps.db).await?;
+    let today = crate::clock::today(now);
+    let cal = super::holidays::calendar(&deps.db).await?;
     let since = today - chrono::Duration::days(730);
     community::Entity::update_many()
         .col_expr(community::Column::CreatedAt, sea_orm::sea_query::Expr::value(now - chrono::Duration::days(730)))
@@ -663,7 +669,7 @@ fn demo_value(label: &str, c: &crate::db::entities::community::Model) -> String 
         "项目负责人及电话" => "项目经理 王经理 0356-4221001".into(),
         "岗位设置与人数" => "客服2人，保洁6人，秩序维护8人，工程维修3人".into(),
         "收费项目" => "物业服务费".into(),
-        "收费标准（元/㎡·月）" => c.fee_fen.map(super::reassessments::yuan).unwrap_or_default(),
+        "收费标准（元/㎡·月）" => c.fee_fen.map(crate::domain::money::yuan).unwrap_or_default(),
         "收费依据" => "物业服务合同".into(),
         "履行情况" => "按合同约定提供服务，详见附件履约报告".into(),
         "设施设备维护" => "电梯月度保养、消防设施季度检测已完成".into(),
@@ -684,7 +690,7 @@ fn demo_value(label: &str, c: &crate::db::entities::community::Model) -> String 
 async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
     use crate::db::entities::{survey, survey_answer, survey_unit};
     let now = deps.clock.now();
-    let today = super::cases::today(now);
+    let today = crate::clock::today(now);
     let fc1 =
         db::registry::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
     let fc3 =
@@ -812,7 +818,7 @@ async fn seed_revenue(deps: &Deps) -> Result<(), ServiceError> {
         actor_name: u.display_name.clone(),
         ..Ctx::system(now - chrono::Duration::days(days), "demo")
     };
-    let day = |days: i64| Some(super::cases::today(now) - chrono::Duration::days(days));
+    let day = |days: i64| Some(crate::clock::today(now) - chrono::Duration::days(days));
     let entry = |category: &str, amount: &str, counterparty: &str, resolution: &str, basis: &str| NewEntry {
         category: category.into(),
         amount: amount.into(),
@@ -882,7 +888,7 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
         &as_user(&officer, at + chrono::Duration::days(1)),
         id,
         "assembly_called",
-        Some(super::cases::today(now) + chrono::Duration::days(12)),
+        Some(crate::clock::today(now) + chrono::Duration::days(12)),
         "已在小区公告栏发布业主大会召集公告，定于半月后召开",
     )
     .await?;
@@ -892,7 +898,7 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
     if m.company_id.is_none() {
         return Ok(());
     }
-    let day = |n: i64| super::cases::today(now) - chrono::Duration::days(n);
+    let day = |n: i64| crate::clock::today(now) - chrono::Duration::days(n);
     let at = |n: i64| now - chrono::Duration::days(n);
     let id = super::dismissals::open(
         deps,
@@ -978,7 +984,7 @@ async fn seed_reassessments(deps: &Deps, staff: &super::accounts::SessionUser) -
     use crate::db::entities::case;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let now = deps.clock.now();
-    let today = super::cases::today(now);
+    let today = crate::clock::today(now);
     let as_staff =
         |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
     let leader =
@@ -1029,7 +1035,7 @@ async fn seed_reassessments(deps: &Deps, staff: &super::accounts::SessionUser) -
 async fn seed_inspections(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
     use super::inspections::{NewPlan, create_plan, save_answer, submit};
     let now = deps.clock.now();
-    let today = super::cases::today(now);
+    let today = crate::clock::today(now);
     let phase = db::registry::campaigns(&deps.db, None)
         .await?
         .first()
@@ -1079,6 +1085,7 @@ async fn seed_inspections(deps: &Deps, staff: &super::accounts::SessionUser) -> 
         ] {
             save_answer(deps, &as_officer(at), id, code, answer, note).await?;
         }
+        super::inspections::add_photos(deps, &as_officer(at), id, "A3.2", vec![demo_photo(32)]).await?;
         submit(deps, &as_officer(at), id).await?;
     }
     // Half answered: the officer was interrupted in the courtyard.
@@ -1121,7 +1128,7 @@ async fn seed_cases(
     use crate::domain::case::CaseEvent;
     let now = deps.clock.now();
     let day = |n: i64| now - chrono::Duration::days(n);
-    let date = |n: i64| super::cases::today(now) + chrono::Duration::days(n);
+    let date = |n: i64| crate::clock::today(now) + chrono::Duration::days(n);
     let as_staff =
         |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
     let company_user =
@@ -1199,7 +1206,7 @@ async fn seed_cases(
             .map(|code| super::cases::ItemReport {
                 code,
                 note: "已增派保洁人员，每日两次清运，楼道和垃圾桶周边已全面清理。".into(),
-                photos: Vec::new(),
+                photos: vec![demo_photo(id as u8)],
             })
             .collect();
         act(
@@ -1232,4 +1239,25 @@ async fn seed_cases(
     }
     crate::jobs::scanner::run_once(deps, now).await?;
     Ok(())
+}
+
+/// A photo for the demo (a PNG drawn here; stored, like every upload, as a re-encoded JPEG):
+/// a sky over a building front with windows, varied by `seed`.
+fn demo_photo(seed: u8) -> Vec<u8> {
+    let (w, h) = (320u32, 240u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let window = y > 80 && (x / 20) % 2 == 1 && (y / 25) % 2 == 0;
+        if y < 80 {
+            image::Rgb([120, 170u8.wrapping_add(seed), 230])
+        } else if window {
+            image::Rgb([60, 80, 110])
+        } else {
+            image::Rgb([200u8.wrapping_sub(seed / 2), 190, 170])
+        }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("a PNG encodes in memory");
+    out
 }

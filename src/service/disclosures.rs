@@ -13,9 +13,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::today;
-use super::registry::community_in_reach;
+use super::scope::community_in_reach;
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, disclosure, disclosure_file, disclosure_item};
 use crate::domain::authz::{Action, Object, authorize};
@@ -330,7 +330,7 @@ pub async fn overview(
         .await?;
     let all = views(&deps.db, rows, &items).await?;
     let today = today(ctx.now);
-    let cal = super::cases::calendar(&deps.db).await?;
+    let cal = super::holidays::calendar(&deps.db).await?;
     let out = items
         .iter()
         .map(|item| ItemRow {
@@ -408,12 +408,16 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    // Files first (content-addressed): a row never points at a missing file.
-    let mut stored = Vec::new();
+    // Checked (and photos re-encoded) before the transaction; stored inside it.
+    let mut prepared = Vec::new();
     for (name, bytes) in uploads {
-        stored.push(super::documents::store(&deps.settings.data_dir, "files", &name, bytes)?);
+        prepared.push(super::documents::prepare("files", &name, bytes)?);
     }
     let tx = deps.db.begin().await?;
+    let mut stored = Vec::new();
+    for p in prepared {
+        stored.push(super::documents::store(&tx, p, ctx.now).await?);
+    }
     let version = previous.as_ref().map_or(1, |v| v.version + 1);
     let d = disclosure::ActiveModel {
         community_id: Set(c.id),
@@ -553,13 +557,13 @@ pub async fn history(deps: &Deps, disclosure_id: i64) -> Result<(community::Mode
 }
 
 /// An attachment of a published version (public), checked against its digest.
-pub async fn file(deps: &Deps, disclosure_id: i64, file_id: i64) -> Result<(&'static str, Vec<u8>), ServiceError> {
+pub async fn file(deps: &Deps, disclosure_id: i64, file_id: i64) -> Result<super::blobs::Download, ServiceError> {
     let f = disclosure_file::Entity::find_by_id(file_id)
         .one(&deps.db)
         .await?
         .filter(|f| f.disclosure_id == disclosure_id)
         .ok_or(ServiceError::NotFound("附件"))?;
-    super::documents::read(&deps.settings.data_dir, &f.doc_sm3, &f.doc_type)
+    super::documents::open(&deps.read, &f.doc_sm3).await
 }
 
 /// Which communities published which of the given (item, period) pairs (the system's check):
@@ -632,9 +636,9 @@ pub async fn compliance(
     if !crate::domain::authz::role_may(actor.role, Action::ReadCaseContent) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role));
     }
-    let tree = super::registry::JurisdictionTree::load(&deps.db).await?;
+    let tree = super::scope::JurisdictionTree::load(&deps.db).await?;
     let day = today(ctx.now);
-    let cal = super::cases::calendar(&deps.db).await?;
+    let cal = super::holidays::calendar(&deps.db).await?;
     let items = items(&deps.db, false).await?;
     let due: Vec<(&Item, Period)> = items
         .iter()

@@ -15,9 +15,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::{to_company, to_user, today};
-use super::registry::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
+use super::notifications::{to_company, to_user};
+use super::scope::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{dismissal_step, dismissal_track, user};
 use crate::domain::authz::{Action, Denied, role_may};
@@ -95,7 +96,7 @@ pub async fn open(
     let township = tree.name(c.township_id);
     let line = format!("开启引导解聘，由{township}指导业主大会依法决定是否解聘物业服务企业");
     for k in &cases {
-        super::cases::timeline_note(&tx, ctx, k, EventKind::DismissalOpened.as_str(), &line).await?;
+        super::timeline::timeline_note(&tx, ctx, k, EventKind::DismissalOpened.as_str(), &line).await?;
     }
     let officers = user::Entity::find()
         .filter(user::Column::Role.eq(Role::TownshipOfficer.as_str()))
@@ -185,7 +186,7 @@ pub async fn record_step(
             .col_expr(dismissal_track::Column::DecidedOn, Expr::value(on))
             .col_expr(dismissal_track::Column::Status, Expr::value("closed")),
         Step::NoticeServed => {
-            let e = contract_ends_on(on, t.notice_days.max(0) as u32, &super::cases::calendar(&tx).await?);
+            let e = contract_ends_on(on, t.notice_days.max(0) as u32, &super::holidays::calendar(&tx).await?);
             ends = Some(e);
             update
                 .col_expr(dismissal_track::Column::ServedOn, Expr::value(on))
@@ -224,7 +225,7 @@ pub async fn record_step(
         line.push_str(&format!("：{note}"));
     }
     for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
-        super::cases::timeline_note(&tx, ctx, k, EventKind::DismissalStep.as_str(), &line).await?;
+        super::timeline::timeline_note(&tx, ctx, k, EventKind::DismissalStep.as_str(), &line).await?;
     }
     if let (Step::NoticeServed, Some(company), Some(e)) = (step, t.company_id, ends) {
         db::cases::notify(
@@ -318,7 +319,7 @@ async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<Track
         open: t.status == "open",
         stage: stage.into(),
         contract_ends_note: match t.contract_ends_on {
-            Some(d) => super::cases::calendar(&deps.db).await?.coverage_note(d),
+            Some(d) => super::holidays::calendar(&deps.db).await?.coverage_note(d),
             None => None,
         },
         contract_ends_on: t.contract_ends_on,
@@ -421,11 +422,15 @@ pub async fn record_litigation(
     check_litigation(t.served_on.is_some(), &done, step, &reference)
         .map_err(|m| ServiceError::Rule { code: "litigation_step", message: m })?;
     // The document: a PDF as it is, anything else must be a photo (re-encoded, EXIF gone).
-    let stored = match document.filter(|(_, b)| !b.is_empty()) {
-        Some((name, bytes)) => Some(super::documents::store(&deps.settings.data_dir, "document", &name, bytes)?),
+    let prepared = match document.filter(|(_, b)| !b.is_empty()) {
+        Some((name, bytes)) => Some(super::documents::prepare("document", &name, bytes)?),
         None => None,
     };
     let tx = deps.db.begin().await?;
+    let stored = match prepared {
+        Some(p) => Some(super::documents::store(&tx, p, ctx.now).await?),
+        None => None,
+    };
     litigation_event::ActiveModel {
         track_id: Set(id),
         kind: Set(step.as_str().into()),
@@ -448,7 +453,7 @@ pub async fn record_litigation(
         line.push_str(&format!("，{}：{reference}", step.reference_label()));
     }
     for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
-        super::cases::timeline_note(&tx, ctx, k, EventKind::Litigation.as_str(), &line).await?;
+        super::timeline::timeline_note(&tx, ctx, k, EventKind::Litigation.as_str(), &line).await?;
     }
     record(
         &tx,
@@ -488,7 +493,7 @@ pub async fn litigation(
 }
 
 /// A litigation document the actor may read, checked against its digest: (content type, bytes).
-pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<(&'static str, Vec<u8>), ServiceError> {
+pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<super::blobs::Download, ServiceError> {
     use crate::db::entities::litigation_event;
     get(deps, ctx, id).await?;
     let e = litigation_event::Entity::find_by_id(event_id)
@@ -497,5 +502,5 @@ pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<
         .filter(|e| e.track_id == id)
         .ok_or(ServiceError::NotFound("文书"))?;
     let digest = e.doc_sm3.ok_or(ServiceError::NotFound("文书"))?;
-    super::documents::read(&deps.settings.data_dir, &digest, &e.doc_type)
+    super::documents::open(&deps.read, &digest).await
 }

@@ -1,14 +1,29 @@
-//! Documents attached to records (litigation papers, disclosure attachments): a PDF is kept as
-//! it is, anything else must be a photo and is re-encoded (EXIF gone). Files are stored once by
-//! their SM3 digest under `data/documents/`, written to a temporary name, synced and renamed, so
-//! a row never points at a half-written file; reading checks the digest.
+//! Documents attached to records (litigation papers, disclosure attachments) and the PDFs the
+//! platform typesets (notices, letters): a PDF is kept as it is, anything else must be a photo
+//! and is re-encoded (EXIF gone). Checked before the use case's transaction ([`prepare`]),
+//! stored inside it ([`store`]) as a content-addressed blob, read back checked against the
+//! digest.
 
-use std::path::{Path, PathBuf};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::ServiceError;
+use super::blobs::{self, Download};
 
 /// Largest document.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// A document checked and ready to store.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The name it was uploaded with (at most 200 characters).
+    pub name: String,
+    /// `pdf` or `jpeg`.
+    pub kind: &'static str,
+    pub digest: String,
+    pub len: usize,
+    bytes: Vec<u8>,
+}
 
 /// A stored document.
 #[derive(Debug, Clone)]
@@ -21,13 +36,13 @@ pub struct Stored {
     pub len: usize,
 }
 
-fn path(data_dir: &Path, digest: &str, kind: &str) -> PathBuf {
-    let digest: String = digest.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    data_dir.join("documents").join(format!("{digest}.{}", if kind == "pdf" { "pdf" } else { "jpg" }))
+fn media_type(kind: &str) -> &'static str {
+    if kind == "pdf" { blobs::PDF } else { blobs::JPEG }
 }
 
-/// Checks and stores an uploaded document; `field` names the form field errors point at.
-pub fn store(data_dir: &Path, field: &str, name: &str, bytes: Vec<u8>) -> Result<Stored, ServiceError> {
+/// Checks an uploaded document (outside any transaction: photos are re-encoded here); `field`
+/// names the form field errors point at.
+pub fn prepare(field: &str, name: &str, bytes: Vec<u8>) -> Result<Prepared, ServiceError> {
     if bytes.len() > MAX_BYTES {
         return Err(ServiceError::field(field, "文件不超过20MB"));
     }
@@ -38,25 +53,27 @@ pub fn store(data_dir: &Path, field: &str, name: &str, bytes: Vec<u8>) -> Result
         ("jpeg", p.jpeg)
     };
     let digest = crate::crypto::sm3_hex(&bytes);
-    let target = path(data_dir, &digest, kind);
-    if !target.exists() {
-        std::fs::create_dir_all(target.parent().expect("has a parent"))
-            .and_then(|_| {
-                let tmp = target.with_extension(format!("tmp-{}", uuid::Uuid::now_v7().simple()));
-                std::fs::write(&tmp, &bytes)?;
-                std::fs::File::open(&tmp)?.sync_all()?;
-                std::fs::rename(&tmp, &target)
-            })
-            .map_err(|e| anyhow::anyhow!("storing document: {e}"))?;
-    }
-    Ok(Stored { name: name.trim().chars().take(200).collect(), kind, digest, len: bytes.len() })
+    Ok(Prepared { name: name.trim().chars().take(200).collect(), kind, digest, len: bytes.len(), bytes })
 }
 
-/// Reads a stored document, checked against its digest: (content type, bytes).
-pub fn read(data_dir: &Path, digest: &str, kind: &str) -> Result<(&'static str, Vec<u8>), ServiceError> {
-    let bytes = std::fs::read(path(data_dir, digest, kind)).map_err(|e| anyhow::anyhow!("reading document: {e}"))?;
-    if crate::crypto::sm3_hex(&bytes) != digest {
-        return Err(anyhow::anyhow!("document {digest} does not match its SM3 digest").into());
-    }
-    Ok((if kind == "pdf" { "application/pdf" } else { "image/jpeg" }, bytes))
+/// Stores a prepared document inside the use case's transaction.
+pub async fn store<C: ConnectionTrait>(tx: &C, p: Prepared, now: DateTime<Utc>) -> Result<Stored, ServiceError> {
+    blobs::put_with_digest(tx, &p.digest, media_type(p.kind), p.bytes, now).await?;
+    Ok(Stored { name: p.name, kind: p.kind, digest: p.digest, len: p.len })
+}
+
+/// Opens a stored document for serving.
+pub async fn open(db: &DatabaseConnection, digest: &str) -> Result<Download, ServiceError> {
+    blobs::open(db, digest, "文件").await
+}
+
+/// Stores a PDF the platform typeset (a notice, a letter) inside the use case's transaction;
+/// returns its SM3 digest.
+pub async fn store_pdf<C: ConnectionTrait>(tx: &C, bytes: Vec<u8>, now: DateTime<Utc>) -> Result<String, ServiceError> {
+    blobs::put(tx, blobs::PDF, bytes, now).await
+}
+
+/// Opens a typeset PDF for serving.
+pub async fn open_pdf(db: &DatabaseConnection, digest: &str) -> Result<Download, ServiceError> {
+    blobs::open(db, digest, "文书").await
 }

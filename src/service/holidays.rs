@@ -3,16 +3,20 @@
 //! The State Council publishes each year's arrangement in November or December; the table is
 //! seeded for 2024–2026 and extended here.
 
+use chrono::{DateTime, Utc};
 use chrono::{Datelike, NaiveDate};
+use sea_orm::ConnectionTrait;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::holiday;
 use crate::domain::authz::{Action, Denied, role_may};
+use crate::domain::workdays::Calendar;
 use crate::domain::workdays::DayKind;
 
 /// One entry of the table.
@@ -54,9 +58,9 @@ pub async fn list(deps: &Deps, year: Option<i32>) -> Result<(i32, Vec<i32>, Vec<
 /// Council publishes the next year's arrangement) the next one too: dates in them are counted
 /// with weekends only.
 pub async fn missing_years(deps: &Deps) -> Result<Vec<i32>, ServiceError> {
-    let today = super::cases::today(deps.clock.now());
+    let today = crate::clock::today(deps.clock.now());
     let up_to = today.year() + i32::from(today.month() >= 11);
-    Ok(super::cases::calendar(&deps.db).await?.missing_years(up_to))
+    Ok(super::holidays::calendar(&deps.db).await?.missing_years(up_to))
 }
 
 fn check(ctx: &Ctx) -> Result<(), ServiceError> {
@@ -122,6 +126,51 @@ pub async fn delete(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>) -> Result<()
         return Err(ServiceError::NotFound("节假日"));
     }
     record(&tx, ctx, "holiday.delete", "holiday", day, SUCCESS, json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The holiday table as a calendar.
+pub async fn calendar<C: ConnectionTrait>(db: &C) -> Result<Calendar, ServiceError> {
+    Ok(Calendar::new(
+        db::cases::holidays(db).await?.into_iter().filter_map(|h| DayKind::parse(&h.kind).map(|k| (h.day, k))),
+    ))
+}
+
+/// The deadline the forms offer (15 days, moved off a rest day).
+pub async fn default_deadline(deps: &Deps, now: DateTime<Utc>) -> Result<NaiveDate, ServiceError> {
+    Ok(crate::domain::case::default_deadline(today(now), &calendar(&deps.db).await?))
+}
+
+/// The warning beside a deadline picked on a form, if any.
+pub async fn deadline_warning(deps: &Deps, d: NaiveDate) -> Result<Option<String>, ServiceError> {
+    Ok(crate::domain::case::deadline_warning(d, &calendar(&deps.db).await?))
+}
+
+/// Seeds the holiday table (2024–2026) when it is empty.
+pub async fn ensure_holidays(deps: &Deps) -> Result<(), ServiceError> {
+    if !db::cases::holidays(&deps.db).await?.is_empty() {
+        return Ok(());
+    }
+    let now = deps.clock.now();
+    let tx = deps.db.begin().await?;
+    let rows: Vec<_> = crate::domain::workdays::seed()
+        .into_iter()
+        .map(|(day, kind, name)| crate::db::entities::holiday::ActiveModel {
+            day: Set(day),
+            kind: Set(kind.as_str().into()),
+            name: Set(name.into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    let count = rows.len();
+    for chunk in db::pow2_chunks(rows) {
+        crate::db::entities::holiday::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    record(&tx, &Ctx::system(now, "初始化"), "holidays.seed", "holiday", "all", SUCCESS, json!({"days": count}))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

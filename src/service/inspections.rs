@@ -11,9 +11,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::today;
-use super::registry::JurisdictionTree;
+use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{
     case_photo, catalog_item, community, inspection, inspection_answer, inspection_photo, problem,
@@ -605,11 +605,11 @@ pub async fn add_photos(deps: &Deps, ctx: &Ctx, id: i64, code: &str, raw: Vec<Ve
     for r in &raw {
         processed.push(super::photos::process(r).map_err(|e| ServiceError::field("photos", e))?);
     }
-    for p in &processed {
-        super::photos::store(&deps.settings.data_dir, p).map_err(|e| anyhow::anyhow!("storing photo: {e}"))?;
-    }
     let tx = deps.db.begin().await?;
     not_open(&db::inspections::inspection(&tx, id).await?.ok_or(ServiceError::NotFound("排查任务"))?)?;
+    for p in &processed {
+        super::photos::store(&tx, p, ctx.now).await?;
+    }
     let rows: Vec<_> = processed
         .iter()
         .map(|p| inspection_photo::ActiveModel {
@@ -632,15 +632,14 @@ pub async fn add_photos(deps: &Deps, ctx: &Ctx, id: i64, code: &str, raw: Vec<Ve
 }
 
 /// The bytes of an inspection photo the actor may see.
-pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<Vec<u8>, ServiceError> {
+pub async fn photo(deps: &Deps, ctx: &Ctx, id: i64, photo_id: i64) -> Result<super::blobs::Download, ServiceError> {
     load(deps, ctx, id, Action::ReadCaseContent).await?;
     let p = db::inspections::photos(&deps.db, id)
         .await?
         .into_iter()
         .find(|p| p.id == photo_id)
         .ok_or(ServiceError::NotFound("照片"))?;
-    std::fs::read(super::photos::path_of(&deps.settings.data_dir, &p.digest))
-        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("reading photo: {e}")))
+    super::photos::open(&deps.read, &p.digest).await
 }
 
 /// Submits an inspection: every item answered, every problem described. Each problem item

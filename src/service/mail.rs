@@ -9,10 +9,10 @@
 //! `Auto-Submitted`, `Precedence: bulk/junk/list`, bounces, our own address) are not clues and
 //! are never answered, so two auto-responders cannot loop.
 
-use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 
 use super::complaints::{ComplaintForm, Receipt, submit_email};
+use super::outbox::ReceiptMail;
 use super::{Ctx, Deps, ServiceError};
 
 /// What ingesting one message did.
@@ -24,45 +24,6 @@ pub struct Ingested {
     pub subject: String,
     /// Whether a reply with the tracking code was queued.
     pub reply_queued: bool,
-}
-
-/// The reply a sender gets with the tracking code (composed when the code is known).
-#[derive(Debug, Clone)]
-pub struct ReceiptMail {
-    /// The Message-ID of the complaint, for threading.
-    pub in_reply_to: Option<String>,
-    /// The complaint's subject.
-    pub subject: String,
-    pub public_url: String,
-    pub office: String,
-    pub hotline: String,
-}
-
-impl ReceiptMail {
-    /// The reply's subject and plain-text body.
-    pub fn compose(&self, code: &str, acceptance_due: DateTime<Utc>) -> (String, String) {
-        let subject = if self.subject.is_empty() {
-            format!("您的投诉举报已登记（查询码 {code}）")
-        } else {
-            let s: String = self.subject.chars().take(120).collect();
-            format!("Re: {s}（已登记，查询码 {code}）")
-        };
-        let body = format!(
-            "您好：\n\n\
-             您发送至{office}的投诉举报已收到并登记。\n\n\
-             查询码：{code}\n\
-             查询办理进度：{url}/track/{code}\n\n\
-             我们将在{due}前告知是否受理；受理后60日内办结，办理情况可凭查询码随时查看。\n\
-             如需补充情况或照片，请回复本邮件或再次来信，并在主题中注明查询码。\n\n\
-             您的姓名和联系方式仅用于办理本件投诉，不会告知被投诉的物业服务企业。\n\n\
-             {office}\n咨询电话：{hotline}\n（本邮件由系统自动发送）\n",
-            office = self.office,
-            url = self.public_url.trim_end_matches('/'),
-            due = crate::clock::display_deadline_date(acceptance_due),
-            hotline = self.hotline,
-        );
-        (subject, body)
-    }
 }
 
 /// Turns one raw RFC 5322 message into a clue.

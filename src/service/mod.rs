@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blobs;
 pub mod cases;
 pub mod checks;
 pub mod complaints;
@@ -12,22 +13,28 @@ pub mod disclosures;
 pub mod dismissals;
 pub mod documents;
 pub mod error;
+pub mod escalations;
 pub mod holidays;
 pub mod imap;
 pub mod inspections;
 pub mod intake;
+pub mod litigation;
 pub mod mail;
 pub mod notices;
+pub mod notifications;
 pub mod open311;
 pub mod outbox;
 pub mod photos;
+pub mod public;
 pub mod reassessments;
 pub mod referrals;
 pub mod registry;
 pub mod registry_xlsx;
 pub mod revenue;
+pub mod scope;
 pub mod sms;
 pub mod surveys;
+pub mod timeline;
 
 use std::sync::Arc;
 

@@ -2,17 +2,18 @@
 //! (numbered per year and issuing jurisdiction, rendered once to PDF and kept immutably with
 //! its SM3 digest), the company signing for it (签收), lists and the PDF itself.
 
-use std::path::PathBuf;
-
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::{StepInput, to_company, to_user, today, write_step};
-use super::registry::JurisdictionTree;
+use super::blobs::Download;
+use super::cases::{StepInput, write_step};
+use super::notifications::{to_company, to_user};
+use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{notice, notice_case};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
@@ -30,26 +31,6 @@ pub struct NewNotice {
     pub contact: String,
     /// Extra requirements (optional).
     pub requirements: String,
-}
-
-/// Where a notice's PDF lives: `data/notices/<sm3>.pdf`.
-pub fn pdf_path(data_dir: &std::path::Path, digest: &str) -> PathBuf {
-    data_dir.join("notices").join(format!("{digest}.pdf"))
-}
-
-pub(crate) fn store_pdf(data_dir: &std::path::Path, digest: &str, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let path = pdf_path(data_dir, digest);
-    if path.exists() {
-        return Ok(());
-    }
-    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-    let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7().simple()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(())
 }
 
 /// What a new notice's 联系人及电话 starts as: the issuing staff member's name and the phone of
@@ -179,8 +160,8 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
         .await
         .map_err(|e| anyhow::anyhow!("typesetting task: {e}"))?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let digest = crate::crypto::sm3_hex(&pdf);
-    store_pdf(&deps.settings.data_dir, &digest, &pdf).map_err(|e| anyhow::anyhow!("storing notice PDF: {e}"))?;
+    let pdf_len = pdf.len() as i64;
+    let digest = super::documents::store_pdf(&tx, pdf, ctx.now).await?;
     let n = notice::ActiveModel {
         number: Set(number.clone()),
         jurisdiction_id: Set(issuer_jurisdiction),
@@ -197,7 +178,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
         signed_by: Set(None),
         unsigned_flagged_at: Set(None),
         pdf_digest: Set(digest.clone()),
-        pdf_bytes: Set(pdf.len() as i64),
+        pdf_bytes: Set(pdf_len),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
         ..Default::default()
@@ -266,7 +247,7 @@ pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceE
         return Err(ServiceError::Conflict("该整改通知书已签收".into()));
     }
     for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
-        super::cases::timeline_note(
+        super::timeline::timeline_note(
             &tx,
             ctx,
             &c,
@@ -363,14 +344,9 @@ pub async fn get_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<NoticeView, S
 }
 
 /// A notice's PDF, exactly as issued (checked against its SM3 digest).
-pub async fn notice_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), ServiceError> {
+pub async fn notice_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, Download), ServiceError> {
     let n = load(deps, ctx, id).await?;
-    let bytes = std::fs::read(pdf_path(&deps.settings.data_dir, &n.pdf_digest))
-        .map_err(|e| anyhow::anyhow!("reading notice PDF: {e}"))?;
-    if crate::crypto::sm3_hex(&bytes) != n.pdf_digest {
-        return Err(anyhow::anyhow!("notice {} PDF does not match its SM3 digest", n.id).into());
-    }
-    Ok((n.number, bytes))
+    Ok((n.number, super::documents::open_pdf(&deps.read, &n.pdf_digest).await?))
 }
 
 /// Notices within the actor's reach, newest first.

@@ -1,9 +1,9 @@
 //! Uploaded photos: checked by content (not by file name), size-limited, decoded with limits,
 //! turned upright, shrunk to at most 2560 px, and re-encoded as JPEG — which drops EXIF and
-//! with it the location — then stored content-addressed under `<data_dir>/photos/`.
+//! with it the location — then stored as a content-addressed blob inside the use case's
+//! transaction.
 
-use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
@@ -59,30 +59,21 @@ pub fn process(raw: &[u8]) -> Result<Processed, String> {
     Ok(Processed { digest: sm3_hex(&jpeg), width: rgb.width(), height: rgb.height(), jpeg })
 }
 
-/// Where a photo with this digest lives.
-pub fn path_of(data_dir: &Path, digest: &str) -> PathBuf {
-    let digest: String = digest.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    let prefix: String = digest.chars().take(2).collect();
-    data_dir.join("photos").join(prefix).join(format!("{digest}.jpg"))
+/// Stores a processed photo inside the use case's transaction (once per digest).
+pub async fn store<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    p: &Processed,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), super::ServiceError> {
+    super::blobs::put_with_digest(tx, &p.digest, super::blobs::JPEG, p.jpeg.clone(), now).await
 }
 
-/// Writes a photo durably (temp file, fsync, rename); an existing identical file is kept.
-pub fn store(data_dir: &Path, p: &Processed) -> std::io::Result<PathBuf> {
-    let path = path_of(data_dir, &p.digest);
-    if path.exists() {
-        return Ok(path);
-    }
-    let dir = path.parent().expect("photo path has a parent");
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{}.{}.tmp", p.digest, uuid::Uuid::now_v7().simple()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(&p.jpeg)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(path)
+/// Opens a stored photo for serving.
+pub async fn open(
+    db: &sea_orm::DatabaseConnection,
+    digest: &str,
+) -> Result<super::blobs::Download, super::ServiceError> {
+    super::blobs::open(db, digest, "照片").await
 }
 
 #[cfg(test)]
@@ -113,4 +104,21 @@ mod tests {
         broken.truncate(40);
         assert!(process(&broken).is_err());
     }
+}
+
+/// Checks and re-encodes uploads off the async threads.
+pub(crate) async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
+    let raw: Vec<Vec<u8>> = raw.into_iter().filter(|r| !r.is_empty()).collect();
+    if raw.len() > super::photos::MAX_PHOTOS {
+        return Err(format!("最多上传{}张照片", super::photos::MAX_PHOTOS));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, bytes) in raw.into_iter().enumerate() {
+        let p = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
+            .await
+            .map_err(|_| "照片处理失败".to_string())?
+            .map_err(|e| format!("第{}张照片：{e}", i + 1))?;
+        out.push(p);
+    }
+    Ok(out)
 }

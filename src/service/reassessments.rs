@@ -17,12 +17,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::{to_company, today};
-use super::registry::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
+use super::notifications::to_company;
+use super::scope::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, reassessment, service_grade};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
+use crate::domain::money::yuan;
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
 use crate::domain::timeline::EventKind;
@@ -121,11 +123,6 @@ pub async fn save_grade(
         .await?;
     tx.commit().await?;
     Ok(m)
-}
-
-/// Fen as yuan with two decimals: 135 → "1.35".
-pub fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
 }
 
 /// A proposal, as the form gives it.
@@ -232,7 +229,7 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
     .insert(&tx)
     .await?;
     for k in &cases {
-        super::cases::timeline_note(
+        super::timeline::timeline_note(
             &tx,
             ctx,
             k,
@@ -332,7 +329,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         format!("领导未同意重新核定服务等级：{note}")
     };
     for k in &cases {
-        super::cases::timeline_note(
+        super::timeline::timeline_note(
             &tx,
             ctx,
             k,
@@ -450,9 +447,7 @@ async fn letters_for<C: sea_orm::ConnectionTrait>(
             .await
             .map_err(|e| anyhow::anyhow!("typesetting task: {e}"))?
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let digest = crate::crypto::sm3_hex(&pdf);
-        super::notices::store_pdf(&deps.settings.data_dir, &digest, &pdf)
-            .map_err(|e| anyhow::anyhow!("storing letter PDF: {e}"))?;
+        let digest = super::documents::store_pdf(tx, pdf, ctx.now).await?;
         out.push((number, digest));
     }
     let department = out.pop().expect("two letters");
@@ -551,7 +546,12 @@ pub async fn pending(deps: &Deps, ctx: &Ctx) -> Result<Vec<ReassessmentView>, Se
 /// A letter's PDF, checked against its digest: `company` for the company's, `departments` for
 /// the price and market-supervision departments'. Bureau readers see both; the company its own;
 /// accounts of those two departments theirs.
-pub async fn letter_pdf(deps: &Deps, ctx: &Ctx, id: i64, which: &str) -> Result<(String, Vec<u8>), ServiceError> {
+pub async fn letter_pdf(
+    deps: &Deps,
+    ctx: &Ctx,
+    id: i64,
+    which: &str,
+) -> Result<(String, super::blobs::Download), ServiceError> {
     let actor = ctx.actor()?;
     let r = reassessment::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("重新核定"))?;
     let (number, digest) = match which {
@@ -576,12 +576,7 @@ pub async fn letter_pdf(deps: &Deps, ctx: &Ctx, id: i64, which: &str) -> Result<
     if !allowed {
         return Err(ServiceError::Forbidden(Denied::OutOfScope));
     }
-    let bytes = std::fs::read(super::notices::pdf_path(&deps.settings.data_dir, &digest))
-        .map_err(|e| anyhow::anyhow!("reading letter PDF: {e}"))?;
-    if crate::crypto::sm3_hex(&bytes) != digest {
-        return Err(anyhow::anyhow!("reassessment {id} letter does not match its SM3 digest").into());
-    }
-    Ok((number, bytes))
+    Ok((number, super::documents::open_pdf(&deps.read, &digest).await?))
 }
 
 /// A company's re-assessments, newest first: all of them for bureau readers, the approved ones

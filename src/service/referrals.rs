@@ -16,9 +16,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::{calendar, to_user, today};
-use super::registry::{JurisdictionTree, join_ids, parse_ids};
+use super::holidays::calendar;
+use super::notifications::to_user;
+use super::scope::{JurisdictionTree, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{case, department, referral, user};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
@@ -117,7 +119,7 @@ pub async fn propose(
     .insert(&tx)
     .await?;
     for c in &cases {
-        super::cases::timeline_note(
+        super::timeline::timeline_note(
             &tx,
             ctx,
             c,
@@ -187,7 +189,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         None => format!("领导未同意移送{}：{note}", dept.name),
     };
     for c in &cases {
-        super::cases::timeline_note(
+        super::timeline::timeline_note(
             &tx,
             ctx,
             c,
@@ -283,9 +285,7 @@ async fn transfer_letter<C: sea_orm::ConnectionTrait>(
         .await
         .map_err(|e| anyhow::anyhow!("typesetting task: {e}"))?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let digest = crate::crypto::sm3_hex(&pdf);
-    super::notices::store_pdf(&deps.settings.data_dir, &digest, &pdf)
-        .map_err(|e| anyhow::anyhow!("storing letter PDF: {e}"))?;
+    let digest = super::documents::store_pdf(tx, pdf, ctx.now).await?;
     Ok((number, digest))
 }
 
@@ -376,7 +376,7 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
         });
     }
     for c in &cases {
-        super::cases::timeline_note(&tx, ctx, c, kind.as_str(), &line).await?;
+        super::timeline::timeline_note(&tx, ctx, c, kind.as_str(), &line).await?;
     }
     db::cases::notify(
         &tx,
@@ -524,17 +524,12 @@ pub async fn of_case(deps: &Deps, ctx: &Ctx, case_id: i64) -> Result<Vec<Referra
 }
 
 /// The transfer letter's PDF, checked against its digest.
-pub async fn letter_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), ServiceError> {
+pub async fn letter_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, super::blobs::Download), ServiceError> {
     let (r, _) = load(deps, ctx, id).await?;
     let (Some(number), Some(digest)) = (r.letter_number, r.letter_sm3) else {
         return Err(ServiceError::NotFound("移送函"));
     };
-    let bytes = std::fs::read(super::notices::pdf_path(&deps.settings.data_dir, &digest))
-        .map_err(|e| anyhow::anyhow!("reading letter PDF: {e}"))?;
-    if crate::crypto::sm3_hex(&bytes) != digest {
-        return Err(anyhow::anyhow!("referral {id} letter does not match its SM3 digest").into());
-    }
-    Ok((number, bytes))
+    Ok((number, super::documents::open_pdf(&deps.read, &digest).await?))
 }
 
 /// Scanner: reminds departments (and the proposing staff) once of referrals whose feedback date

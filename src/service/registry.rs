@@ -1,7 +1,7 @@
 //! The registry: jurisdictions, companies, communities, departments, the violation catalog and
 //! campaigns, each read and changed within the actor's scope.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::audit::{SUCCESS, record};
+use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction};
@@ -23,68 +24,6 @@ use crate::domain::role::Scope;
 /// Jurisdiction levels.
 pub const LEVELS: [(&str, &str); 3] =
     [("county", "县(市、区)"), ("township", "乡镇(街道)"), ("neighbourhood", "社区(村)")];
-
-/// The jurisdiction hierarchy, loaded whole (a county has a few dozen rows).
-#[derive(Debug, Clone, Default)]
-pub struct JurisdictionTree {
-    rows: BTreeMap<i64, jurisdiction::Model>,
-}
-
-impl JurisdictionTree {
-    /// Loads every jurisdiction.
-    pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Self, ServiceError> {
-        let rows = db::registry::jurisdictions(db).await?.into_iter().map(|j| (j.id, j)).collect();
-        Ok(JurisdictionTree { rows })
-    }
-
-    /// Ids from the root down to `id` (empty when unknown).
-    pub fn path(&self, id: i64) -> Vec<i64> {
-        let mut path = Vec::new();
-        let mut cur = Some(id);
-        while let Some(c) = cur {
-            let Some(row) = self.rows.get(&c) else { break };
-            if path.contains(&c) {
-                break;
-            }
-            path.push(c);
-            cur = row.parent_id;
-        }
-        path.reverse();
-        path
-    }
-
-    /// `id` and every jurisdiction below it.
-    pub fn subtree(&self, id: i64) -> Vec<i64> {
-        self.rows.keys().copied().filter(|&j| self.path(j).contains(&id)).collect()
-    }
-
-    /// One row.
-    pub fn get(&self, id: i64) -> Option<&jurisdiction::Model> {
-        self.rows.get(&id)
-    }
-
-    /// The name, or "" when unknown.
-    pub fn name(&self, id: i64) -> String {
-        self.rows.get(&id).map(|j| j.name.clone()).unwrap_or_default()
-    }
-
-    /// Rows of a level within `within` (all when `None`), by code.
-    pub fn of_level(&self, level: &str, within: Option<i64>) -> Vec<&jurisdiction::Model> {
-        self.rows.values().filter(|j| j.level == level && within.is_none_or(|w| self.path(j.id).contains(&w))).collect()
-    }
-
-    /// Every row, by code.
-    pub fn all(&self) -> Vec<&jurisdiction::Model> {
-        let mut v: Vec<_> = self.rows.values().collect();
-        v.sort_by(|a, b| a.code.cmp(&b.code));
-        v
-    }
-
-    /// The township (or the jurisdiction itself) by name.
-    pub fn by_name(&self, name: &str) -> Option<&jurisdiction::Model> {
-        self.rows.values().find(|j| j.name == name.trim())
-    }
-}
 
 fn company_object(tree: &JurisdictionTree, c: &company::Model) -> Object {
     Object::Company { id: c.id, path: tree.path(c.jurisdiction_id) }
@@ -451,7 +390,7 @@ pub async fn list_communities(
     }
     let (rows, total) = db::registry::communities(&deps.db, &filter, page.max(1), per_page).await?;
     let names = company_names(&deps.db, &rows).await?;
-    let today = super::cases::today(ctx.now);
+    let today = crate::clock::today(ctx.now);
     let items = rows.into_iter().map(|c| community_view(&tree, &names, c, today)).collect();
     Ok(Page { items, total, page: page.max(1), per_page })
 }
@@ -463,7 +402,7 @@ pub async fn get_community(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CommunityV
     let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
     authorize(actor, Action::ViewRegistry, &community_object(&tree, &c))?;
     let names = company_names(&deps.db, std::slice::from_ref(&c)).await?;
-    Ok(community_view(&tree, &names, c, super::cases::today(ctx.now)))
+    Ok(community_view(&tree, &names, c, crate::clock::today(ctx.now)))
 }
 
 fn community_json(c: &NewCommunity) -> Value {
@@ -569,7 +508,7 @@ pub async fn create_community(deps: &Deps, ctx: &Ctx, draft: CommunityDraft) -> 
     let (m, _) = save_community(&tx, ctx, &tree, None, new).await?;
     let names = company_names(&tx, std::slice::from_ref(&m)).await?;
     tx.commit().await?;
-    Ok(community_view(&tree, &names, m, super::cases::today(ctx.now)))
+    Ok(community_view(&tree, &names, m, crate::clock::today(ctx.now)))
 }
 
 /// Changes a community.
@@ -587,7 +526,7 @@ pub async fn update_community(
     let (m, _) = save_community(&tx, ctx, &tree, Some(existing), new).await?;
     let names = company_names(&tx, std::slice::from_ref(&m)).await?;
     tx.commit().await?;
-    Ok(community_view(&tree, &names, m, super::cases::today(ctx.now)))
+    Ok(community_view(&tree, &names, m, crate::clock::today(ctx.now)))
 }
 
 /// Communities of a township as `(id, name)` for pickers, within the actor's scope.
@@ -1130,115 +1069,4 @@ pub async fn create_campaign(deps: &Deps, ctx: &Ctx, req: NewCampaignRequest) ->
     let v = campaign_view(&tx, c).await?;
     tx.commit().await?;
     Ok(v)
-}
-
-/// What anyone may see of a community (its QR poster's page): no personal data, only the
-/// company, the contract, the grade and fee in force and their history, and how many cases were
-/// opened and closed.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PublicCommunity {
-    pub id: i64,
-    pub name: String,
-    pub township: String,
-    pub address: String,
-    pub company: String,
-    pub contract_start: Option<NaiveDate>,
-    pub contract_end: Option<NaiveDate>,
-    pub service_grade: String,
-    /// 元/㎡·月
-    pub fee_yuan: String,
-    /// `合同已到期（2024-05-31）` when the contract's end date lies before today.
-    pub contract_expired: Option<String>,
-    /// Approved re-assessments: (effective date, grade, fee in 元/㎡·月).
-    pub grade_history: Vec<(NaiveDate, String, String)>,
-    pub open_cases: u64,
-    pub closed_cases: u64,
-    /// The public-revenue statements the company published, newest first, with the owners'
-    /// committee's review.
-    pub revenue: Vec<super::revenue::PublishedView>,
-    /// The latest disclosures, per item its two latest periods.
-    pub disclosures: Vec<super::disclosures::VersionView>,
-    /// Satisfaction results of closed surveys, newest first (the trend).
-    pub satisfaction: Vec<super::surveys::ResultView>,
-    /// Surveys taking answers now: (id, title).
-    pub open_surveys: Vec<(i64, String)>,
-}
-
-/// The public page of a community.
-pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, ServiceError> {
-    use crate::db::entities::{case, reassessment};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
-    let company = match c.company_id {
-        Some(cid) => db::registry::company(&deps.db, cid).await?.map(|x| x.name).unwrap_or_default(),
-        None => String::new(),
-    };
-    let count = |statuses: Vec<&'static str>| {
-        case::Entity::find()
-            .filter(case::Column::CommunityId.eq(id))
-            .filter(case::Column::Status.is_in(statuses))
-            .count(&deps.db)
-    };
-    let open: Vec<&'static str> =
-        crate::domain::case::CaseStatus::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str()).collect();
-    let history = reassessment::Entity::find()
-        .filter(reassessment::Column::CommunityId.eq(id))
-        .filter(reassessment::Column::Status.eq("approved"))
-        .order_by_desc(reassessment::Column::EffectiveOn)
-        .all(&deps.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.effective_on, r.new_grade, super::reassessments::yuan(r.new_fee_fen)))
-        .collect();
-    let (satisfaction, open_surveys) = super::surveys::for_community(deps, c.id, deps.clock.now()).await?;
-    Ok(PublicCommunity {
-        id: c.id,
-        township: tree.name(c.township_id),
-        address: c.address.clone(),
-        company,
-        contract_start: c.contract_start,
-        contract_end: c.contract_end,
-        contract_expired: contract_expired_flag(c.contract_end, super::cases::today(deps.clock.now())),
-        service_grade: c.service_grade.clone(),
-        fee_yuan: c.fee_fen.map(super::reassessments::yuan).unwrap_or_default(),
-        grade_history: history,
-        open_cases: count(open).await?,
-        closed_cases: count(vec![crate::domain::case::CaseStatus::Closed.as_str()]).await?,
-        revenue: super::revenue::public_statements(deps, c.id).await?,
-        disclosures: super::disclosures::public_latest(deps, c.id).await?,
-        satisfaction,
-        open_surveys,
-        name: c.name,
-    })
-}
-
-/// A community the actor may perform `action` on, with the jurisdiction tree it was checked
-/// against.
-pub async fn community_in_reach(
-    deps: &Deps,
-    ctx: &Ctx,
-    id: i64,
-    action: Action,
-) -> Result<(community::Model, JurisdictionTree), ServiceError> {
-    let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    authorize(
-        actor,
-        action,
-        &Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) },
-    )?;
-    Ok((c, tree))
-}
-
-/// Ids kept as comma-separated text ("3,17,42"): the cases a proposal, a referral or a track
-/// rests on.
-pub fn parse_ids(text: &str) -> Vec<i64> {
-    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
-}
-
-/// The text form of [`parse_ids`].
-pub fn join_ids(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }

@@ -14,7 +14,9 @@ use rust_xlsxwriter::{Format, Workbook};
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
-use super::registry::{Change, JurisdictionTree, list_communities, list_companies, save_community, save_company};
+use super::registry::{Change, list_communities, list_companies, save_community, save_company};
+
+use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::domain::authz::{Action, Object, authorize};

@@ -12,14 +12,15 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::today;
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, revenue_entry, revenue_resolution, revenue_statement};
 use crate::domain::authz::{Action, Denied};
+use crate::domain::money::yuan;
 use crate::domain::registry::FieldErrors;
 use crate::domain::revenue::{
-    Category, Direction, Entry, Line, Resolution, Statement, check_shares, parse_yuan, quarter_of, statements, yuan,
+    Category, Direction, Entry, Line, Resolution, Statement, check_shares, parse_yuan, quarter_of, statements,
 };
 use crate::domain::role::Scope;
 
@@ -37,7 +38,7 @@ pub struct NewEntry {
 }
 
 async fn community_for(deps: &Deps, ctx: &Ctx, id: i64, action: Action) -> Result<community::Model, ServiceError> {
-    Ok(super::registry::community_in_reach(deps, ctx, id, action).await?.0)
+    Ok(super::scope::community_in_reach(deps, ctx, id, action).await?.0)
 }
 
 /// Who may read a community's ledger: the bureau and the township (case readers), the
@@ -431,7 +432,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
     let notes = members
         .into_iter()
         .map(|u| {
-            super::cases::to_user(
+            super::notifications::to_user(
                 u,
                 "revenue_statement",
                 format!("{}公共收益{y}年第{q}季度报表已公示，请确认", c.name),
@@ -504,7 +505,7 @@ pub async fn review_statement(
         } else {
             format!("{}公共收益{period}报表：业委会提出异议", c.name)
         };
-        notes.push(super::cases::to_company(
+        notes.push(super::notifications::to_company(
             company,
             "revenue_review",
             title,
@@ -516,7 +517,7 @@ pub async fn review_statement(
     }
     if !confirm {
         for u in db::accounts::staff_of_township(&tx, c.township_id).await? {
-            notes.push(super::cases::to_user(
+            notes.push(super::notifications::to_user(
                 u,
                 "revenue_review",
                 format!("{}业委会对公共收益{period}报表提出异议", c.name),

@@ -15,9 +15,9 @@ use sea_orm::{
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
-use super::cases::today;
-use super::registry::{JurisdictionTree, community_in_reach};
+use super::scope::{JurisdictionTree, community_in_reach};
 use super::{Ctx, Deps, ServiceError};
+use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, questionnaire, survey, survey_answer, survey_unit};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};

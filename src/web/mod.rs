@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod csrf;
+pub mod download;
 pub mod error;
 pub mod metrics;
 pub mod open311;

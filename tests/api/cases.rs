@@ -16,7 +16,7 @@ const PHONE: &str = "13912345678";
 
 /// Today in Shanghai on the app's clock.
 pub(crate) fn today(app: &TestApp) -> NaiveDate {
-    propwatch::service::cases::today(app.deps.clock.now())
+    propwatch::clock::today(app.deps.clock.now())
 }
 
 /// A demo community by its code.
@@ -163,7 +163,13 @@ async fn a_case_goes_through_the_whole_loop_from_clue_to_closing() {
     assert_eq!(n.number, number);
     assert_eq!(status(&app, case_id).await, "notice_issued");
     let company_name = propwatch::db::registry::company(&app.deps.db, company_id).await.unwrap().unwrap().name;
-    let pdf = propwatch::service::notices::notice_pdf(&app.deps, &staff_ctx(&app).await, notice_id).await.unwrap().1;
+    let pdf = propwatch::service::notices::notice_pdf(&app.deps, &staff_ctx(&app).await, notice_id)
+        .await
+        .unwrap()
+        .1
+        .into_bytes()
+        .await
+        .unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert_eq!(propwatch::crypto::sm3_hex(&pdf), n.pdf_digest);
     let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
@@ -490,7 +496,7 @@ async fn reminders_come_before_the_deadline_once_and_extensions_move_it() {
     let deadline = t0 + Duration::days(20);
     let r = issue_notice(&mut staff, company_id, &[case_id], deadline).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    let cal = propwatch::service::holidays::calendar(&app.deps.db).await.unwrap();
     // Long before: nothing. One working day before: one reminder to the company and one to the
     // responsible person, and only once.
     assert!(scanner(&app, t0).contains("提醒 0 条"));
@@ -639,11 +645,11 @@ async fn the_holiday_table_is_edited_by_staff_and_moves_working_days() {
     let page = staff.get("/holidays?year=2026").await;
     assert!(page.select("table.holidays td[data-label=节日]").iter().any(|n| n == "春节"));
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    let cal = propwatch::service::holidays::calendar(&app.deps.db).await.unwrap();
     assert!(cal.is_working_day(d("2027-01-01")), "not in the table yet: an ordinary Friday");
     let r = staff.post("/holidays", &[("day", "2027-01-01"), ("kind", "holiday"), ("name", "元旦")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    let cal = propwatch::service::holidays::calendar(&app.deps.db).await.unwrap();
     assert!(!cal.is_working_day(d("2027-01-01")));
     assert!(app.last_audit("holiday.save").await.is_some());
     let r = staff.post("/holidays", &[("day", "2027-01-01"), ("kind", "sometimes"), ("name", "元旦")]).await;
@@ -651,7 +657,7 @@ async fn the_holiday_table_is_edited_by_staff_and_moves_working_days() {
     assert!(r.select("p.err").iter().any(|e| e.contains("请选择放假或调休上班")));
     let r = staff.post("/holidays", &[("day", "2027-01-01"), ("action", "delete")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    let cal = propwatch::service::holidays::calendar(&app.deps.db).await.unwrap();
     assert!(cal.is_working_day(d("2027-01-01")));
     // Discipline inspectors read, never change; companies neither.
     for role in [Role::DisciplineInspector, Role::CompanyUser] {

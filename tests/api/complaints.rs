@@ -309,7 +309,7 @@ async fn complainant_identities_never_reach_a_company_user() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let case_id = r.location().trim_start_matches("/cases/").to_string();
-    let deadline = (propwatch::service::cases::today(app.deps.clock.now()) + Duration::days(20)).to_string();
+    let deadline = (propwatch::clock::today(app.deps.clock.now()) + Duration::days(20)).to_string();
     let r =
         staff.multipart(&format!("/cases/{case_id}/steps"), &[("step", "verify"), ("deadline", &deadline)], &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -506,7 +506,7 @@ async fn photos_are_checked_by_content_re_encoded_and_stripped_of_location() {
     let photos = propwatch::db::complaints::photos(&app.deps.db, cid).await.unwrap();
     assert_eq!(photos.len(), 2);
     assert_eq!(photos[0].digest, photos[1].digest, "content-addressed: the same photo is stored once");
-    let stored = std::fs::read(propwatch::service::photos::path_of(&app.data_dir(), &photos[0].digest)).unwrap();
+    let stored = propwatch::service::blobs::read(&app.deps.db, &photos[0].digest).await.unwrap();
     assert_eq!(&stored[..2], &[0xFF, 0xD8], "a JPEG");
     assert!(!stored.windows(15).any(|w| w == b"SECRET-LOCATION"), "EXIF and its location are gone");
     assert!(!stored.windows(4).any(|w| w == b"Exif"));

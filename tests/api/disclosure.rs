@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use crate::helpers::TestApp;
 
 fn today(app: &TestApp) -> NaiveDate {
-    propwatch::service::cases::today(app.clock.now())
+    propwatch::clock::today(app.clock.now())
 }
 
 /// The demo company's first community (凤城花园, whose committee is the demo committee).
@@ -208,7 +208,7 @@ async fn statements_are_published_reviewed_by_the_committee_and_the_ledger_is_ch
     // Past the settlement day (30, moved off a rest day: 民法典第203条) and the grace (7): B1 for
     // the parking income, B3 for the fund share (500.00 owed, 200.00 paid), B2 for the
     // unpublished statement; once each.
-    let cal = propwatch::service::cases::calendar(&app.deps.db).await.unwrap();
+    let cal = propwatch::service::holidays::calendar(&app.deps.db).await.unwrap();
     advance_to(&app, quarter.due(DueBasis::End, 30, &cal) + Duration::days(8));
     tick(&app).await;
     tick(&app).await;

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use crate::helpers::{Client, TestApp};
 
 fn today(app: &TestApp) -> NaiveDate {
-    propwatch::service::cases::today(app.deps.clock.now())
+    propwatch::clock::today(app.deps.clock.now())
 }
 
 async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {

@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod audit_chain_head;
 pub mod audit_entry;
+pub mod blob;
 pub mod campaign;
 pub mod campaign_phase;
 pub mod case;

@@ -19,6 +19,7 @@ mod m20261129_000013_litigation;
 mod m20261129_000014_public_revenue;
 mod m20261130_000015_disclosure_surveys;
 mod m20261202_000016_catalog_texts;
+mod m20261202_000017_blobs;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_public_revenue::Migration),
             Box::new(m20261130_000015_disclosure_surveys::Migration),
             Box::new(m20261202_000016_catalog_texts::Migration),
+            Box::new(m20261202_000017_blobs::Migration),
         ]
     }
 }

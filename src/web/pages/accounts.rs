@@ -12,7 +12,7 @@ use crate::domain::registry::FieldErrors;
 use crate::domain::role::Role;
 use crate::service::ServiceError;
 use crate::service::accounts::{self, AccountForm, AccountView};
-use crate::service::registry::JurisdictionTree;
+use crate::service::scope::JurisdictionTree;
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;

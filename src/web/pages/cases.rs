@@ -272,7 +272,7 @@ async fn case_page(s: &AppState, a: &Auth, id: i64, errors: FieldErrors) -> Resu
         referrals: crate::service::referrals::of_case(&s.deps, &a.ctx, id).await?,
         d,
         errors,
-        today: cases::today(a.ctx.now).to_string(),
+        today: crate::clock::today(a.ctx.now).to_string(),
     })
 }
 
@@ -584,7 +584,7 @@ pub async fn new_notice(
     if !role_may(a.user.actor.role, Action::ManageCase) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
-    let default_deadline = cases::default_deadline(&s.deps, a.ctx.now).await?.to_string();
+    let default_deadline = crate::service::holidays::default_deadline(&s.deps, a.ctx.now).await?.to_string();
     let contact = notices::default_contact(&s.deps, &a.ctx).await?;
     new_notice_page(&s, &a, pq.company_id.unwrap_or(0), FieldErrors::new(), default_deadline, contact).await
 }
@@ -604,7 +604,7 @@ pub async fn check_deadline(
     Query(q): Query<DeadlineQuery>,
 ) -> Result<Response, PageError> {
     let warning = match date(&q.deadline) {
-        Some(d) => cases::deadline_warning(&s.deps, d).await?,
+        Some(d) => crate::service::holidays::deadline_warning(&s.deps, d).await?,
         None => None,
     };
     let html = match warning {

@@ -61,9 +61,7 @@ async fn form_page(
                 "{}：物业服务等级 {}{}",
                 m.name,
                 m.service_grade,
-                m.fee_fen
-                    .map(|f| format!("，收费标准 {} 元/㎡·月", crate::service::reassessments::yuan(f)))
-                    .unwrap_or_default()
+                m.fee_fen.map(|f| format!("，收费标准 {} 元/㎡·月", crate::domain::money::yuan(f))).unwrap_or_default()
             ),
             _ => String::new(),
         },
@@ -401,7 +399,7 @@ pub async fn photo(
 #[template(path = "complaints/community.html")]
 struct PublicCommunityPage {
     c: Chrome,
-    p: crate::service::registry::PublicCommunity,
+    p: crate::service::public::PublicCommunity,
 }
 
 /// GET /c/{id}: a community's public page (from its QR poster and complaint form), for anyone.
@@ -410,6 +408,6 @@ pub async fn public_community(
     State(s): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let p = crate::service::registry::public_community(&s.deps, id).await?;
+    let p = crate::service::public::public_community(&s.deps, id).await?;
     Ok(PublicCommunityPage { c: Chrome::new(&v.session, v.user.as_ref(), &p.name).await, p }.into_response())
 }

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -127,8 +127,8 @@ pub async fn history(v: Visitor, State(s): State<AppState>, Path(id): Path<i64>)
 
 /// GET /disclosures/{id}/files/{file_id}: an attachment (public).
 pub async fn file(State(s): State<AppState>, Path((id, file_id)): Path<(i64, i64)>) -> Result<Response, PageError> {
-    let (ctype, bytes) = disclosures::file(&s.deps, id, file_id).await?;
-    Ok(([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response())
+    let doc = disclosures::file(&s.deps, id, file_id).await?;
+    Ok(crate::web::download::respond(doc, crate::web::download::Cache::Public, None))
 }
 
 #[derive(Template, WebTemplate)]
@@ -219,7 +219,7 @@ pub async fn compliance(
 ) -> Result<impl IntoResponse, PageError> {
     let only_late = q.late.is_some();
     let (columns, quarter, rows) = disclosures::compliance(&s.deps, &a.ctx, q.township, only_late).await?;
-    let tree = crate::service::registry::JurisdictionTree::load(&s.deps.db).await?;
+    let tree = crate::service::scope::JurisdictionTree::load(&s.deps.db).await?;
     let within = match a.user.actor.scope {
         crate::domain::role::Scope::Jurisdiction(j) => Some(j),
         _ => None,

@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Chrome, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
+use crate::domain::money::yuan;
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
-use crate::service::reassessments::{self, GradeForm, yuan};
+use crate::service::reassessments::{self, GradeForm};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;

@@ -2,13 +2,26 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod campaigns;
 pub mod cases;
+pub mod catalog;
+pub mod communities;
+pub mod companies;
 pub mod complaints;
+pub mod departments;
 pub mod disclosures;
+pub mod dismissals;
+pub mod escalations;
 pub mod grades;
+pub mod holidays;
 pub mod home;
 pub mod inspections;
+pub mod jurisdictions;
+pub mod litigation;
+pub mod notices;
+pub mod notifications;
 pub mod posters;
+pub mod reassessments;
 pub mod referrals;
 pub mod registry;
 pub mod revenue;
@@ -190,25 +203,15 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PageForm<T> 
 
 /// A stored PDF (notice, letter) shown in the browser, saved under its document number
 /// (`ascii_name` for clients that do not read RFC 5987 names).
-pub fn pdf_response(number: &str, ascii_name: &str, bytes: Vec<u8>) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
+pub fn pdf_response(number: &str, ascii_name: &str, pdf: crate::service::blobs::Download) -> axum::response::Response {
     let encoded = q(&format!("{number}.pdf")).replace('+', "%20");
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{ascii_name}.pdf\"; filename*=UTF-8''{encoded}")),
-        ],
-        bytes,
-    )
-        .into_response()
+    let disposition = format!("inline; filename=\"{ascii_name}.pdf\"; filename*=UTF-8''{encoded}");
+    crate::web::download::respond(pdf, crate::web::download::Cache::Revalidate, Some(disposition))
 }
 
 /// A stored photo (re-encoded JPEG), cached privately by the browser.
-pub fn jpeg_response(bytes: Vec<u8>) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    ([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes).into_response()
+pub fn jpeg_response(photo: crate::service::blobs::Download) -> axum::response::Response {
+    crate::web::download::respond(photo, crate::web::download::Cache::Photo, None)
 }
 
 /// The message of a refused step (invalid input, a rule, a conflict) as the page's `step` error.

@@ -325,7 +325,13 @@ async fn community_page(
             .map(|g| {
                 (
                     g.name.clone(),
-                    format!("{}（{}–{} 元）：{}", g.name, ra::yuan(g.fee_min_fen), ra::yuan(g.fee_max_fen), g.standard),
+                    format!(
+                        "{}（{}–{} 元）：{}",
+                        g.name,
+                        crate::domain::money::yuan(g.fee_min_fen),
+                        crate::domain::money::yuan(g.fee_max_fen),
+                        g.standard
+                    ),
                 )
             })
             .collect(),
@@ -918,7 +924,6 @@ pub async fn litigation_document(
     a: Auth,
     Path((id, event_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    let (content_type, bytes) = crate::service::dismissals::document(&s.deps, &a.ctx, id, event_id).await?;
-    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
-        .into_response())
+    let doc = crate::service::dismissals::document(&s.deps, &a.ctx, id, event_id).await?;
+    Ok(crate::web::download::respond(doc, crate::web::download::Cache::Revalidate, None))
 }

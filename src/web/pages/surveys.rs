@@ -38,7 +38,7 @@ struct ListPage {
 async fn list_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result<ListPage, PageError> {
     let actor = &a.user.actor;
     let runs = role_may(actor.role, Action::RunSurvey);
-    let tree = crate::service::registry::JurisdictionTree::load(&s.deps.db).await?;
+    let tree = crate::service::scope::JurisdictionTree::load(&s.deps.db).await?;
     let within = match actor.scope {
         Scope::Jurisdiction(j) => Some(j),
         _ => None,

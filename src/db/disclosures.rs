@@ -1,0 +1,1 @@
+//! Queries of disclosures (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of dismissals (placeholder: filled by the query-layer move).

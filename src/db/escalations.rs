@@ -1,0 +1,1 @@
+//! Queries of escalations (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of holidays (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of litigation (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of notices (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of notifications (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of open311 (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of reassessments (placeholder: filled by the query-layer move).

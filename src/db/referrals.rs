@@ -1,0 +1,1 @@
+//! Queries of referrals (placeholder: filled by the query-layer move).

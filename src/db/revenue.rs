@@ -1,0 +1,1 @@
+//! Queries of revenue (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! Queries of surveys (placeholder: filled by the query-layer move).

@@ -1,0 +1,1 @@
+//! The reassessment states (placeholder: filled by the typed-states move).

@@ -1,0 +1,1 @@
+//! The referral states (placeholder: filled by the typed-states move).

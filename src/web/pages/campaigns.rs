@@ -1,0 +1,1 @@
+//! Pages of campaigns (placeholder: filled by the room-per-noun move).

@@ -1,0 +1,1 @@
+//! Pages of catalog (placeholder: filled by the room-per-noun move).

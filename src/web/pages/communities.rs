@@ -1,0 +1,1 @@
+//! Pages of communities (placeholder: filled by the room-per-noun move).

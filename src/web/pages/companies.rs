@@ -1,0 +1,1 @@
+//! Pages of companies (placeholder: filled by the room-per-noun move).

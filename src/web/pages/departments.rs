@@ -1,0 +1,1 @@
+//! Pages of departments (placeholder: filled by the room-per-noun move).

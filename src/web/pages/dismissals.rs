@@ -1,0 +1,1 @@
+//! Pages of dismissals (placeholder: filled by the room-per-noun move).

@@ -1,0 +1,1 @@
+//! Pages of escalations (placeholder: filled by the room-per-noun move).

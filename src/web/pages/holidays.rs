@@ -1,0 +1,1 @@
+//! Pages of holidays (placeholder: filled by the room-per-noun move).

@@ -1,0 +1,1 @@
+//! Pages of jurisdictions (placeholder: filled by the room-per-noun move).

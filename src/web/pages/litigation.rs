@@ -1,0 +1,1 @@
+//! Pages of litigation (placeholder: filled by the room-per-noun move).

@@ -1,0 +1,1 @@
+//! Pages of notices (placeholder: filled by the room-per-noun move).

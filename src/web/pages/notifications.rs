@@ -1,0 +1,1 @@
+//! Pages of notifications (placeholder: filled by the room-per-noun move).

@@ -1,0 +1,1 @@
+//! Pages of reassessments (placeholder: filled by the room-per-noun move).
