@@ -430,8 +430,18 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
         db::registry::departments(&deps.db, None).await?.into_iter().find(|d| d.kind == "fire_rescue").map(|d| d.id);
     let mut first_problem = None;
     let mut accepted = Vec::new();
+    let cal = super::holidays::calendar(&deps.db).await?;
     for (community, catalog, text, channel, days_ago, name, phone, outcome) in CLUES {
-        let at = now - chrono::Duration::days(days_ago);
+        let mut at = now - chrono::Duration::days(days_ago);
+        // A clue waiting for triage and meant to be running is received early enough to be due
+        // soon whatever the weekday: a last day on a rest day moves on (民法典第203条), so a fixed
+        // age would be due soon on some days and not on others.
+        if outcome.is_empty() && days_ago < crate::domain::complaint::ACCEPTANCE_DAYS {
+            let soon = chrono::Duration::days(crate::domain::complaint::DUE_SOON_DAYS);
+            while crate::domain::complaint::acceptance_due(at, &cal) - now > soon {
+                at -= chrono::Duration::days(1);
+            }
+        }
         let m =
             db::registry::community_by_code(&deps.db, community).await?.ok_or(ServiceError::NotFound("演示小区"))?;
         let public = Ctx { now: at, actor_name: "公众".into(), ..Ctx::system(at, "demo") };

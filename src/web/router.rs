@@ -222,6 +222,7 @@ pub fn build(deps: Deps) -> Router {
         .merge(stateless)
         .layer(from_fn_with_state(state.clone(), super::rate_limit::limit))
         .layer(from_fn(super::download::not_modified))
+        .layer(from_fn(super::error::framework_rejections))
         .layer(from_fn(metrics::request_meta))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -189,6 +189,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client with no session on any router (e.g. a second app server).
+    pub fn on(router: Router) -> Client {
+        Client { router, cookie: None, csrf: None }
+    }
+
     /// Sends a request. `token`: a bearer token; `json`: a JSON body.
     pub async fn send(&self, method: Method, path: &str, token: Option<&str>, json: Option<serde_json::Value>) -> Resp {
         let mut b = Request::builder().method(method).uri(path);

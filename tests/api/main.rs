@@ -11,6 +11,7 @@ mod cases;
 mod complaints;
 mod disclosure;
 mod durability;
+mod evidence;
 mod inspections;
 mod mail;
 mod mail_servers;

@@ -11,7 +11,6 @@ use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
 use super::error::ApiError;
-use crate::service::ServiceError;
 
 /// A JSON body; a malformed one is answered with `invalid_input` in Chinese.
 pub struct ApiJson<T>(pub T);
@@ -20,9 +19,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        axum::Json::<T>::from_request(req, state).await.map(|j| ApiJson(j.0)).map_err(|e| {
-            ApiError(ServiceError::field("body", format!("请求内容不是有效的 JSON 或缺少字段：{}", e.body_text())))
-        })
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|j| ApiJson(j.0))
+            .map_err(|e| ApiError(crate::web::error::explain_rejection(&e.body_text())))
     }
 }
 

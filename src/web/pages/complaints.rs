@@ -107,8 +107,8 @@ async fn read_form(mp: Multipart) -> Result<(ComplaintForm, Vec<Vec<u8>>), Servi
     let fields = parts.texts();
     let photos = parts.files("photos").into_iter().map(|(_, b)| b).collect();
     let encoded = serde_urlencoded::to_string(&fields).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let form: ComplaintForm = serde_urlencoded::from_str(&encoded)
-        .map_err(|e| ServiceError::Rule { code: "bad_form", message: format!("表单内容无法识别：{e}") })?;
+    let form: ComplaintForm =
+        serde_urlencoded::from_str(&encoded).map_err(|e| crate::web::error::page_rejection(&e.to_string()))?;
     Ok((form, photos))
 }
 

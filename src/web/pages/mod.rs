@@ -193,11 +193,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PageForm<T> 
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
-        axum::Form::<T>::from_request(req, state).await.map(|f| PageForm(f.0)).map_err(|e| {
-            PageError(ServiceError::Rule {
-                code: "bad_form", message: format!("表单内容无法识别：{}", e.body_text())
-            })
-        })
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| PageForm(f.0))
+            .map_err(|e| PageError(crate::web::error::page_rejection(&e.body_text())))
     }
 }
 
