@@ -16,8 +16,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "src")
 failed = False
 
-# 1. queries outside src/db
+# 1. queries outside src/db. The move into src/db is under way (issue 14): the files listed in
+# .ci/layers-baseline.txt may still hold at most the counted number of query lines; any other
+# file, or one more line in a listed file, fails. Lower a count (or drop a line) as code moves.
 QUERY = re.compile(r"\b(Entity|Column|Statement)::")
+baseline = {}
+BASELINE = os.path.join(ROOT, ".ci", "layers-baseline.txt")
+if os.path.exists(BASELINE):
+    with open(BASELINE, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                path, count = line.rsplit(" ", 1)
+                baseline[path] = int(count)
+counts = {}
+hits = {}
 for dirpath, _, files in os.walk(SRC):
     rel_dir = os.path.relpath(dirpath, ROOT)
     if rel_dir == "src/db" or rel_dir.startswith("src/db/"):
@@ -30,8 +43,16 @@ for dirpath, _, files in os.walk(SRC):
             for n, line in enumerate(fh, 1):
                 code = line.split("//", 1)[0]
                 if QUERY.search(code):
-                    print(f"query outside src/db: {os.path.relpath(path, ROOT)}:{n}: {line.strip()}")
-                    failed = True
+                    rel = os.path.relpath(path, ROOT)
+                    counts[rel] = counts.get(rel, 0) + 1
+                    hits.setdefault(rel, []).append(f"query outside src/db: {rel}:{n}: {line.strip()}")
+for rel, c in sorted(counts.items()):
+    if c > baseline.get(rel, 0):
+        failed = True
+        for h in hits[rel]:
+            print(h)
+        print(f"  {rel}: {c} query lines outside src/db, {baseline.get(rel, 0)} allowed by .ci/layers-baseline.txt")
+remaining = sum(counts.values())
 
 # 2. cycles among src/service modules
 SERVICE = os.path.join(SRC, "service")
@@ -111,4 +132,7 @@ if "--graph" in sys.argv:
 
 if failed:
     sys.exit(1)
-print(f"layers: no query outside src/db; {len(modules)} service modules without a cycle")
+print(
+    f"layers: {remaining} query lines outside src/db left to move (none new; baseline .ci/layers-baseline.txt); "
+    f"{len(modules)} service modules without a cycle"
+)

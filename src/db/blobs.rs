@@ -57,10 +57,14 @@ pub async fn meta<C: ConnectionTrait>(db: &C, digest: &str) -> Result<Option<Blo
 
 /// `len` bytes of the blob from `offset` (0-based); fewer at the end, none past it.
 pub async fn chunk<C: ConnectionTrait>(db: &C, digest: &str, offset: i64, len: i64) -> Result<Option<Vec<u8>>, DbErr> {
-    // substr(blob, start, count) is 1-based and works on BLOB (SQLite) and bytea (PostgreSQL).
+    // substr(blob, start, count) is 1-based and works on BLOB (SQLite) and bytea (PostgreSQL,
+    // whose substr takes integer, not bigint, positions: a file is at most 20 MB).
     let q = Query::select()
         .expr_as(
-            Func::cust(Alias::new("substr")).arg(Expr::col(blob::Column::Bytes)).arg(offset + 1).arg(len),
+            Func::cust(Alias::new("substr"))
+                .arg(Expr::col(blob::Column::Bytes))
+                .arg((offset + 1) as i32)
+                .arg(len as i32),
             Alias::new("part"),
         )
         .from(blob::Entity)
