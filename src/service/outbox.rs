@@ -308,25 +308,6 @@ pub async fn run(deps: Deps, channels: Channels) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_back_off_and_give_up() {
-        let now = Utc::now();
-        assert_eq!(retry_at(now, 1), Some(now + chrono::Duration::minutes(2)));
-        assert_eq!(retry_at(now, 7), Some(now + chrono::Duration::minutes(128)));
-        assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
-    }
-
-    #[test]
-    fn addresses_are_taken_out_of_display_names() {
-        assert_eq!(address_of("阳城县物业管理中心 <wyzx@example.gov.cn>"), "wyzx@example.gov.cn");
-        assert_eq!(address_of(" wyzx@example.gov.cn "), "wyzx@example.gov.cn");
-    }
-}
-
 /// The reply a sender gets with the tracking code (composed when the code is known).
 #[derive(Debug, Clone)]
 pub struct ReceiptMail {
@@ -363,5 +344,24 @@ impl ReceiptMail {
             hotline = self.hotline,
         );
         (subject, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_give_up() {
+        let now = Utc::now();
+        assert_eq!(retry_at(now, 1), Some(now + chrono::Duration::minutes(2)));
+        assert_eq!(retry_at(now, 7), Some(now + chrono::Duration::minutes(128)));
+        assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
+    }
+
+    #[test]
+    fn addresses_are_taken_out_of_display_names() {
+        assert_eq!(address_of("阳城县物业管理中心 <wyzx@example.gov.cn>"), "wyzx@example.gov.cn");
+        assert_eq!(address_of(" wyzx@example.gov.cn "), "wyzx@example.gov.cn");
     }
 }

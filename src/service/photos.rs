@@ -76,6 +76,23 @@ pub async fn open(
     super::blobs::open(db, digest, "照片").await
 }
 
+/// Checks and re-encodes uploads off the async threads.
+pub(crate) async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
+    let raw: Vec<Vec<u8>> = raw.into_iter().filter(|r| !r.is_empty()).collect();
+    if raw.len() > super::photos::MAX_PHOTOS {
+        return Err(format!("最多上传{}张照片", super::photos::MAX_PHOTOS));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, bytes) in raw.into_iter().enumerate() {
+        let p = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
+            .await
+            .map_err(|_| "照片处理失败".to_string())?
+            .map_err(|e| format!("第{}张照片：{e}", i + 1))?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,21 +121,4 @@ mod tests {
         broken.truncate(40);
         assert!(process(&broken).is_err());
     }
-}
-
-/// Checks and re-encodes uploads off the async threads.
-pub(crate) async fn process_photos(raw: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, String> {
-    let raw: Vec<Vec<u8>> = raw.into_iter().filter(|r| !r.is_empty()).collect();
-    if raw.len() > super::photos::MAX_PHOTOS {
-        return Err(format!("最多上传{}张照片", super::photos::MAX_PHOTOS));
-    }
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, bytes) in raw.into_iter().enumerate() {
-        let p = tokio::task::spawn_blocking(move || super::photos::process(&bytes))
-            .await
-            .map_err(|_| "照片处理失败".to_string())?
-            .map_err(|e| format!("第{}张照片：{e}", i + 1))?;
-        out.push(p);
-    }
-    Ok(out)
 }
