@@ -145,14 +145,13 @@ pub fn explain_rejection(text: &str) -> ServiceError {
             .map(str::to_string)
             .filter(|f| !f.is_empty())
     };
-    // serde_path_to_error prefixes the path ("body.items[0].code: invalid type …").
-    let path = text
-        .rsplit_once(": ")
-        .and_then(|(head, _)| head.rsplit(": ").next())
-        .map(str::trim)
-        .filter(|p| {
-            !p.is_empty() && !p.contains(' ') && p.chars().all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c))
-        })
+    // serde_path_to_error puts the path after the framework's prefix
+    // ("…into the target type: items[0].code: invalid type …").
+    let path = ["target type: ", "form body: ", "query string: "]
+        .iter()
+        .find_map(|m| text.rsplit_once(m).map(|(_, rest)| rest))
+        .and_then(|rest| rest.split_once(": ").map(|(p, _)| p.trim()))
+        .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c)))
         .map(str::to_string);
     if let Some(f) = field("missing field `") {
         return ServiceError::field(&f, "缺少必填项");
