@@ -2,7 +2,8 @@
 """The two layer checks of the architecture (docs/ARCHITECTURE.md):
 
 1. Only `src/db` talks to the database: `Entity::`, `Column::` and `Statement::` appear nowhere
-   else under `src/`.
+   else under `src/`, nor do the other marks of a query or a write (`ActiveModel`, `Set(`,
+   `into_active_model`, the query traits, `sea_query`).
 2. The modules of `src/service` import each other without a cycle (read from
    `crate::service::<m>` and `super::<m>` paths, `use super::{…}` groups included).
 
@@ -19,7 +20,14 @@ failed = False
 # 1. queries outside src/db. The move into src/db is under way (issue 14): the files listed in
 # .ci/layers-baseline.txt may still hold at most the counted number of query lines; any other
 # file, or one more line in a listed file, fails. Lower a count (or drop a line) as code moves.
-QUERY = re.compile(r"\b(Entity|Column|Statement)::")
+QUERY = re.compile(
+    r"\b(Entity|Column|Statement|ActiveModel|ActiveValue|Relation)::"
+    r"|\bActiveModel\s*\{"
+    r"|(?<![A-Za-z_])Set\("
+    r"|\.into_active_model\("
+    r"|\b(EntityTrait|QueryFilter|QuerySelect|QueryOrder|ActiveModelTrait|ColumnTrait|PaginatorTrait"
+    r"|IntoActiveModel|ModelTrait|sea_query)\b"
+)
 baseline = {}
 BASELINE = os.path.join(ROOT, ".ci", "layers-baseline.txt")
 if os.path.exists(BASELINE):
@@ -125,6 +133,14 @@ for comp in sccs:
         print("cycle among service modules: " + ", ".join(comp))
         for line in inner:
             print("    " + line)
+
+if "--write-baseline" in sys.argv:
+    with open(BASELINE, "w", encoding="utf-8") as fh:
+        fh.write("# Query lines (see .ci/layers.py) still allowed outside src/db, per file, while the\n")
+        fh.write("# move is under way; .ci/layers.py fails when a count rises or a new file appears.\n")
+        for rel, c in sorted(counts.items()):
+            fh.write(f"{rel} {c}\n")
+    print(f"wrote {BASELINE}")
 
 if "--graph" in sys.argv:
     for m in sorted(edges):
