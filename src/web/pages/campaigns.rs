@@ -1,1 +1,28 @@
-//! Pages of campaigns (placeholder: filled by the room-per-noun move).
+//! Campaign pages: the campaign and its phases.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::IntoResponse;
+
+use super::Chrome;
+use crate::service::registry;
+use crate::service::registry::CampaignView;
+use crate::web::AppState;
+use crate::web::auth::Auth;
+use crate::web::error::PageError;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "campaigns/list.html")]
+struct CampaignsPage {
+    c: Chrome,
+    items: Vec<CampaignView>,
+}
+
+/// GET /campaigns
+pub async fn list_campaigns(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
+    Ok(CampaignsPage {
+        c: Chrome::new(&a.session, Some(&a.user), "专项行动").await,
+        items: registry::list_campaigns(&s.deps, &a.ctx).await?,
+    })
+}

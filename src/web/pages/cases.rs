@@ -1,7 +1,7 @@
 //! The work ledger (工作台账) pages: the ledger with filters and exports, opening a case from a
-//! problem, the case page with its steps, notices (issue, list, view, sign, PDF), escalation
-//! decisions and the notification inbox.
+//! problem, the case page with its steps, extensions, escalation proposals and photos.
 
+use super::NoteForm;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -14,10 +14,8 @@ use super::{Chrome, PageForm, Pager, flash, q};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::registry::FieldErrors;
-use crate::service::ServiceError;
-use crate::service::cases::{self, CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, NotificationView, StepInput};
-use crate::service::notices::{self, NewNotice, NoticeView};
-use crate::service::registry;
+use crate::service::cases::{CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, StepInput};
+use crate::service::{ServiceError, cases, registry};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -27,7 +25,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cases/ledger.html")]
+#[template(path = "cases/list.html")]
 struct LedgerPage {
     c: Chrome,
     items: Vec<CaseRow>,
@@ -250,7 +248,7 @@ pub async fn create_case(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cases/detail.html")]
+#[template(path = "cases/show.html")]
 struct CasePage {
     c: Chrome,
     d: CaseDetail,
@@ -301,7 +299,7 @@ async fn step_failed(s: &AppState, a: &Auth, id: i64, e: ServiceError) -> Result
 
 /// POST /cases/{id}/steps (multipart: step, note, deadline, photos; a report item by item adds
 /// `item_note.<code>` and `item_photos.<code>`)
-pub async fn case_step(
+pub async fn record_case_step(
     State(s): State<AppState>,
     a: Auth,
     Path(id): Path<i64>,
@@ -416,15 +414,6 @@ pub async fn decide_extension(
     }
 }
 
-/// A note-only form.
-#[derive(Deserialize)]
-pub struct NoteForm {
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    decision: String,
-}
-
 /// POST /cases/{id}/escalation (staff propose)
 pub async fn propose_escalation(
     State(s): State<AppState>,
@@ -441,388 +430,12 @@ pub async fn propose_escalation(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/escalations.html")]
-struct EscalationsPage {
-    c: Chrome,
-    items: Vec<(i64, String, String, CaseRow)>,
-    reassessments: Vec<crate::service::reassessments::ReassessmentView>,
-    referrals: Vec<crate::service::referrals::ReferralView>,
-    can_decide: bool,
-    errors: FieldErrors,
-}
-
-async fn escalations_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result<EscalationsPage, PageError> {
-    Ok(EscalationsPage {
-        c: Chrome::new(&a.session, Some(&a.user), "升级处理").await,
-        items: cases::pending_escalations(&s.deps, &a.ctx).await?,
-        reassessments: crate::service::reassessments::pending(&s.deps, &a.ctx).await?,
-        referrals: crate::service::referrals::list(&s.deps, &a.ctx, true).await?,
-        can_decide: role_may(a.user.actor.role, Action::DecideEscalation),
-        errors,
-    })
-}
-
-/// GET /escalations
-pub async fn list_escalations(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
-    escalations_page(&s, &a, FieldErrors::new()).await
-}
-
-/// POST /escalations/{id} (leader)
-pub async fn decide_escalation(
-    State(s): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-    PageForm(f): PageForm<NoteForm>,
-) -> Result<Response, PageError> {
-    let accept = f.decision == "accept";
-    match cases::decide_escalation(&s.deps, &a.ctx, id, accept, &f.note).await {
-        Ok(()) => {
-            flash(&a.session, if accept { "已决定升级处理" } else { "已决定暂不升级" }).await;
-            Ok(Redirect::to("/escalations").into_response())
-        }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, super::step_errors(&e)).await?)
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// GET /cases/{id}/photos/{photo_id}
-pub async fn case_photo(
+pub async fn show_case_photo(
     State(s): State<AppState>,
     a: Auth,
     Path((id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let bytes = cases::photo(&s.deps, &a.ctx, id, photo_id).await?;
     Ok(super::jpeg_response(bytes))
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/notices.html")]
-struct NoticesPage {
-    c: Chrome,
-    items: Vec<NoticeView>,
-    pager: Pager,
-}
-
-/// `?page=N`
-#[derive(Deserialize)]
-pub struct PageQuery {
-    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
-    page: Option<i64>,
-    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
-    company_id: Option<i64>,
-}
-
-/// GET /notices
-pub async fn list_notices(
-    State(s): State<AppState>,
-    a: Auth,
-    Query(pq): Query<PageQuery>,
-) -> Result<impl IntoResponse, PageError> {
-    let page = notices::list_notices(&s.deps, &a.ctx, pq.page.unwrap_or(1).max(1) as u64, 20).await?;
-    Ok(NoticesPage {
-        c: Chrome::new(&a.session, Some(&a.user), "整改通知书").await,
-        pager: Pager::of(&page, "/notices", ""),
-        items: page.items,
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/notice_new.html")]
-struct NewNoticePage {
-    c: Chrome,
-    company_id: i64,
-    companies: Vec<(i64, String)>,
-    cases: Vec<CaseRow>,
-    errors: FieldErrors,
-    deadline: String,
-    contact: String,
-}
-
-async fn new_notice_page(
-    s: &AppState,
-    a: &Auth,
-    company_id: i64,
-    errors: FieldErrors,
-    deadline: String,
-    contact: String,
-) -> Result<NewNoticePage, PageError> {
-    // Companies with filed cases waiting for a notice.
-    let filed = cases::ledger(
-        &s.deps,
-        &a.ctx,
-        &LedgerQuery { status: Some(CaseStatus::Filed.as_str().into()), ..Default::default() },
-        500,
-    )
-    .await?
-    .rows;
-    let mut companies: Vec<(i64, String)> =
-        filed.items.iter().filter_map(|r| r.company_id.map(|id| (id, r.company.clone()))).collect();
-    companies.sort();
-    companies.dedup();
-    let cases = if company_id > 0 { notices::issuable_cases(&s.deps, &a.ctx, company_id).await? } else { Vec::new() };
-    Ok(NewNoticePage {
-        c: Chrome::new(&a.session, Some(&a.user), "下发整改通知书").await,
-        company_id,
-        companies,
-        cases,
-        errors,
-        deadline,
-        contact,
-    })
-}
-
-/// GET /notices/new?company_id=N
-pub async fn new_notice(
-    State(s): State<AppState>,
-    a: Auth,
-    Query(pq): Query<PageQuery>,
-) -> Result<impl IntoResponse, PageError> {
-    if !role_may(a.user.actor.role, Action::ManageCase) {
-        return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
-    }
-    let default_deadline = crate::service::holidays::default_deadline(&s.deps, a.ctx.now).await?.to_string();
-    let contact = notices::default_contact(&s.deps, &a.ctx).await?;
-    new_notice_page(&s, &a, pq.company_id.unwrap_or(0), FieldErrors::new(), default_deadline, contact).await
-}
-
-/// `?deadline=YYYY-MM-DD`
-#[derive(Deserialize)]
-pub struct DeadlineQuery {
-    #[serde(default)]
-    deadline: String,
-}
-
-/// GET /deadlines/check: the warning beside a deadline field (htmx fragment; empty when the
-/// date is an ordinary working day or not a date).
-pub async fn check_deadline(
-    State(s): State<AppState>,
-    _a: Auth,
-    Query(q): Query<DeadlineQuery>,
-) -> Result<Response, PageError> {
-    let warning = match date(&q.deadline) {
-        Some(d) => crate::service::holidays::deadline_warning(&s.deps, d).await?,
-        None => None,
-    };
-    let html = match warning {
-        Some(w) => format!(
-            "<span class=\"warn\">{}</span>",
-            askama::filters::escape(&w, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()
-        ),
-        None => String::new(),
-    };
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
-}
-
-/// POST /notices (form fields: company_id, case_id (repeated), deadline, contact, requirements)
-pub async fn issue_notice(
-    State(s): State<AppState>,
-    a: Auth,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let case_ids: Vec<i64> =
-        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.parse().ok()).collect();
-    let new = NewNotice {
-        case_ids,
-        deadline: date(&get("deadline")),
-        contact: get("contact"),
-        requirements: get("requirements"),
-    };
-    match notices::issue_notice(&s.deps, &a.ctx, new).await {
-        Ok(id) => {
-            flash(&a.session, "整改通知书已下发").await;
-            Ok(Redirect::to(&format!("/notices/{id}")).into_response())
-        }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
-            let errors = match e {
-                ServiceError::Invalid(f) => f,
-                other => {
-                    let mut f = FieldErrors::new();
-                    f.insert("case_ids".into(), other.message());
-                    f
-                }
-            };
-            let company_id = get("company_id").parse().unwrap_or(0);
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                new_notice_page(&s, &a, company_id, errors, get("deadline"), get("contact")).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/notice.html")]
-struct NoticePage {
-    c: Chrome,
-    n: NoticeView,
-    can_sign: bool,
-}
-
-/// GET /notices/{id}
-pub async fn show_notice(
-    State(s): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-) -> Result<impl IntoResponse, PageError> {
-    let n = notices::get_notice(&s.deps, &a.ctx, id).await?;
-    Ok(NoticePage {
-        c: Chrome::new(&a.session, Some(&a.user), &n.number).await,
-        can_sign: role_may(a.user.actor.role, Action::AnswerNotice) && n.status == "issued",
-        n,
-    })
-}
-
-/// POST /notices/{id}/sign
-pub async fn sign_notice(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
-    match notices::sign_notice(&s.deps, &a.ctx, id).await {
-        Ok(()) => flash(&a.session, "已签收整改通知书").await,
-        Err(ServiceError::Conflict(m)) => flash(&a.session, m).await,
-        Err(e) => return Err(e.into()),
-    }
-    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
-}
-
-/// GET /notices/{id}/pdf
-pub async fn notice_pdf(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (number, bytes) = notices::notice_pdf(&s.deps, &a.ctx, id).await?;
-    Ok(super::pdf_response(&number, &format!("notice-{id}"), bytes))
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/notifications.html")]
-struct NotificationsPage {
-    c: Chrome,
-    items: Vec<NotificationView>,
-}
-
-/// GET /notifications
-pub async fn list_notifications(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
-    Ok(NotificationsPage {
-        c: Chrome::new(&a.session, Some(&a.user), "消息提醒").await,
-        items: cases::notifications(&s.deps, &a.ctx).await?,
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/holidays.html")]
-struct HolidaysPage {
-    c: Chrome,
-    year: i32,
-    years: Vec<i32>,
-    /// Years the table lacks (dates in them count weekends only).
-    missing: Vec<i32>,
-    items: Vec<crate::service::holidays::HolidayView>,
-    can_edit: bool,
-    errors: FieldErrors,
-}
-
-/// `?year=YYYY`
-#[derive(Deserialize)]
-pub struct YearQuery {
-    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
-    year: Option<i64>,
-}
-
-async fn holidays_page(
-    s: &AppState,
-    a: &Auth,
-    year: Option<i32>,
-    errors: FieldErrors,
-) -> Result<HolidaysPage, PageError> {
-    let (year, years, items) = crate::service::holidays::list(&s.deps, year).await?;
-    Ok(HolidaysPage {
-        c: Chrome::new(&a.session, Some(&a.user), "节假日").await,
-        year,
-        years,
-        missing: crate::service::holidays::missing_years(&s.deps).await?,
-        items,
-        can_edit: role_may(a.user.actor.role, Action::EditHolidays),
-        errors,
-    })
-}
-
-/// GET /holidays
-pub async fn list_holidays(
-    State(s): State<AppState>,
-    a: Auth,
-    Query(yq): Query<YearQuery>,
-) -> Result<impl IntoResponse, PageError> {
-    holidays_page(&s, &a, yq.year.map(|y| y as i32), FieldErrors::new()).await
-}
-
-/// The holiday form.
-#[derive(Deserialize)]
-pub struct HolidayForm {
-    #[serde(default)]
-    day: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    name: String,
-    /// `delete` removes the date.
-    #[serde(default)]
-    action: String,
-}
-
-/// POST /holidays
-pub async fn save_holiday(
-    State(s): State<AppState>,
-    a: Auth,
-    PageForm(f): PageForm<HolidayForm>,
-) -> Result<Response, PageError> {
-    let day = date(&f.day);
-    let result = if f.action == "delete" {
-        crate::service::holidays::delete(&s.deps, &a.ctx, day).await
-    } else {
-        crate::service::holidays::save(&s.deps, &a.ctx, day, &f.kind, &f.name).await
-    };
-    let year = day.map(|d| chrono::Datelike::year(&d));
-    match result {
-        Ok(()) => {
-            flash(&a.session, "节假日表已更新").await;
-            Ok(Redirect::to(&format!("/holidays?year={}", year.unwrap_or(2026))).into_response())
-        }
-        Err(ServiceError::Invalid(errors)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, holidays_page(&s, &a, year, errors).await?).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// POST /reassessments/{id}/decision (leader: `decision` = approve | reject, `note`)
-pub async fn decide_reassessment(
-    State(s): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-    PageForm(f): PageForm<NoteForm>,
-) -> Result<Response, PageError> {
-    let approve = f.decision == "approve";
-    match crate::service::reassessments::decide(&s.deps, &a.ctx, id, approve, &f.note).await {
-        Ok(()) => {
-            flash(&a.session, if approve { "已同意重新核定，函件已生成" } else { "已不同意重新核定" }).await;
-            Ok(Redirect::to("/escalations").into_response())
-        }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, super::step_errors(&e)).await?)
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// GET /reassessments/{id}/letters/{which} (`company` or `departments`)
-pub async fn reassessment_letter(
-    State(s): State<AppState>,
-    a: Auth,
-    Path((id, which)): Path<(i64, String)>,
-) -> Result<Response, PageError> {
-    let (number, bytes) = crate::service::reassessments::letter_pdf(&s.deps, &a.ctx, id, &which).await?;
-    Ok(super::pdf_response(&number, &format!("reassessment-{id}-{which}"), bytes))
 }

@@ -203,8 +203,6 @@ pub async fn track(
     }
 }
 
-// ------------------------------------------------------------------ hotline
-
 /// GET /hotline
 pub async fn hotline_form(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
     if !crate::domain::authz::role_may(a.user.actor.role, crate::domain::authz::Action::TriageComplaint) {
@@ -232,8 +230,6 @@ pub async fn hotline(
         Err(e) => Err(e.into()),
     }
 }
-
-// ------------------------------------------------------------------ inbox
 
 #[derive(Template, WebTemplate)]
 #[template(path = "complaints/inbox.html")]

@@ -1,1 +1,113 @@
-//! Pages of dismissals (placeholder: filled by the room-per-noun move).
+//! Dismissal-track pages: opening a track from a community, the track, its steps.
+
+use super::communities::community_page;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, PageForm, flash, may};
+use crate::domain::authz::Action;
+use crate::domain::registry::FieldErrors;
+use crate::service::ServiceError;
+use crate::web::AppState;
+use crate::web::auth::Auth;
+use crate::web::error::PageError;
+
+/// POST /communities/{id}/dismissals (leader: reasons, notice_days, several `case_id`)
+pub async fn open_dismissal(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let cases: Vec<i64> =
+        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    let days = get("notice_days").trim().parse().ok();
+    // The community page has several forms: this one's messages carry their own keys.
+    let refused = |errors: FieldErrors| -> FieldErrors {
+        errors.into_iter().map(|(k, v)| (format!("dismissal_{k}"), v)).collect()
+    };
+    let errors = match crate::service::dismissals::open(&s.deps, &a.ctx, id, &get("reasons"), cases, days).await {
+        Ok(track) => {
+            flash(&a.session, "已开启引导解聘，乡镇（街道）已收到指导任务").await;
+            return Ok(Redirect::to(&format!("/dismissals/{track}")).into_response());
+        }
+        Err(ServiceError::Invalid(errors)) => refused(errors),
+        Err(e @ ServiceError::Rule { .. }) => refused(FieldErrors::from([("reasons".to_string(), e.message())])),
+        Err(e) => return Err(e.into()),
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        community_page(&s, &a, id, crate::service::reassessments::NewReassessment::default(), errors).await?,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dismissals/show.html")]
+pub(super) struct DismissalPage {
+    c: Chrome,
+    t: crate::service::dismissals::TrackView,
+    litigation: Vec<(i64, String, chrono::NaiveDate, String, String, bool, String)>,
+    litigation_kinds: Vec<(&'static str, &'static str)>,
+    records: bool,
+    withdraws: bool,
+    error: String,
+}
+
+pub(super) async fn dismissal_page(s: &AppState, a: &Auth, id: i64, error: String) -> Result<DismissalPage, PageError> {
+    Ok(DismissalPage {
+        c: Chrome::new(&a.session, Some(&a.user), "引导解聘").await,
+        t: crate::service::dismissals::get(&s.deps, &a.ctx, id).await?,
+        litigation: crate::service::dismissals::litigation(&s.deps, &a.ctx, id).await?,
+        litigation_kinds: crate::domain::dismissal::Litigation::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
+        records: may(&a.user, Action::TrackDismissal),
+        withdraws: may(&a.user, Action::DecideEscalation),
+        error,
+    })
+}
+
+/// GET /dismissals/{id}
+pub async fn show_dismissal(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, PageError> {
+    dismissal_page(&s, &a, id, String::new()).await
+}
+
+/// One step of a track.
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /dismissals/{id}/steps
+pub async fn record_dismissal_step(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<StepForm>,
+) -> Result<Response, PageError> {
+    let on = chrono::NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d").ok();
+    match crate::service::dismissals::record_step(&s.deps, &a.ctx, id, &f.step, on, &f.note).await {
+        Ok(()) => {
+            flash(&a.session, "已记录").await;
+            Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())
+        }
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+            let msg = super::step_errors(&e).remove("step").unwrap_or_default();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, dismissal_page(&s, &a, id, msg).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

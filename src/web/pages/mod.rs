@@ -38,6 +38,38 @@ use crate::domain::role::{Role, Scope};
 use crate::service::accounts::SessionUser;
 use crate::service::{Page, ServiceError};
 
+/// List query of the registry lists: text search, township filter, page.
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_string")]
+    pub q: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub township_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub page: Option<i64>,
+}
+
+/// Whether the signed-in user's role may take `action` (the pages show or hide its controls).
+pub fn may(user: &SessionUser, action: Action) -> bool {
+    role_may(user.actor.role, action)
+}
+
+/// `?edit=ID`
+#[derive(serde::Deserialize)]
+pub struct EditQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    pub edit: Option<i64>,
+}
+
+/// A note-only form.
+#[derive(serde::Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub decision: String,
+}
+
 /// A link in the navigation bar.
 #[derive(Debug, Clone)]
 pub struct NavLink {

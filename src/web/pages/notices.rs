@@ -1,1 +1,192 @@
-//! Pages of notices (placeholder: filled by the room-per-noun move).
+//! Rectification-notice pages: issue, list, view, sign, PDF.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{Chrome, PageForm, Pager, flash};
+use crate::domain::authz::{Action, role_may};
+use crate::domain::case::CaseStatus;
+use crate::domain::registry::FieldErrors;
+use crate::service::cases::{CaseRow, LedgerQuery};
+use crate::service::notices::{NewNotice, NoticeView};
+use crate::service::{ServiceError, cases, notices};
+use crate::web::AppState;
+use crate::web::auth::Auth;
+use crate::web::error::PageError;
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notices/list.html")]
+struct NoticesPage {
+    c: Chrome,
+    items: Vec<NoticeView>,
+    pager: Pager,
+}
+
+/// `?page=N`
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    page: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
+    company_id: Option<i64>,
+}
+
+/// GET /notices
+pub async fn list_notices(
+    State(s): State<AppState>,
+    a: Auth,
+    Query(pq): Query<PageQuery>,
+) -> Result<impl IntoResponse, PageError> {
+    let page = notices::list_notices(&s.deps, &a.ctx, pq.page.unwrap_or(1).max(1) as u64, 20).await?;
+    Ok(NoticesPage {
+        c: Chrome::new(&a.session, Some(&a.user), "整改通知书").await,
+        pager: Pager::of(&page, "/notices", ""),
+        items: page.items,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notices/new.html")]
+struct NewNoticePage {
+    c: Chrome,
+    company_id: i64,
+    companies: Vec<(i64, String)>,
+    cases: Vec<CaseRow>,
+    errors: FieldErrors,
+    deadline: String,
+    contact: String,
+}
+
+async fn new_notice_page(
+    s: &AppState,
+    a: &Auth,
+    company_id: i64,
+    errors: FieldErrors,
+    deadline: String,
+    contact: String,
+) -> Result<NewNoticePage, PageError> {
+    // Companies with filed cases waiting for a notice.
+    let filed = cases::ledger(
+        &s.deps,
+        &a.ctx,
+        &LedgerQuery { status: Some(CaseStatus::Filed.as_str().into()), ..Default::default() },
+        500,
+    )
+    .await?
+    .rows;
+    let mut companies: Vec<(i64, String)> =
+        filed.items.iter().filter_map(|r| r.company_id.map(|id| (id, r.company.clone()))).collect();
+    companies.sort();
+    companies.dedup();
+    let cases = if company_id > 0 { notices::issuable_cases(&s.deps, &a.ctx, company_id).await? } else { Vec::new() };
+    Ok(NewNoticePage {
+        c: Chrome::new(&a.session, Some(&a.user), "下发整改通知书").await,
+        company_id,
+        companies,
+        cases,
+        errors,
+        deadline,
+        contact,
+    })
+}
+
+/// GET /notices/new?company_id=N
+pub async fn new_notice(
+    State(s): State<AppState>,
+    a: Auth,
+    Query(pq): Query<PageQuery>,
+) -> Result<impl IntoResponse, PageError> {
+    if !role_may(a.user.actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
+    }
+    let default_deadline = crate::service::holidays::default_deadline(&s.deps, a.ctx.now).await?.to_string();
+    let contact = notices::default_contact(&s.deps, &a.ctx).await?;
+    new_notice_page(&s, &a, pq.company_id.unwrap_or(0), FieldErrors::new(), default_deadline, contact).await
+}
+
+/// POST /notices (form fields: company_id, case_id (repeated), deadline, contact, requirements)
+pub async fn issue_notice(
+    State(s): State<AppState>,
+    a: Auth,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let case_ids: Vec<i64> =
+        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.parse().ok()).collect();
+    let new = NewNotice {
+        case_ids,
+        deadline: date(&get("deadline")),
+        contact: get("contact"),
+        requirements: get("requirements"),
+    };
+    match notices::issue_notice(&s.deps, &a.ctx, new).await {
+        Ok(id) => {
+            flash(&a.session, "整改通知书已下发").await;
+            Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+        }
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+            let errors = match e {
+                ServiceError::Invalid(f) => f,
+                other => {
+                    let mut f = FieldErrors::new();
+                    f.insert("case_ids".into(), other.message());
+                    f
+                }
+            };
+            let company_id = get("company_id").parse().unwrap_or(0);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                new_notice_page(&s, &a, company_id, errors, get("deadline"), get("contact")).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notices/show.html")]
+struct NoticePage {
+    c: Chrome,
+    n: NoticeView,
+    can_sign: bool,
+}
+
+/// GET /notices/{id}
+pub async fn show_notice(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, PageError> {
+    let n = notices::get_notice(&s.deps, &a.ctx, id).await?;
+    Ok(NoticePage {
+        c: Chrome::new(&a.session, Some(&a.user), &n.number).await,
+        can_sign: role_may(a.user.actor.role, Action::AnswerNotice) && n.status == "issued",
+        n,
+    })
+}
+
+/// POST /notices/{id}/sign
+pub async fn sign_notice(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
+    match notices::sign_notice(&s.deps, &a.ctx, id).await {
+        Ok(()) => flash(&a.session, "已签收整改通知书").await,
+        Err(ServiceError::Conflict(m)) => flash(&a.session, m).await,
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+}
+
+/// GET /notices/{id}/pdf
+pub async fn show_notice_pdf(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (number, bytes) = notices::notice_pdf(&s.deps, &a.ctx, id).await?;
+    Ok(super::pdf_response(&number, &format!("notice-{id}"), bytes))
+}

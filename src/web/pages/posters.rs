@@ -29,7 +29,7 @@ pub struct Poster {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "registry/posters.html")]
+#[template(path = "posters/list.html")]
 struct PostersPage {
     c: Chrome,
     posters: Vec<Poster>,

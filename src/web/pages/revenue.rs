@@ -19,7 +19,7 @@ use crate::web::auth::Auth;
 use crate::web::error::PageError;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "registry/revenue.html")]
+#[template(path = "revenue/show.html")]
 struct RevenuePage {
     c: Chrome,
     community_id: i64,
