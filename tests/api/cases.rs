@@ -1725,3 +1725,31 @@ async fn a_deadline_on_a_rest_day_is_warned_about_and_the_default_avoids_one() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.select("p.missing-years").iter().any(|p| p.contains("2027年")), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_notice_form_with_a_malformed_case_or_date_is_refused_in_chinese_and_nothing_is_issued() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "二号楼消防通道被杂物堵塞").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(30)).await;
+    let company_id = community(&app, "YC-FC-001").await.company_id.unwrap();
+    staff.get(&format!("/notices/new?company_id={company_id}")).await;
+    let (cid, case) = (company_id.to_string(), case_id.to_string());
+    let r = staff
+        .post(
+            "/notices",
+            &[
+                ("company_id", &cid),
+                ("case_id", &case),
+                ("case_id", "十二"),
+                ("deadline", "下周五"),
+                ("contact", "张凯东"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("案件编号无效：十二"), "{}", r.body);
+    assert!(r.body.contains("完成时限应为日期"), "{}", r.body);
+    assert_eq!(status(&app, case_id).await, "filed", "the case has no notice");
+}

@@ -1,7 +1,6 @@
 //! The work ledger (工作台账) pages: the ledger with filters and exports, opening a case from a
 //! problem, the case page with its steps, extensions, escalation proposals and photos.
 
-use super::NoteForm;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -10,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, Pager, flash, q};
+use super::{Chrome, NoteForm, PageForm, Pager, flash, q};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::registry::FieldErrors;

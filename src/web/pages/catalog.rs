@@ -1,13 +1,12 @@
 //! The violation catalog pages.
 
-use super::EditQuery;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Chrome, PageForm, flash, may};
+use super::{Chrome, EditQuery, PageForm, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
 use crate::service::registry::{CatalogItemForm, CatalogItemView};

@@ -1,6 +1,5 @@
 //! Dismissal-track pages: opening a track from a community, the track, its steps.
 
-use super::communities::community_page;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -8,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, flash, may};
+use super::{Chrome, Fields, PageForm, communities::community_page, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
@@ -21,17 +20,17 @@ pub async fn open_dismissal(
     State(s): State<AppState>,
     a: Auth,
     Path(id): Path<i64>,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
+    PageForm(fields): PageForm<Fields>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let cases: Vec<i64> =
-        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.trim().parse().ok()).collect();
-    let days = get("notice_days").trim().parse().ok();
     // The community page has several forms: this one's messages carry their own keys.
     let refused = |errors: FieldErrors| -> FieldErrors {
         errors.into_iter().map(|(k, v)| (format!("dismissal_{k}"), v)).collect()
     };
-    let errors = match crate::service::dismissals::open(&s.deps, &a.ctx, id, &get("reasons"), cases, days).await {
+    let result = match OpenDismissal::try_from(&fields) {
+        Ok(o) => crate::service::dismissals::open(&s.deps, &a.ctx, id, &o.reasons, o.case_ids, o.notice_days).await,
+        Err(errors) => Err(ServiceError::Invalid(errors)),
+    };
+    let errors = match result {
         Ok(track) => {
             flash(&a.session, "已开启引导解聘，乡镇（街道）已收到指导任务").await;
             return Ok(Redirect::to(&format!("/dismissals/{track}")).into_response());
@@ -45,6 +44,28 @@ pub async fn open_dismissal(
         community_page(&s, &a, id, crate::service::reassessments::NewReassessment::default(), errors).await?,
     )
         .into_response())
+}
+
+/// The leader's form opening a track: reasons, the cases it rests on, the notice period.
+struct OpenDismissal {
+    reasons: String,
+    case_ids: Vec<i64>,
+    notice_days: Option<u32>,
+}
+
+impl TryFrom<&Fields> for OpenDismissal {
+    type Error = FieldErrors;
+
+    /// reasons, notice_days, case_id (repeated).
+    fn try_from(f: &Fields) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let o = OpenDismissal {
+            reasons: f.raw("reasons"),
+            case_ids: f.ids("case_id", "案件", &mut errors),
+            notice_days: f.number("notice_days", "书面通知期限（天）", &mut errors),
+        };
+        if errors.is_empty() { Ok(o) } else { Err(errors) }
+    }
 }
 
 #[derive(Template, WebTemplate)]

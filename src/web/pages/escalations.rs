@@ -1,13 +1,12 @@
 //! Escalation pages: the leaders' list of proposals and their decisions.
 
-use super::NoteForm;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Chrome, PageForm, flash};
+use super::{Chrome, NoteForm, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::CaseRow;

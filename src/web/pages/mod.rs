@@ -34,6 +34,7 @@ use tower_sessions::Session;
 
 use super::error::PageError;
 use crate::domain::authz::{Action, role_may};
+use crate::domain::registry::FieldErrors;
 use crate::domain::role::{Role, Scope};
 use crate::service::accounts::SessionUser;
 use crate::service::{Page, ServiceError};
@@ -68,6 +69,67 @@ pub struct NoteForm {
     pub note: String,
     #[serde(default)]
     pub decision: String,
+}
+
+/// A posted form whose fields may repeat (one `case_id` per checked case), read by name. Each
+/// use case's input is parsed from it with `TryFrom<Fields>` beside its handler: a value that is
+/// present but malformed is refused with a Chinese message naming the field, never dropped.
+#[derive(serde::Deserialize, Default, Debug, Clone)]
+#[serde(transparent)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `name`, trimmed ("" when absent).
+    pub fn text(&self, name: &str) -> String {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+    }
+
+    /// The first value of `name` as it was typed (multi-line text keeps its inner spacing).
+    pub fn raw(&self, name: &str) -> String {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    /// Every value of `name` as ids; a value that is not an id is refused under the list's key
+    /// (`case_id` → `case_ids`, the key the forms show their message under).
+    pub fn ids(&self, name: &str, label: &str, errors: &mut FieldErrors) -> Vec<i64> {
+        let mut ids = Vec::new();
+        for (_, v) in self.0.iter().filter(|(n, _)| n == name) {
+            match v.trim().parse::<i64>() {
+                Ok(id) if id > 0 => ids.push(id),
+                _ if v.trim().is_empty() => {}
+                _ => {
+                    errors.insert(format!("{name}s"), format!("{label}编号无效：{}", v.trim()));
+                }
+            }
+        }
+        ids
+    }
+
+    /// `name` as a date (年-月-日); empty is `None`, anything else that is not a date is refused.
+    pub fn date(&self, name: &str, label: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
+        let v = self.text(name);
+        if v.is_empty() {
+            return None;
+        }
+        let d = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
+        if d.is_none() {
+            errors.insert(name.into(), format!("{label}应为日期，格式为 年-月-日，例如 2026-12-31"));
+        }
+        d
+    }
+
+    /// `name` as a whole number; empty is `None`, anything else that is not one is refused.
+    pub fn number<T: std::str::FromStr>(&self, name: &str, label: &str, errors: &mut FieldErrors) -> Option<T> {
+        let v = self.text(name);
+        if v.is_empty() {
+            return None;
+        }
+        let n = v.parse().ok();
+        if n.is_none() {
+            errors.insert(name.into(), format!("{label}应为整数"));
+        }
+        n
+    }
 }
 
 /// A link in the navigation bar.

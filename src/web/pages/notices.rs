@@ -5,10 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, Pager, flash};
+use super::{Chrome, Fields, PageForm, Pager, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::registry::FieldErrors;
@@ -18,10 +17,6 @@ use crate::service::{ServiceError, cases, notices};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
-
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "notices/list.html")]
@@ -117,18 +112,14 @@ pub async fn new_notice(
 pub async fn issue_notice(
     State(s): State<AppState>,
     a: Auth,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
+    PageForm(fields): PageForm<Fields>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let case_ids: Vec<i64> =
-        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.parse().ok()).collect();
-    let new = NewNotice {
-        case_ids,
-        deadline: date(&get("deadline")),
-        contact: get("contact"),
-        requirements: get("requirements"),
+    let get = |k: &str| fields.raw(k);
+    let result = match NewNotice::try_from(&fields) {
+        Ok(new) => notices::issue_notice(&s.deps, &a.ctx, new).await,
+        Err(errors) => Err(ServiceError::Invalid(errors)),
     };
-    match notices::issue_notice(&s.deps, &a.ctx, new).await {
+    match result {
         Ok(id) => {
             flash(&a.session, "整改通知书已下发").await;
             Ok(Redirect::to(&format!("/notices/{id}")).into_response())
@@ -189,4 +180,20 @@ pub async fn sign_notice(State(s): State<AppState>, a: Auth, Path(id): Path<i64>
 pub async fn show_notice_pdf(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (number, bytes) = notices::notice_pdf(&s.deps, &a.ctx, id).await?;
     Ok(super::pdf_response(&number, &format!("notice-{id}"), bytes))
+}
+
+impl TryFrom<&Fields> for NewNotice {
+    type Error = FieldErrors;
+
+    /// company_id, case_id (repeated), deadline, contact, requirements.
+    fn try_from(f: &Fields) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let new = NewNotice {
+            case_ids: f.ids("case_id", "案件", &mut errors),
+            deadline: f.date("deadline", "完成时限", &mut errors),
+            contact: f.raw("contact"),
+            requirements: f.raw("requirements"),
+        };
+        if errors.is_empty() { Ok(new) } else { Err(errors) }
+    }
 }

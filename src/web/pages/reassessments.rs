@@ -1,16 +1,14 @@
 //! Service-grade re-assessment pages: proposing one from a community, the leader's decision, the letters.
 
-use super::NoteForm;
-use super::communities::community_page;
-use super::escalations::escalations_page;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::{Redirect, Response};
 
-use super::{PageForm, flash};
+use super::{Fields, NoteForm, PageForm, communities::community_page, escalations::escalations_page, flash};
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
+use crate::service::reassessments::NewReassessment;
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -20,18 +18,13 @@ pub async fn propose_reassessment(
     State(s): State<AppState>,
     a: Auth,
     Path(id): Path<i64>,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
+    PageForm(fields): PageForm<Fields>,
 ) -> Result<Response, PageError> {
-    // Several `case_id` fields, one per checked case.
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let new = crate::service::reassessments::NewReassessment {
-        new_grade: get("new_grade"),
-        new_fee: get("new_fee"),
-        effective_on: chrono::NaiveDate::parse_from_str(get("effective_on").trim(), "%Y-%m-%d").ok(),
-        reasons: get("reasons"),
-        case_ids: fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.trim().parse().ok()).collect(),
+    let (new, result) = match NewReassessment::try_from(&fields) {
+        Ok(new) => (new.clone(), crate::service::reassessments::propose(&s.deps, &a.ctx, id, new).await),
+        Err((new, errors)) => (new, Err(ServiceError::Invalid(errors))),
     };
-    match crate::service::reassessments::propose(&s.deps, &a.ctx, id, new.clone()).await {
+    match result {
         Ok(_) => {
             flash(&a.session, "已提请重新核定服务等级，等待领导审批").await;
             Ok(Redirect::to(&format!("/communities/{id}")).into_response())
@@ -77,4 +70,22 @@ pub async fn show_reassessment_letter(
 ) -> Result<Response, PageError> {
     let (number, bytes) = crate::service::reassessments::letter_pdf(&s.deps, &a.ctx, id, &which).await?;
     Ok(super::pdf_response(&number, &format!("reassessment-{id}-{which}"), bytes))
+}
+
+impl TryFrom<&Fields> for NewReassessment {
+    /// The refused form comes back with its messages, to be shown again as typed.
+    type Error = (NewReassessment, FieldErrors);
+
+    /// new_grade, new_fee, effective_on, reasons, case_id (repeated: one per checked case).
+    fn try_from(f: &Fields) -> Result<Self, Self::Error> {
+        let mut errors = FieldErrors::new();
+        let new = NewReassessment {
+            new_grade: f.raw("new_grade"),
+            new_fee: f.raw("new_fee"),
+            effective_on: f.date("effective_on", "生效日期", &mut errors),
+            reasons: f.raw("reasons"),
+            case_ids: f.ids("case_id", "案件", &mut errors),
+        };
+        if errors.is_empty() { Ok(new) } else { Err((new, errors)) }
+    }
 }

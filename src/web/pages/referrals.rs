@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, flash};
+use super::{Chrome, Fields, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
@@ -110,15 +110,19 @@ pub async fn new(
 pub async fn create(
     State(s): State<AppState>,
     a: Auth,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
+    PageForm(fields): PageForm<Fields>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let checked: Vec<i64> =
-        fields.iter().filter(|(n, _)| n == "case_id").filter_map(|(_, v)| v.trim().parse().ok()).collect();
-    let from: i64 = get("from_case").trim().parse().unwrap_or(0);
-    let department = get("department_id").trim().parse().ok();
-    let reasons = get("reasons");
-    match referrals::propose(&s.deps, &a.ctx, checked.clone(), department, &reasons).await {
+    let mut errors = FieldErrors::new();
+    let checked = fields.ids("case_id", "案件", &mut errors);
+    let from: i64 = fields.text("from_case").parse().unwrap_or(0);
+    let department = fields.number("department_id", "部门", &mut errors);
+    let reasons = fields.raw("reasons");
+    let result = if errors.is_empty() {
+        referrals::propose(&s.deps, &a.ctx, checked.clone(), department, &reasons).await
+    } else {
+        Err(ServiceError::Invalid(errors))
+    };
+    match result {
         Ok(id) => {
             flash(&a.session, "已提请移送，等待领导审批").await;
             Ok(Redirect::to(&format!("/referrals/{id}")).into_response())
