@@ -239,3 +239,30 @@ pub async fn lock_community<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), D
     }
     Ok(())
 }
+
+// Queries used by service::surveys.
+
+/// The managed communities (those with a company) of a township, by id.
+pub async fn managed_communities_of_township<C: ConnectionTrait>(
+    db: &C,
+    township_id: i64,
+) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find()
+        .order_by_asc(community::Column::Id)
+        .filter(community::Column::TownshipId.eq(township_id))
+        .filter(community::Column::CompanyId.is_not_null())
+        .all(db)
+        .await
+}
+
+/// Every community of a township, by name.
+pub async fn communities_of_township_by_name<C: ConnectionTrait>(
+    db: &C,
+    township_id: i64,
+) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find()
+        .filter(community::Column::TownshipId.eq(township_id))
+        .order_by_asc(community::Column::Name)
+        .all(db)
+        .await
+}
