@@ -239,3 +239,58 @@ pub async fn lock_community<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), D
     }
     Ok(())
 }
+
+// Queries used by service::surveys.
+
+/// The managed communities (those with a company) of a township, by id.
+pub async fn managed_communities_of_township<C: ConnectionTrait>(
+    db: &C,
+    township_id: i64,
+) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find()
+        .order_by_asc(community::Column::Id)
+        .filter(community::Column::TownshipId.eq(township_id))
+        .filter(community::Column::CompanyId.is_not_null())
+        .all(db)
+        .await
+}
+
+/// Every community of a township, by name.
+pub async fn communities_of_township_by_name<C: ConnectionTrait>(
+    db: &C,
+    township_id: i64,
+) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find()
+        .filter(community::Column::TownshipId.eq(township_id))
+        .order_by_asc(community::Column::Name)
+        .all(db)
+        .await
+}
+
+// Queries used by service::disclosures.
+
+/// Every company.
+pub async fn all_companies<C: ConnectionTrait>(db: &C) -> Result<Vec<company::Model>, DbErr> {
+    company::Entity::find().all(db).await
+}
+
+/// The managed communities (those with a company), of one township when given, by code.
+pub async fn managed_communities<C: ConnectionTrait>(
+    db: &C,
+    township_id: Option<i64>,
+) -> Result<Vec<community::Model>, DbErr> {
+    let mut q = community::Entity::find()
+        .filter(community::Column::CompanyId.is_not_null())
+        .order_by_asc(community::Column::Code);
+    if let Some(t) = township_id {
+        q = q.filter(community::Column::TownshipId.eq(t));
+    }
+    q.all(db).await
+}
+
+// Queries used by service::checks.
+
+/// Every managed community (those with a company), in no particular order.
+pub async fn all_managed_communities<C: ConnectionTrait>(db: &C) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(db).await
+}

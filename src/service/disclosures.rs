@@ -5,10 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
@@ -17,7 +14,7 @@ use super::scope::community_in_reach;
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::{community, disclosure, disclosure_file, disclosure_item};
+use crate::db::entities::{community, disclosure, disclosure_item};
 use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
 
@@ -111,30 +108,26 @@ const ITEMS: &[ItemSeed] = &[
 
 /// Seeds the items when there are none.
 pub async fn ensure_items(deps: &Deps) -> Result<(), ServiceError> {
-    if disclosure_item::Entity::find().one(&deps.db).await?.is_some() {
+    if db::disclosures::any_item(&deps.db).await? {
         return Ok(());
     }
     let now = deps.clock.now();
     let rows: Vec<_> = ITEMS
         .iter()
         .enumerate()
-        .map(|(i, (code, title, guidance, fields, freq, basis, days, catalog))| disclosure_item::ActiveModel {
-            code: Set((*code).into()),
-            title: Set((*title).into()),
-            guidance: Set((*guidance).into()),
-            fields: Set((*fields).into()),
-            frequency: Set((*freq).into()),
-            due_basis: Set((*basis).into()),
-            due_days: Set(*days),
-            catalog_code: Set((*catalog).into()),
-            sort: Set(i as i32 + 1),
-            active: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        .map(|(i, (code, title, guidance, fields, freq, basis, days, catalog))| db::disclosures::NewItem {
+            code: (*code).into(),
+            title: (*title).into(),
+            guidance: (*guidance).into(),
+            fields: (*fields).into(),
+            frequency: (*freq).into(),
+            due_basis: (*basis).into(),
+            due_days: *days,
+            catalog_code: (*catalog).into(),
+            sort: i as i32 + 1,
         })
         .collect();
-    db::insert_bulk(&deps.db, rows, None).await?;
+    db::disclosures::insert_items(&deps.db, &rows, now).await?;
     Ok(())
 }
 
@@ -168,11 +161,7 @@ impl Item {
 
 /// The items, in order (active ones only unless `all`).
 pub async fn items<C: ConnectionTrait>(db: &C, all: bool) -> Result<Vec<Item>, ServiceError> {
-    let mut q = disclosure_item::Entity::find().order_by_asc(disclosure_item::Column::Sort);
-    if !all {
-        q = q.filter(disclosure_item::Column::Active.eq(true));
-    }
-    Ok(q.all(db)
+    Ok(db::disclosures::items(db, all)
         .await?
         .into_iter()
         .filter_map(|m| {
@@ -193,24 +182,15 @@ pub async fn configure_item(
 ) -> Result<(), ServiceError> {
     let actor = ctx.actor()?;
     authorize(actor, Action::ConfigureChecks, &Object::Jurisdiction { path: actor.jurisdiction_path.clone() })?;
-    let item = disclosure_item::Entity::find()
-        .filter(disclosure_item::Column::Code.eq(code))
-        .one(&deps.db)
-        .await?
-        .ok_or(ServiceError::NotFound("公开事项"))?;
+    let item = db::disclosures::item_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("公开事项"))?;
     let frequency = Frequency::parse(frequency).ok_or_else(|| ServiceError::field("frequency", "请选择公开频次"))?;
     let basis = DueBasis::parse(due_basis).ok_or_else(|| ServiceError::field("due_basis", "请选择期限起算"))?;
     let days = due_days
         .filter(|d| (0..=180).contains(d))
         .ok_or_else(|| ServiceError::field("due_days", "期限应为0至180日"))?;
     let tx = deps.db.begin().await?;
-    let mut am: disclosure_item::ActiveModel = item.clone().into();
-    am.frequency = Set(frequency.as_str().into());
-    am.due_basis = Set(basis.as_str().into());
-    am.due_days = Set(days);
-    am.active = Set(active);
-    am.updated_at = Set(ctx.now);
-    am.update(&tx).await?;
+    db::disclosures::configure_item(&tx, item.clone(), frequency.as_str(), basis.as_str(), days, active, ctx.now)
+        .await?;
     record(
         &tx,
         ctx,
@@ -270,12 +250,7 @@ async fn views(
 ) -> Result<Vec<VersionView>, ServiceError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut files: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
-    for f in disclosure_file::Entity::find()
-        .filter(disclosure_file::Column::DisclosureId.is_in(ids))
-        .order_by_asc(disclosure_file::Column::Id)
-        .all(db)
-        .await?
-    {
+    for f in db::disclosures::files_of_many(db, ids).await? {
         files.entry(f.disclosure_id).or_default().push((f.id, f.name));
     }
     Ok(rows
@@ -323,11 +298,7 @@ pub async fn overview(
 ) -> Result<(community::Model, Vec<ItemRow>), ServiceError> {
     let (c, _) = community_in_reach(deps, ctx, community_id, Action::ViewRegistry).await?;
     let items = items(&deps.db, false).await?;
-    let rows = disclosure::Entity::find()
-        .filter(disclosure::Column::CommunityId.eq(c.id))
-        .order_by_desc(disclosure::Column::Version)
-        .all(&deps.db)
-        .await?;
+    let rows = db::disclosures::of_community(&deps.db, c.id).await?;
     let all = views(&deps.db, rows, &items).await?;
     let today = today(ctx.now);
     let cal = super::holidays::calendar(&deps.db).await?;
@@ -387,13 +358,7 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
         }
         values.insert(label, v);
     }
-    let previous = disclosure::Entity::find()
-        .filter(disclosure::Column::CommunityId.eq(c.id))
-        .filter(disclosure::Column::ItemCode.eq(&item.model.code))
-        .filter(disclosure::Column::Period.eq(period.key()))
-        .order_by_desc(disclosure::Column::Version)
-        .one(&deps.db)
-        .await?;
+    let previous = db::disclosures::latest_version(&deps.db, c.id, &item.model.code, &period.key()).await?;
     let reason = p.correction_reason.trim().to_string();
     if previous.is_some() && reason.chars().count() < 2 {
         errors.insert("correction_reason".into(), "该期已公开，更正须写明原因（原内容保留）".into());
@@ -419,47 +384,53 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
         stored.push(super::documents::store(&tx, p, ctx.now).await?);
     }
     let version = previous.as_ref().map_or(1, |v| v.version + 1);
-    let d = disclosure::ActiveModel {
-        community_id: Set(c.id),
-        company_id: Set(c.company_id),
-        item_code: Set(item.model.code.clone()),
-        period: Set(period.key()),
-        version: Set(version),
-        fields_json: Set(serde_json::to_string(&values).expect("strings serialize")),
-        correction_reason: Set(if previous.is_some() { reason.clone() } else { String::new() }),
-        published_by: Set(actor.user_id),
-        publisher_name: Set(ctx.actor_name.chars().take(100).collect()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let d = db::disclosures::insert(
+        &tx,
+        db::disclosures::NewDisclosure {
+            community_id: c.id,
+            company_id: c.company_id,
+            item_code: item.model.code.clone(),
+            period: period.key(),
+            version,
+            fields_json: serde_json::to_string(&values).expect("strings serialize"),
+            correction_reason: if previous.is_some() { reason.clone() } else { String::new() },
+            published_by: actor.user_id,
+            publisher_name: ctx.actor_name.chars().take(100).collect(),
+        },
+        ctx.now,
+    )
     .await
     .map_err(ServiceError::unique_or(&["uq_disclosures_version"], || ServiceError::Rule {
         code: "disclosure_version",
         message: "同一期间正在被他人更正，请刷新后重试".into(),
     }))?;
-    let files: Vec<disclosure_file::ActiveModel> = if stored.is_empty() {
+    let files: Vec<db::disclosures::NewFile> = if stored.is_empty() {
         match &previous {
-            Some(prev) => disclosure_file::Entity::find()
-                .filter(disclosure_file::Column::DisclosureId.eq(prev.id))
-                .all(&tx)
+            Some(prev) => db::disclosures::files_of(&tx, prev.id)
                 .await?
                 .into_iter()
-                .map(|f| file_row(d.id, f.name, f.doc_type, f.doc_sm3, f.bytes, ctx.now))
+                .map(|f| db::disclosures::NewFile {
+                    name: f.name,
+                    doc_type: f.doc_type,
+                    doc_sm3: f.doc_sm3,
+                    bytes: f.bytes,
+                })
                 .collect(),
             None => Vec::new(),
         }
     } else {
         stored
             .iter()
-            .map(|s| file_row(d.id, s.name.clone(), s.kind.into(), s.digest.clone(), s.len as i64, ctx.now))
+            .map(|s| db::disclosures::NewFile {
+                name: s.name.clone(),
+                doc_type: s.kind.into(),
+                doc_sm3: s.digest.clone(),
+                bytes: s.len as i64,
+            })
             .collect()
     };
     let n_files = files.len();
-    if !files.is_empty() {
-        db::insert_bulk(&tx, files, None).await?;
-    }
+    db::disclosures::insert_files(&tx, d.id, files, ctx.now).await?;
     record(
         &tx,
         ctx,
@@ -475,36 +446,11 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
     Ok(d.id)
 }
 
-fn file_row(
-    disclosure_id: i64,
-    name: String,
-    doc_type: String,
-    doc_sm3: String,
-    bytes: i64,
-    now: DateTime<Utc>,
-) -> disclosure_file::ActiveModel {
-    disclosure_file::ActiveModel {
-        disclosure_id: Set(disclosure_id),
-        name: Set(name),
-        doc_type: Set(doc_type),
-        doc_sm3: Set(doc_sm3),
-        bytes: Set(bytes),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-}
-
 /// What the public page shows: for each item, the latest version of its two latest published
 /// periods, newest first.
 pub async fn public_latest(deps: &Deps, community_id: i64) -> Result<Vec<VersionView>, ServiceError> {
     let items = items(&deps.db, false).await?;
-    let rows = disclosure::Entity::find()
-        .filter(disclosure::Column::CommunityId.eq(community_id))
-        .order_by_desc(disclosure::Column::Period)
-        .order_by_desc(disclosure::Column::Version)
-        .all(&deps.db)
-        .await?;
+    let rows = db::disclosures::of_community_latest_period_first(&deps.db, community_id).await?;
     let mut seen: HashMap<(String, String), ()> = HashMap::new();
     let mut per_item: HashMap<String, usize> = HashMap::new();
     let mut keep = Vec::new();
@@ -528,16 +474,9 @@ pub async fn public_latest(deps: &Deps, community_id: i64) -> Result<Vec<Version
 
 /// Every version of one period, newest first (public: what was published and corrected).
 pub async fn history(deps: &Deps, disclosure_id: i64) -> Result<(community::Model, Vec<VersionView>), ServiceError> {
-    let d =
-        disclosure::Entity::find_by_id(disclosure_id).one(&deps.db).await?.ok_or(ServiceError::NotFound("公开内容"))?;
+    let d = db::disclosures::find(&deps.db, disclosure_id).await?.ok_or(ServiceError::NotFound("公开内容"))?;
     let c = db::registry::community(&deps.db, d.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    let rows = disclosure::Entity::find()
-        .filter(disclosure::Column::CommunityId.eq(d.community_id))
-        .filter(disclosure::Column::ItemCode.eq(&d.item_code))
-        .filter(disclosure::Column::Period.eq(&d.period))
-        .order_by_desc(disclosure::Column::Version)
-        .all(&deps.db)
-        .await?;
+    let rows = db::disclosures::versions(&deps.db, d.community_id, &d.item_code, &d.period).await?;
     // The public reads which company published, never the name of its employee.
     let companies: HashMap<i64, String> =
         db::registry::companies_by_ids(&deps.db, rows.iter().filter_map(|r| r.company_id).collect())
@@ -558,8 +497,7 @@ pub async fn history(deps: &Deps, disclosure_id: i64) -> Result<(community::Mode
 
 /// An attachment of a published version (public), checked against its digest.
 pub async fn file(deps: &Deps, disclosure_id: i64, file_id: i64) -> Result<super::blobs::Download, ServiceError> {
-    let f = disclosure_file::Entity::find_by_id(file_id)
-        .one(&deps.db)
+    let f = db::disclosures::file(&deps.db, file_id)
         .await?
         .filter(|f| f.disclosure_id == disclosure_id)
         .ok_or(ServiceError::NotFound("附件"))?;
@@ -572,30 +510,7 @@ pub async fn published_in<C: ConnectionTrait>(
     db: &C,
     wanted: Vec<(String, String)>,
 ) -> Result<std::collections::HashSet<(i64, String, String)>, ServiceError> {
-    use sea_orm::{Condition, QuerySelect};
-    if wanted.is_empty() {
-        return Ok(Default::default());
-    }
-    let mut any = Condition::any();
-    for (item, period) in &wanted {
-        any = any.add(
-            Condition::all()
-                .add(disclosure::Column::ItemCode.eq(item.as_str()))
-                .add(disclosure::Column::Period.eq(period.as_str())),
-        );
-    }
-    Ok(disclosure::Entity::find()
-        .select_only()
-        .column(disclosure::Column::CommunityId)
-        .column(disclosure::Column::ItemCode)
-        .column(disclosure::Column::Period)
-        .filter(any)
-        .distinct()
-        .into_tuple::<(i64, String, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
+    Ok(db::disclosures::published_in(db, &wanted).await?.into_iter().collect())
 }
 
 /// One cell of the compliance table: an item's latest due period in one community.
@@ -629,9 +544,7 @@ pub async fn compliance(
     township: Option<i64>,
     only_late: bool,
 ) -> Result<(Vec<(String, String)>, String, Vec<ComplianceRow>), ServiceError> {
-    use crate::db::entities::{company, revenue_statement};
     use crate::domain::disclosure::latest_overdue;
-    use sea_orm::QuerySelect;
     let actor = ctx.actor()?;
     if !crate::domain::authz::role_may(actor.role, Action::ReadCaseContent) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role));
@@ -648,20 +561,11 @@ pub async fn compliance(
         })
         .collect();
     let mut versions: HashMap<(i64, String, String), (i64, i32)> = HashMap::new();
-    let mut any = sea_orm::Condition::any();
-    for (i, p) in &due {
-        any = any.add(
-            sea_orm::Condition::all()
-                .add(disclosure::Column::ItemCode.eq(i.model.code.as_str()))
-                .add(disclosure::Column::Period.eq(p.key())),
-        );
-    }
-    if !due.is_empty() {
-        for d in disclosure::Entity::find().filter(any).all(&deps.db).await? {
-            let e = versions.entry((d.community_id, d.item_code, d.period)).or_insert((d.id, d.version));
-            if d.version > e.1 {
-                *e = (d.id, d.version);
-            }
+    let pairs: Vec<(String, String)> = due.iter().map(|(i, p)| (i.model.code.clone(), p.key())).collect();
+    for d in db::disclosures::of_periods(&deps.db, &pairs).await? {
+        let e = versions.entry((d.community_id, d.item_code, d.period)).or_insert((d.id, d.version));
+        if d.version > e.1 {
+            *e = (d.id, d.version);
         }
     }
     let quarter = latest_overdue(
@@ -675,26 +579,12 @@ pub async fn compliance(
     )
     .expect("a quarter is always past due");
     let (y, q) = crate::domain::revenue::quarter_of(quarter.start);
-    let stated: std::collections::HashSet<i64> = revenue_statement::Entity::find()
-        .select_only()
-        .column(revenue_statement::Column::CommunityId)
-        .filter(revenue_statement::Column::Year.eq(y))
-        .filter(revenue_statement::Column::Quarter.eq(q as i32))
-        .into_tuple::<i64>()
-        .all(&deps.db)
-        .await?
-        .into_iter()
-        .collect();
+    let stated: std::collections::HashSet<i64> =
+        db::revenue::communities_with_statement(&deps.db, y, q).await?.into_iter().collect();
     let companies: HashMap<i64, String> =
-        company::Entity::find().all(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    let mut query = community::Entity::find()
-        .filter(community::Column::CompanyId.is_not_null())
-        .order_by_asc(community::Column::Code);
-    if let Some(t) = township {
-        query = query.filter(community::Column::TownshipId.eq(t));
-    }
+        db::registry::all_companies(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let mut rows = Vec::new();
-    for c in query.all(&deps.db).await? {
+    for c in db::registry::managed_communities(&deps.db, township).await? {
         if authorize(actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(c.township_id) }).is_err()
         {
             continue;

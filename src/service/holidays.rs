@@ -5,8 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono::{Datelike, NaiveDate};
-use sea_orm::ConnectionTrait;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
@@ -14,7 +13,6 @@ use super::audit::{SUCCESS, record};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::holiday;
 use crate::domain::authz::{Action, Denied, role_may};
 use crate::domain::workdays::Calendar;
 use crate::domain::workdays::DayKind;
@@ -77,29 +75,10 @@ pub async fn save(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>, kind: &str, na
         return Err(ServiceError::field("name", "请填写节日名称（不超过50字）"));
     }
     let tx = deps.db.begin().await?;
-    let existing = holiday::Entity::find().filter(holiday::Column::Day.eq(day)).one(&tx).await?;
+    let existing = db::holidays::find_by_day(&tx, day).await?;
     match &existing {
-        Some(h) => {
-            holiday::Entity::update_many()
-                .col_expr(holiday::Column::Kind, sea_orm::sea_query::Expr::value(kind.as_str()))
-                .col_expr(holiday::Column::Name, sea_orm::sea_query::Expr::value(name))
-                .col_expr(holiday::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-                .filter(holiday::Column::Id.eq(h.id))
-                .exec(&tx)
-                .await?;
-        }
-        None => {
-            holiday::Entity::insert(holiday::ActiveModel {
-                day: Set(day),
-                kind: Set(kind.as_str().into()),
-                name: Set(name.into()),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            })
-            .exec_without_returning(&tx)
-            .await?;
-        }
+        Some(h) => db::holidays::update(&tx, h.id, kind.as_str(), name, ctx.now).await?,
+        None => db::holidays::insert(&tx, day, kind.as_str(), name, ctx.now).await?,
     }
     let before = existing.map(|h| json!({"kind": h.kind, "name": h.name}));
     record(
@@ -121,8 +100,7 @@ pub async fn delete(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>) -> Result<()
     check(ctx)?;
     let day = day.ok_or_else(|| ServiceError::field("day", "请填写日期"))?;
     let tx = deps.db.begin().await?;
-    let r = holiday::Entity::delete_many().filter(holiday::Column::Day.eq(day)).exec(&tx).await?;
-    if r.rows_affected == 0 {
+    if db::holidays::delete_by_day(&tx, day).await? == 0 {
         return Err(ServiceError::NotFound("节假日"));
     }
     record(&tx, ctx, "holiday.delete", "holiday", day, SUCCESS, json!({})).await?;
@@ -154,21 +132,10 @@ pub async fn ensure_holidays(deps: &Deps) -> Result<(), ServiceError> {
     }
     let now = deps.clock.now();
     let tx = deps.db.begin().await?;
-    let rows: Vec<_> = crate::domain::workdays::seed()
-        .into_iter()
-        .map(|(day, kind, name)| crate::db::entities::holiday::ActiveModel {
-            day: Set(day),
-            kind: Set(kind.as_str().into()),
-            name: Set(name.into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
+    let rows: Vec<_> =
+        crate::domain::workdays::seed().into_iter().map(|(day, kind, name)| (day, kind.as_str(), name)).collect();
     let count = rows.len();
-    for chunk in db::pow2_chunks(rows) {
-        crate::db::entities::holiday::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
-    }
+    db::holidays::insert_many(&tx, rows, now).await?;
     record(&tx, &Ctx::system(now, "初始化"), "holidays.seed", "holiday", "all", SUCCESS, json!({"days": count}))
         .await?;
     tx.commit().await?;

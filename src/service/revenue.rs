@@ -4,10 +4,7 @@
 //! statements, which the community's public page publishes. Amounts are integer fen throughout.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
@@ -97,24 +94,24 @@ pub async fn add_entry(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewEntry)
             ),
         ));
     }
-    let e = revenue_entry::ActiveModel {
-        community_id: Set(c.id),
-        company_id: Set(c.company_id),
-        category: Set(category.as_str().into()),
-        amount_fen: Set(amount.expect("checked")),
-        occurred_on: Set(occurred_on),
-        counterparty: Set(text(&new.counterparty)),
-        contract_ref: Set(text(&new.contract_ref)),
-        resolution_ref: Set(text(&new.resolution_ref)),
-        basis: Set(new.basis.trim().chars().take(2000).collect()),
-        reverses_id: Set(None),
-        reason: Set(String::new()),
-        created_by: Set(actor.user_id),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let e = db::revenue::insert_entry(
+        &tx,
+        db::revenue::NewEntry {
+            community_id: c.id,
+            company_id: c.company_id,
+            category: category.as_str().into(),
+            amount_fen: amount.expect("checked"),
+            occurred_on,
+            counterparty: text(&new.counterparty),
+            contract_ref: text(&new.contract_ref),
+            resolution_ref: text(&new.resolution_ref),
+            basis: new.basis.trim().chars().take(2000).collect(),
+            reverses_id: None,
+            reason: String::new(),
+            created_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await?;
     record(
         &tx,
@@ -133,8 +130,7 @@ pub async fn add_entry(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewEntry)
 /// The company corrects an entry with a reversing one (once per entry, with a reason).
 pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Result<i64, ServiceError> {
     let actor = ctx.actor()?.clone();
-    let original =
-        revenue_entry::Entity::find_by_id(entry_id).one(&deps.db).await?.ok_or(ServiceError::NotFound("收支记录"))?;
+    let original = db::revenue::entry(&deps.db, entry_id).await?.ok_or(ServiceError::NotFound("收支记录"))?;
     let c = community_for(deps, ctx, original.community_id, Action::KeepRevenueLedger).await?;
     if original.reverses_id.is_some() {
         return Err(ServiceError::Rule {
@@ -148,28 +144,28 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
     }
     let tx = deps.db.begin().await?;
     db::registry::lock_community(&tx, c.id).await?;
-    let already = revenue_entry::Entity::find().filter(revenue_entry::Column::ReversesId.eq(entry_id)).one(&tx).await?;
+    let already = db::revenue::reversal_of(&tx, entry_id).await?;
     if already.is_some() {
         return Err(ServiceError::Rule { code: "reversal", message: "该记录已冲销".into() });
     }
-    let e = revenue_entry::ActiveModel {
-        community_id: Set(c.id),
-        company_id: Set(original.company_id),
-        category: Set(original.category.clone()),
-        amount_fen: Set(original.amount_fen),
-        occurred_on: Set(today(ctx.now)),
-        counterparty: Set(original.counterparty.clone()),
-        contract_ref: Set(original.contract_ref.clone()),
-        resolution_ref: Set(original.resolution_ref.clone()),
-        basis: Set(original.basis.clone()),
-        reverses_id: Set(Some(entry_id)),
-        reason: Set(reason.chars().take(2000).collect()),
-        created_by: Set(actor.user_id),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let e = db::revenue::insert_entry(
+        &tx,
+        db::revenue::NewEntry {
+            community_id: c.id,
+            company_id: original.company_id,
+            category: original.category.clone(),
+            amount_fen: original.amount_fen,
+            occurred_on: today(ctx.now),
+            counterparty: original.counterparty.clone(),
+            contract_ref: original.contract_ref.clone(),
+            resolution_ref: original.resolution_ref.clone(),
+            basis: original.basis.clone(),
+            reverses_id: Some(entry_id),
+            reason: reason.chars().take(2000).collect(),
+            created_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await
     // Two corrections at once: the unique `reverses_id` refuses the second.
     .map_err(ServiceError::unique_or(&["uq_revenue_entries_reverses"], || ServiceError::Rule {
@@ -242,12 +238,7 @@ fn lines(entries: &[revenue_entry::Model]) -> Vec<Line> {
 }
 
 async fn entries_of(deps: &Deps, community_id: i64) -> Result<Vec<revenue_entry::Model>, ServiceError> {
-    Ok(revenue_entry::Entity::find()
-        .filter(revenue_entry::Column::CommunityId.eq(community_id))
-        .order_by_asc(revenue_entry::Column::OccurredOn)
-        .order_by_asc(revenue_entry::Column::Id)
-        .all(&deps.db)
-        .await?)
+    Ok(db::revenue::entries_of_community(&deps.db, community_id).await?)
 }
 
 /// A community's ledger: entries with the running balance, and the quarterly statements.
@@ -294,12 +285,7 @@ async fn statement_of<C: ConnectionTrait>(
     year: i32,
     quarter: u32,
 ) -> Result<Option<revenue_statement::Model>, ServiceError> {
-    Ok(revenue_statement::Entity::find()
-        .filter(revenue_statement::Column::CommunityId.eq(community_id))
-        .filter(revenue_statement::Column::Year.eq(year))
-        .filter(revenue_statement::Column::Quarter.eq(quarter as i32))
-        .one(db)
-        .await?)
+    Ok(db::revenue::statement_of_quarter(db, community_id, year, quarter).await?)
 }
 
 /// The latest quarter a community published.
@@ -307,12 +293,7 @@ async fn latest_statement<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
 ) -> Result<Option<revenue_statement::Model>, ServiceError> {
-    Ok(revenue_statement::Entity::find()
-        .filter(revenue_statement::Column::CommunityId.eq(community_id))
-        .order_by_desc(revenue_statement::Column::Year)
-        .order_by_desc(revenue_statement::Column::Quarter)
-        .one(db)
-        .await?)
+    Ok(db::revenue::latest_statement(db, community_id).await?)
 }
 
 /// The last day of a quarter.
@@ -341,11 +322,7 @@ async fn published_statements<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
 ) -> Result<Vec<PublishedView>, ServiceError> {
-    Ok(revenue_statement::Entity::find()
-        .filter(revenue_statement::Column::CommunityId.eq(community_id))
-        .order_by_desc(revenue_statement::Column::Year)
-        .order_by_desc(revenue_statement::Column::Quarter)
-        .all(db)
+    Ok(db::revenue::statements_of_community(db, community_id)
         .await?
         .into_iter()
         .map(|s| PublishedView {
@@ -384,34 +361,25 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
     if statement_of(&tx, c.id, y, q).await?.is_some() {
         return Err(ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") });
     }
-    let entries = revenue_entry::Entity::find()
-        .filter(revenue_entry::Column::CommunityId.eq(c.id))
-        .filter(revenue_entry::Column::OccurredOn.lte(parsed.end))
-        .all(&tx)
-        .await?;
+    let entries = db::revenue::entries_of_community_until(&tx, c.id, parsed.end).await?;
     let mut ls = lines(&entries);
     // A quarter without entries still has a statement (its balance carried).
     ls.push(Line { direction: Direction::Income, amount_fen: 0, on: parsed.start, reversing: false });
     let st = statements(&ls).into_iter().find(|s| (s.year, s.quarter) == (y, q)).expect("the quarter is covered");
-    let row = revenue_statement::ActiveModel {
-        community_id: Set(c.id),
-        year: Set(y),
-        quarter: Set(q as i32),
-        opening_fen: Set(st.opening_fen),
-        income_fen: Set(st.income_fen),
-        spending_fen: Set(st.spending_fen),
-        closing_fen: Set(st.closing_fen),
-        published_by: Set(actor.user_id),
-        published_at: Set(ctx.now),
-        status: Set("published".into()),
-        reviewed_by: Set(None),
-        reviewed_at: Set(None),
-        review_note: Set(String::new()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let row = db::revenue::insert_statement(
+        &tx,
+        db::revenue::NewStatement {
+            community_id: c.id,
+            year: y,
+            quarter: q,
+            opening_fen: st.opening_fen,
+            income_fen: st.income_fen,
+            spending_fen: st.spending_fen,
+            closing_fen: st.closing_fen,
+            published_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await
     .map_err(ServiceError::unique_or(&["uq_revenue_statements_quarter"], || ServiceError::Rule {
         code: "statement",
@@ -458,10 +426,7 @@ pub async fn review_statement(
     note: &str,
 ) -> Result<(), ServiceError> {
     let actor = ctx.actor()?.clone();
-    let st = revenue_statement::Entity::find_by_id(statement_id)
-        .one(&deps.db)
-        .await?
-        .ok_or(ServiceError::NotFound("收支报表"))?;
+    let st = db::revenue::statement(&deps.db, statement_id).await?.ok_or(ServiceError::NotFound("收支报表"))?;
     let c = community_for(deps, ctx, st.community_id, Action::ReviewRevenue).await?;
     let note = note.trim();
     if !confirm && note.chars().count() < 5 {
@@ -472,17 +437,7 @@ pub async fn review_statement(
     }
     let status = if confirm { "confirmed" } else { "disputed" };
     let tx = deps.db.begin().await?;
-    let moved = revenue_statement::Entity::update_many()
-        .col_expr(revenue_statement::Column::Status, sea_orm::sea_query::Expr::value(status))
-        .col_expr(revenue_statement::Column::ReviewedBy, sea_orm::sea_query::Expr::value(actor.user_id))
-        .col_expr(revenue_statement::Column::ReviewedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .col_expr(revenue_statement::Column::ReviewNote, sea_orm::sea_query::Expr::value(note))
-        .col_expr(revenue_statement::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .filter(revenue_statement::Column::Id.eq(st.id))
-        .filter(revenue_statement::Column::Status.eq("published"))
-        .exec(&tx)
-        .await?;
-    if moved.rows_affected != 1 {
+    if !db::revenue::review_if_published(&tx, st.id, status, actor.user_id, note, ctx.now).await? {
         return Err(ServiceError::Rule {
             code: "statement_review", message: "该报表已确认或已提出异议".into()
         });
@@ -571,22 +526,22 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
         return Err(ServiceError::Invalid(errors));
     }
     let tx = deps.db.begin().await?;
-    let row = revenue_resolution::ActiveModel {
-        community_id: Set(c.id),
-        reference: Set(reference.clone()),
-        adopted_on: Set(r.adopted_on.expect("checked")),
-        fund_pct: Set(pct[0]),
-        owners_pct: Set(pct[1]),
-        expenses_pct: Set(pct[2]),
-        company_pct: Set(pct[3]),
-        settle_days: Set(settle.expect("checked")),
-        note: Set(r.note.trim().chars().take(2000).collect()),
-        created_by: Set(actor.user_id),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let row = db::revenue::insert_resolution(
+        &tx,
+        db::revenue::NewResolution {
+            community_id: c.id,
+            reference: reference.clone(),
+            adopted_on: r.adopted_on.expect("checked"),
+            fund_pct: pct[0],
+            owners_pct: pct[1],
+            expenses_pct: pct[2],
+            company_pct: pct[3],
+            settle_days: settle.expect("checked"),
+            note: r.note.trim().chars().take(2000).collect(),
+            created_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await
     .map_err(ServiceError::unique_or(&["uq_revenue_resolutions_ref"], || {
         ServiceError::field("reference", "该决议已登记")
@@ -622,7 +577,7 @@ pub async fn all_resolutions<C: ConnectionTrait>(
     db: &C,
 ) -> Result<std::collections::HashMap<i64, Vec<Resolution>>, ServiceError> {
     let mut out: std::collections::HashMap<i64, Vec<Resolution>> = Default::default();
-    for r in revenue_resolution::Entity::find().order_by_asc(revenue_resolution::Column::AdoptedOn).all(db).await? {
+    for r in db::revenue::all_resolutions(db).await? {
         out.entry(r.community_id).or_default().push(resolution(r));
     }
     Ok(out)
@@ -632,7 +587,7 @@ pub async fn all_resolutions<C: ConnectionTrait>(
 pub async fn all_check_entries<C: ConnectionTrait>(
     db: &C,
 ) -> Result<std::collections::HashMap<i64, Vec<Entry>>, ServiceError> {
-    let rows = revenue_entry::Entity::find().order_by_asc(revenue_entry::Column::Id).all(db).await?;
+    let rows = db::revenue::all_entries(db).await?;
     let reversed: std::collections::HashSet<i64> = rows.iter().filter_map(|e| e.reverses_id).collect();
     let mut out: std::collections::HashMap<i64, Vec<Entry>> = Default::default();
     for e in rows {
@@ -656,17 +611,7 @@ pub async fn published_for<C: ConnectionTrait>(
     year: i32,
     quarter: u32,
 ) -> Result<std::collections::HashSet<i64>, ServiceError> {
-    use sea_orm::QuerySelect;
-    Ok(revenue_statement::Entity::find()
-        .select_only()
-        .column(revenue_statement::Column::CommunityId)
-        .filter(revenue_statement::Column::Year.eq(year))
-        .filter(revenue_statement::Column::Quarter.eq(quarter as i32))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
+    Ok(db::revenue::communities_with_statement(db, year, quarter).await?.into_iter().collect())
 }
 
 /// What the ledger page shows beside the entries: the published statements, the resolutions
@@ -678,11 +623,7 @@ pub async fn page_extras(
 ) -> Result<(Vec<PublishedView>, Vec<revenue_resolution::Model>, Vec<(String, String)>), ServiceError> {
     readable(deps, ctx, community_id).await?;
     let published = published_statements(&deps.db, community_id).await?;
-    let resolutions = revenue_resolution::Entity::find()
-        .filter(revenue_resolution::Column::CommunityId.eq(community_id))
-        .order_by_desc(revenue_resolution::Column::AdoptedOn)
-        .all(&deps.db)
-        .await?;
+    let resolutions = db::revenue::resolutions_of_community(&deps.db, community_id).await?;
     use crate::domain::disclosure::{DueBasis, Frequency, publishable};
     let open = publishable(Frequency::Quarterly, DueBasis::End, today(ctx.now))
         .into_iter()

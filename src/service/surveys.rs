@@ -8,10 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
@@ -19,37 +16,24 @@ use super::scope::{JurisdictionTree, community_in_reach};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::{community, questionnaire, survey, survey_answer, survey_unit};
+use crate::db::entities::{community, questionnaire, survey};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::role::Scope;
 use crate::domain::survey::{self as rule, Answer, Results, average};
 
 /// Seeds the default questionnaire when there is none.
 pub async fn ensure_questionnaire(deps: &Deps) -> Result<(), ServiceError> {
-    if questionnaire::Entity::find().one(&deps.db).await?.is_some() {
+    if db::surveys::any_questionnaire(&deps.db).await? {
         return Ok(());
     }
     let now = deps.clock.now();
-    questionnaire::ActiveModel {
-        name: Set("物业服务满意度测评（标准问卷）".into()),
-        areas: Set(rule::DEFAULT_AREAS.into()),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&deps.db)
-    .await?;
+    db::surveys::insert_questionnaire(&deps.db, "物业服务满意度测评（标准问卷）", rule::DEFAULT_AREAS, now).await?;
     Ok(())
 }
 
 /// The active questionnaires.
 pub async fn questionnaires(deps: &Deps) -> Result<Vec<questionnaire::Model>, ServiceError> {
-    Ok(questionnaire::Entity::find()
-        .filter(questionnaire::Column::Active.eq(true))
-        .order_by_asc(questionnaire::Column::Id)
-        .all(&deps.db)
-        .await?)
+    Ok(db::surveys::active_questionnaires(&deps.db).await?)
 }
 
 /// Staff add a questionnaire (`code|label` per line).
@@ -63,16 +47,7 @@ pub async fn add_questionnaire(deps: &Deps, ctx: &Ctx, name: &str, areas: &str) 
     let parsed = rule::parse_areas(areas).map_err(|m| ServiceError::field("areas", m))?;
     let text = parsed.iter().map(|(c, l)| format!("{c}|{l}")).collect::<Vec<_>>().join("\n");
     let tx = deps.db.begin().await?;
-    let q = questionnaire::ActiveModel {
-        name: Set(name.into()),
-        areas: Set(text),
-        active: Set(true),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    let q = db::surveys::insert_questionnaire(&tx, name, &text, ctx.now).await?;
     record(
         &tx,
         ctx,
@@ -129,7 +104,7 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, Service
     };
     authorize(&actor, Action::RunSurvey, &Object::Jurisdiction { path: tree.path(township) })?;
     let q = match new.questionnaire_id {
-        Some(id) => questionnaire::Entity::find_by_id(id).one(&deps.db).await?.filter(|q| q.active),
+        Some(id) => db::surveys::questionnaire(&deps.db, id).await?.filter(|q| q.active),
         None => None,
     };
     if q.is_none() {
@@ -146,22 +121,22 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, Service
     }
     let q = q.expect("checked");
     let tx = deps.db.begin().await?;
-    let s = survey::ActiveModel {
-        title: Set(title.clone()),
-        township_id: Set(township),
-        community_id: Set(community),
-        period: Set(period.clone()),
-        questionnaire_id: Set(q.id),
-        areas: Set(q.areas.clone()),
-        standard_pct: Set(deps.settings.satisfaction_standard_pct.min(100) as i32),
-        opens_on: Set(new.opens_on.expect("checked")),
-        closes_on: Set(new.closes_on.expect("checked")),
-        created_by: Set(actor.user_id),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let s = db::surveys::insert_survey(
+        &tx,
+        db::surveys::NewSurvey {
+            title: title.clone(),
+            township_id: township,
+            community_id: community,
+            period: period.clone(),
+            questionnaire_id: q.id,
+            areas: q.areas.clone(),
+            standard_pct: deps.settings.satisfaction_standard_pct.min(100) as i32,
+            opens_on: new.opens_on.expect("checked"),
+            closes_on: new.closes_on.expect("checked"),
+            created_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await?;
     record(
         &tx,
@@ -180,14 +155,10 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, Service
 
 /// The communities a survey covers: its community, or the township's managed communities.
 async fn covered<C: ConnectionTrait>(db: &C, s: &survey::Model) -> Result<Vec<community::Model>, ServiceError> {
-    let mut q = community::Entity::find().order_by_asc(community::Column::Id);
-    q = match s.community_id {
-        Some(id) => q.filter(community::Column::Id.eq(id)),
-        None => {
-            q.filter(community::Column::TownshipId.eq(s.township_id)).filter(community::Column::CompanyId.is_not_null())
-        }
-    };
-    Ok(q.all(db).await?)
+    Ok(match s.community_id {
+        Some(id) => db::registry::community(db, id).await?.into_iter().collect(),
+        None => db::registry::managed_communities_of_township(db, s.township_id).await?,
+    })
 }
 
 fn areas_of(s: &survey::Model) -> Vec<(String, String)> {
@@ -205,15 +176,8 @@ pub async fn results<C: ConnectionTrait>(
     s: &survey::Model,
     community_id: i64,
 ) -> Result<Results, ServiceError> {
-    let issued = survey_unit::Entity::find()
-        .filter(survey_unit::Column::SurveyId.eq(s.id))
-        .filter(survey_unit::Column::CommunityId.eq(community_id))
-        .count(db)
-        .await?;
-    let answers: Vec<Answer> = survey_answer::Entity::find()
-        .filter(survey_answer::Column::SurveyId.eq(s.id))
-        .filter(survey_answer::Column::CommunityId.eq(community_id))
-        .all(db)
+    let issued = db::surveys::count_units(db, s.id, community_id).await?;
+    let answers: Vec<Answer> = db::surveys::answers(db, s.id, community_id)
         .await?
         .into_iter()
         .map(|a| Answer { overall: a.overall, scores: serde_json::from_str(&a.scores).unwrap_or_default() })
@@ -296,7 +260,7 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Result<Vec<SurveyRow>, ServiceError
     let actor = ctx.actor()?;
     let tree = JurisdictionTree::load(&deps.db).await?;
     let today = today(ctx.now);
-    let all = survey::Entity::find().order_by_desc(survey::Column::Id).all(&deps.db).await?;
+    let all = db::surveys::list_newest_first(&deps.db).await?;
     let own_community = match actor.scope {
         Scope::Community(id) => db::registry::community(&deps.db, id).await?,
         _ => None,
@@ -346,7 +310,7 @@ pub struct Detail {
 }
 
 async fn load(deps: &Deps, id: i64) -> Result<survey::Model, ServiceError> {
-    survey::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("满意度测评"))
+    db::surveys::find(&deps.db, id).await?.ok_or(ServiceError::NotFound("满意度测评"))
 }
 
 /// One survey for those who run it (all its communities) or a committee (its own only).
@@ -385,18 +349,7 @@ async fn previous<C: ConnectionTrait>(
     s: &survey::Model,
     c: &community::Model,
 ) -> Result<Option<(String, String)>, ServiceError> {
-    let before = survey::Entity::find()
-        .filter(survey::Column::ClosesOn.lt(s.opens_on))
-        .filter(
-            sea_orm::Condition::any().add(survey::Column::CommunityId.eq(c.id)).add(
-                sea_orm::Condition::all()
-                    .add(survey::Column::CommunityId.is_null())
-                    .add(survey::Column::TownshipId.eq(c.township_id)),
-            ),
-        )
-        .order_by_desc(survey::Column::ClosesOn)
-        .all(db)
-        .await?;
+    let before = db::surveys::covering_community_closed_before(db, c.id, c.township_id, s.opens_on).await?;
     for p in before {
         let r = results(db, &p, c.id).await?;
         if r.enough() {
@@ -436,29 +389,17 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
         return Err(ServiceError::field("units", "请逐行填写房号（每次1至5000户）"));
     }
     let tx = deps.db.begin().await?;
-    let existing: std::collections::HashSet<String> = survey_unit::Entity::find()
-        .filter(survey_unit::Column::SurveyId.eq(s.id))
-        .filter(survey_unit::Column::CommunityId.eq(c.id))
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|u| u.unit)
-        .collect();
-    let rows: Vec<survey_unit::ActiveModel> = wanted
+    let existing: std::collections::HashSet<String> =
+        db::surveys::unit_names(&tx, s.id, c.id).await?.into_iter().collect();
+    let rows: Vec<db::surveys::NewUnit> = wanted
         .iter()
         .filter(|u| !existing.contains(*u))
         .map(|u| {
             let code = rule::new_code();
-            survey_unit::ActiveModel {
-                survey_id: Set(s.id),
-                community_id: Set(c.id),
-                unit: Set(u.clone()),
-                code_sealed: Set(deps.cipher.seal(&code)),
-                code_index: Set(deps.cipher.blind_index(&code)),
-                used: Set(false),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
+            db::surveys::NewUnit {
+                unit: u.clone(),
+                code_sealed: deps.cipher.seal(&code),
+                code_index: deps.cipher.blind_index(&code),
             }
         })
         .collect();
@@ -471,14 +412,12 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
             format!("登记户数（已登记{}户，本次{}户）超过小区总户数{}户，请核对房号", existing.len(), n, total),
         ));
     }
-    for chunk in rows.chunks(500) {
-        db::insert_bulk(&tx, chunk.to_vec(), None).await.map_err(ServiceError::unique_or(
-            &["uq_survey_units_unit", "uq_survey_units_code"],
-            || ServiceError::Rule {
-                code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
-            },
-        ))?;
-    }
+    db::surveys::insert_units(&tx, s.id, c.id, &rows, ctx.now).await.map_err(ServiceError::unique_or(
+        &["uq_survey_units_unit", "uq_survey_units_code"],
+        || ServiceError::Rule {
+            code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
+        },
+    ))?;
     record(&tx, ctx, "survey.issue_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
     tx.commit().await?;
     Ok(n)
@@ -494,12 +433,7 @@ pub async fn codes(
 ) -> Result<(survey::Model, community::Model, Vec<(String, String)>, usize), ServiceError> {
     let s = load(deps, id).await?;
     let (c, _) = community_in_reach(deps, ctx, community_id, Action::IssueSurveyCodes).await?;
-    let units = survey_unit::Entity::find()
-        .filter(survey_unit::Column::SurveyId.eq(s.id))
-        .filter(survey_unit::Column::CommunityId.eq(c.id))
-        .order_by_asc(survey_unit::Column::Id)
-        .all(&deps.db)
-        .await?;
+    let units = db::surveys::units(&deps.db, s.id, c.id).await?;
     // Which units answered is not shown, only how many: the sheet's holder could otherwise
     // match a unit's answering with the results.
     let used = units.iter().filter(|u| u.used).count();
@@ -583,37 +517,27 @@ pub async fn answer(
     }
     let index = deps.cipher.blind_index(&code.expect("checked"));
     let tx = deps.db.begin().await?;
-    let unit = survey_unit::Entity::find()
-        .filter(survey_unit::Column::SurveyId.eq(s.id))
-        .filter(survey_unit::Column::CodeIndex.eq(&index))
-        .one(&tx)
+    let unit = db::surveys::unit_by_code_index(&tx, s.id, &index)
         .await?
         .ok_or_else(|| ServiceError::field("code", "测评码不正确，请核对后重新填写"))?;
     // Single use: only the first answer flips the flag. Nothing else of the row changes (no time
     // of use is kept), and the answer below names neither the unit nor the code.
-    let moved = survey_unit::Entity::update_many()
-        .col_expr(survey_unit::Column::Used, sea_orm::sea_query::Expr::value(true))
-        .filter(survey_unit::Column::Id.eq(unit.id))
-        .filter(survey_unit::Column::Used.eq(false))
-        .exec(&tx)
-        .await?;
-    if moved.rows_affected != 1 {
+    if !db::surveys::mark_unit_used_if_unused(&tx, unit.id).await? {
         return Err(ServiceError::field("code", "该测评码已使用，每户只能提交一次"));
     }
     let kept: BTreeMap<&String, i32> = areas.iter().map(|(c, _)| (c, scores[c])).collect();
-    // The answer keeps only its day: its instant could be matched with other traces.
-    let midnight = day.and_hms_opt(0, 0, 0).expect("valid").and_utc();
-    survey_answer::ActiveModel {
-        survey_id: Set(s.id),
-        community_id: Set(unit.community_id),
-        overall: Set(overall.expect("checked")),
-        scores: Set(serde_json::to_string(&kept).expect("serializes")),
-        answered_on: Set(day),
-        created_at: Set(midnight),
-        updated_at: Set(midnight),
-        ..Default::default()
-    }
-    .insert(&tx)
+    // The answer keeps only its day (its timestamps are that day's midnight): its instant could
+    // be matched with other traces.
+    db::surveys::insert_answer(
+        &tx,
+        db::surveys::NewAnswer {
+            survey_id: s.id,
+            community_id: unit.community_id,
+            overall: overall.expect("checked"),
+            scores: serde_json::to_string(&kept).expect("serializes"),
+            answered_on: day,
+        },
+    )
     .await?;
     // The audit entry names the survey and the community only: not the signed-in account, if
     // any, nor the network address or the request (which the server's log pairs with an
@@ -641,17 +565,7 @@ pub async fn for_community(
 ) -> Result<(Vec<ResultView>, Vec<(i64, String)>), ServiceError> {
     let c = db::registry::community(&deps.db, community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
     let day = today(now);
-    let surveys = survey::Entity::find()
-        .filter(
-            sea_orm::Condition::any().add(survey::Column::CommunityId.eq(c.id)).add(
-                sea_orm::Condition::all()
-                    .add(survey::Column::CommunityId.is_null())
-                    .add(survey::Column::TownshipId.eq(c.township_id)),
-            ),
-        )
-        .order_by_desc(survey::Column::ClosesOn)
-        .all(&deps.db)
-        .await?;
+    let surveys = db::surveys::covering_community(&deps.db, c.id, c.township_id).await?;
     let mut closed = Vec::new();
     let mut open = Vec::new();
     for s in surveys {
@@ -674,14 +588,14 @@ pub async fn recently_closed<C: ConnectionTrait>(
     days: i64,
 ) -> Result<Vec<(survey::Model, Vec<community::Model>)>, ServiceError> {
     let mut out = Vec::new();
-    for s in survey::Entity::find()
-        .filter(survey::Column::ClosesOn.lt(today))
-        .filter(survey::Column::ClosesOn.gte(today - chrono::Duration::days(days)))
-        .all(db)
-        .await?
-    {
+    for s in db::surveys::closed_between(db, today - chrono::Duration::days(days), today).await? {
         let cs = covered(db, &s).await?;
         out.push((s, cs));
     }
     Ok(out)
+}
+
+/// The communities of a township, by name (the survey form's choice of community).
+pub async fn communities_of_township(deps: &Deps, township_id: i64) -> Result<Vec<community::Model>, ServiceError> {
+    Ok(db::registry::communities_of_township_by_name(&deps.db, township_id).await?)
 }

@@ -55,12 +55,7 @@ async fn list_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result<ListPa
     let mut communities = Vec::new();
     if runs {
         for (tid, _) in &townships {
-            for c in crate::db::entities::community::Entity::find()
-                .filter(crate::db::entities::community::Column::TownshipId.eq(*tid))
-                .order_by_asc(crate::db::entities::community::Column::Name)
-                .all(&s.deps.db)
-                .await?
-            {
+            for c in surveys::communities_of_township(&s.deps, *tid).await? {
                 communities.push((c.id, c.name));
             }
         }
@@ -76,8 +71,6 @@ async fn list_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result<ListPa
         errors,
     })
 }
-
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// GET /surveys
 pub async fn list(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
