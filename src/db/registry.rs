@@ -1,31 +1,13 @@
 //! Registry queries: jurisdictions, companies, communities, departments, catalog, campaigns.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ActiveValue::Unchanged, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction};
-
-/// Inserts any row and returns it.
-pub async fn insert<C, A>(db: &C, row: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
-where
-    C: ConnectionTrait,
-    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-{
-    row.insert(db).await
-}
-
-/// Updates the changed columns of any row and returns it.
-pub async fn update<C, A>(db: &C, row: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
-where
-    C: ConnectionTrait,
-    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-{
-    row.update(db).await
-}
+use crate::domain::registry::{NewCommunity, NewCompany};
 
 /// Every jurisdiction (a county has a few dozen), ordered by code.
 pub async fn jurisdictions<C: ConnectionTrait>(db: &C) -> Result<Vec<jurisdiction::Model>, DbErr> {
@@ -238,6 +220,298 @@ pub async fn lock_community<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), D
         community::Entity::find_by_id(id).lock_exclusive().one(db).await?;
     }
     Ok(())
+}
+
+/// A jurisdiction's fields as written, new or over an existing row.
+#[derive(Debug, Clone)]
+pub struct NewJurisdiction {
+    pub code: String,
+    pub name: String,
+    /// county / township / neighbourhood
+    pub level: String,
+    pub parent_id: Option<i64>,
+}
+
+/// Inserts a jurisdiction and returns it.
+pub async fn insert_jurisdiction<C: ConnectionTrait>(
+    db: &C,
+    new: NewJurisdiction,
+    now: DateTime<Utc>,
+) -> Result<jurisdiction::Model, DbErr> {
+    jurisdiction::ActiveModel {
+        code: Set(new.code),
+        name: Set(new.name),
+        level: Set(new.level),
+        parent_id: Set(new.parent_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Rewrites a jurisdiction's code, name, level and parent; returns the row.
+pub async fn update_jurisdiction<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    new: NewJurisdiction,
+    now: DateTime<Utc>,
+) -> Result<jurisdiction::Model, DbErr> {
+    jurisdiction::ActiveModel {
+        id: Unchanged(id),
+        code: Set(new.code),
+        name: Set(new.name),
+        level: Set(new.level),
+        parent_id: Set(new.parent_id),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+}
+
+/// Inserts a company registered in `jurisdiction_id` and returns it.
+pub async fn insert_company<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_id: i64,
+    new: NewCompany,
+    now: DateTime<Utc>,
+) -> Result<company::Model, DbErr> {
+    company::ActiveModel {
+        jurisdiction_id: Set(jurisdiction_id),
+        name: Set(new.name),
+        credit_code: Set(new.credit_code),
+        legal_representative: Set(new.legal_representative),
+        contact_person: Set(new.contact_person),
+        contact_phone: Set(new.contact_phone),
+        address: Set(new.address),
+        status: Set(new.status.as_str().into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Rewrites a company's fields (its jurisdiction stays); returns the row.
+pub async fn update_company<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    new: NewCompany,
+    now: DateTime<Utc>,
+) -> Result<company::Model, DbErr> {
+    company::ActiveModel {
+        id: Unchanged(id),
+        name: Set(new.name),
+        credit_code: Set(new.credit_code),
+        legal_representative: Set(new.legal_representative),
+        contact_person: Set(new.contact_person),
+        contact_phone: Set(new.contact_phone),
+        address: Set(new.address),
+        status: Set(new.status.as_str().into()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+}
+
+/// Sets every field a community's registration writes.
+fn fill_community(am: &mut community::ActiveModel, new: NewCommunity) {
+    am.code = Set(new.code);
+    am.name = Set(new.name);
+    am.address = Set(new.address);
+    am.township_id = Set(new.township_id);
+    am.company_id = Set(new.company_id);
+    am.contract_start = Set(new.contract_start);
+    am.contract_end = Set(new.contract_end);
+    am.service_grade = Set(new.service_grade);
+    am.fee_fen = Set(new.fee_fen);
+    am.building_area_cm2 = Set(new.building_area_cm2);
+    am.unit_count = Set(new.unit_count);
+    am.committee = Set(new.committee.as_str().into());
+}
+
+/// Inserts a community and returns it.
+pub async fn insert_community<C: ConnectionTrait>(
+    db: &C,
+    new: NewCommunity,
+    now: DateTime<Utc>,
+) -> Result<community::Model, DbErr> {
+    let mut am = community::ActiveModel { created_at: Set(now), updated_at: Set(now), ..Default::default() };
+    fill_community(&mut am, new);
+    am.insert(db).await
+}
+
+/// Rewrites a community's registration; returns the row.
+pub async fn update_community<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    new: NewCommunity,
+    now: DateTime<Utc>,
+) -> Result<community::Model, DbErr> {
+    let mut am = community::ActiveModel { id: Unchanged(id), ..Default::default() };
+    fill_community(&mut am, new);
+    am.updated_at = Set(now);
+    am.update(db).await
+}
+
+/// Inserts a department of `jurisdiction_id` and returns it.
+pub async fn insert_department<C: ConnectionTrait>(
+    db: &C,
+    jurisdiction_id: i64,
+    name: &str,
+    kind: &str,
+    contact_phone: &str,
+    now: DateTime<Utc>,
+) -> Result<department::Model, DbErr> {
+    department::ActiveModel {
+        jurisdiction_id: Set(jurisdiction_id),
+        name: Set(name.into()),
+        kind: Set(kind.into()),
+        contact_phone: Set(contact_phone.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Rewrites a department's name, kind and phone; returns the row.
+pub async fn update_department<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    name: &str,
+    kind: &str,
+    contact_phone: &str,
+    now: DateTime<Utc>,
+) -> Result<department::Model, DbErr> {
+    department::ActiveModel {
+        id: Unchanged(id),
+        name: Set(name.into()),
+        kind: Set(kind.into()),
+        contact_phone: Set(contact_phone.into()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+}
+
+/// A new catalog item (inserted active).
+#[derive(Debug, Clone)]
+pub struct NewCatalogItem {
+    pub code: String,
+    pub parent_code: Option<String>,
+    /// A or B, the code's first letter.
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub legal_basis: String,
+    pub position: i32,
+}
+
+/// Inserts an active catalog item and returns it.
+pub async fn insert_catalog_item<C: ConnectionTrait>(
+    db: &C,
+    new: NewCatalogItem,
+    now: DateTime<Utc>,
+) -> Result<catalog_item::Model, DbErr> {
+    catalog_item::ActiveModel {
+        code: Set(new.code),
+        parent_code: Set(new.parent_code),
+        category: Set(new.category),
+        title: Set(new.title),
+        description: Set(new.description),
+        legal_basis: Set(new.legal_basis),
+        position: Set(new.position),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Rewrites a catalog item's texts and active flag (code and position stay); returns the row.
+pub async fn update_catalog_item<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    title: String,
+    description: String,
+    legal_basis: String,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<catalog_item::Model, DbErr> {
+    catalog_item::ActiveModel {
+        id: Unchanged(id),
+        title: Set(title),
+        description: Set(description),
+        legal_basis: Set(legal_basis),
+        active: Set(active),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+}
+
+/// A new campaign (its phases are inserted after it).
+#[derive(Debug, Clone)]
+pub struct NewCampaign {
+    pub jurisdiction_id: i64,
+    pub name: String,
+    pub document_no: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// Inserts a campaign and returns it.
+pub async fn insert_campaign<C: ConnectionTrait>(
+    db: &C,
+    new: NewCampaign,
+    now: DateTime<Utc>,
+) -> Result<campaign::Model, DbErr> {
+    campaign::ActiveModel {
+        jurisdiction_id: Set(new.jurisdiction_id),
+        name: Set(new.name),
+        document_no: Set(new.document_no),
+        starts_on: Set(new.starts_on),
+        ends_on: Set(new.ends_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Inserts a campaign's phase at `position` (1 for the first).
+pub async fn insert_campaign_phase<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i64,
+    position: i32,
+    name: &str,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<campaign_phase::Model, DbErr> {
+    campaign_phase::ActiveModel {
+        campaign_id: Set(campaign_id),
+        position: Set(position),
+        name: Set(name.into()),
+        starts_on: Set(starts_on),
+        ends_on: Set(ends_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
 }
 
 // Queries used by service::surveys.

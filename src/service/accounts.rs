@@ -4,7 +4,7 @@
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::Duration;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -13,7 +13,8 @@ use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::crypto::sm3_hex;
 use crate::db;
-use crate::db::entities::{api_token, user};
+use crate::db::accounts::{NewUser, UserChange};
+use crate::db::entities::user;
 use crate::domain::authz::{Action, Actor, Object, authorize};
 use crate::domain::password;
 use crate::domain::registry::FieldErrors;
@@ -134,14 +135,10 @@ pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Re
     }
     if !verify_password(password, &u.password_hash) {
         let failures = u.failed_logins + 1;
-        let mut am = u.clone().into_active_model();
-        am.updated_at = Set(now);
         let locked = failures >= deps.settings.lockout_threshold;
         if locked {
             let until = now + Duration::minutes(deps.settings.lockout_minutes);
-            am.failed_logins = Set(0);
-            am.locked_until = Set(Some(until));
-            am.update(&tx).await?;
+            db::accounts::lock_user(&tx, u.id, until, now).await?;
             record(
                 &tx,
                 &ctx,
@@ -157,19 +154,13 @@ pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Re
             tx.commit().await?;
             return Err(ServiceError::Locked(until));
         }
-        am.failed_logins = Set(failures);
-        am.update(&tx).await?;
+        db::accounts::set_failed_logins(&tx, u.id, failures, now).await?;
         record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "bad_password", "failures": failures}))
             .await?;
         tx.commit().await?;
         return Err(ServiceError::InvalidCredentials);
     }
-    let mut am = u.clone().into_active_model();
-    am.failed_logins = Set(0);
-    am.locked_until = Set(None);
-    am.last_login_at = Set(Some(now));
-    am.updated_at = Set(now);
-    let u = am.update(&tx).await?;
+    let u = db::accounts::record_login(&tx, u.id, now).await?;
     let su = session_user(&tx, u.clone()).await?.ok_or(ServiceError::AccountDisabled)?;
     ctx.actor = Some(su.actor.clone());
     record(&tx, &ctx, "auth.login", "user", u.id, SUCCESS, json!({})).await?;
@@ -212,12 +203,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let mut am = u.into_active_model();
-    am.password_hash = Set(hash_password(new)?);
-    am.must_change_password = Set(false);
-    am.password_changed_at = Set(ctx.now);
-    am.updated_at = Set(ctx.now);
-    let u = am.update(&tx).await?;
+    let u = db::accounts::set_own_password(&tx, u.id, hash_password(new)?, ctx.now).await?;
     record(&tx, ctx, "user.change_password", "user", u.id, SUCCESS, json!({})).await?;
     let su = session_user(&tx, u).await?.ok_or(ServiceError::AccountDisabled)?;
     tx.commit().await?;
@@ -242,19 +228,7 @@ pub async fn issue_token(deps: &Deps, ctx: &Ctx, username: &str, password: &str)
     let token = format!("pw_{}", hex::encode(secret));
     let expires_at = ctx.now + Duration::hours(deps.settings.api_token_hours);
     let tx = deps.db.begin().await?;
-    let row = db::registry::insert(
-        &tx,
-        api_token::ActiveModel {
-            user_id: Set(su.id),
-            token_hash: Set(sm3_hex(token.as_bytes())),
-            expires_at: Set(expires_at),
-            revoked_at: Set(None),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let row = db::accounts::insert_token(&tx, su.id, sm3_hex(token.as_bytes()), expires_at, ctx.now).await?;
     let mut ctx = ctx.clone();
     ctx.actor = Some(su.actor.clone());
     ctx.actor_name = su.display_name.clone();
@@ -284,16 +258,13 @@ pub async fn authenticate_token(deps: &Deps, token: &str) -> Result<Option<(Sess
 pub async fn revoke_token(deps: &Deps, ctx: &Ctx, token_id: i64) -> Result<(), ServiceError> {
     let actor = ctx.actor()?;
     let tx = deps.db.begin().await?;
-    let Some(t) = <api_token::Entity as sea_orm::EntityTrait>::find_by_id(token_id).one(&tx).await? else {
+    let Some(t) = db::accounts::token(&tx, token_id).await? else {
         return Err(ServiceError::NotFound("令牌"));
     };
     if t.user_id != actor.user_id {
         return Err(ServiceError::NotFound("令牌"));
     }
-    let mut am = t.into_active_model();
-    am.revoked_at = Set(Some(ctx.now));
-    am.updated_at = Set(ctx.now);
-    am.update(&tx).await?;
+    db::accounts::revoke_token(&tx, t.id, ctx.now).await?;
     record(&tx, ctx, "api_token.revoke", "api_token", token_id, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(())
@@ -365,19 +336,6 @@ async fn check_scope_exists<C: ConnectionTrait>(db: &C, scope: Scope) -> Result<
         Scope::Community(id) => db::registry::community(db, id).await?.is_some(),
         Scope::Department(id) => db::registry::department(db, id).await?.is_some(),
     })
-}
-
-fn set_scope(am: &mut user::ActiveModel, scope: Scope) {
-    am.jurisdiction_id = Set(None);
-    am.company_id = Set(None);
-    am.community_id = Set(None);
-    am.department_id = Set(None);
-    match scope {
-        Scope::Jurisdiction(id) => am.jurisdiction_id = Set(Some(id)),
-        Scope::Company(id) => am.company_id = Set(Some(id)),
-        Scope::Community(id) => am.community_id = Set(Some(id)),
-        Scope::Department(id) => am.department_id = Set(Some(id)),
-    }
 }
 
 async fn view<C: ConnectionTrait>(
@@ -512,27 +470,21 @@ pub async fn create_account(deps: &Deps, ctx: &Ctx, form: AccountForm) -> Result
     }
     let (role, scope) = (role.expect("checked"), scope.expect("checked"));
     admin_check(&tx, ctx, Some(scope), 0).await?;
-    let mut am = user::ActiveModel {
-        username: Set(username.clone()),
-        display_name: Set(display_name.clone()),
-        phone_sealed: Set((!phone.is_empty()).then(|| deps.cipher.seal(&phone))),
-        email_sealed: Set((!email.is_empty()).then(|| deps.cipher.seal(&email))),
-        password_hash: Set(hash_password(&form.password)?),
-        role: Set(role.as_str().into()),
-        must_change_password: Set(true),
-        failed_logins: Set(0),
-        locked_until: Set(None),
-        active: Set(true),
-        last_login_at: Set(None),
-        password_changed_at: Set(ctx.now),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
+    let new = NewUser {
+        username: username.clone(),
+        display_name: display_name.clone(),
+        phone_sealed: (!phone.is_empty()).then(|| deps.cipher.seal(&phone)),
+        email_sealed: (!email.is_empty()).then(|| deps.cipher.seal(&email)),
+        password_hash: hash_password(&form.password)?,
+        role,
+        scope,
+        must_change_password: true,
+        now: ctx.now,
     };
-    set_scope(&mut am, scope);
-    let u = db::registry::insert(&tx, am).await.map_err(ServiceError::unique_or(&["uq_users_username"], || {
-        ServiceError::field("username", "该用户名已被使用")
-    }))?;
+    let u =
+        db::accounts::insert_user(&tx, new).await.map_err(ServiceError::unique_or(&["uq_users_username"], || {
+            ServiceError::field("username", "该用户名已被使用")
+        }))?;
     record(
         &tx,
         ctx,
@@ -595,23 +547,18 @@ pub async fn update_account(deps: &Deps, ctx: &Ctx, id: i64, form: AccountForm) 
     let (role, scope) = (role.expect("checked"), scope.expect("checked"));
     admin_check(&tx, ctx, Some(scope), id).await?;
     let before = json!({"role": u.role, "scope": scope_of(&u), "active": u.active, "display_name": u.display_name});
-    let mut am = u.clone().into_active_model();
-    am.display_name = Set(display_name);
-    am.role = Set(role.as_str().into());
-    set_scope(&mut am, scope);
-    am.active = Set(active);
-    am.phone_sealed = Set((!phone.is_empty()).then(|| deps.cipher.seal(&phone)));
-    am.email_sealed = Set((!email.is_empty()).then(|| deps.cipher.seal(&email)));
-    am.failed_logins = Set(0);
-    am.locked_until = Set(None);
     let reset = !form.password.is_empty();
-    if reset {
-        am.password_hash = Set(hash_password(&form.password)?);
-        am.must_change_password = Set(true);
-        am.password_changed_at = Set(ctx.now);
-    }
-    am.updated_at = Set(ctx.now);
-    let u = am.update(&tx).await?;
+    let change = UserChange {
+        display_name,
+        role,
+        scope,
+        active,
+        phone_sealed: (!phone.is_empty()).then(|| deps.cipher.seal(&phone)),
+        email_sealed: (!email.is_empty()).then(|| deps.cipher.seal(&email)),
+        reset_password_hash: if reset { Some(hash_password(&form.password)?) } else { None },
+        now: ctx.now,
+    };
+    let u = db::accounts::update_user(&tx, u.id, change).await?;
     let after = json!({"role": u.role, "scope": scope, "active": u.active, "display_name": u.display_name, "password_reset": reset});
     record(&tx, ctx, "user.update", "user", id, SUCCESS, json!({"before": before, "after": after})).await?;
     let v = view(&tx, deps, &u, ctx.now).await?;
@@ -639,27 +586,21 @@ pub async fn create_account_cli(
     if !check_scope_exists(&tx, scope).await? {
         return Err(ServiceError::field("scope_id", "所选的管辖或所属对象不存在"));
     }
-    let mut am = user::ActiveModel {
-        username: Set(username.into()),
-        display_name: Set(display_name.into()),
-        phone_sealed: Set(None),
-        email_sealed: Set(None),
-        password_hash: Set(hash_password(password)?),
-        role: Set(role.as_str().into()),
-        must_change_password: Set(must_change),
-        failed_logins: Set(0),
-        locked_until: Set(None),
-        active: Set(true),
-        last_login_at: Set(None),
-        password_changed_at: Set(ctx.now),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
+    let new = NewUser {
+        username: username.into(),
+        display_name: display_name.into(),
+        phone_sealed: None,
+        email_sealed: None,
+        password_hash: hash_password(password)?,
+        role,
+        scope,
+        must_change_password: must_change,
+        now: ctx.now,
     };
-    set_scope(&mut am, scope);
-    let u = db::registry::insert(&tx, am).await.map_err(ServiceError::unique_or(&["uq_users_username"], || {
-        ServiceError::field("username", "该用户名已被使用")
-    }))?;
+    let u =
+        db::accounts::insert_user(&tx, new).await.map_err(ServiceError::unique_or(&["uq_users_username"], || {
+            ServiceError::field("username", "该用户名已被使用")
+        }))?;
     record(
         &tx,
         &ctx,

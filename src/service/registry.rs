@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -12,8 +12,8 @@ use super::audit::{SUCCESS, record};
 use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
-use crate::db::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction};
-use crate::db::registry::{CommunityFilter, CompanyFilter};
+use crate::db::entities::{campaign, catalog_item, community, company, department, jurisdiction};
+use crate::db::registry::{CommunityFilter, CompanyFilter, NewCampaign, NewCatalogItem, NewJurisdiction};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize};
 use crate::domain::registry::{
     CM2_PER_M2, CommitteeKind, CommunityDraft, CompanyDraft, CompanyStatus, FieldErrors, NewCommunity, NewCompany,
@@ -216,16 +216,9 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
                 return Ok((e, Change::Unchanged));
             }
             let id = e.id;
-            let mut am = e.into_active_model();
-            am.name = Set(new.name);
-            am.credit_code = Set(new.credit_code);
-            am.legal_representative = Set(new.legal_representative);
-            am.contact_person = Set(new.contact_person);
-            am.contact_phone = Set(new.contact_phone);
-            am.address = Set(new.address);
-            am.status = Set(new.status.as_str().into());
-            am.updated_at = Set(ctx.now);
-            let m = am.update(tx).await.map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
+            let m = db::registry::update_company(tx, id, new, ctx.now)
+                .await
+                .map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
             record(tx, ctx, "company.update", "company", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
@@ -236,20 +229,9 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
             };
             authorize(actor, Action::EditCompany, &Object::Company { id: 0, path: tree.path(jurisdiction_id) })?;
             let summary = company_json(&new);
-            let am = company::ActiveModel {
-                jurisdiction_id: Set(jurisdiction_id),
-                name: Set(new.name),
-                credit_code: Set(new.credit_code),
-                legal_representative: Set(new.legal_representative),
-                contact_person: Set(new.contact_person),
-                contact_phone: Set(new.contact_phone),
-                address: Set(new.address),
-                status: Set(new.status.as_str().into()),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            };
-            let m = am.insert(tx).await.map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
+            let m = db::registry::insert_company(tx, jurisdiction_id, new, ctx.now)
+                .await
+                .map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
             record(tx, ctx, "company.create", "company", m.id, SUCCESS, summary).await?;
             Ok((m, Change::Created))
         }
@@ -467,37 +449,20 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
                 return Ok((e, Change::Unchanged));
             }
             let id = e.id;
-            let mut am = e.into_active_model();
-            fill_community(&mut am, new);
-            am.updated_at = Set(ctx.now);
-            let m = am.update(tx).await.map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
+            let m = db::registry::update_community(tx, id, new, ctx.now)
+                .await
+                .map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
             record(tx, ctx, "community.update", "community", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
         None => {
-            let mut am =
-                community::ActiveModel { created_at: Set(ctx.now), updated_at: Set(ctx.now), ..Default::default() };
-            fill_community(&mut am, new);
-            let m = am.insert(tx).await.map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
+            let m = db::registry::insert_community(tx, new, ctx.now)
+                .await
+                .map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
             record(tx, ctx, "community.create", "community", m.id, SUCCESS, after).await?;
             Ok((m, Change::Created))
         }
     }
-}
-
-fn fill_community(am: &mut community::ActiveModel, new: NewCommunity) {
-    am.code = Set(new.code);
-    am.name = Set(new.name);
-    am.address = Set(new.address);
-    am.township_id = Set(new.township_id);
-    am.company_id = Set(new.company_id);
-    am.contract_start = Set(new.contract_start);
-    am.contract_end = Set(new.contract_end);
-    am.service_grade = Set(new.service_grade);
-    am.fee_fen = Set(new.fee_fen);
-    am.building_area_cm2 = Set(new.building_area_cm2);
-    am.unit_count = Set(new.unit_count);
-    am.committee = Set(new.committee.as_str().into());
 }
 
 /// Creates a community.
@@ -642,28 +607,14 @@ pub async fn save_jurisdiction(
                 return Err(ServiceError::field("parent_id", "上级辖区不能是自身或其下级"));
             }
             let before = json!({"code": e.code, "name": e.name, "level": e.level, "parent_id": e.parent_id});
-            let mut am = e.into_active_model();
-            am.code = Set(code);
-            am.name = Set(name);
-            am.level = Set(form.level.clone());
-            am.parent_id = Set(form.parent_id);
-            am.updated_at = Set(ctx.now);
-            let m = am.update(&tx).await?;
+            let fields = NewJurisdiction { code, name, level: form.level.clone(), parent_id: form.parent_id };
+            let m = db::registry::update_jurisdiction(&tx, id, fields, ctx.now).await?;
             record(&tx, ctx, "jurisdiction.update", "jurisdiction", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
         None => {
-            let m = jurisdiction::ActiveModel {
-                code: Set(code),
-                name: Set(name),
-                level: Set(form.level.clone()),
-                parent_id: Set(form.parent_id),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
+            let fields = NewJurisdiction { code, name, level: form.level.clone(), parent_id: form.parent_id };
+            let m = db::registry::insert_jurisdiction(&tx, fields, ctx.now).await?;
             record(&tx, ctx, "jurisdiction.create", "jurisdiction", m.id, SUCCESS, after).await?;
             m
         }
@@ -765,27 +716,22 @@ pub async fn save_department(
             let e = db::registry::department(&tx, id).await?.ok_or(ServiceError::NotFound("部门"))?;
             authorize(actor, Action::EditDepartment, &Object::Department { id, path: tree.path(e.jurisdiction_id) })?;
             let before = json!({"name": e.name, "kind": e.kind, "contact_phone": e.contact_phone});
-            let mut am = e.into_active_model();
-            am.name = Set(name);
-            am.kind = Set(form.kind.clone());
-            am.contact_phone = Set(form.contact_phone.trim().into());
-            am.updated_at = Set(ctx.now);
-            let m = am.update(&tx).await.map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
+            let m = db::registry::update_department(&tx, id, &name, &form.kind, form.contact_phone.trim(), ctx.now)
+                .await
+                .map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
             record(&tx, ctx, "department.update", "department", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
         None => {
             authorize(actor, Action::EditDepartment, &Object::Department { id: 0, path: tree.path(jurisdiction_id) })?;
-            let m = department::ActiveModel {
-                jurisdiction_id: Set(jurisdiction_id),
-                name: Set(name),
-                kind: Set(form.kind.clone()),
-                contact_phone: Set(form.contact_phone.trim().into()),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            }
-            .insert(&tx)
+            let m = db::registry::insert_department(
+                &tx,
+                jurisdiction_id,
+                &name,
+                &form.kind,
+                form.contact_phone.trim(),
+                ctx.now,
+            )
             .await
             .map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
             record(&tx, ctx, "department.create", "department", m.id, SUCCESS, after).await?;
@@ -885,13 +831,8 @@ pub async fn save_catalog_item(
             let before = json!({"title": e.title, "description": e.description, "legal_basis": e.legal_basis, "active": e.active});
             let after =
                 json!({"title": title, "description": description, "legal_basis": legal_basis, "active": active});
-            let mut am = e.into_active_model();
-            am.title = Set(title);
-            am.description = Set(description);
-            am.legal_basis = Set(legal_basis);
-            am.active = Set(active);
-            am.updated_at = Set(ctx.now);
-            let m = am.update(&tx).await?;
+            let m =
+                db::registry::update_catalog_item(&tx, id, title, description, legal_basis, active, ctx.now).await?;
             record(&tx, ctx, "catalog_item.update", "catalog_item", id, SUCCESS, changes(&before, &after)).await?;
             m
         }
@@ -915,21 +856,16 @@ pub async fn save_catalog_item(
                 return Err(ServiceError::Invalid(errors));
             }
             let position = items.iter().map(|i| i.position).max().unwrap_or(0) + 1;
-            let m = catalog_item::ActiveModel {
-                code: Set(code.clone()),
-                parent_code: Set(parent_code),
-                category: Set(category),
-                title: Set(title.clone()),
-                description: Set(description),
-                legal_basis: Set(legal_basis),
-                position: Set(position),
-                active: Set(true),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
+            let new = NewCatalogItem {
+                code: code.clone(),
+                parent_code,
+                category,
+                title: title.clone(),
+                description,
+                legal_basis,
+                position,
+            };
+            let m = db::registry::insert_catalog_item(&tx, new, ctx.now).await?;
             record(
                 &tx,
                 ctx,
@@ -1038,31 +974,17 @@ pub async fn create_campaign(deps: &Deps, ctx: &Ctx, req: NewCampaignRequest) ->
     }
     let starts_on = req.phases.iter().map(|p| p.starts_on).min().expect("non-empty");
     let ends_on = req.phases.iter().map(|p| p.ends_on).max().expect("non-empty");
-    let c = campaign::ActiveModel {
-        jurisdiction_id: Set(jurisdiction_id),
-        name: Set(req.name.trim().into()),
-        document_no: Set(req.document_no.trim().into()),
-        starts_on: Set(starts_on),
-        ends_on: Set(ends_on),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    let new = NewCampaign {
+        jurisdiction_id,
+        name: req.name.trim().into(),
+        document_no: req.document_no.trim().into(),
+        starts_on,
+        ends_on,
+    };
+    let c = db::registry::insert_campaign(&tx, new, ctx.now).await?;
     for (i, p) in req.phases.iter().enumerate() {
-        campaign_phase::ActiveModel {
-            campaign_id: Set(c.id),
-            position: Set(i as i32 + 1),
-            name: Set(p.name.trim().into()),
-            starts_on: Set(p.starts_on),
-            ends_on: Set(p.ends_on),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        db::registry::insert_campaign_phase(&tx, c.id, i as i32 + 1, p.name.trim(), p.starts_on, p.ends_on, ctx.now)
+            .await?;
     }
     record(&tx, ctx, "campaign.create", "campaign", c.id, SUCCESS, json!({"name": c.name, "phases": req.phases}))
         .await?;
