@@ -180,3 +180,105 @@ pub async fn refs_of_channel<C: ConnectionTrait>(
         .flatten()
         .collect())
 }
+
+// Queries used by service::open311.
+
+/// A partner's requests with these tracking codes, latest received first.
+pub async fn of_partner_with_codes<C: ConnectionTrait>(
+    db: &C,
+    partner_id: i64,
+    tracking_codes: Vec<String>,
+) -> Result<Vec<complaint::Model>, DbErr> {
+    complaint::Entity::find()
+        .filter(complaint::Column::PartnerId.eq(partner_id))
+        .filter(complaint::Column::TrackingCode.is_in(tracking_codes))
+        .order_by_desc(complaint::Column::ReceivedAt)
+        .all(db)
+        .await
+}
+
+/// A partner's requests received between `start` and `end` (both included), of these catalog
+/// codes when given, latest received first.
+pub async fn of_partner_received_between<C: ConnectionTrait>(
+    db: &C,
+    partner_id: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    catalog_codes: Option<Vec<String>>,
+) -> Result<Vec<complaint::Model>, DbErr> {
+    let mut q = complaint::Entity::find()
+        .filter(complaint::Column::PartnerId.eq(partner_id))
+        .filter(complaint::Column::ReceivedAt.gte(start))
+        .filter(complaint::Column::ReceivedAt.lte(end));
+    if let Some(codes) = catalog_codes {
+        q = q.filter(complaint::Column::CatalogCode.is_in(codes));
+    }
+    q.order_by_desc(complaint::Column::ReceivedAt).all(db).await
+}
+
+/// Every request a partner posted.
+pub async fn of_partner<C: ConnectionTrait>(db: &C, partner_id: i64) -> Result<Vec<complaint::Model>, DbErr> {
+    complaint::Entity::find().filter(complaint::Column::PartnerId.eq(partner_id)).all(db).await
+}
+
+/// The timeline lines with public text of these clues written between `start` and `end` (both
+/// included), oldest first (ties in the order of writing).
+pub async fn public_events_between<C: ConnectionTrait>(
+    db: &C,
+    complaint_ids: Vec<i64>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<complaint_event::Model>, DbErr> {
+    complaint_event::Entity::find()
+        .filter(complaint_event::Column::ComplaintId.is_in(complaint_ids))
+        .filter(complaint_event::Column::CreatedAt.gte(start))
+        .filter(complaint_event::Column::CreatedAt.lte(end))
+        .filter(complaint_event::Column::PublicText.ne(""))
+        .order_by_asc(complaint_event::Column::CreatedAt)
+        .order_by_asc(complaint_event::Column::Id)
+        .all(db)
+        .await
+}
+
+// Queries used by jobs::scanner.
+
+/// The clues of these problems (ids in lists of up to 1024).
+pub async fn of_problems<C: ConnectionTrait>(db: &C, problem_ids: Vec<i64>) -> Result<Vec<complaint::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in super::bulk_chunks(problem_ids) {
+        out.extend(complaint::Entity::find().filter(complaint::Column::ProblemId.is_in(chunk)).all(db).await?);
+    }
+    Ok(out)
+}
+
+/// A clue timeline line written in bulk.
+#[derive(Debug, Clone)]
+pub struct BulkClueEvent {
+    pub complaint_id: i64,
+    pub kind: String,
+    pub public_text: String,
+    pub internal_note: String,
+    pub actor_user_id: Option<i64>,
+}
+
+/// Inserts clue timeline lines in multi-row statements (as `insert_bulk` says).
+pub async fn insert_events_bulk<C: ConnectionTrait>(
+    db: &C,
+    events: Vec<BulkClueEvent>,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let rows: Vec<_> = events
+        .into_iter()
+        .map(|e| complaint_event::ActiveModel {
+            complaint_id: Set(e.complaint_id),
+            kind: Set(e.kind),
+            public_text: Set(e.public_text),
+            internal_note: Set(e.internal_note),
+            actor_user_id: Set(e.actor_user_id),
+            created_at: Set(at),
+            ..Default::default()
+        })
+        .collect();
+    super::insert_bulk(db, rows, None).await
+}

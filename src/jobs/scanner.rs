@@ -18,15 +18,13 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Statement, TransactionTrait,
-};
+use sea_orm::{DbBackend, TransactionTrait};
 use serde_json::json;
 
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::{case, case_event, complaint, complaint_event, escalation_proposal, notice, notification};
+use crate::db::cases::OverdueClaim;
+use crate::db::entities::notification;
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::service::audit::{SUCCESS, entry};
 use crate::service::holidays::calendar;
@@ -112,15 +110,15 @@ async fn remind(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
     let mut sent = 0;
     let mut last_id = 0i64;
     loop {
-        let cases = case::Entity::find()
-            .filter(case::Column::Status.eq(CaseStatus::NoticeIssued.as_str()))
-            .filter(case::Column::Deadline.gte(today))
-            .filter(case::Column::Deadline.lte(horizon))
-            .filter(case::Column::Id.gt(last_id))
-            .order_by_asc(case::Column::Id)
-            .limit(CHUNK)
-            .all(&deps.db)
-            .await?;
+        let cases = db::cases::with_deadline_between(
+            &deps.db,
+            CaseStatus::NoticeIssued.as_str(),
+            today,
+            horizon,
+            last_id,
+            CHUNK,
+        )
+        .await?;
         let Some(last) = cases.last() else { break };
         last_id = last.id;
         let mut notes = Vec::new();
@@ -185,63 +183,13 @@ async fn mark_overdue(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceError
     }
 }
 
-/// Claims up to `limit` cases due to be marked overdue. Row locking is backend-specific: on
-/// PostgreSQL `FOR UPDATE SKIP LOCKED` (another process's claimed rows are skipped); SQLite has
-/// one writer, whose transaction already excludes everyone else.
-///
-/// So is the order. PostgreSQL takes the longest overdue first, exactly the order of
-/// `ix_cases_status_deadline (status, deadline)`, and reads each chunk off the index. Ordered
-/// by id, it walked the primary key past every case the chunks before had claimed (quadratic:
-/// 500 cases/s at 100,000 due); and with any order the index does not give exactly, statistics
-/// from before the cases fell due ("hardly any notice_issued") make it sort all remaining
-/// candidates for every chunk. SQLite sorts the remaining candidates' ids off that index (7 ms a
-/// chunk at 100,000 due), and marking cases in id order dirties far fewer pages per chunk than
-/// in deadline order (a chunk costs about a third less to write and commit).
-async fn claim_overdue<C: ConnectionTrait>(
-    tx: &C,
-    today: chrono::NaiveDate,
-    limit: u64,
-) -> Result<Vec<Due>, ServiceError> {
-    let backend = tx.get_database_backend();
-    // Only the columns a mark needs: decoding whole rows (descriptions, search text, instants)
-    // cost about a fifth of a tick.
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT id, problem_id, company_id, responsible_user_id, deadline, title FROM cases \
-             WHERE status = $1 AND deadline < $2 ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED"
-        }
-        // The ids are sorted off the index alone; only the chunk's rows are read.
-        _ => {
-            "SELECT id, problem_id, company_id, responsible_user_id, deadline, title FROM cases WHERE id IN \
-             (SELECT id FROM cases WHERE status = ? AND deadline < ? ORDER BY id LIMIT ?) ORDER BY id"
-        }
-    };
-    Ok(Due::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [CaseStatus::NoticeIssued.as_str().into(), today.into(), (limit as i64).into()],
-    ))
-    .all(tx)
-    .await?)
-}
-
-/// What marking a case overdue reads of it.
-#[derive(Debug, FromQueryResult)]
-struct Due {
-    id: i64,
-    problem_id: Option<i64>,
-    company_id: Option<i64>,
-    responsible_user_id: Option<i64>,
-    deadline: Option<chrono::NaiveDate>,
-    title: String,
-}
-
 /// Marks one chunk of cases overdue. Returns (cases marked, escalations proposed).
 async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceError> {
     let today = today(ctx.now);
     let started = std::time::Instant::now();
     let tx = deps.db.begin().await?;
-    let cases = claim_overdue(&tx, today, CHUNK).await?;
+    // Claimed with the row locks and in the order `db::cases::claim_overdue` explains.
+    let cases = db::cases::claim_overdue(&tx, CaseStatus::NoticeIssued.as_str(), today, CHUNK).await?;
     let claimed = started.elapsed();
     if cases.is_empty() {
         tx.commit().await?;
@@ -255,36 +203,21 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     // the cases fell due ("hardly any notice_issued"), read every candidate through the status
     // index for each statement instead of looking up the chunk's ids.
     let t = std::time::Instant::now();
-    for chunk in db::bulk_chunks(ids.clone()) {
-        case::Entity::update_many()
-            .col_expr(case::Column::Status, sea_orm::sea_query::Expr::value(CaseStatus::Overdue.as_str()))
-            .col_expr(case::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .filter(case::Column::Id.is_in(chunk))
-            .exec(&tx)
-            .await?;
-    }
+    db::cases::set_status_of_claimed(&tx, ids.clone(), CaseStatus::Overdue.as_str(), ctx.now).await?;
     let updated = t.elapsed();
     let public = "物业服务企业未在期限内完成整改，住建部门将依法进一步处理。";
-    let mut pending: HashSet<i64> = HashSet::new();
-    for chunk in db::bulk_chunks(ids) {
-        // The status is checked here, not in SQL, for the same reason.
-        pending.extend(
-            escalation_proposal::Entity::find()
-                .filter(escalation_proposal::Column::CaseId.is_in(chunk))
-                .all(&tx)
-                .await?
-                .into_iter()
-                .filter(|p| p.status == "pending")
-                .map(|p| p.case_id),
-        );
-    }
+    // The status is checked here, not in SQL, for the same reason.
+    let pending: HashSet<i64> = db::escalations::of_cases(&tx, ids)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "pending")
+        .map(|p| p.case_id)
+        .collect();
     let problems: Vec<i64> = cases.iter().filter_map(|c| c.problem_id).collect();
     let mut clues: HashMap<i64, Vec<i64>> = HashMap::new();
-    for chunk in db::bulk_chunks(problems) {
-        for c in complaint::Entity::find().filter(complaint::Column::ProblemId.is_in(chunk)).all(&tx).await? {
-            if let Some(p) = c.problem_id {
-                clues.entry(p).or_default().push(c.id);
-            }
+    for c in db::complaints::of_problems(&tx, problems).await? {
+        if let Some(p) = c.problem_id {
+            clues.entry(p).or_default().push(c.id);
         }
     }
     let mut events = Vec::with_capacity(cases.len());
@@ -292,48 +225,36 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     let mut proposals = Vec::new();
     let mut audit = Vec::with_capacity(cases.len());
     for c in &cases {
-        events.push(case_event::ActiveModel {
-            case_id: Set(c.id),
-            kind: Set(CaseEvent::MarkOverdue.as_str().into()),
-            from_status: Set(CaseStatus::NoticeIssued.as_str().into()),
-            to_status: Set(CaseStatus::Overdue.as_str().into()),
-            note: Set(format!(
+        events.push(db::cases::BulkCaseEvent {
+            case_id: c.id,
+            kind: CaseEvent::MarkOverdue.as_str().into(),
+            from_status: CaseStatus::NoticeIssued.as_str().into(),
+            to_status: CaseStatus::Overdue.as_str().into(),
+            note: format!(
                 "完成时限 {} 已过，企业未报送整改情况",
                 c.deadline.map(|d| d.to_string()).unwrap_or_default()
-            )),
-            public_text: Set(public.into()),
-            deadline: Set(None),
-            actor_user_id: Set(None),
-            actor_name: Set(ctx.actor_name.clone()),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
+            ),
+            public_text: public.into(),
+            deadline: None,
+            actor_user_id: None,
+            actor_name: ctx.actor_name.clone(),
         });
         for clue in c.problem_id.and_then(|p| clues.get(&p)).into_iter().flatten() {
-            clue_events.push(complaint_event::ActiveModel {
-                complaint_id: Set(*clue),
-                kind: Set("case.mark_overdue".into()),
-                public_text: Set(public.into()),
-                internal_note: Set(String::new()),
-                actor_user_id: Set(None),
-                created_at: Set(ctx.now),
-                ..Default::default()
+            clue_events.push(db::complaints::BulkClueEvent {
+                complaint_id: *clue,
+                kind: "case.mark_overdue".into(),
+                public_text: public.into(),
+                internal_note: String::new(),
+                actor_user_id: None,
             });
         }
         let deadline = c.deadline.map(|d| d.to_string()).unwrap_or_default();
         let propose = !pending.contains(&c.id);
         if propose {
-            proposals.push(escalation_proposal::ActiveModel {
-                case_id: Set(c.id),
-                reason: Set("overdue".into()),
-                note: Set(format!("完成时限 {deadline} 已过，企业未报送整改情况")),
-                status: Set("pending".into()),
-                decided_by: Set(None),
-                decided_at: Set(None),
-                decision_note: Set(String::new()),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
+            proposals.push(db::escalations::BulkProposal {
+                case_id: c.id,
+                reason: "overdue".into(),
+                note: format!("完成时限 {deadline} 已过，企业未报送整改情况"),
             });
         }
         audit.push(entry(
@@ -348,9 +269,9 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     let notes = overdue_digests(&cases, ctx);
     let proposed = proposals.len() as u64;
     let prepared = started.elapsed();
-    db::insert_bulk(&tx, events, None).await?;
-    db::insert_bulk(&tx, clue_events, None).await?;
-    db::insert_bulk(&tx, proposals, None).await?;
+    db::cases::insert_events_bulk(&tx, events, ctx.now).await?;
+    db::complaints::insert_events_bulk(&tx, clue_events, ctx.now).await?;
+    db::escalations::insert_pending_bulk(&tx, proposals, ctx.now).await?;
     db::cases::notify(&tx, notes).await?;
     let inserted = started.elapsed();
     db::audit::append_many(&tx, audit).await?;
@@ -376,10 +297,10 @@ const DIGEST_TITLES: usize = 10;
 /// naming its cases, not one per case. A tick that finds 300 of a company's cases overdue sends
 /// it one message (and one text message), not 300. A single case keeps its own notice, linked
 /// to the case. Keys: a case falls overdue once per deadline, so a chunk's cases never recur.
-fn overdue_digests(cases: &[Due], ctx: &Ctx) -> Vec<notification::ActiveModel> {
+fn overdue_digests(cases: &[OverdueClaim], ctx: &Ctx) -> Vec<notification::ActiveModel> {
     use std::collections::BTreeMap;
-    let mut by_company: BTreeMap<i64, Vec<&Due>> = BTreeMap::new();
-    let mut by_user: BTreeMap<i64, Vec<&Due>> = BTreeMap::new();
+    let mut by_company: BTreeMap<i64, Vec<&OverdueClaim>> = BTreeMap::new();
+    let mut by_user: BTreeMap<i64, Vec<&OverdueClaim>> = BTreeMap::new();
     for c in cases {
         if let Some(company) = c.company_id {
             by_company.entry(company).or_default().push(c);
@@ -388,8 +309,8 @@ fn overdue_digests(cases: &[Due], ctx: &Ctx) -> Vec<notification::ActiveModel> {
             by_user.entry(user).or_default().push(c);
         }
     }
-    let deadline = |c: &Due| c.deadline.map(|d| d.to_string()).unwrap_or_default();
-    let listing = |cs: &[&Due]| {
+    let deadline = |c: &OverdueClaim| c.deadline.map(|d| d.to_string()).unwrap_or_default();
+    let listing = |cs: &[&OverdueClaim]| {
         let mut s = cs
             .iter()
             .take(DIGEST_TITLES)
@@ -401,7 +322,7 @@ fn overdue_digests(cases: &[Due], ctx: &Ctx) -> Vec<notification::ActiveModel> {
         }
         s
     };
-    let key = |cs: &[&Due], who: &str| match cs {
+    let key = |cs: &[&OverdueClaim], who: &str| match cs {
         [c] => format!("overdue:{}:{}:{who}", c.id, deadline(c)),
         _ => format!(
             "overdue:{}-{}:{}:{who}:{}",
@@ -476,14 +397,7 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
     let (mut flagged, mut proposed) = (0, 0);
     for n in candidates {
         let tx = deps.db.begin().await?;
-        let r = notice::Entity::update_many()
-            .col_expr(notice::Column::UnsignedFlaggedAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .filter(notice::Column::Id.eq(n.id))
-            .filter(notice::Column::UnsignedFlaggedAt.is_null())
-            .filter(notice::Column::Status.eq("issued"))
-            .exec(&tx)
-            .await?;
-        if r.rows_affected != 1 {
+        if !db::notices::flag_unsigned_if_issued(&tx, n.id, ctx.now).await? {
             tx.commit().await?;
             continue;
         }
@@ -510,20 +424,18 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
                 proposed += 1;
             }
         }
-        db::cases::notify(
+        db::notifications::notify_about_notice(
             &tx,
-            vec![notification::ActiveModel {
-                notice_id: Set(Some(n.id)),
-                ..to_user(
-                    n.issued_by,
-                    "notice_unsigned",
-                    format!("整改通知书逾期未签收：{}", n.number),
-                    "已提请领导决定是否升级处理。".into(),
-                    None,
-                    format!("unsigned:{}", n.id),
-                    ctx.now,
-                )
-            }],
+            to_user(
+                n.issued_by,
+                "notice_unsigned",
+                format!("整改通知书逾期未签收：{}", n.number),
+                "已提请领导决定是否升级处理。".into(),
+                None,
+                format!("unsigned:{}", n.id),
+                ctx.now,
+            ),
+            n.id,
         )
         .await?;
         crate::service::audit::record(

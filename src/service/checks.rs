@@ -15,12 +15,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::complaints::submit_finding;
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
-use crate::db::entities::{community, company};
+use crate::db::entities::community;
 use crate::domain::complaint::Channel;
 use crate::domain::disclosure::{DueBasis, Frequency, Period, latest_overdue};
 use crate::domain::money::yuan;
@@ -67,10 +66,9 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     let today = today(ctx.now);
     let cal = super::holidays::calendar(&deps.db).await?;
     let grace = i64::from(deps.settings.disclosure_grace_days);
-    let communities =
-        community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(&deps.db).await?;
+    let communities = crate::db::registry::all_managed_communities(&deps.db).await?;
     let companies: HashMap<i64, String> =
-        company::Entity::find().all(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        crate::db::registry::all_companies(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let company_name =
         |c: &community::Model| c.company_id.and_then(|id| companies.get(&id).cloned()).unwrap_or_default();
     let mut candidates = Vec::new();

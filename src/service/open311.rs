@@ -10,14 +10,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::complaints::{ComplaintForm, submit_from_partner};
 use super::{Ctx, Deps, ServiceError};
 use crate::crypto::sm3_hex;
 use crate::db;
-use crate::db::entities::{complaint, complaint_event, open311_partner};
+use crate::db::entities::{complaint, open311_partner};
 use crate::domain::complaint::ComplaintStatus;
 use crate::domain::tracking;
 
@@ -113,10 +112,7 @@ pub async fn service_definition(deps: &Deps, code: &str) -> Result<ServiceDefini
 /// The partner holding this key.
 pub async fn partner(deps: &Deps, api_key: Option<&str>) -> Result<open311_partner::Model, O311Error> {
     let key = api_key.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| O311Error::new(403, "缺少 api_key"))?;
-    open311_partner::Entity::find()
-        .filter(open311_partner::Column::ApiKeyHash.eq(sm3_hex(key.as_bytes())))
-        .filter(open311_partner::Column::Active.eq(true))
-        .one(&deps.db)
+    db::open311::active_partner_by_key_hash(&deps.db, &sm3_hex(key.as_bytes()))
         .await?
         .ok_or_else(|| O311Error::new(403, "api_key 无效"))
 }
@@ -124,22 +120,13 @@ pub async fn partner(deps: &Deps, api_key: Option<&str>) -> Result<open311_partn
 /// Creates a partner; returns its key (shown once).
 pub async fn create_partner(deps: &Deps, name: &str) -> Result<String, ServiceError> {
     use rand::RngCore;
-    use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+    use sea_orm::TransactionTrait;
     let mut b = [0u8; 24];
     rand::rng().fill_bytes(&mut b);
     let key = format!("o311_{}", hex::encode(b));
     let now = deps.clock.now();
     let tx = deps.db.begin().await?;
-    let p = open311_partner::ActiveModel {
-        name: Set(name.trim().into()),
-        api_key_hash: Set(sm3_hex(key.as_bytes())),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    let p = db::open311::insert_partner(&tx, name.trim(), &sm3_hex(key.as_bytes()), now).await?;
     super::audit::record(
         &tx,
         &Ctx::system(now, "partner create"),
@@ -304,19 +291,15 @@ fn parse_time(v: Option<&String>, name: &str) -> Result<Option<DateTime<Utc>>, O
 /// most 1000).
 pub async fn list_requests(deps: &Deps, p: &HashMap<String, String>) -> Result<Vec<Request>, O311Error> {
     let partner = partner(deps, p.get("api_key").map(String::as_str)).await?;
-    let mut q = complaint::Entity::find().filter(complaint::Column::PartnerId.eq(partner.id));
-    if let Some(ids) = p.get("service_request_id").filter(|s| !s.is_empty()) {
+    let rows = if let Some(ids) = p.get("service_request_id").filter(|s| !s.is_empty()) {
         let codes: Vec<String> = ids.split(',').filter_map(tracking::parse).collect();
-        q = q.filter(complaint::Column::TrackingCode.is_in(codes));
+        db::complaints::of_partner_with_codes(&deps.db, partner.id, codes).await?
     } else {
         let end = parse_time(p.get("end_date"), "end_date")?.unwrap_or_else(|| deps.clock.now());
         let start = parse_time(p.get("start_date"), "start_date")?.unwrap_or(end - chrono::Duration::days(90));
-        q = q.filter(complaint::Column::ReceivedAt.gte(start)).filter(complaint::Column::ReceivedAt.lte(end));
-        if let Some(codes) = p.get("service_code").filter(|s| !s.is_empty()) {
-            q = q.filter(complaint::Column::CatalogCode.is_in(codes.split(',').map(str::to_string)));
-        }
-    }
-    let rows = q.order_by_desc(complaint::Column::ReceivedAt).all(&deps.db).await?;
+        let codes = p.get("service_code").filter(|s| !s.is_empty()).map(|c| c.split(',').map(str::to_string).collect());
+        db::complaints::of_partner_received_between(&deps.db, partner.id, start, end, codes).await?
+    };
     let status = p.get("status").map(String::as_str).filter(|s| !s.is_empty());
     if status.is_some_and(|s| s != "open" && s != "closed") {
         return Err(O311Error::new(400, "status 只能是 open 或 closed"));
@@ -359,25 +342,12 @@ pub async fn updates(deps: &Deps, p: &HashMap<String, String>) -> Result<Vec<Req
     let partner = partner(deps, p.get("api_key").map(String::as_str)).await?;
     let end = parse_time(p.get("end_date"), "end_date")?.unwrap_or_else(|| deps.clock.now());
     let start = parse_time(p.get("start_date"), "start_date")?.unwrap_or(end - chrono::Duration::days(1));
-    let mine: HashMap<i64, complaint::Model> = complaint::Entity::find()
-        .filter(complaint::Column::PartnerId.eq(partner.id))
-        .all(&deps.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let mine: HashMap<i64, complaint::Model> =
+        db::complaints::of_partner(&deps.db, partner.id).await?.into_iter().map(|c| (c.id, c)).collect();
     if mine.is_empty() {
         return Ok(Vec::new());
     }
-    let events = complaint_event::Entity::find()
-        .filter(complaint_event::Column::ComplaintId.is_in(mine.keys().copied().collect::<Vec<_>>()))
-        .filter(complaint_event::Column::CreatedAt.gte(start))
-        .filter(complaint_event::Column::CreatedAt.lte(end))
-        .filter(complaint_event::Column::PublicText.ne(""))
-        .order_by_asc(complaint_event::Column::CreatedAt)
-        .order_by_asc(complaint_event::Column::Id)
-        .all(&deps.db)
-        .await?;
+    let events = db::complaints::public_events_between(&deps.db, mine.keys().copied().collect(), start, end).await?;
     Ok(events
         .into_iter()
         .filter_map(|e| {
