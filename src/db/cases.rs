@@ -650,3 +650,43 @@ pub async fn notifications<C: ConnectionTrait>(
 pub async fn holidays<C: ConnectionTrait>(db: &C) -> Result<Vec<holiday::Model>, DbErr> {
     holiday::Entity::find().order_by_asc(holiday::Column::Day).all(db).await
 }
+
+// Queries used by service::inspections.
+
+/// A photo to attach to a case as evidence (its blob already stored).
+#[derive(Debug, Clone)]
+pub struct NewCasePhoto {
+    pub case_id: i64,
+    pub case_event_id: Option<i64>,
+    pub item_code: Option<String>,
+    /// The SM3 digest of the blob.
+    pub digest: String,
+    pub byte_size: i64,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Attaches photos to cases (bulk).
+pub async fn insert_photos<C: ConnectionTrait>(
+    db: &C,
+    photos: Vec<NewCasePhoto>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let rows: Vec<_> = photos
+        .into_iter()
+        .map(|p| case_photo::ActiveModel {
+            case_id: Set(p.case_id),
+            case_event_id: Set(p.case_event_id),
+            item_code: Set(p.item_code),
+            digest: Set(p.digest),
+            byte_size: Set(p.byte_size),
+            width: Set(p.width),
+            height: Set(p.height),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    super::insert_bulk(db, rows, None).await
+}
