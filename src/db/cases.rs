@@ -690,3 +690,19 @@ pub async fn insert_photos<C: ConnectionTrait>(
         .collect();
     super::insert_bulk(db, rows, None).await
 }
+
+// Queries used by service::demo.
+
+/// The first case (lowest id) in a status.
+pub async fn first_in_status<C: ConnectionTrait>(db: &C, status: &str) -> Result<Option<case::Model>, DbErr> {
+    case::Entity::find().filter(case::Column::Status.eq(status)).order_by_asc(case::Column::Id).one(db).await
+}
+
+/// Cases in any of the statuses, by id.
+pub async fn in_statuses<C: ConnectionTrait>(db: &C, statuses: &[&str]) -> Result<Vec<case::Model>, DbErr> {
+    case::Entity::find()
+        .filter(case::Column::Status.is_in(statuses.iter().copied()))
+        .order_by_asc(case::Column::Id)
+        .all(db)
+        .await
+}
