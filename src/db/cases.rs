@@ -785,3 +785,59 @@ pub async fn insert_events_bulk<C: ConnectionTrait>(
         .collect();
     super::insert_bulk(db, rows, None).await
 }
+
+// Queries used by service::inspections.
+
+/// A photo to attach to a case as evidence (its blob already stored).
+#[derive(Debug, Clone)]
+pub struct NewCasePhoto {
+    pub case_id: i64,
+    pub case_event_id: Option<i64>,
+    pub item_code: Option<String>,
+    /// The SM3 digest of the blob.
+    pub digest: String,
+    pub byte_size: i64,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Attaches photos to cases (bulk).
+pub async fn insert_photos<C: ConnectionTrait>(
+    db: &C,
+    photos: Vec<NewCasePhoto>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let rows: Vec<_> = photos
+        .into_iter()
+        .map(|p| case_photo::ActiveModel {
+            case_id: Set(p.case_id),
+            case_event_id: Set(p.case_event_id),
+            item_code: Set(p.item_code),
+            digest: Set(p.digest),
+            byte_size: Set(p.byte_size),
+            width: Set(p.width),
+            height: Set(p.height),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    super::insert_bulk(db, rows, None).await
+}
+
+// Queries used by service::demo.
+
+/// The first case (lowest id) in a status.
+pub async fn first_in_status<C: ConnectionTrait>(db: &C, status: &str) -> Result<Option<case::Model>, DbErr> {
+    case::Entity::find().filter(case::Column::Status.eq(status)).order_by_asc(case::Column::Id).one(db).await
+}
+
+/// Cases in any of the statuses, by id.
+pub async fn in_statuses<C: ConnectionTrait>(db: &C, statuses: &[&str]) -> Result<Vec<case::Model>, DbErr> {
+    case::Entity::find()
+        .filter(case::Column::Status.is_in(statuses.iter().copied()))
+        .order_by_asc(case::Column::Id)
+        .all(db)
+        .await
+}

@@ -8,6 +8,7 @@ use sea_orm::{
 
 use super::entities::{inspection, inspection_answer, inspection_photo, inspection_plan};
 
+/// One plan.
 pub async fn plan<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<inspection_plan::Model>, DbErr> {
     inspection_plan::Entity::find_by_id(id).one(db).await
 }
@@ -17,6 +18,7 @@ pub async fn plans<C: ConnectionTrait>(db: &C) -> Result<Vec<inspection_plan::Mo
     inspection_plan::Entity::find().order_by_desc(inspection_plan::Column::Id).all(db).await
 }
 
+/// One inspection.
 pub async fn inspection<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<inspection::Model>, DbErr> {
     inspection::Entity::find_by_id(id).one(db).await
 }
@@ -66,6 +68,7 @@ pub struct CoverageRow {
     pub n: i64,
 }
 
+/// Inspections counted per plan (one plan, or all), township and status.
 pub async fn coverage<C: ConnectionTrait>(db: &C, plan_id: Option<i64>) -> Result<Vec<CoverageRow>, DbErr> {
     let mut q = inspection::Entity::find()
         .select_only()
@@ -82,6 +85,7 @@ pub async fn coverage<C: ConnectionTrait>(db: &C, plan_id: Option<i64>) -> Resul
     q.into_model::<CoverageRow>().all(db).await
 }
 
+/// An inspection's answers, in the order given.
 pub async fn answers<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<Vec<inspection_answer::Model>, DbErr> {
     inspection_answer::Entity::find()
         .filter(inspection_answer::Column::InspectionId.eq(inspection_id))
@@ -90,6 +94,7 @@ pub async fn answers<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<V
         .await
 }
 
+/// An inspection's photos, in the order taken.
 pub async fn photos<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<Vec<inspection_photo::Model>, DbErr> {
     inspection_photo::Entity::find()
         .filter(inspection_photo::Column::InspectionId.eq(inspection_id))
@@ -98,8 +103,32 @@ pub async fn photos<C: ConnectionTrait>(db: &C, inspection_id: i64) -> Result<Ve
         .await
 }
 
+/// An answer to one checklist item.
+#[derive(Debug, Clone)]
+pub struct NewAnswer<'a> {
+    pub inspection_id: i64,
+    pub catalog_code: &'a str,
+    pub answer: crate::domain::inspection::Answer,
+    pub note: &'a str,
+    pub answered_by: i64,
+}
+
 /// Writes an answer, replacing an earlier answer to the same item (one row per item).
-pub async fn upsert_answer<C: ConnectionTrait>(db: &C, row: inspection_answer::ActiveModel) -> Result<(), DbErr> {
+pub async fn upsert_answer<C: ConnectionTrait>(
+    db: &C,
+    new: NewAnswer<'_>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    let row = inspection_answer::ActiveModel {
+        inspection_id: Set(new.inspection_id),
+        catalog_code: Set(new.catalog_code.into()),
+        answer: Set(new.answer.as_str().into()),
+        note: Set(new.note.into()),
+        answered_by: Set(new.answered_by),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
     inspection_answer::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([inspection_answer::Column::InspectionId, inspection_answer::Column::CatalogCode])
@@ -154,7 +183,7 @@ pub async fn assign<C: ConnectionTrait>(
 }
 
 /// A new inspection row.
-pub fn new_inspection(
+fn new_inspection(
     plan_id: i64,
     community: &super::entities::community::Model,
     assignee: Option<i64>,
@@ -189,4 +218,90 @@ pub async fn of_company<C: ConnectionTrait>(
     let plans: std::collections::HashMap<i64, chrono::NaiveDate> =
         plans(db).await?.into_iter().map(|p| (p.id, p.due_on)).collect();
     Ok(rows.into_iter().filter_map(|i| plans.get(&i.plan_id).copied().map(|d| (i, d))).collect())
+}
+
+/// A new plan.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub campaign_phase_id: i64,
+    pub name: String,
+    /// `county`, `township` or `company`.
+    pub scope: String,
+    pub scope_id: Option<i64>,
+    /// Catalog codes, comma-separated.
+    pub checklist: String,
+    pub due_on: chrono::NaiveDate,
+    pub responsible_user_id: i64,
+    pub created_by: i64,
+}
+
+/// Inserts a plan and returns it.
+pub async fn insert_plan<C: ConnectionTrait>(
+    db: &C,
+    new: NewPlan,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<inspection_plan::Model, DbErr> {
+    use sea_orm::ActiveModelTrait;
+    inspection_plan::ActiveModel {
+        campaign_phase_id: Set(new.campaign_phase_id),
+        name: Set(new.name),
+        scope: Set(new.scope),
+        scope_id: Set(new.scope_id),
+        checklist: Set(new.checklist),
+        due_on: Set(new.due_on),
+        responsible_user_id: Set(new.responsible_user_id),
+        created_by: Set(new.created_by),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Inserts one inspection to do per community of a plan (bulk).
+pub async fn insert_for_plan<C: ConnectionTrait>(
+    db: &C,
+    plan_id: i64,
+    communities: &[super::entities::community::Model],
+    assignee: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    let rows: Vec<_> = communities.iter().map(|c| new_inspection(plan_id, c, assignee, at)).collect();
+    super::insert_bulk(db, rows, None).await
+}
+
+/// A stored photo to attach to a checklist item.
+#[derive(Debug, Clone)]
+pub struct NewPhoto<'a> {
+    /// The SM3 digest of the blob.
+    pub digest: &'a str,
+    pub byte_size: i64,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Attaches photos to one checklist item of an inspection (bulk).
+pub async fn insert_photos<C: ConnectionTrait>(
+    db: &C,
+    inspection_id: i64,
+    catalog_code: &str,
+    photos: &[NewPhoto<'_>],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    let rows: Vec<_> = photos
+        .iter()
+        .map(|p| inspection_photo::ActiveModel {
+            inspection_id: Set(inspection_id),
+            catalog_code: Set(catalog_code.into()),
+            digest: Set(p.digest.into()),
+            byte_size: Set(p.byte_size),
+            width: Set(p.width),
+            height: Set(p.height),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        })
+        .collect();
+    super::insert_bulk(db, rows, None).await
 }

@@ -8,8 +8,48 @@ use sea_orm::{
 
 use super::entities::{mail_cursor, outbox};
 
-/// Queues messages; a message whose dedupe key is already queued is left as it is.
-pub async fn enqueue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Result<(), DbErr> {
+/// A message to queue, due at once.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// One message per key: queuing the same key again is a no-op.
+    pub dedupe_key: String,
+    /// `email` or `sms`.
+    pub channel: &'static str,
+    pub kind: String,
+    pub recipient_sealed: String,
+    pub subject: String,
+    pub body: String,
+    pub in_reply_to: Option<String>,
+    pub complaint_id: Option<i64>,
+    /// When it is queued (and first due).
+    pub at: DateTime<Utc>,
+}
+
+/// Queues messages (pending, no attempt yet); a message whose dedupe key is already queued is
+/// left as it is.
+pub async fn enqueue<C: ConnectionTrait>(db: &C, messages: Vec<NewMessage>) -> Result<(), DbErr> {
+    let rows: Vec<_> = messages
+        .into_iter()
+        .map(|m| outbox::ActiveModel {
+            dedupe_key: Set(m.dedupe_key),
+            channel: Set(m.channel.into()),
+            kind: Set(m.kind),
+            recipient_sealed: Set(m.recipient_sealed),
+            subject: Set(m.subject),
+            body: Set(m.body),
+            in_reply_to: Set(m.in_reply_to),
+            complaint_id: Set(m.complaint_id),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            last_error: Set(String::new()),
+            next_attempt_at: Set(m.at),
+            lease_until: Set(None),
+            sent_at: Set(None),
+            created_at: Set(m.at),
+            updated_at: Set(m.at),
+            ..Default::default()
+        })
+        .collect();
     for chunk in super::pow2_chunks(rows) {
         outbox::Entity::insert_many(chunk)
             .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())

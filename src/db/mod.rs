@@ -9,6 +9,7 @@ pub mod audit;
 pub mod blobs;
 pub mod cases;
 pub mod complaints;
+pub mod demo;
 pub mod disclosures;
 pub mod dismissals;
 pub mod entities;

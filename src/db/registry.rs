@@ -211,6 +211,23 @@ pub async fn communities_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Re
     community::Entity::find().filter(community::Column::Id.is_in(ids)).all(db).await
 }
 
+/// Every community, by id.
+pub async fn all_communities<C: ConnectionTrait>(db: &C) -> Result<Vec<community::Model>, DbErr> {
+    community::Entity::find().order_by_asc(community::Column::Id).all(db).await
+}
+
+/// A company's first community (lowest id).
+pub async fn first_community_of_company<C: ConnectionTrait>(
+    db: &C,
+    company_id: i64,
+) -> Result<Option<community::Model>, DbErr> {
+    community::Entity::find()
+        .filter(community::Column::CompanyId.eq(company_id))
+        .order_by_asc(community::Column::Id)
+        .one(db)
+        .await
+}
+
 /// Locks a community's row for the rest of the transaction on PostgreSQL (`FOR UPDATE`), to
 /// serialize changes that check something of the community first (its public-revenue ledger
 /// and statements). SQLite's one writer already serializes them.

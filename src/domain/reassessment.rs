@@ -1,1 +1,68 @@
-//! The reassessment states (placeholder: filled by the typed-states move).
+//! The states of a service-grade and fee re-assessment (重新核定服务等级和收费标准): proposed
+//! by staff from a community's cases, approved or refused by a leader.
+
+/// Where a re-assessment stands. One string form shared by the database, the API and the templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReassessmentStatus {
+    /// Proposed by staff, waiting for a leader.
+    Proposed,
+    /// Approved: the new grade and fee take effect on the chosen day; letters go out.
+    Approved,
+    /// The leader refused it.
+    Rejected,
+}
+
+impl ReassessmentStatus {
+    pub const ALL: [ReassessmentStatus; 3] = [Self::Proposed, Self::Approved, Self::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposed => "proposed",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The label users read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Proposed => "待领导审批",
+            Self::Approved => "已核定",
+            Self::Rejected => "未同意",
+        }
+    }
+
+    /// The label of a stored form (an unknown form reads as refused, as the history always showed it).
+    pub fn label_of(s: &str) -> &'static str {
+        Self::parse(s).unwrap_or(Self::Rejected).label()
+    }
+
+    /// The leader's decision: only a proposal is decided.
+    pub fn decide(self, approve: bool) -> Option<Self> {
+        (self == Self::Proposed).then_some(if approve { Self::Approved } else { Self::Rejected })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReassessmentStatus::{self, *};
+
+    #[test]
+    fn every_status_round_trips_and_only_a_proposal_is_decided() {
+        for s in ReassessmentStatus::ALL {
+            assert_eq!(ReassessmentStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Proposed.decide(true), Some(Approved));
+        assert_eq!(Proposed.decide(false), Some(Rejected));
+        for decided in [Approved, Rejected] {
+            assert_eq!(decided.decide(true), None);
+            assert_eq!(decided.decide(false), None);
+        }
+        assert_eq!(ReassessmentStatus::label_of("approved"), "已核定");
+        assert_eq!(ReassessmentStatus::label_of("withdrawn"), "未同意");
+    }
+}

@@ -8,9 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -20,7 +18,8 @@ use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::complaints::InboxFilter;
-use crate::db::entities::{complaint, complaint_event, complaint_photo, outbox, problem};
+use crate::db::complaints::{NewEvent, NewProblem, ProblemLink, Triaged};
+use crate::db::entities::complaint;
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::complaint::{
@@ -342,29 +341,25 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         // 60 random bits: a collision is practically impossible; the unique index would refuse
         // it and the group would be retried one by one with new codes.
         let code = tracking::generate();
-        rows.push(complaint::ActiveModel {
-            tracking_code: Set(code.clone()),
-            channel: Set(p.channel.as_str().into()),
-            status: Set(ComplaintStatus::Received.as_str().into()),
-            community_id: Set(community.map(|c| c.id)),
-            company_id: Set(community.and_then(|c| c.company_id)),
-            township_id: Set(community.map(|c| c.township_id)),
-            catalog_code: Set(new.catalog_code.clone()),
-            description: Set(new.description.clone()),
-            anonymous: Set(new.anonymous),
-            name_sealed: Set(p.name_sealed.clone()),
-            phone_sealed: Set(p.phone_sealed.clone()),
-            email_sealed: Set(p.email_sealed.clone()),
-            phone_index: Set(p.phone_index.clone()),
-            operator_user_id: Set(p.operator),
-            partner_id: Set(p.partner_id),
-            external_ref: Set(p.external_ref.clone()),
-            problem_id: Set(None),
-            department_id: Set(None),
-            public_answer: Set(String::new()),
+        rows.push(db::complaints::NewComplaint {
+            tracking_code: code.clone(),
+            channel: p.channel.as_str(),
+            community_id: community.map(|c| c.id),
+            company_id: community.and_then(|c| c.company_id),
+            township_id: community.map(|c| c.township_id),
+            catalog_code: new.catalog_code.clone(),
+            description: new.description.clone(),
+            anonymous: new.anonymous,
+            name_sealed: p.name_sealed.clone(),
+            phone_sealed: p.phone_sealed.clone(),
+            email_sealed: p.email_sealed.clone(),
+            phone_index: p.phone_index.clone(),
+            operator_user_id: p.operator,
+            partner_id: p.partner_id,
+            external_ref: p.external_ref.clone(),
             // The description was segmented by the submitting request; only the (few, short)
             // place and item names are segmented here, once per group.
-            search_text: Set({
+            search_text: {
                 let key = (new.community_id, new.catalog_code.clone());
                 let names = name_words.entry(key).or_insert_with(|| {
                     crate::search::segment(&format!(
@@ -373,28 +368,20 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
                     ))
                 });
                 format!("{} {names}", p.description_words)
-            }),
-            received_at: Set(now),
-            acceptance_due: Set(rule::acceptance_due(now, &cal)),
-            triaged_at: Set(None),
-            closure_due: Set(None),
-            extended: Set(false),
-            closed_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+            },
+            received_at: now,
+            acceptance_due: rule::acceptance_due(now, &cal),
         });
         fresh.push((i, code));
         out.push(None);
     }
     if !rows.is_empty() {
         // RETURNING gives back the ids (one round trip per chunk, no reading back).
-        let mut stored: HashMap<String, complaint::Model> = HashMap::new();
-        for chunk in db::pow2_chunks(rows) {
-            for m in complaint::Entity::insert_many(chunk).exec_with_returning(tx).await? {
-                stored.insert(m.tracking_code.clone(), m);
-            }
-        }
+        let stored: HashMap<String, complaint::Model> = db::complaints::insert_received(tx, rows)
+            .await?
+            .into_iter()
+            .map(|m| (m.tracking_code.clone(), m))
+            .collect();
         let mut events = Vec::with_capacity(fresh.len());
         let mut photos = Vec::new();
         let mut blobs = Vec::new();
@@ -402,29 +389,27 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
         for (i, code) in &fresh {
             let p = jobs[*i];
             let m = stored.get(code).ok_or_else(|| anyhow::anyhow!("inserted clue {code} not found"))?;
-            events.push(complaint_event::ActiveModel {
-                complaint_id: Set(m.id),
-                kind: Set(EventKind::Received.as_str().into()),
-                public_text: Set(format!(
+            events.push(NewEvent {
+                complaint_id: m.id,
+                kind: EventKind::Received.as_str().into(),
+                public_text: format!(
                     "已收到您通过{}提交的投诉举报，将在{}日内告知是否受理。",
                     p.channel.label(),
                     rule::ACCEPTANCE_DAYS
-                )),
-                internal_note: Set(String::new()),
-                actor_user_id: Set(p.operator),
-                created_at: Set(p.ctx.now),
-                ..Default::default()
+                ),
+                internal_note: String::new(),
+                actor_user_id: p.operator,
+                created_at: p.ctx.now,
             });
             for photo in &p.photos {
                 blobs.push((photo, p.ctx.now));
-                photos.push(complaint_photo::ActiveModel {
-                    complaint_id: Set(m.id),
-                    digest: Set(photo.digest.clone()),
-                    byte_size: Set(photo.jpeg.len() as i64),
-                    width: Set(photo.width as i32),
-                    height: Set(photo.height as i32),
-                    created_at: Set(p.ctx.now),
-                    ..Default::default()
+                photos.push(db::complaints::NewPhoto {
+                    complaint_id: m.id,
+                    digest: photo.digest.clone(),
+                    byte_size: photo.jpeg.len() as i64,
+                    width: photo.width as i32,
+                    height: photo.height as i32,
+                    created_at: p.ctx.now,
                 });
             }
             // The audit summary names the channel and place, never the complainant.
@@ -432,39 +417,27 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
             let record = super::audit::entry(&p.ctx, "complaint.create", "complaint", m.id, SUCCESS, &summary)?;
             if let (Some(mail), Some(to)) = (&p.receipt_mail, &p.email_sealed) {
                 let (subject, body) = mail.compose(code, m.acceptance_due);
-                outbox.push(outbox::ActiveModel {
-                    dedupe_key: Set(format!("complaint_receipt:{}", m.id)),
-                    channel: Set("email".into()),
-                    kind: Set("complaint_receipt".into()),
-                    recipient_sealed: Set(to.clone()),
-                    subject: Set(subject),
-                    body: Set(body),
-                    in_reply_to: Set(mail.in_reply_to.clone()),
-                    complaint_id: Set(Some(m.id)),
-                    status: Set("pending".into()),
-                    attempts: Set(0),
-                    last_error: Set(String::new()),
-                    next_attempt_at: Set(p.ctx.now),
-                    lease_until: Set(None),
-                    sent_at: Set(None),
-                    created_at: Set(p.ctx.now),
-                    updated_at: Set(p.ctx.now),
-                    ..Default::default()
+                outbox.push(db::mail::NewMessage {
+                    dedupe_key: format!("complaint_receipt:{}", m.id),
+                    channel: "email",
+                    kind: "complaint_receipt".into(),
+                    recipient_sealed: to.clone(),
+                    subject,
+                    body,
+                    in_reply_to: mail.in_reply_to.clone(),
+                    complaint_id: Some(m.id),
+                    at: p.ctx.now,
                 });
             }
             let receipt = Receipt { id: m.id, tracking_code: code.clone(), acceptance_due: m.acceptance_due };
             out[*i] = Some(Ok((receipt, Some(record))));
         }
-        for chunk in db::pow2_chunks(events) {
-            complaint_event::Entity::insert_many(chunk).exec(tx).await?;
-        }
+        db::complaints::insert_events(tx, events).await?;
         // The photos' bytes in the same transaction as the rows that name them.
         for (photo, at) in blobs {
             super::photos::store(tx, photo, at).await?;
         }
-        for chunk in db::pow2_chunks(photos) {
-            complaint_photo::Entity::insert_many(chunk).exec(tx).await?;
-        }
+        db::complaints::insert_photos(tx, photos).await?;
         db::mail::enqueue(tx, outbox).await?;
     }
     Ok(out.into_iter().map(|o| o.expect("every submission answered")).collect())
@@ -486,17 +459,15 @@ async fn event<C: ConnectionTrait>(
 ) -> Result<(), ServiceError> {
     // Every kind written has its label in the one table (a page never shows a code).
     debug_assert!(EventKind::parse(kind).is_some(), "timeline kind {kind} has no label in domain::timeline");
-    complaint_event::ActiveModel {
-        complaint_id: Set(complaint_id),
-        kind: Set(kind.into()),
-        public_text: Set(public_text.into()),
-        internal_note: Set(internal_note.into()),
-        actor_user_id: Set(actor),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?;
+    let line = NewEvent {
+        complaint_id,
+        kind: kind.into(),
+        public_text: public_text.into(),
+        internal_note: internal_note.into(),
+        actor_user_id: actor,
+        created_at: now,
+    };
+    db::complaints::insert_event(tx, line).await?;
     Ok(())
 }
 
@@ -955,15 +926,18 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     let tx = deps.db.begin().await?;
     let cal = super::holidays::calendar(&tx).await?;
     // Claim the clue: a concurrent triage waits on the row and then finds it taken.
-    claim(
-        &tx,
-        id,
-        complaint::Column::Status.eq(ComplaintStatus::Received.as_str()),
-        ctx.now,
-        "该线索已由他人分办，请刷新后查看",
-    )
-    .await?;
-    let mut am = c.clone().into_active_model();
+    if !db::complaints::claim_if_received(&tx, id, ctx.now).await? {
+        return Err(invalid_transition("该线索已由他人分办，请刷新后查看"));
+    }
+    let mut change = Triaged {
+        status: to,
+        problem: None,
+        search_text: None,
+        department_id: None,
+        closure_due: None,
+        public_answer: None,
+        closed_at: None,
+    };
     let now = ctx.now;
     let mut summary = json!({"from": from.as_str(), "to": to.as_str()});
     let public_text = match decision {
@@ -982,22 +956,17 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             let title = Some(form.title.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| format!("{}：{}", community.name, item.title));
-            let p = problem::ActiveModel {
-                community_id: Set(community.id),
-                company_id: Set(community.company_id),
-                township_id: Set(community.township_id),
-                catalog_code: Set(code.clone()),
-                title: Set(title.chars().take(200).collect()),
-                description: Set(c.description.clone()),
-                status: Set("open".into()),
-                source: Set(if c.channel == Channel::System.as_str() { "system" } else { "complaint" }.into()),
-                created_by: Set(Some(actor.user_id)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
+            let new = NewProblem {
+                community_id: community.id,
+                company_id: community.company_id,
+                township_id: community.township_id,
+                catalog_code: code.clone(),
+                title: title.chars().take(200).collect(),
+                description: c.description.clone(),
+                source: if c.channel == Channel::System.as_str() { "system" } else { "complaint" },
+                created_by: Some(actor.user_id),
+            };
+            let p = db::complaints::insert_problem(&tx, new, now).await?;
             authorize(
                 &actor,
                 Action::TriageComplaint,
@@ -1013,13 +982,15 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
                 json!({"community_id": community.id, "catalog_code": code, "from_complaint": id}),
             )
             .await?;
-            am.search_text = Set(searchable(&c.description, &community.name, &item.title));
-            am.problem_id = Set(Some(p.id));
-            am.community_id = Set(Some(community.id));
-            am.company_id = Set(community.company_id);
-            am.township_id = Set(Some(community.township_id));
-            am.catalog_code = Set(Some(code));
-            am.closure_due = Set(Some(rule::closure_due(now, &cal)));
+            change.search_text = Some(searchable(&c.description, &community.name, &item.title));
+            change.problem = Some(ProblemLink {
+                problem_id: p.id,
+                community_id: community.id,
+                company_id: community.company_id,
+                township_id: community.township_id,
+                catalog_code: code,
+            });
+            change.closure_due = Some(rule::closure_due(now, &cal));
             summary["problem_id"] = json!(p.id);
             format!(
                 "您反映的问题已受理，列入问题清单督促整改，办理期限至{}。",
@@ -1035,12 +1006,14 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             if p.status != "open" {
                 return Err(ServiceError::field("problem_id", "所选问题已办结，不能并入"));
             }
-            am.problem_id = Set(Some(p.id));
-            am.community_id = Set(Some(p.community_id));
-            am.company_id = Set(p.company_id);
-            am.township_id = Set(Some(p.township_id));
-            am.catalog_code = Set(Some(p.catalog_code.clone()));
-            am.closure_due = Set(Some(rule::closure_due(now, &cal)));
+            change.problem = Some(ProblemLink {
+                problem_id: p.id,
+                community_id: p.community_id,
+                company_id: p.company_id,
+                township_id: p.township_id,
+                catalog_code: p.catalog_code.clone(),
+            });
+            change.closure_due = Some(rule::closure_due(now, &cal));
             summary["problem_id"] = json!(p.id);
             "您反映的问题已受理，与其他群众反映的同一问题合并办理。".to_string()
         }
@@ -1048,8 +1021,8 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             if answer.chars().count() < 4 {
                 return Err(ServiceError::field("answer", "请填写不予受理的理由（投诉人可见）"));
             }
-            am.public_answer = Set(answer.clone());
-            am.closed_at = Set(Some(now));
+            change.public_answer = Some(answer.clone());
+            change.closed_at = Some(now);
             format!("不予受理：{answer}")
         }
         Triage::Forward => {
@@ -1057,19 +1030,16 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             let d = db::registry::department(&tx, did)
                 .await?
                 .ok_or_else(|| ServiceError::field("department_id", "所选部门不存在"))?;
-            am.department_id = Set(Some(d.id));
-            am.closure_due = Set(Some(rule::closure_due(now, &cal)));
+            change.department_id = Some(d.id);
+            change.closure_due = Some(rule::closure_due(now, &cal));
             if !answer.is_empty() {
-                am.public_answer = Set(answer.clone());
+                change.public_answer = Some(answer.clone());
             }
             summary["department_id"] = json!(d.id);
             format!("您反映的问题属于{}职责范围，已转该部门办理。{answer}", d.name)
         }
     };
-    am.status = Set(to.as_str().into());
-    am.triaged_at = Set(Some(now));
-    am.updated_at = Set(now);
-    let m = am.update(&tx).await?;
+    let m = db::complaints::record_triage(&tx, id, change, now).await?;
     let kind = match decision {
         Triage::Accept => EventKind::Accepted,
         Triage::Merge => EventKind::Merged,
@@ -1083,25 +1053,9 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     Ok(row(deps, &n, now, m))
 }
 
-/// Takes the clue's row for this transaction if `still` holds, else refuses with `message`.
-async fn claim<C: ConnectionTrait>(
-    tx: &C,
-    id: i64,
-    still: sea_orm::sea_query::SimpleExpr,
-    now: DateTime<Utc>,
-    message: &str,
-) -> Result<(), ServiceError> {
-    let r = complaint::Entity::update_many()
-        .col_expr(complaint::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(complaint::Column::Id.eq(id))
-        .filter(still)
-        .exec(tx)
-        .await?;
-    if r.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(ServiceError::Rule { code: "invalid_transition", message: message.into() })
-    }
+/// The refusal when a concurrent decision took the clue first.
+fn invalid_transition(message: &str) -> ServiceError {
+    ServiceError::Rule { code: "invalid_transition", message: message.into() }
 }
 
 /// Extends the closure deadline once by up to 30 days, telling the complainant why.
@@ -1119,12 +1073,10 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
     let tx = deps.db.begin().await?;
     let cal = super::holidays::calendar(&tx).await?;
     let new_due = rule::extend(due, c.extended, days, &cal).map_err(|e| ServiceError::field("days", e.0))?;
-    claim(&tx, id, complaint::Column::Extended.eq(false), ctx.now, "办理期限只能延长一次").await?;
-    let mut am = c.into_active_model();
-    am.closure_due = Set(Some(new_due));
-    am.extended = Set(true);
-    am.updated_at = Set(ctx.now);
-    let m = am.update(&tx).await?;
+    if !db::complaints::claim_if_not_extended(&tx, id, ctx.now).await? {
+        return Err(invalid_transition("办理期限只能延长一次"));
+    }
+    let m = db::complaints::extend_closure(&tx, c.id, new_due, ctx.now).await?;
     let actor = ctx.actor()?;
     event(
         &tx,

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rand::Rng;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 use super::accounts::hash_password;
@@ -12,10 +12,12 @@ use super::audit::{SUCCESS, record};
 use super::complaints::{self, ComplaintForm, TriageForm};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
-use crate::db::entities::{campaign, campaign_phase, catalog_item, community, company, department, jurisdiction, user};
+use crate::db::accounts::NewUser;
+use crate::db::registry::{NewCampaign, NewCatalogItem, NewJurisdiction};
 use crate::domain::complaint::Channel;
 use crate::domain::credit_code;
-use crate::domain::role::Role;
+use crate::domain::registry::{CommitteeKind, CompanyStatus, NewCommunity, NewCompany};
+use crate::domain::role::{Role, Scope};
 
 /// The catalog of DOMAIN.md §2 (texts from the seed), with the legal basis of each item:
 /// (code, parent, title, legal basis).
@@ -76,21 +78,16 @@ pub async fn ensure_catalog(deps: &Deps) -> Result<bool, ServiceError> {
     let now = deps.clock.now();
     let tx = deps.db.begin().await?;
     for (i, (code, parent, title, basis)) in CATALOG.iter().enumerate() {
-        catalog_item::ActiveModel {
-            code: Set(code.to_string()),
-            parent_code: Set(parent.map(str::to_string)),
-            category: Set(code[..1].to_string()),
-            title: Set(title.to_string()),
-            description: Set(crate::domain::catalog::seed_text(code).unwrap_or_default().to_string()),
-            legal_basis: Set(basis.to_string()),
-            position: Set(i as i32 + 1),
-            active: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let item = NewCatalogItem {
+            code: code.to_string(),
+            parent_code: parent.map(str::to_string),
+            category: code[..1].to_string(),
+            title: title.to_string(),
+            description: crate::domain::catalog::seed_text(code).unwrap_or_default().to_string(),
+            legal_basis: basis.to_string(),
+            position: i as i32 + 1,
+        };
+        db::registry::insert_catalog_item(&tx, item, now).await?;
     }
     record(
         &tx,
@@ -187,18 +184,8 @@ async fn jur<C: ConnectionTrait>(
     level: &str,
     parent: Option<i64>,
 ) -> Result<i64, ServiceError> {
-    Ok(jurisdiction::ActiveModel {
-        code: Set(code.into()),
-        name: Set(name.into()),
-        level: Set(level.into()),
-        parent_id: Set(parent),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?
-    .id)
+    let new = NewJurisdiction { code: code.into(), name: name.into(), level: level.into(), parent_id: parent };
+    Ok(db::registry::insert_jurisdiction(tx, new, now).await?.id)
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -226,50 +213,36 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     for (i, (name, legal, phone)) in COMPANIES.iter().enumerate() {
         let first17 = format!("91140522MA0K{:05}", 3_100 + i * 17);
         let code = format!("{first17}{}", credit_code::check_character(&first17).expect("demo code is valid"));
-        let c = company::ActiveModel {
-            jurisdiction_id: Set(county),
-            name: Set(name.to_string()),
-            credit_code: Set(code),
-            legal_representative: Set(legal.to_string()),
-            contact_person: Set(format!("{}（经理）", &legal.chars().take(1).collect::<String>())),
-            contact_phone: Set(format!("0356-{phone}")),
-            address: Set(format!("阳城县凤城镇{}号", 10 + i * 7)),
-            status: Set("active".into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let new = NewCompany {
+            name: name.to_string(),
+            credit_code: code,
+            legal_representative: legal.to_string(),
+            contact_person: format!("{}（经理）", &legal.chars().take(1).collect::<String>()),
+            contact_phone: format!("0356-{phone}"),
+            address: format!("阳城县凤城镇{}号", 10 + i * 7),
+            status: CompanyStatus::Active,
+        };
+        let c = db::registry::insert_company(&tx, county, new, now).await?;
         companies.push(c.id);
     }
     let mut communities = Vec::new();
     for (i, (code, name, t, c, units, area, fee, grade, committee)) in COMMUNITIES.iter().enumerate() {
         let start = date(2021 + (i % 3) as i32, 1 + (i % 12) as u32, 1);
-        let m = community::ActiveModel {
-            code: Set(code.to_string()),
-            name: Set(name.to_string()),
-            address: Set(format!(
-                "阳城县{}{}路{}号",
-                TOWNSHIPS[*t],
-                ["凤城", "新阳", "东环", "西环"][i % 4],
-                20 + i * 3
-            )),
-            township_id: Set(townships[*t]),
-            company_id: Set(Some(companies[*c])),
-            contract_start: Set(Some(start)),
-            contract_end: Set(Some(start + chrono::Months::new(36) - chrono::Days::new(1))),
-            service_grade: Set(grade.to_string()),
-            fee_fen: Set(Some(*fee)),
-            building_area_cm2: Set(Some(area * 10_000)),
-            unit_count: Set(Some(*units)),
-            committee: Set(committee.to_string()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let new = NewCommunity {
+            code: code.to_string(),
+            name: name.to_string(),
+            address: format!("阳城县{}{}路{}号", TOWNSHIPS[*t], ["凤城", "新阳", "东环", "西环"][i % 4], 20 + i * 3),
+            township_id: townships[*t],
+            company_id: Some(companies[*c]),
+            contract_start: Some(start),
+            contract_end: Some(start + chrono::Months::new(36) - chrono::Days::new(1)),
+            service_grade: grade.to_string(),
+            fee_fen: Some(*fee),
+            building_area_cm2: Some(area * 10_000),
+            unit_count: Some(*units),
+            committee: CommitteeKind::parse(committee).expect("demo committee kind is valid"),
+        };
+        let m = db::registry::insert_community(&tx, new, now).await?;
         communities.push(m.id);
     }
     let mut departments = Vec::new();
@@ -279,31 +252,17 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
         ("阳城县市场监督管理局", "market_supervision", "0356-4225315"),
         ("阳城县消防救援大队", "fire_rescue", "0356-4222119"),
     ] {
-        let d = department::ActiveModel {
-            jurisdiction_id: Set(county),
-            name: Set(name.into()),
-            kind: Set(kind.into()),
-            contact_phone: Set(phone.into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let d = db::registry::insert_department(&tx, county, name, kind, phone, now).await?;
         departments.push(d.id);
     }
-    let c = campaign::ActiveModel {
-        jurisdiction_id: Set(county),
-        name: Set("整治物业服务不履约不到位、侵占业主利益等问题和建立完善物业企业退出机制专项行动".into()),
-        document_no: Set("阳住建发〔2024〕118号".into()),
-        starts_on: Set(date(2024, 5, 1)),
-        ends_on: Set(date(2024, 10, 31)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    let campaign = NewCampaign {
+        jurisdiction_id: county,
+        name: "整治物业服务不履约不到位、侵占业主利益等问题和建立完善物业企业退出机制专项行动".into(),
+        document_no: "阳住建发〔2024〕118号".into(),
+        starts_on: date(2024, 5, 1),
+        ends_on: date(2024, 10, 31),
+    };
+    let c = db::registry::insert_campaign(&tx, campaign, now).await?;
     // The seed's dates overlap (巩固提高 starts before 专项整治 ends); kept as written.
     for (i, (name, s, e)) in [
         ("动员部署", date(2024, 5, 1), date(2024, 5, 20)),
@@ -313,18 +272,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     .into_iter()
     .enumerate()
     {
-        campaign_phase::ActiveModel {
-            campaign_id: Set(c.id),
-            position: Set(i as i32 + 1),
-            name: Set(name.into()),
-            starts_on: Set(s),
-            ends_on: Set(e),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        db::registry::insert_campaign_phase(&tx, c.id, i as i32 + 1, name, s, e, now).await?;
     }
     let hash = hash_password(password)?;
     let accounts = [
@@ -339,30 +287,24 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     ];
     let mut out = Vec::new();
     for (username, display, role, kind, scope, scope_name) in accounts {
-        let mut am = user::ActiveModel {
-            username: Set(username.into()),
-            display_name: Set(display.into()),
-            phone_sealed: Set(Some(deps.cipher.seal("13800000000"))),
-            email_sealed: Set(Some(deps.cipher.seal(&format!("{username}@yangcheng.example")))),
-            password_hash: Set(hash.clone()),
-            role: Set(role.as_str().into()),
-            must_change_password: Set(false),
-            failed_logins: Set(0),
-            locked_until: Set(None),
-            active: Set(true),
-            last_login_at: Set(None),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        let scope = match kind {
+            "jurisdiction" => Scope::Jurisdiction(scope),
+            "company" => Scope::Company(scope),
+            "community" => Scope::Community(scope),
+            _ => Scope::Department(scope),
         };
-        match kind {
-            "jurisdiction" => am.jurisdiction_id = Set(Some(scope)),
-            "company" => am.company_id = Set(Some(scope)),
-            "community" => am.community_id = Set(Some(scope)),
-            _ => am.department_id = Set(Some(scope)),
-        }
-        am.insert(&tx).await?;
+        let new = NewUser {
+            username: username.into(),
+            display_name: display.into(),
+            phone_sealed: Some(deps.cipher.seal("13800000000")),
+            email_sealed: Some(deps.cipher.seal(&format!("{username}@yangcheng.example"))),
+            password_hash: hash.clone(),
+            role,
+            scope,
+            must_change_password: false,
+            now,
+        };
+        db::accounts::insert_user(&tx, new).await?;
         out.push(DemoAccount {
             username: username.into(),
             display_name: display.into(),
@@ -519,18 +461,14 @@ async fn demo_ctx(deps: &Deps, username: &str, now: chrono::DateTime<chrono::Utc
 /// ledger community registers its assembly's resolution and publishes two quarters, one
 /// confirmed by its committee.
 async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
-    use crate::db::entities::{community, disclosure, revenue_statement};
+    use crate::db::demo::{SeedDisclosure, SeedStatement};
     use crate::domain::disclosure::{DueBasis, Frequency, latest_overdue};
-    use sea_orm::{EntityTrait, QueryOrder};
     let now = deps.clock.now();
     let today = crate::clock::today(now);
     let cal = super::holidays::calendar(&deps.db).await?;
     let since = today - chrono::Duration::days(730);
-    community::Entity::update_many()
-        .col_expr(community::Column::CreatedAt, sea_orm::sea_query::Expr::value(now - chrono::Duration::days(730)))
-        .exec(&deps.db)
-        .await?;
-    let communities = community::Entity::find().order_by_asc(community::Column::Id).all(&deps.db).await?;
+    db::demo::backdate_communities(&deps.db, now - chrono::Duration::days(730)).await?;
+    let communities = db::registry::all_communities(&deps.db).await?;
     let items = super::disclosures::items(&deps.db, false).await?;
     let staff =
         db::accounts::user_by_username(&deps.db, "zhangkaidong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
@@ -562,19 +500,15 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
                 chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("valid"),
             )
             .and_utc();
-            rows.push(disclosure::ActiveModel {
-                community_id: Set(c.id),
-                company_id: Set(c.company_id),
-                item_code: Set(item.model.code.clone()),
-                period: Set(p.key()),
-                version: Set(1),
-                fields_json: Set(serde_json::to_string(&fields).expect("serializes")),
-                correction_reason: Set(String::new()),
-                published_by: Set(staff.id),
-                publisher_name: Set("物业服务中心".into()),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
+            rows.push(SeedDisclosure {
+                community_id: c.id,
+                company_id: c.company_id,
+                item_code: item.model.code.clone(),
+                period: p.key(),
+                fields_json: serde_json::to_string(&fields).expect("serializes"),
+                published_by: staff.id,
+                publisher_name: "物业服务中心".into(),
+                at,
             });
         }
         if c.code == "YC-FC-004" || c.code == "YC-FC-001" {
@@ -595,28 +529,17 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
                 chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("valid"),
             )
             .and_utc();
-            statements.push(revenue_statement::ActiveModel {
-                community_id: Set(c.id),
-                year: Set(y),
-                quarter: Set(q as i32),
-                opening_fen: Set(0),
-                income_fen: Set(0),
-                spending_fen: Set(0),
-                closing_fen: Set(0),
-                published_by: Set(staff.id),
-                published_at: Set(at),
-                status: Set("published".into()),
-                reviewed_by: Set(None),
-                reviewed_at: Set(None),
-                review_note: Set(String::new()),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
+            statements.push(SeedStatement {
+                community_id: c.id,
+                year: y,
+                quarter: q as i32,
+                published_by: staff.id,
+                at,
             });
         }
     }
-    db::insert_bulk(&deps.db, rows, None).await?;
-    db::insert_bulk(&deps.db, statements, None).await?;
+    db::demo::insert_disclosures(&deps.db, rows).await?;
+    db::demo::insert_statements(&deps.db, statements).await?;
     // 凤城花园 (the demo company's) corrects this year's fees, and publishes its public revenue.
     let fc1 = communities.iter().find(|c| c.code == "YC-FC-001").ok_or(ServiceError::NotFound("演示小区"))?;
     let anju = demo_ctx(deps, "anju", now).await?;
@@ -698,7 +621,7 @@ fn demo_value(label: &str, c: &crate::db::entities::community::Model) -> String 
 /// check proposes as A1.5); this quarter's survey of 凤城花园 taking answers, codes handed out by
 /// its committee, a few answered.
 async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
-    use crate::db::entities::{survey, survey_answer, survey_unit};
+    use crate::db::demo::{SeedSurvey, SeedSurveyAnswer, SeedSurveyUnit};
     let now = deps.clock.now();
     let today = crate::clock::today(now);
     let fc1 =
@@ -707,23 +630,19 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
         db::registry::community_by_code(&deps.db, "YC-FC-003").await?.ok_or(ServiceError::NotFound("演示小区"))?;
     let q = super::surveys::questionnaires(deps).await?.into_iter().next().ok_or(ServiceError::NotFound("问卷"))?;
     let at = now - chrono::Duration::days(75);
-    let closed = survey::ActiveModel {
-        title: Set("凤城镇物业服务满意度测评".into()),
-        township_id: Set(fc1.township_id),
-        community_id: Set(None),
-        period: Set("2026年第三季度".into()),
-        questionnaire_id: Set(q.id),
-        areas: Set(q.areas.clone()),
-        standard_pct: Set(deps.settings.satisfaction_standard_pct as i32),
-        opens_on: Set(today - chrono::Duration::days(75)),
-        closes_on: Set(today - chrono::Duration::days(45)),
-        created_by: Set(staff.id),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&deps.db)
-    .await?;
+    let closed = SeedSurvey {
+        title: "凤城镇物业服务满意度测评".into(),
+        township_id: fc1.township_id,
+        period: "2026年第三季度".into(),
+        questionnaire_id: q.id,
+        areas: q.areas.clone(),
+        standard_pct: deps.settings.satisfaction_standard_pct as i32,
+        opens_on: today - chrono::Duration::days(75),
+        closes_on: today - chrono::Duration::days(45),
+        created_by: staff.id,
+        at,
+    };
+    let closed = db::demo::insert_survey(&deps.db, closed).await?;
     let areas = crate::domain::survey::parse_areas(&q.areas).unwrap_or_default();
     let mut units = Vec::new();
     let mut answers = Vec::new();
@@ -734,16 +653,14 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
     ] {
         for i in 0..n {
             let code = crate::domain::survey::new_code();
-            units.push(survey_unit::ActiveModel {
-                survey_id: Set(closed.id),
-                community_id: Set(c.id),
-                unit: Set(format!("{}号楼{}单元{}", i / 8 + 1, i % 2 + 1, 101 + (i % 8) * 100)),
-                code_sealed: Set(deps.cipher.seal(&code)),
-                code_index: Set(deps.cipher.blind_index(&code)),
-                used: Set((i as usize) < given.len()),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
+            units.push(SeedSurveyUnit {
+                survey_id: closed.id,
+                community_id: c.id,
+                unit: format!("{}号楼{}单元{}", i / 8 + 1, i % 2 + 1, 101 + (i % 8) * 100),
+                code_sealed: deps.cipher.seal(&code),
+                code_index: deps.cipher.blind_index(&code),
+                used: (i as usize) < given.len(),
+                at,
             });
         }
         for (k, overall) in given.iter().enumerate() {
@@ -754,20 +671,18 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
                 .map(|(j, (code, _))| (code, (*overall + (j as i32 % 2) - (k as i32 % 2)).clamp(1, 5)))
                 .collect();
             let midnight = day.and_hms_opt(0, 0, 0).expect("valid").and_utc();
-            answers.push(survey_answer::ActiveModel {
-                survey_id: Set(closed.id),
-                community_id: Set(c.id),
-                overall: Set(*overall),
-                scores: Set(serde_json::to_string(&scores).expect("serializes")),
-                answered_on: Set(day),
-                created_at: Set(midnight),
-                updated_at: Set(midnight),
-                ..Default::default()
+            answers.push(SeedSurveyAnswer {
+                survey_id: closed.id,
+                community_id: c.id,
+                overall: *overall,
+                scores: serde_json::to_string(&scores).expect("serializes"),
+                answered_on: day,
+                at: midnight,
             });
         }
     }
-    db::insert_bulk(&deps.db, units, None).await?;
-    db::insert_bulk(&deps.db, answers, None).await?;
+    db::demo::insert_survey_units(&deps.db, units).await?;
+    db::demo::insert_survey_answers(&deps.db, answers).await?;
     // This quarter's survey of 凤城花园, codes from its committee, three answered.
     let staff_ctx =
         Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(now, "demo") };
@@ -810,17 +725,11 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
 /// spending, and one correction.
 async fn seed_revenue(deps: &Deps) -> Result<(), ServiceError> {
     use super::revenue::{NewEntry, add_entry, reverse};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let now = deps.clock.now();
     let u = db::accounts::user_by_username(&deps.db, "anju").await?.ok_or(ServiceError::NotFound("演示账号"))?;
     let Some(company) = u.company_id else { return Ok(()) };
     let u = super::accounts::session_user(&deps.db, u).await?.ok_or(ServiceError::NotFound("演示账号"))?;
-    let Some(m) = crate::db::entities::community::Entity::find()
-        .filter(crate::db::entities::community::Column::CompanyId.eq(company))
-        .order_by_asc(crate::db::entities::community::Column::Id)
-        .one(&deps.db)
-        .await?
-    else {
+    let Some(m) = db::registry::first_community_of_company(&deps.db, company).await? else {
         return Ok(());
     };
     let ctx = |days: i64| Ctx {
@@ -948,8 +857,6 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
 /// The second rung: an overdue case referred to the enforcement bureau, which has signed for it
 /// and not yet answered.
 async fn seed_referrals(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
-    use crate::db::entities::case;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let now = deps.clock.now();
     let as_staff =
         |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
@@ -963,12 +870,7 @@ async fn seed_referrals(deps: &Deps, staff: &super::accounts::SessionUser) -> Re
         actor_name: u.display_name.clone(),
         ..Ctx::system(t, "demo")
     };
-    let Some(overdue) = case::Entity::find()
-        .filter(case::Column::Status.eq("overdue"))
-        .order_by_asc(case::Column::Id)
-        .one(&deps.db)
-        .await?
-    else {
+    let Some(overdue) = db::cases::first_in_status(&deps.db, "overdue").await? else {
         return Ok(());
     };
     let at = now - chrono::Duration::days(1);
@@ -991,8 +893,6 @@ async fn seed_referrals(deps: &Deps, staff: &super::accounts::SessionUser) -> Re
 /// sent); another community's proposal waiting for a leader.
 async fn seed_reassessments(deps: &Deps, staff: &super::accounts::SessionUser) -> Result<(), ServiceError> {
     use super::reassessments::{NewReassessment, decide, propose};
-    use crate::db::entities::case;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let now = deps.clock.now();
     let today = crate::clock::today(now);
     let as_staff =
@@ -1005,11 +905,7 @@ async fn seed_reassessments(deps: &Deps, staff: &super::accounts::SessionUser) -
         actor_name: leader.display_name.clone(),
         ..Ctx::system(t, "demo")
     };
-    let running = case::Entity::find()
-        .filter(case::Column::Status.is_in(["overdue", "notice_issued", "filed"]))
-        .order_by_asc(case::Column::Id)
-        .all(&deps.db)
-        .await?;
+    let running = db::cases::in_statuses(&deps.db, &["overdue", "notice_issued", "filed"]).await?;
     let mut communities: Vec<i64> = Vec::new();
     for c in &running {
         if !communities.contains(&c.community_id) {

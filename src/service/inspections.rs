@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::json;
 
@@ -15,9 +15,9 @@ use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::{
-    case_photo, catalog_item, community, inspection, inspection_answer, inspection_photo, problem,
-};
+use crate::db::cases::NewCasePhoto;
+use crate::db::complaints::NewProblem;
+use crate::db::entities::{catalog_item, community, inspection};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::inspection::{Answer, Coverage, PlanScope, check_complete, parse_checklist};
 use crate::domain::registry::FieldErrors;
@@ -172,23 +172,18 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
     if communities.is_empty() {
         return Err(ServiceError::field("scope", "该范围内没有登记的小区"));
     }
-    let plan = crate::db::entities::inspection_plan::ActiveModel {
-        campaign_phase_id: Set(new.phase_id.expect("checked")),
-        name: Set(name.clone()),
-        scope: Set(scope.kind().into()),
-        scope_id: Set(scope.id()),
-        checklist: Set(checklist.join(",")),
-        due_on: Set(due_on),
-        responsible_user_id: Set(responsible.id),
-        created_by: Set(actor.user_id),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
+    let plan = db::inspections::NewPlan {
+        campaign_phase_id: new.phase_id.expect("checked"),
+        name: name.clone(),
+        scope: scope.kind().into(),
+        scope_id: scope.id(),
+        checklist: checklist.join(","),
+        due_on,
+        responsible_user_id: responsible.id,
+        created_by: actor.user_id,
     };
-    let plan = sea_orm::ActiveModelTrait::insert(plan, &tx).await?;
-    let rows: Vec<_> =
-        communities.iter().map(|c| db::inspections::new_inspection(plan.id, c, assignee, ctx.now)).collect();
-    db::insert_bulk(&tx, rows, None).await?;
+    let plan = db::inspections::insert_plan(&tx, plan, ctx.now).await?;
+    db::inspections::insert_for_plan(&tx, plan.id, &communities, assignee, ctx.now).await?;
     record(
         &tx,
         ctx,
@@ -567,20 +562,9 @@ pub async fn save_answer(
     // The status again, in the writing transaction: a submit that won the race refuses this.
     let now_open = db::inspections::inspection(&tx, id).await?.ok_or(ServiceError::NotFound("排查任务"))?;
     not_open(&now_open)?;
-    db::inspections::upsert_answer(
-        &tx,
-        inspection_answer::ActiveModel {
-            inspection_id: Set(id),
-            catalog_code: Set(code.into()),
-            answer: Set(answer.as_str().into()),
-            note: Set(note.into()),
-            answered_by: Set(actor.user_id),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let row =
+        db::inspections::NewAnswer { inspection_id: id, catalog_code: code, answer, note, answered_by: actor.user_id };
+    db::inspections::upsert_answer(&tx, row, ctx.now).await?;
     record(&tx, ctx, "inspection.answer", "inspection", id, SUCCESS, json!({"item": code, "answer": answer.as_str()}))
         .await?;
     tx.commit().await?;
@@ -612,19 +596,14 @@ pub async fn add_photos(deps: &Deps, ctx: &Ctx, id: i64, code: &str, raw: Vec<Ve
     }
     let rows: Vec<_> = processed
         .iter()
-        .map(|p| inspection_photo::ActiveModel {
-            inspection_id: Set(id),
-            catalog_code: Set(code.into()),
-            digest: Set(p.digest.clone()),
-            byte_size: Set(p.jpeg.len() as i64),
-            width: Set(p.width as i32),
-            height: Set(p.height as i32),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
+        .map(|p| db::inspections::NewPhoto {
+            digest: &p.digest,
+            byte_size: p.jpeg.len() as i64,
+            width: p.width as i32,
+            height: p.height as i32,
         })
         .collect();
-    db::insert_bulk(&tx, rows, None).await?;
+    db::inspections::insert_photos(&tx, id, code, &rows, ctx.now).await?;
     record(&tx, ctx, "inspection.photos", "inspection", id, SUCCESS, json!({"item": code, "photos": processed.len()}))
         .await?;
     tx.commit().await?;
@@ -678,24 +657,17 @@ pub async fn submit(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Vec<i64>, Service
         debug_assert_eq!(*answer, Answer::Problem);
         let item_title = catalog.get(code).cloned().unwrap_or_default();
         let title: String = format!("排查发现：{}", item_title).chars().take(200).collect();
-        let p = sea_orm::ActiveModelTrait::insert(
-            problem::ActiveModel {
-                community_id: Set(community.id),
-                company_id: Set(community.company_id),
-                township_id: Set(community.township_id),
-                catalog_code: Set(code.clone()),
-                title: Set(title.clone()),
-                description: Set(note.trim().into()),
-                status: Set("open".into()),
-                source: Set("inspection".into()),
-                created_by: Set(Some(actor.user_id)),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
-            },
-            &tx,
-        )
-        .await?;
+        let new = NewProblem {
+            community_id: community.id,
+            company_id: community.company_id,
+            township_id: community.township_id,
+            catalog_code: code.clone(),
+            title: title.clone(),
+            description: note.trim().into(),
+            source: "inspection",
+            created_by: Some(actor.user_id),
+        };
+        let p = db::complaints::insert_problem(&tx, new, ctx.now).await?;
         let facts = format!("{}（{} 排查，{}）", note.trim(), plan.name, crate::clock::display(ctx.now));
         let case_id = super::cases::insert_case(
             &tx,
@@ -713,20 +685,17 @@ pub async fn submit(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Vec<i64>, Service
         let evidence: Vec<_> = photos
             .iter()
             .filter(|ph| &ph.catalog_code == code)
-            .map(|ph| case_photo::ActiveModel {
-                case_id: Set(case_id),
-                case_event_id: Set(None),
-                item_code: Set(Some(code.clone())),
-                digest: Set(ph.digest.clone()),
-                byte_size: Set(ph.byte_size),
-                width: Set(ph.width),
-                height: Set(ph.height),
-                created_at: Set(ctx.now),
-                updated_at: Set(ctx.now),
-                ..Default::default()
+            .map(|ph| NewCasePhoto {
+                case_id,
+                case_event_id: None,
+                item_code: Some(code.clone()),
+                digest: ph.digest.clone(),
+                byte_size: ph.byte_size,
+                width: ph.width,
+                height: ph.height,
             })
             .collect();
-        db::insert_bulk(&tx, evidence, None).await?;
+        db::cases::insert_photos(&tx, evidence, ctx.now).await?;
         opened.push(case_id);
     }
     record(

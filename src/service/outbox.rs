@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use sea_orm::{ActiveValue::Set, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde_json::json;
 
 use super::audit::{FAILURE, SUCCESS, record};
@@ -205,28 +205,20 @@ pub async fn dispatch_notifications(deps: &Deps, channels: &Channels) -> Result<
                     targets.push(("email", email, n.title.chars().take(200).collect(), mail_body.clone()));
                 }
                 for (channel, to, subject, body) in targets {
-                    rows.push(crate::db::entities::outbox::ActiveModel {
-                        dedupe_key: Set(format!(
+                    rows.push(db::mail::NewMessage {
+                        dedupe_key: format!(
                             "{channel}:{}:{}",
                             n.dedupe_key.chars().take(150).collect::<String>(),
                             u.id
-                        )),
-                        channel: Set(channel.into()),
-                        kind: Set(n.kind.clone()),
-                        recipient_sealed: Set(to),
-                        subject: Set(subject),
-                        body: Set(body),
-                        in_reply_to: Set(None),
-                        complaint_id: Set(None),
-                        status: Set("pending".into()),
-                        attempts: Set(0),
-                        last_error: Set(String::new()),
-                        next_attempt_at: Set(now),
-                        lease_until: Set(None),
-                        sent_at: Set(None),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
+                        ),
+                        channel,
+                        kind: n.kind.clone(),
+                        recipient_sealed: to,
+                        subject,
+                        body,
+                        in_reply_to: None,
+                        complaint_id: None,
+                        at: now,
                     });
                 }
             }
