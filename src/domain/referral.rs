@@ -17,7 +17,8 @@ pub enum ReferralStatus {
 }
 
 impl ReferralStatus {
-    pub const ALL: [ReferralStatus; 5] = [Self::Proposed, Self::Rejected, Self::Sent, Self::Acknowledged, Self::Handled];
+    pub const ALL: [ReferralStatus; 5] =
+        [Self::Proposed, Self::Rejected, Self::Sent, Self::Acknowledged, Self::Handled];
 
     pub fn as_str(self) -> &'static str {
         match self {
