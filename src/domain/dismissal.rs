@@ -53,6 +53,54 @@ impl Step {
     }
 }
 
+/// Whether a track is running. One string form shared by the database, the API and the templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrackStatus {
+    /// Opened by a leader; steps are being recorded.
+    Open,
+    /// Ended: the owners kept the company, or a leader withdrew the track.
+    Closed,
+}
+
+impl TrackStatus {
+    pub const ALL: [TrackStatus; 2] = [Self::Open, Self::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The label users read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "进行中",
+            Self::Closed => "已结束",
+        }
+    }
+
+    /// Whether a stored form is a running track (a form this build does not know reads as
+    /// ended, so no step is recorded on it).
+    pub fn is_open(s: &str) -> bool {
+        Self::parse(s) == Some(Self::Open)
+    }
+
+    /// The status after recording `step`: only an open track takes steps; the owners keeping
+    /// the company and a withdrawal end it, every other step leaves it open.
+    pub fn after(self, step: Step) -> Option<Self> {
+        match (self, step) {
+            (Self::Closed, _) => None,
+            (Self::Open, Step::AssemblyRetained | Step::Withdrawn) => Some(Self::Closed),
+            (Self::Open, _) => Some(Self::Open),
+        }
+    }
+}
+
 /// Where a track stands: the dates of the steps taken so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrackState {
@@ -206,6 +254,37 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_track_status_round_trips_through_its_string_form() {
+        for s in TrackStatus::ALL {
+            assert_eq!(TrackStatus::parse(s.as_str()), Some(s));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(TrackStatus::parse("withdrawn"), None);
+        assert!(TrackStatus::is_open("open"));
+        assert!(!TrackStatus::is_open("closed") && !TrackStatus::is_open("withdrawn"));
+    }
+
+    #[test]
+    fn only_retaining_the_company_or_withdrawing_ends_a_track() {
+        use TrackStatus::{Closed, Open};
+        let table = [
+            (Open, Step::AssemblyCalled, Some(Open)),
+            (Open, Step::AssemblyDismissed, Some(Open)),
+            (Open, Step::AssemblyRetained, Some(Closed)),
+            (Open, Step::NoticeServed, Some(Open)),
+            (Open, Step::Withdrawn, Some(Closed)),
+            (Closed, Step::AssemblyCalled, None),
+            (Closed, Step::AssemblyDismissed, None),
+            (Closed, Step::AssemblyRetained, None),
+            (Closed, Step::NoticeServed, None),
+            (Closed, Step::Withdrawn, None),
+        ];
+        for (from, step, to) in table {
+            assert_eq!(from.after(step), to, "{from:?} then {step:?}");
+        }
     }
 
     #[test]

@@ -839,17 +839,8 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
         ("guidance", 20, "", "合同终止后企业拒不退出、拒不移交物业服务用房和图纸资料，已指导业委会起诉"),
         ("filed", 12, "(2026)晋0522民初1203号", "法院已受理"),
     ] {
-        super::dismissals::record_litigation(
-            deps,
-            &as_user(&officer, at(n)),
-            id,
-            kind,
-            Some(day(n)),
-            reference,
-            note,
-            None,
-        )
-        .await?;
+        super::litigation::record_step(deps, &as_user(&officer, at(n)), id, kind, Some(day(n)), reference, note, None)
+            .await?;
     }
     Ok(())
 }

@@ -44,6 +44,7 @@ pub struct PublicCommunity {
 /// The public page of a community.
 pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, ServiceError> {
     use crate::domain::case::CaseStatus;
+    use crate::domain::reassessment::ReassessmentStatus;
     let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
     let tree = JurisdictionTree::load(&deps.db).await?;
     let company = match c.company_id {
@@ -53,8 +54,7 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
     let open: Vec<String> = CaseStatus::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str().to_string()).collect();
     let open_cases = db::public::case_count(&deps.db, id, open).await?;
     let closed_cases = db::public::case_count(&deps.db, id, vec![CaseStatus::Closed.as_str().to_string()]).await?;
-    // An approved re-assessment: its status as the re-assessment rooms write it.
-    let history = db::public::reassessments_with_status(&deps.db, id, "approved")
+    let history = db::public::reassessments_with_status(&deps.db, id, ReassessmentStatus::Approved.as_str())
         .await?
         .into_iter()
         .map(|r| (r.effective_on, r.new_grade, crate::domain::money::yuan(r.new_fee_fen)))

@@ -9,10 +9,7 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::json;
 
@@ -23,8 +20,10 @@ use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, reassessment, service_grade};
+use crate::db::reassessments::{Decision, GradeChange, Letters, NewGrade};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::money::yuan;
+use crate::domain::reassessment::ReassessmentStatus;
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
 use crate::domain::timeline::EventKind;
@@ -40,31 +39,27 @@ const GRADES: [(&str, &str, i64, i64); 5] = [
 
 /// Seeds the grade table when it is empty.
 pub async fn ensure_grades(deps: &Deps) -> Result<(), ServiceError> {
-    if service_grade::Entity::find().one(&deps.db).await?.is_some() {
+    if db::reassessments::has_grades(&deps.db).await? {
         return Ok(());
     }
-    let now = deps.clock.now();
-    let rows: Vec<_> = GRADES
+    let rows = GRADES
         .iter()
         .enumerate()
-        .map(|(i, (name, standard, min, max))| service_grade::ActiveModel {
-            name: Set((*name).into()),
-            standard: Set((*standard).into()),
-            fee_min_fen: Set(*min),
-            fee_max_fen: Set(*max),
-            position: Set(i as i32 + 1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        .map(|(i, (name, standard, min, max))| NewGrade {
+            name: (*name).into(),
+            standard: (*standard).into(),
+            fee_min_fen: *min,
+            fee_max_fen: *max,
+            position: i as i32 + 1,
         })
         .collect();
-    db::insert_bulk(&deps.db, rows, None).await?;
+    db::reassessments::insert_grades(&deps.db, rows, deps.clock.now()).await?;
     Ok(())
 }
 
 /// The grade table, best first.
 pub async fn grades(deps: &Deps) -> Result<Vec<service_grade::Model>, ServiceError> {
-    Ok(service_grade::Entity::find().order_by_asc(service_grade::Column::Position).all(&deps.db).await?)
+    Ok(db::reassessments::grades(&deps.db).await?)
 }
 
 /// A grade's changes, as the form gives them (yuan per m² per month as typed).
@@ -110,15 +105,11 @@ pub async fn save_grade(
     }
     let (min, max) = (min.unwrap_or_default(), max.unwrap_or_default());
     let tx = deps.db.begin().await?;
-    let g = service_grade::Entity::find_by_id(id).one(&tx).await?.ok_or(ServiceError::NotFound("服务等级"))?;
+    let g = db::reassessments::grade(&tx, id).await?.ok_or(ServiceError::NotFound("服务等级"))?;
     let before = json!({"standard": g.standard, "fee_min_fen": g.fee_min_fen, "fee_max_fen": g.fee_max_fen});
     let after = json!({"standard": standard, "fee_min_fen": min, "fee_max_fen": max});
-    let mut am = g.into_active_model();
-    am.standard = Set(standard);
-    am.fee_min_fen = Set(min);
-    am.fee_max_fen = Set(max);
-    am.updated_at = Set(ctx.now);
-    let m = am.update(&tx).await?;
+    let change = GradeChange { standard, fee_min_fen: min, fee_max_fen: max };
+    let m = db::reassessments::update_grade(&tx, g, change, ctx.now).await?;
     record(&tx, ctx, "service_grade.update", "service_grade", id, SUCCESS, json!({"before": before, "after": after}))
         .await?;
     tx.commit().await?;
@@ -193,12 +184,7 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
         return Err(ServiceError::Invalid(errors));
     }
     let tx = deps.db.begin().await?;
-    let pending = reassessment::Entity::find()
-        .filter(reassessment::Column::CommunityId.eq(c.id))
-        .filter(reassessment::Column::Status.eq("proposed"))
-        .one(&tx)
-        .await?;
-    if pending.is_some() {
+    if db::reassessments::proposed_of_community(&tx, c.id).await?.is_some() {
         return Err(ServiceError::Rule {
             code: "pending_reassessment",
             message: "该小区已有待领导审批的重新核定".into(),
@@ -207,26 +193,22 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
     let mut ids: Vec<i64> = wanted.into_iter().collect();
     ids.sort_unstable();
     let grade = grade.expect("checked");
-    let r = reassessment::ActiveModel {
-        community_id: Set(c.id),
-        company_id: Set(c.company_id),
-        old_grade: Set(c.service_grade.clone()),
-        new_grade: Set(grade.name.clone()),
-        old_fee_fen: Set(c.fee_fen),
-        new_fee_fen: Set(fee.expect("checked")),
-        effective_on: Set(new.effective_on.expect("checked")),
-        reasons: Set(reasons.clone()),
-        case_ids: Set(join_ids(&ids)),
-        status: Set("proposed".into()),
-        proposed_by: Set(actor.user_id),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(String::new()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let r = db::reassessments::insert(
+        &tx,
+        db::reassessments::NewReassessment {
+            community_id: c.id,
+            company_id: c.company_id,
+            old_grade: c.service_grade.clone(),
+            new_grade: grade.name.clone(),
+            old_fee_fen: c.fee_fen,
+            new_fee_fen: fee.expect("checked"),
+            effective_on: new.effective_on.expect("checked"),
+            reasons: reasons.clone(),
+            case_ids: join_ids(&ids),
+            proposed_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await?;
     for k in &cases {
         super::timeline::timeline_note(
@@ -259,11 +241,11 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     if !role_may(actor.role, Action::DecideEscalation) {
         return Err(ServiceError::Forbidden(Denied::Role));
     }
-    let r = reassessment::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("重新核定"))?;
+    let r = db::reassessments::reassessment(&deps.db, id).await?.ok_or(ServiceError::NotFound("重新核定"))?;
     let (c, tree) = community_in_reach(deps, ctx, r.community_id, Action::DecideEscalation).await?;
-    if r.status != "proposed" {
+    let Some(status) = ReassessmentStatus::parse(&r.status).and_then(|s| s.decide(approve)) else {
         return Err(ServiceError::Rule { code: "decided", message: "该重新核定已审批".into() });
-    }
+    };
     let note = note.trim().to_string();
     if !approve && note.chars().count() < 2 {
         return Err(ServiceError::field("note", "不同意时请写明理由"));
@@ -271,51 +253,20 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     let case_ids: Vec<i64> = parse_ids(&r.case_ids);
     let tx = deps.db.begin().await?;
     let cases = db::cases::cases_by_ids(&tx, case_ids.clone()).await?;
-    let mut update = reassessment::Entity::update_many()
-        .col_expr(
-            reassessment::Column::Status,
-            sea_orm::sea_query::Expr::value(if approve { "approved" } else { "rejected" }),
-        )
-        .col_expr(reassessment::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
-        .col_expr(reassessment::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .col_expr(reassessment::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.clone()))
-        .col_expr(reassessment::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now));
     let mut letters = json!(null);
+    let mut issued = None;
     if approve {
-        let (company_letter, department_letter) = letters_for(deps, ctx, &tx, &r, &c, &tree).await?;
-        update = update
-            .col_expr(
-                reassessment::Column::CompanyLetterNumber,
-                sea_orm::sea_query::Expr::value(company_letter.0.clone()),
-            )
-            .col_expr(reassessment::Column::CompanyLetterSm3, sea_orm::sea_query::Expr::value(company_letter.1.clone()))
-            .col_expr(
-                reassessment::Column::DepartmentLetterNumber,
-                sea_orm::sea_query::Expr::value(department_letter.0.clone()),
-            )
-            .col_expr(
-                reassessment::Column::DepartmentLetterSm3,
-                sea_orm::sea_query::Expr::value(department_letter.1.clone()),
-            );
-        letters = json!({"company": company_letter.0, "departments": department_letter.0});
+        let (company, departments) = letters_for(deps, ctx, &tx, &r, &c, &tree).await?;
+        letters = json!({"company": company.0, "departments": departments.0});
+        issued = Some(Letters { company, departments });
     }
+    let decision = Decision { status, by: actor.user_id, at: ctx.now, note: note.clone(), letters: issued };
     // Compare-and-set: a second leader deciding at the same time changes nothing.
-    let done = update
-        .filter(reassessment::Column::Id.eq(id))
-        .filter(reassessment::Column::Status.eq("proposed"))
-        .exec(&tx)
-        .await?;
-    if done.rows_affected != 1 {
+    if !db::reassessments::decide_if_proposed(&tx, id, decision).await? {
         return Err(ServiceError::Rule { code: "decided", message: "该重新核定已审批".into() });
     }
     if approve {
-        community::Entity::update_many()
-            .col_expr(community::Column::ServiceGrade, sea_orm::sea_query::Expr::value(r.new_grade.clone()))
-            .col_expr(community::Column::FeeFen, sea_orm::sea_query::Expr::value(r.new_fee_fen))
-            .col_expr(community::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .filter(community::Column::Id.eq(c.id))
-            .exec(&tx)
-            .await?;
+        db::reassessments::set_community_grade(&tx, c.id, &r.new_grade, r.new_fee_fen, ctx.now).await?;
     }
     let line = if approve {
         format!(
@@ -488,12 +439,7 @@ fn view(r: reassessment::Model, community: String) -> ReassessmentView {
         effective_on: r.effective_on,
         reasons: r.reasons,
         case_ids: parse_ids(&r.case_ids),
-        status_label: match r.status.as_str() {
-            "proposed" => "待领导审批",
-            "approved" => "已核定",
-            _ => "未同意",
-        }
-        .into(),
+        status_label: ReassessmentStatus::label_of(&r.status).into(),
         status: r.status,
         decision_note: r.decision_note,
         company_letter_number: r.company_letter_number.unwrap_or_default(),
@@ -505,10 +451,7 @@ fn view(r: reassessment::Model, community: String) -> ReassessmentView {
 /// A community's re-assessments, newest first (its grade and fee history).
 pub async fn of_community(deps: &Deps, ctx: &Ctx, community_id: i64) -> Result<Vec<ReassessmentView>, ServiceError> {
     let (c, _) = community_in_reach(deps, ctx, community_id, Action::ViewRegistry).await?;
-    Ok(reassessment::Entity::find()
-        .filter(reassessment::Column::CommunityId.eq(community_id))
-        .order_by_desc(reassessment::Column::Id)
-        .all(&deps.db)
+    Ok(db::reassessments::of_community(&deps.db, community_id)
         .await?
         .into_iter()
         .map(|r| view(r, c.name.clone()))
@@ -523,12 +466,7 @@ pub async fn pending(deps: &Deps, ctx: &Ctx) -> Result<Vec<ReassessmentView>, Se
     }
     let tree = JurisdictionTree::load(&deps.db).await?;
     let mut out = Vec::new();
-    for r in reassessment::Entity::find()
-        .filter(reassessment::Column::Status.eq("proposed"))
-        .order_by_asc(reassessment::Column::Id)
-        .all(&deps.db)
-        .await?
-    {
+    for r in db::reassessments::with_status(&deps.db, ReassessmentStatus::Proposed).await? {
         let Some(c) = db::registry::community(&deps.db, r.community_id).await? else { continue };
         if authorize(
             actor,
@@ -553,7 +491,7 @@ pub async fn letter_pdf(
     which: &str,
 ) -> Result<(String, super::blobs::Download), ServiceError> {
     let actor = ctx.actor()?;
-    let r = reassessment::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("重新核定"))?;
+    let r = db::reassessments::reassessment(&deps.db, id).await?.ok_or(ServiceError::NotFound("重新核定"))?;
     let (number, digest) = match which {
         "company" => (r.company_letter_number.clone(), r.company_letter_sm3.clone()),
         "departments" => (r.department_letter_number.clone(), r.department_letter_sm3.clone()),
@@ -590,13 +528,8 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<R
     };
     let tree = JurisdictionTree::load(&deps.db).await?;
     let mut out = Vec::new();
-    for r in reassessment::Entity::find()
-        .filter(reassessment::Column::CompanyId.eq(company_id))
-        .order_by_desc(reassessment::Column::Id)
-        .all(&deps.db)
-        .await?
-    {
-        if approved_only && r.status != "approved" {
+    for r in db::reassessments::of_company(&deps.db, company_id).await? {
+        if approved_only && ReassessmentStatus::parse(&r.status) != Some(ReassessmentStatus::Approved) {
             continue;
         }
         let Some(c) = db::registry::community(&deps.db, r.community_id).await? else { continue };

@@ -9,9 +9,7 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::json;
 
@@ -22,22 +20,19 @@ use super::scope::{JurisdictionTree, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::{case, department, referral, user};
+use crate::db::entities::{case, department, referral};
+use crate::db::referrals::{Answer, Decision, NewReferral, TransferLetter};
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
+use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::FieldErrors;
-use crate::domain::role::{Role, Scope};
+use crate::domain::role::Scope;
 use crate::domain::timeline::EventKind;
 
-fn status_label(s: &str) -> &'static str {
-    match s {
-        "proposed" => "待领导审批",
-        "rejected" => "领导未同意",
-        "sent" => "已移送，待签收",
-        "acknowledged" => "已签收，办理中",
-        "handled" => "已反馈处理结果",
-        _ => "未知",
-    }
+/// Whether the referral is still the bureau's own business (proposed or refused): neither the
+/// department nor the company sees it.
+fn bureau_only(status: &str) -> bool {
+    matches!(ReferralStatus::parse(status), Some(ReferralStatus::Proposed | ReferralStatus::Rejected))
 }
 
 /// Cases the actor may run (staff within reach).
@@ -94,29 +89,16 @@ pub async fn propose(
     let mut ids = wanted;
     ids.sort_unstable();
     let tx = deps.db.begin().await?;
-    let r = referral::ActiveModel {
-        department_id: Set(dept.id),
-        case_ids: Set(join_ids(&ids)),
-        reasons: Set(reasons.clone()),
-        status: Set("proposed".into()),
-        feedback_due: Set(None),
-        letter_number: Set(None),
-        letter_sm3: Set(None),
-        proposed_by: Set(actor.user_id),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(String::new()),
-        acknowledged_at: Set(None),
-        acknowledged_by: Set(None),
-        result: Set(String::new()),
-        handled_at: Set(None),
-        handled_by: Set(None),
-        reminded_at: Set(None),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let r = db::referrals::insert(
+        &tx,
+        NewReferral {
+            department_id: dept.id,
+            case_ids: join_ids(&ids),
+            reasons: reasons.clone(),
+            proposed_by: actor.user_id,
+        },
+        ctx.now,
+    )
     .await?;
     for c in &cases {
         super::timeline::timeline_note(
@@ -134,54 +116,33 @@ pub async fn propose(
     Ok(r.id)
 }
 
-async fn department_users<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    department_id: i64,
-) -> Result<Vec<user::Model>, ServiceError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::DepartmentId.eq(department_id))
-        .filter(user::Column::Role.eq(Role::DepartmentUser.as_str()))
-        .filter(user::Column::Active.eq(true))
-        .all(db)
-        .await?)
-}
-
 /// A leader approves (the letter goes out) or rejects a proposed referral.
 pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) -> Result<(), ServiceError> {
     let actor = ctx.actor()?.clone();
     if !role_may(actor.role, Action::DecideEscalation) {
         return Err(ServiceError::Forbidden(Denied::Role));
     }
-    let r = referral::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("移送"))?;
+    let r = db::referrals::referral(&deps.db, id).await?.ok_or(ServiceError::NotFound("移送"))?;
     let cases = cases_in_reach(deps, ctx, &parse_ids(&r.case_ids), Action::DecideEscalation).await?;
-    if r.status != "proposed" {
+    let Some(status) = ReferralStatus::parse(&r.status).and_then(|s| s.decide(approve)) else {
         return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
-    }
+    };
     let note = note.trim().to_string();
     if !approve && note.chars().count() < 2 {
         return Err(ServiceError::field("note", "不同意时请写明理由"));
     }
     let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
     let tx = deps.db.begin().await?;
-    let mut update = referral::Entity::update_many()
-        .col_expr(referral::Column::Status, sea_orm::sea_query::Expr::value(if approve { "sent" } else { "rejected" }))
-        .col_expr(referral::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
-        .col_expr(referral::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .col_expr(referral::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.clone()))
-        .col_expr(referral::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now));
     let mut letter = None;
+    let mut sent = None;
     if approve {
         let due = calendar(&tx).await?.add_working_days(today(ctx.now), deps.settings.referral_feedback_working_days);
         let (number, digest) = transfer_letter(deps, ctx, &tx, &r, &dept, &cases, due).await?;
-        update = update
-            .col_expr(referral::Column::FeedbackDue, sea_orm::sea_query::Expr::value(due))
-            .col_expr(referral::Column::LetterNumber, sea_orm::sea_query::Expr::value(number.clone()))
-            .col_expr(referral::Column::LetterSm3, sea_orm::sea_query::Expr::value(digest));
+        sent = Some(TransferLetter { number: number.clone(), sm3: digest, feedback_due: due });
         letter = Some((number, due));
     }
-    let done =
-        update.filter(referral::Column::Id.eq(id)).filter(referral::Column::Status.eq("proposed")).exec(&tx).await?;
-    if done.rows_affected != 1 {
+    let decision = Decision { status, by: actor.user_id, at: ctx.now, note: note.clone(), letter: sent };
+    if !db::referrals::decide_if_proposed(&tx, id, decision).await? {
         return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
     }
     let line = match &letter {
@@ -199,7 +160,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         .await?;
     }
     if let Some((number, due)) = &letter {
-        let notes = department_users(&tx, dept.id)
+        let notes = db::referrals::department_users(&tx, dept.id)
             .await?
             .into_iter()
             .map(|u| {
@@ -293,10 +254,10 @@ async fn transfer_letter<C: sea_orm::ConnectionTrait>(
 /// user only one sent to their own department.
 async fn load(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(referral::Model, Vec<case::Model>), ServiceError> {
     let actor = ctx.actor()?;
-    let r = referral::Entity::find_by_id(id).one(&deps.db).await?.ok_or(ServiceError::NotFound("移送"))?;
+    let r = db::referrals::referral(&deps.db, id).await?.ok_or(ServiceError::NotFound("移送"))?;
     match actor.scope {
         Scope::Department(d) if role_may(actor.role, Action::AnswerReferral) => {
-            if d != r.department_id || matches!(r.status.as_str(), "proposed" | "rejected") {
+            if d != r.department_id || bureau_only(&r.status) {
                 return Err(ServiceError::Forbidden(Denied::OutOfScope));
             }
             let cases = db::cases::cases_by_ids(&deps.db, parse_ids(&r.case_ids)).await?;
@@ -332,47 +293,35 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
     let (r, cases) = load(deps, ctx, id).await?;
     let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
     let tx = deps.db.begin().await?;
-    let (from, to, line, action, kind): (&[&str], &str, String, &str, EventKind) = match result {
+    // The statuses this step may leave, as the domain's transitions say.
+    let from: Vec<ReferralStatus> = ReferralStatus::ALL
+        .into_iter()
+        .filter(|s| if result.is_some() { s.answer() } else { s.acknowledge() }.is_some())
+        .collect();
+    let (line, action, kind) = match result {
         None => (
-            &["sent"],
-            "acknowledged",
             format!("{}已签收移送函 {}", dept.name, r.letter_number.clone().unwrap_or_default()),
             "referral.acknowledge",
             EventKind::ReferralAcknowledged,
         ),
-        Some(text) => (
-            &["sent", "acknowledged"],
-            "handled",
-            format!("{}反馈处理结果：{text}", dept.name),
-            "referral.result",
-            EventKind::ReferralAnswered,
-        ),
+        Some(text) => (format!("{}反馈处理结果：{text}", dept.name), "referral.result", EventKind::ReferralAnswered),
     };
-    let mut update = referral::Entity::update_many()
-        .col_expr(referral::Column::Status, sea_orm::sea_query::Expr::value(to))
-        .col_expr(referral::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now));
-    update = match result {
-        None => update
-            .col_expr(referral::Column::AcknowledgedAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .col_expr(referral::Column::AcknowledgedBy, sea_orm::sea_query::Expr::value(actor.user_id)),
-        Some(text) => update
-            .col_expr(referral::Column::Result, sea_orm::sea_query::Expr::value(text.to_string()))
-            .col_expr(referral::Column::HandledAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .col_expr(referral::Column::HandledBy, sea_orm::sea_query::Expr::value(actor.user_id))
-            .col_expr(
-                referral::Column::AcknowledgedAt,
-                sea_orm::sea_query::Expr::value(r.acknowledged_at.unwrap_or(ctx.now)),
-            ),
+    let moved = match result {
+        None => db::referrals::acknowledge_if_in(&tx, id, &from, actor.user_id, ctx.now).await?,
+        Some(text) => {
+            let answer = Answer {
+                result: text.to_string(),
+                by: actor.user_id,
+                at: ctx.now,
+                acknowledged_at: r.acknowledged_at.unwrap_or(ctx.now),
+            };
+            db::referrals::answer_if_in(&tx, id, &from, answer).await?
+        }
     };
-    let done = update
-        .filter(referral::Column::Id.eq(id))
-        .filter(referral::Column::Status.is_in(from.iter().copied()))
-        .exec(&tx)
-        .await?;
-    if done.rows_affected != 1 {
+    if !moved {
         return Err(ServiceError::Rule {
             code: "referral_state",
-            message: format!("移送当前状态为“{}”，不能办理此项", status_label(&r.status)),
+            message: format!("移送当前状态为“{}”，不能办理此项", ReferralStatus::label_of(&r.status)),
         });
     }
     for c in &cases {
@@ -445,8 +394,9 @@ async fn view(
     Ok(ReferralView {
         id: r.id,
         department,
-        status_label: status_label(&r.status).into(),
-        overdue: matches!(r.status.as_str(), "sent" | "acknowledged") && r.feedback_due.is_some_and(|d| d < today),
+        status_label: ReferralStatus::label_of(&r.status).into(),
+        overdue: ReferralStatus::parse(&r.status).is_some_and(ReferralStatus::awaits_department)
+            && r.feedback_due.is_some_and(|d| d < today),
         status: r.status,
         reasons: r.reasons,
         letter_number: r.letter_number.unwrap_or_default(),
@@ -468,26 +418,24 @@ pub async fn get(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ReferralView, Servic
 /// Referrals the actor may see, newest first: a department's own (once sent); every referral
 /// within reach for bureau readers. `pending_only`: those waiting for a leader.
 pub async fn list(deps: &Deps, ctx: &Ctx, pending_only: bool) -> Result<Vec<ReferralView>, ServiceError> {
+    use ReferralStatus::{Acknowledged, Handled, Proposed, Sent};
     let actor = ctx.actor()?;
-    let mut q = referral::Entity::find().order_by_desc(referral::Column::Id);
-    match actor.scope {
-        Scope::Department(d) if role_may(actor.role, Action::AnswerReferral) => {
-            q = q.filter(referral::Column::DepartmentId.eq(d)).filter(referral::Column::Status.is_in([
-                "sent",
-                "acknowledged",
-                "handled",
-            ]));
-        }
-        Scope::Jurisdiction(_) if role_may(actor.role, Action::ReadCaseContent) => {}
+    let department = match actor.scope {
+        Scope::Department(d) if role_may(actor.role, Action::AnswerReferral) => Some(d),
+        Scope::Jurisdiction(_) if role_may(actor.role, Action::ReadCaseContent) => None,
         _ => return Err(ServiceError::Forbidden(Denied::Role)),
-    }
-    if pending_only {
-        q = q.filter(referral::Column::Status.eq("proposed"));
-    }
+    };
+    let statuses: Option<&[ReferralStatus]> = match (department, pending_only) {
+        // A department never sees a proposal.
+        (Some(_), true) => return Ok(Vec::new()),
+        (Some(_), false) => Some(&[Sent, Acknowledged, Handled]),
+        (None, true) => Some(&[Proposed]),
+        (None, false) => None,
+    };
     let today = today(ctx.now);
     let cal = calendar(&deps.db).await?;
     let mut out = Vec::new();
-    for r in q.all(&deps.db).await? {
+    for r in db::referrals::list(&deps.db, department, statuses).await? {
         let id = r.id;
         let Ok((r, cases)) = load(deps, ctx, id).await else { continue };
         out.push(view(deps, r, &cases, today, &cal).await?);
@@ -504,15 +452,7 @@ pub async fn of_case(deps: &Deps, ctx: &Ctx, case_id: i64) -> Result<Vec<Referra
     let today = today(ctx.now);
     let cal = calendar(&deps.db).await?;
     let mut out = Vec::new();
-    // The referrals naming this case in their id list, found by the database, not by reading
-    // every referral on every case page.
-    let id = case_id.to_string();
-    let names = sea_orm::Condition::any()
-        .add(referral::Column::CaseIds.eq(id.clone()))
-        .add(referral::Column::CaseIds.starts_with(format!("{id},")))
-        .add(referral::Column::CaseIds.ends_with(format!(",{id}")))
-        .add(referral::Column::CaseIds.contains(format!(",{id},")));
-    for r in referral::Entity::find().filter(names).order_by_desc(referral::Column::Id).all(&deps.db).await? {
+    for r in db::referrals::naming_case(&deps.db, case_id).await? {
         if !parse_ids(&r.case_ids).contains(&case_id) {
             continue;
         }
@@ -536,27 +476,16 @@ pub async fn letter_pdf(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(String, supe
 /// has passed without a result. Returns how many were reminded.
 pub async fn remind_overdue(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
     let today = today(ctx.now);
-    let due = referral::Entity::find()
-        .filter(referral::Column::Status.is_in(["sent", "acknowledged"]))
-        .filter(referral::Column::FeedbackDue.lt(today))
-        .filter(referral::Column::RemindedAt.is_null())
-        .all(&deps.db)
-        .await?;
+    let due = db::referrals::overdue_unreminded(&deps.db, today).await?;
     let mut n = 0;
     for r in due {
         let tx = deps.db.begin().await?;
-        let done = referral::Entity::update_many()
-            .col_expr(referral::Column::RemindedAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .filter(referral::Column::Id.eq(r.id))
-            .filter(referral::Column::RemindedAt.is_null())
-            .exec(&tx)
-            .await?;
-        if done.rows_affected != 1 {
+        if !db::referrals::mark_reminded_if_not(&tx, r.id, ctx.now).await? {
             continue;
         }
         let number = r.letter_number.clone().unwrap_or_default();
         let due_on = r.feedback_due.map(|d| d.to_string()).unwrap_or_default();
-        let mut notes: Vec<_> = department_users(&tx, r.department_id)
+        let mut notes: Vec<_> = db::referrals::department_users(&tx, r.department_id)
             .await?
             .into_iter()
             .map(|u| {
@@ -600,8 +529,8 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<R
     let today = today(ctx.now);
     let cal = calendar(&deps.db).await?;
     let mut out = Vec::new();
-    for r in referral::Entity::find().order_by_desc(referral::Column::Id).all(&deps.db).await? {
-        if company_user && matches!(r.status.as_str(), "proposed" | "rejected") {
+    for r in db::referrals::list(&deps.db, None, None).await? {
+        if company_user && bureau_only(&r.status) {
             continue;
         }
         let cases = db::cases::cases_by_ids(&deps.db, parse_ids(&r.case_ids)).await?;

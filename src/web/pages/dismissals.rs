@@ -84,7 +84,7 @@ pub(super) async fn dismissal_page(s: &AppState, a: &Auth, id: i64, error: Strin
     Ok(DismissalPage {
         c: Chrome::new(&a.session, Some(&a.user), "引导解聘").await,
         t: crate::service::dismissals::get(&s.deps, &a.ctx, id).await?,
-        litigation: crate::service::dismissals::litigation(&s.deps, &a.ctx, id).await?,
+        litigation: crate::service::litigation::steps(&s.deps, &a.ctx, id).await?,
         litigation_kinds: crate::domain::dismissal::Litigation::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
         records: may(&a.user, Action::TrackDismissal),
         withdraws: may(&a.user, Action::DecideEscalation),

@@ -24,9 +24,7 @@ pub async fn record_litigation_step(
     let on = chrono::NaiveDate::parse_from_str(parts.text("on").trim(), "%Y-%m-%d").ok();
     let document =
         parts.files("document").pop().map(|(name, bytes)| (if name.is_empty() { "文书".into() } else { name }, bytes));
-    match crate::service::dismissals::record_litigation(&s.deps, &a.ctx, id, &kind, on, &reference, &note, document)
-        .await
-    {
+    match crate::service::litigation::record_step(&s.deps, &a.ctx, id, &kind, on, &reference, &note, document).await {
         Ok(()) => {
             flash(&a.session, "已记录").await;
             Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())
@@ -45,6 +43,6 @@ pub async fn show_litigation_document(
     a: Auth,
     Path((id, event_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    let doc = crate::service::dismissals::document(&s.deps, &a.ctx, id, event_id).await?;
+    let doc = crate::service::litigation::document(&s.deps, &a.ctx, id, event_id).await?;
     Ok(crate::web::download::respond(doc, crate::web::download::Cache::Revalidate, None))
 }
