@@ -73,7 +73,7 @@ pub async fn insert_statements<C: ConnectionTrait>(db: &C, rows: Vec<SeedStateme
             closing_fen: Set(0),
             published_by: Set(s.published_by),
             published_at: Set(s.at),
-            status: Set("published".into()),
+            status: Set(crate::domain::revenue::StatementStatus::Published.as_str().into()),
             reviewed_by: Set(None),
             reviewed_at: Set(None),
             review_note: Set(String::new()),

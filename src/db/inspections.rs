@@ -1,5 +1,6 @@
 //! Inspection storage: plans, one inspection per community and plan, answers and photos.
 
+use crate::domain::inspection::InspectionStatus;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -50,7 +51,7 @@ pub async fn to_do<C: ConnectionTrait>(
         unassigned = unassigned.add(inspection::Column::TownshipId.is_in(t.to_vec()));
     }
     inspection::Entity::find()
-        .filter(inspection::Column::Status.eq("assigned"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Assigned.as_str()))
         .filter(Condition::any().add(inspection::Column::AssigneeUserId.eq(user_id)).add(unassigned))
         .order_by_asc(inspection::Column::PlanId)
         .order_by_asc(inspection::Column::Id)
@@ -154,12 +155,12 @@ pub async fn mark_submitted<C: ConnectionTrait>(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, DbErr> {
     let r = inspection::Entity::update_many()
-        .col_expr(inspection::Column::Status, sea_orm::sea_query::Expr::value("submitted"))
+        .col_expr(inspection::Column::Status, sea_orm::sea_query::Expr::value(InspectionStatus::Submitted.as_str()))
         .col_expr(inspection::Column::SubmittedAt, sea_orm::sea_query::Expr::value(at))
         .col_expr(inspection::Column::SubmittedBy, sea_orm::sea_query::Expr::value(by))
         .col_expr(inspection::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
         .filter(inspection::Column::Id.eq(id))
-        .filter(inspection::Column::Status.eq("assigned"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Assigned.as_str()))
         .exec(db)
         .await?;
     Ok(r.rows_affected == 1)
@@ -176,7 +177,7 @@ pub async fn assign<C: ConnectionTrait>(
         .col_expr(inspection::Column::AssigneeUserId, sea_orm::sea_query::Expr::value(user))
         .col_expr(inspection::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
         .filter(inspection::Column::Id.eq(id))
-        .filter(inspection::Column::Status.eq("assigned"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Assigned.as_str()))
         .exec(db)
         .await?;
     Ok(r.rows_affected == 1)
@@ -195,7 +196,7 @@ fn new_inspection(
         company_id: Set(community.company_id),
         township_id: Set(community.township_id),
         assignee_user_id: Set(assignee),
-        status: Set("assigned".into()),
+        status: Set(InspectionStatus::Assigned.as_str().into()),
         submitted_at: Set(None),
         submitted_by: Set(None),
         created_at: Set(at),

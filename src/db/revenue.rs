@@ -1,6 +1,7 @@
 //! Public-revenue storage: ledger entries (never changed; corrected by reversing entries),
 //! quarterly statements and their review, owners' assembly resolutions.
 
+use crate::domain::revenue::StatementStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -185,7 +186,7 @@ pub async fn insert_statement<C: ConnectionTrait>(
         closing_fen: Set(new.closing_fen),
         published_by: Set(new.published_by),
         published_at: Set(at),
-        status: Set("published".into()),
+        status: Set(StatementStatus::Published.as_str().into()),
         reviewed_by: Set(None),
         reviewed_at: Set(None),
         review_note: Set(String::new()),
@@ -202,20 +203,20 @@ pub async fn insert_statement<C: ConnectionTrait>(
 pub async fn review_if_published<C: ConnectionTrait>(
     db: &C,
     id: i64,
-    status: &str,
+    status: StatementStatus,
     by: i64,
     note: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     use sea_orm::sea_query::Expr;
     let moved = revenue_statement::Entity::update_many()
-        .col_expr(revenue_statement::Column::Status, Expr::value(status))
+        .col_expr(revenue_statement::Column::Status, Expr::value(status.as_str()))
         .col_expr(revenue_statement::Column::ReviewedBy, Expr::value(by))
         .col_expr(revenue_statement::Column::ReviewedAt, Expr::value(at))
         .col_expr(revenue_statement::Column::ReviewNote, Expr::value(note))
         .col_expr(revenue_statement::Column::UpdatedAt, Expr::value(at))
         .filter(revenue_statement::Column::Id.eq(id))
-        .filter(revenue_statement::Column::Status.eq("published"))
+        .filter(revenue_statement::Column::Status.eq(StatementStatus::Published.as_str()))
         .exec(db)
         .await?;
     Ok(moved.rows_affected == 1)

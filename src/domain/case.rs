@@ -125,6 +125,25 @@ pub enum CaseEvent {
 }
 
 impl CaseEvent {
+    /// Every event.
+    pub const ALL: [CaseEvent; 10] = [
+        CaseEvent::Verify,
+        CaseEvent::Dismiss,
+        CaseEvent::IssueNotice,
+        CaseEvent::Report,
+        CaseEvent::StartReinspection,
+        CaseEvent::PassReinspection,
+        CaseEvent::FailReinspection,
+        CaseEvent::GrantExtension,
+        CaseEvent::MarkOverdue,
+        CaseEvent::Escalate,
+    ];
+
+    /// The event a string form names.
+    pub fn parse(s: &str) -> Option<CaseEvent> {
+        CaseEvent::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
     /// The one string form, as written on the timeline.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -157,6 +157,36 @@ pub enum Triage {
     Forward,
 }
 
+impl Triage {
+    /// Every decision.
+    pub const ALL: [Triage; 4] = [Triage::Accept, Triage::Merge, Triage::Reject, Triage::Forward];
+
+    /// The one string form (forms, API, audit trail).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Triage::Accept => "accept",
+            Triage::Merge => "merge",
+            Triage::Reject => "reject",
+            Triage::Forward => "forward",
+        }
+    }
+
+    /// The decision a string form names.
+    pub fn parse(s: &str) -> Option<Triage> {
+        Triage::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The Chinese name of the decision.
+    pub fn label(self) -> &'static str {
+        match self {
+            Triage::Accept => "受理",
+            Triage::Merge => "合并",
+            Triage::Reject => "不予受理",
+            Triage::Forward => "转办",
+        }
+    }
+}
+
 /// Why a transition is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionError(pub String);

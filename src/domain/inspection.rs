@@ -40,6 +40,16 @@ impl Answer {
     }
 }
 
+super::labelled_enum! {
+    /// Where one community's inspection stands.
+    pub enum InspectionStatus {
+        /// 待排查: the form is open to its inspector.
+        Assigned => ("assigned", "待排查"),
+        /// 已提交: final; its problems are cases in the ledger.
+        Submitted => ("submitted", "已提交"),
+    }
+}
+
 /// Which communities a plan covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanScope {
@@ -163,6 +173,16 @@ pub fn parse_checklist(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn inspection_statuses_read_back() {
+        assert_eq!(InspectionStatus::ALL.len(), 2);
+        for s in InspectionStatus::ALL {
+            assert_eq!(InspectionStatus::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(InspectionStatus::Submitted.as_str(), "submitted");
+        assert_eq!(InspectionStatus::parse("done"), None);
+    }
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

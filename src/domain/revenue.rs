@@ -6,6 +6,30 @@
 
 use chrono::{Datelike, NaiveDate};
 
+super::labelled_enum! {
+    /// Where a published quarterly statement stands with the owners' committee.
+    pub enum StatementStatus {
+        /// 已公示, waiting for the committee.
+        Published => ("published", "待业委会确认"),
+        /// 业委会已确认.
+        Confirmed => ("confirmed", "业委会已确认"),
+        /// 业委会有异议 (with its reason).
+        Disputed => ("disputed", "业委会有异议"),
+    }
+}
+
+impl StatementStatus {
+    /// The committee's verdict on a published statement: only a published one can be reviewed.
+    pub fn review(self, confirm: bool) -> Option<StatementStatus> {
+        match self {
+            StatementStatus::Published => {
+                Some(if confirm { StatementStatus::Confirmed } else { StatementStatus::Disputed })
+            }
+            StatementStatus::Confirmed | StatementStatus::Disputed => None,
+        }
+    }
+}
+
 /// Money in or out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -273,6 +297,23 @@ pub fn distribution(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn statement_statuses_read_back_and_only_a_published_statement_is_reviewed() {
+        for s in StatementStatus::ALL {
+            assert_eq!(StatementStatus::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(StatementStatus::parse("draft"), None);
+        for (from, confirm, to) in [
+            (StatementStatus::Published, true, Some(StatementStatus::Confirmed)),
+            (StatementStatus::Published, false, Some(StatementStatus::Disputed)),
+            (StatementStatus::Confirmed, false, None),
+            (StatementStatus::Disputed, true, None),
+        ] {
+            assert_eq!(from.review(confirm), to, "{from:?} confirm={confirm}");
+        }
+        assert_eq!(StatementStatus::Disputed.label(), "业委会有异议");
+    }
     use super::*;
     use crate::domain::money::yuan;
 

@@ -19,7 +19,7 @@ use crate::db::cases::NewCasePhoto;
 use crate::db::complaints::NewProblem;
 use crate::db::entities::{catalog_item, community, inspection};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
-use crate::domain::inspection::{Answer, Coverage, PlanScope, check_complete, parse_checklist};
+use crate::domain::inspection::{Answer, Coverage, InspectionStatus, PlanScope, check_complete, parse_checklist};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::{Role, Scope};
 
@@ -274,7 +274,7 @@ async fn plan_row(
     let mut coverage = Coverage::default();
     for r in counts.iter().filter(|r| r.plan_id == plan.id && townships.is_none_or(|t| t.contains(&r.township_id))) {
         for _ in 0..r.n {
-            coverage.add(r.status == "submitted", plan.due_on, today);
+            coverage.add(r.status == InspectionStatus::Submitted.as_str(), plan.due_on, today);
         }
     }
     let phase = match db::registry::campaign_phase(&deps.db, plan.campaign_phase_id).await? {
@@ -329,7 +329,7 @@ pub async fn plan_detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<PlanDetail, 
     for r in counts.iter().filter(|r| townships.as_deref().is_none_or(|t| t.contains(&r.township_id))) {
         let c = per.entry(r.township_id).or_default();
         for _ in 0..r.n {
-            c.add(r.status == "submitted", plan.due_on, today);
+            c.add(r.status == InspectionStatus::Submitted.as_str(), plan.due_on, today);
         }
     }
     let inspections = db::inspections::of_plan(&deps.db, id, townships.as_deref()).await?;
@@ -393,7 +393,7 @@ async fn rows_for(
         .into_iter()
         .filter_map(|i| {
             let plan = plans.get(&i.plan_id)?;
-            let submitted = i.status == "submitted";
+            let submitted = i.status == InspectionStatus::Submitted.as_str();
             Some(InspectionRow {
                 id: i.id,
                 plan_id: plan.id,
@@ -521,7 +521,7 @@ pub async fn get_inspection(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Inspectio
     Ok(InspectionView {
         answered: items.iter().filter(|i| !i.answer.is_empty()).count(),
         problems: items.iter().filter(|i| i.answer == Answer::Problem.as_str()).count(),
-        can_edit: i.status == "assigned" && authorize(actor, Action::Inspect, &object).is_ok(),
+        can_edit: i.status == InspectionStatus::Assigned.as_str() && authorize(actor, Action::Inspect, &object).is_ok(),
         address: community.address.clone(),
         row,
         items,
@@ -529,7 +529,7 @@ pub async fn get_inspection(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Inspectio
 }
 
 fn not_open(i: &inspection::Model) -> Result<(), ServiceError> {
-    if i.status != "assigned" {
+    if i.status != InspectionStatus::Assigned.as_str() {
         return Err(ServiceError::Rule {
             code: "inspection_submitted", message: "该排查表已提交，不能再修改".into()
         });
@@ -770,7 +770,7 @@ pub async fn company_coverage(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result
     let today = today(ctx.now);
     let mut c = Coverage::default();
     for (i, due_on) in db::inspections::of_company(&deps.db, company_id, townships.as_deref()).await? {
-        c.add(i.status == "submitted", due_on, today);
+        c.add(i.status == InspectionStatus::Submitted.as_str(), due_on, today);
     }
     Ok(Some(c))
 }

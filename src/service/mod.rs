@@ -31,6 +31,7 @@ pub mod referrals;
 pub mod registry;
 pub mod registry_xlsx;
 pub mod revenue;
+pub mod rule_code;
 pub mod scope;
 pub mod sms;
 pub mod surveys;

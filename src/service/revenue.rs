@@ -17,7 +17,8 @@ use crate::domain::authz::{Action, Denied};
 use crate::domain::money::yuan;
 use crate::domain::registry::FieldErrors;
 use crate::domain::revenue::{
-    Category, Direction, Entry, Line, Resolution, Statement, check_shares, parse_yuan, quarter_of, statements,
+    Category, Direction, Entry, Line, Resolution, Statement, StatementStatus, check_shares, parse_yuan, quarter_of,
+    statements,
 };
 use crate::domain::role::Scope;
 
@@ -333,12 +334,7 @@ async fn published_statements<C: ConnectionTrait>(
             spending: yuan(s.spending_fen),
             closing: yuan(s.closing_fen),
             published_on: today(s.published_at),
-            status_label: match s.status.as_str() {
-                "confirmed" => "业委会已确认",
-                "disputed" => "业委会有异议",
-                _ => "待业委会确认",
-            }
-            .into(),
+            status_label: StatementStatus::parse(&s.status).unwrap_or(StatementStatus::Published).label().into(),
             status: s.status,
             review_note: s.review_note,
         })
@@ -435,7 +431,7 @@ pub async fn review_statement(
     if note.chars().count() > 2000 {
         return Err(ServiceError::field("note", "意见不超过2000字"));
     }
-    let status = if confirm { "confirmed" } else { "disputed" };
+    let status = StatementStatus::Published.review(confirm).expect("a published statement can be reviewed");
     let tx = deps.db.begin().await?;
     if !db::revenue::review_if_published(&tx, st.id, status, actor.user_id, note, ctx.now).await? {
         return Err(ServiceError::Rule {
@@ -449,7 +445,7 @@ pub async fn review_statement(
         "revenue_statement",
         st.id,
         SUCCESS,
-        json!({"status": status, "note": note}),
+        json!({"status": status.as_str(), "note": note}),
     )
     .await?;
     let period = format!("{}年第{}季度", st.year, st.quarter);

@@ -166,8 +166,10 @@ const SYSTEM_FILES: [[&str; 2]; 2] =
     [["NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.otf"], ["NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold.otf"]];
 
 /// A loaded set of fonts (Regular and Bold of one family) and their book. The system's fonts are
-/// whole collections (.ttc, about 26 MB each, all kept in memory: typst reads glyphs as it needs
-/// them); the bundled ones are used in place, from the binary.
+/// whole collections (.ttc, about 26 MB each) mapped read-only from their files: typst reads glyphs
+/// as it needs them, so only the pages it touches are resident, and they are the file's pages,
+/// which the kernel may drop and read again (reading them whole cost 52 MB of heap per process);
+/// the bundled ones are used in place, from the binary.
 struct Fonts {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
@@ -210,9 +212,15 @@ fn find_system_font(names: &[&str], weight: FontWeight) -> Option<Font> {
         .find_map(|path| load_face(&path, weight))
 }
 
-/// The face of `SYSTEM_FAMILY` with the given weight in a font file or collection.
+/// The face of `SYSTEM_FAMILY` with the given weight in a font file or collection, mapped from
+/// the file (see [`Fonts`]).
 fn load_face(path: &Path, weight: FontWeight) -> Option<Font> {
-    let data = std::fs::read(path).ok()?;
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: the mapping is read-only and lives as long as the font. The files are the
+    // distribution's, which package upgrades replace by renaming a new file into place (the
+    // mapped inode stays intact); nothing in this process writes them.
+    #[expect(unsafe_code, reason = "mapping a system font file read-only")]
+    let data = unsafe { memmap2::Mmap::map(&file) }.ok()?;
     Font::iter(Bytes::new(data))
         .find(|font| font.info().family == SYSTEM_FAMILY && font.info().variant.weight == weight)
 }
