@@ -53,37 +53,17 @@ impl Step {
     }
 }
 
-/// Whether a track is running. One string form shared by the database, the API and the templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TrackStatus {
-    /// Opened by a leader; steps are being recorded.
-    Open,
-    /// Ended: the owners kept the company, or a leader withdrew the track.
-    Closed,
+super::labelled_enum! {
+    /// Whether a track is running. One string form shared by the database, the API and the templates.
+    pub enum TrackStatus {
+        /// Opened by a leader; steps are being recorded.
+        Open => ("open", "进行中"),
+        /// Ended: the owners kept the company, or a leader withdrew the track.
+        Closed => ("closed", "已结束"),
+    }
 }
 
 impl TrackStatus {
-    pub const ALL: [TrackStatus; 2] = [Self::Open, Self::Closed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// The label users read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Open => "进行中",
-            Self::Closed => "已结束",
-        }
-    }
-
     /// Whether a stored form is a running track (a form this build does not know reads as
     /// ended, so no step is recorded on it).
     pub fn is_open(s: &str) -> bool {
@@ -259,7 +239,7 @@ mod tests {
     #[test]
     fn every_track_status_round_trips_through_its_string_form() {
         for s in TrackStatus::ALL {
-            assert_eq!(TrackStatus::parse(s.as_str()), Some(s));
+            assert_eq!(TrackStatus::parse(s.as_str()), Some(*s));
             assert!(!s.label().is_empty());
         }
         assert_eq!(TrackStatus::parse("withdrawn"), None);
