@@ -112,3 +112,16 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none(), "{:?}", verdict.broken);
 }
+
+#[tokio::test]
+async fn the_audit_page_names_each_action_in_chinese_beside_its_stored_string() {
+    let app = TestApp::new().await;
+    app.login_as(Role::BureauStaff).await;
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get("/audit?action=auth.login").await;
+    let cells = page.select("td[data-label=操作]");
+    assert!(!cells.is_empty(), "no rows");
+    for c in &cells {
+        assert!(c.contains("登录") && c.contains("auth.login"), "{c}");
+    }
+}
