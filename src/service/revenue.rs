@@ -407,7 +407,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
             )
         })
         .collect();
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     tx.commit().await?;
     Ok(row.id)
 }
@@ -479,7 +479,7 @@ pub async fn review_statement(
             ));
         }
     }
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     tx.commit().await?;
     Ok(())
 }

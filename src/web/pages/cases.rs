@@ -420,7 +420,7 @@ pub async fn propose_escalation(
     Path(id): Path<i64>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
-    match cases::propose_escalation(&s.deps, &a.ctx, id, &f.note).await {
+    match crate::service::escalations::propose_escalation(&s.deps, &a.ctx, id, &f.note).await {
         Ok(()) => {
             flash(&a.session, "已提请领导决定是否升级处理").await;
             Ok(Redirect::to(&format!("/cases/{id}")).into_response())
