@@ -137,7 +137,7 @@ pub async fn save_jurisdiction(
     Ok(jurisdiction_view(&tree, &m))
 }
 
-/// Communities of a township as `(id, name)` for pickers, within the actor's scope.
+/// Townships as `(id, name)` for pickers, within the actor's scope.
 pub async fn townships_for(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String)>, ServiceError> {
     let actor = ctx.actor()?;
     let tree = JurisdictionTree::load(&deps.db).await?;
