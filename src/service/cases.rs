@@ -233,7 +233,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
     let p = db::complaints::problem(&tx, new.problem_id).await?.ok_or(ServiceError::NotFound("问题"))?;
-    let community = db::registry::community(&tx, p.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let community = db::communities::community(&tx, p.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
     authorize(
         &actor,
         Action::ManageCase,
@@ -262,7 +262,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
         errors.insert("facts".into(), "事实与证据不超过5000字".into());
     }
     let catalog: HashMap<String, String> =
-        db::registry::catalog(&tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
+        db::catalog::catalog(&tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
     let mut codes = vec![p.catalog_code.clone()];
     for c in new.extra_codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         if !catalog.contains_key(c) {
@@ -716,11 +716,11 @@ impl Names {
         ids.sort_unstable();
         ids.dedup();
         let communities =
-            db::registry::communities_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+            db::communities::communities_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let mut ids: Vec<i64> = cases.iter().filter_map(|c| c.company_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let companies = db::registry::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let companies = db::companies::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let mut ids: Vec<i64> = cases.iter().filter_map(|c| c.responsible_user_id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -728,7 +728,7 @@ impl Names {
         for chunk in db::bulk_chunks(ids) {
             users.extend(db::accounts::users_by_ids(db, chunk).await?.into_iter().map(|u| (u.id, u.display_name)));
         }
-        let catalog = db::registry::catalog(db).await?.into_iter().map(|i| (i.code, i.title)).collect();
+        let catalog = db::catalog::catalog(db).await?.into_iter().map(|i| (i.code, i.title)).collect();
         let soon = deps.settings.reminder_days().first().copied().unwrap_or(3) as i64;
         Ok(Names { tree, communities, companies, users, catalog, calendar: calendar(db).await?, soon })
     }
@@ -1079,7 +1079,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
     let photos = db::cases::photos(&deps.db, c.id).await?;
     let reports = db::cases::item_reports(&deps.db, c.id).await?;
     let catalog: HashMap<String, (String, String)> =
-        db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, (i.title, i.description))).collect();
+        db::catalog::catalog(&deps.db).await?.into_iter().map(|i| (i.code, (i.title, i.description))).collect();
     let item_label = |code: &str| match catalog.get(code) {
         Some((t, _)) => format!("{code} {t}"),
         None => code.to_string(),

@@ -282,7 +282,7 @@ pub struct TrackView {
 
 async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<TrackView, ServiceError> {
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let community = db::registry::community(&deps.db, t.community_id).await?.map(|c| c.name).unwrap_or_default();
+    let community = db::communities::community(&deps.db, t.community_id).await?.map(|c| c.name).unwrap_or_default();
     let steps = dismissal_step::Entity::find()
         .filter(dismissal_step::Column::TrackId.eq(t.id))
         .order_by_asc(dismissal_step::Column::HappenedOn)

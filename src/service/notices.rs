@@ -107,8 +107,8 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
             });
         }
     }
-    let company = db::registry::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
-    let catalog: std::collections::HashMap<String, (String, String, String)> = db::registry::catalog(&tx)
+    let company = db::companies::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
+    let catalog: std::collections::HashMap<String, (String, String, String)> = db::catalog::catalog(&tx)
         .await?
         .into_iter()
         .map(|i| (i.code, (i.title, i.description, i.legal_basis)))
@@ -116,7 +116,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
     let mut items = Vec::new();
     let mut body_lines = Vec::new();
     for c in &cases {
-        let community = db::registry::community(&tx, c.community_id).await?.map(|x| x.name).unwrap_or_default();
+        let community = db::communities::community(&tx, c.community_id).await?.map(|x| x.name).unwrap_or_default();
         for code in db::cases::items(&tx, c.id).await? {
             let (title, text, basis) = catalog.get(&code).cloned().unwrap_or_default();
             body_lines.push(format!("{community}：{title}（{code}）。{}", c.facts));
@@ -276,7 +276,7 @@ pub struct NoticeView {
 }
 
 async fn view(deps: &Deps, n: notice::Model) -> Result<NoticeView, ServiceError> {
-    let company = db::registry::company(&deps.db, n.company_id).await?.map(|c| c.name).unwrap_or_default();
+    let company = db::companies::company(&deps.db, n.company_id).await?.map(|c| c.name).unwrap_or_default();
     let case_ids = db::cases::notice_case_ids(&deps.db, n.id).await?;
     Ok(NoticeView {
         id: n.id,

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use propwatch::domain::registry::CompanyDraft;
 use propwatch::domain::role::Role;
-use propwatch::service::{Ctx, registry};
+use propwatch::service::{Ctx, companies};
 use sea_orm::ConnectionTrait;
 
 use crate::helpers::TestApp;
@@ -99,7 +99,7 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
             let code = format!("{first17}{}", propwatch::domain::credit_code::check_character(&first17).unwrap());
             let draft =
                 CompanyDraft { name: format!("并发测试物业{i}"), credit_code: code, ..Default::default() };
-            registry::create_company(&deps, &ctx, draft).await
+            companies::create_company(&deps, &ctx, draft).await
         }));
     }
     for t in tasks {
