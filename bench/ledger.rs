@@ -226,7 +226,7 @@ async fn generate(deps: &Deps, a: &Args, label: &str) {
     let t = Instant::now();
     propwatch::service::demo::seed(deps, PASSWORD).await.expect("demo seed").expect("an empty database");
     let staff = propwatch::db::accounts::user_by_username(db, STAFF).await.unwrap().expect("demo staff").id;
-    let jurisdictions = propwatch::db::registry::jurisdictions(db).await.unwrap();
+    let jurisdictions = propwatch::db::jurisdictions::jurisdictions(db).await.unwrap();
     let townships: Vec<(i64, String)> =
         jurisdictions.iter().filter(|j| j.level == "township").map(|j| (j.id, j.name.clone())).collect();
     let companies: Vec<i64> = db
@@ -677,7 +677,7 @@ async fn serve_and_measure(a: &Args, label: &str, database_url: &str, dir: &Path
 
 /// The township of the filtered ledger: the second one, mid-sized.
 async fn township_of(deps_db: &sea_orm::DatabaseConnection) -> (i64, String) {
-    let t: Vec<(i64, String)> = propwatch::db::registry::jurisdictions(deps_db)
+    let t: Vec<(i64, String)> = propwatch::db::jurisdictions::jurisdictions(deps_db)
         .await
         .unwrap()
         .into_iter()

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use propwatch::config::Settings;
 use propwatch::domain::role::{Role, Scope};
-use propwatch::service::{Ctx, ServiceError, accounts, audit, demo, registry_xlsx};
+use propwatch::service::{Ctx, ServiceError, accounts, audit, demo, registry};
 
 #[derive(Parser)]
 #[command(name = "propwatch", version, about = "物业服务监管平台")]
@@ -324,7 +324,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut ctx = Ctx::system(deps.clock.now(), "import registry");
             ctx.actor = Some(su.actor.clone());
             ctx.actor_name = su.display_name.clone();
-            let report = registry_xlsx::import(&deps, &ctx, bytes).await.map_err(service_err)?;
+            let report = registry::import_registry(&deps, &ctx, bytes).await.map_err(service_err)?;
             if report.errors.is_empty() {
                 println!(
                     "导入完成：企业新增 {} 更新 {} 未变 {}；小区新增 {} 更新 {} 未变 {}",

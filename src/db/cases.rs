@@ -1,17 +1,23 @@
 //! Ledger queries: cases, their items and timeline, notices and their numbering, extension
-//! requests, escalation proposals, notifications and the holiday table.
+//! requests, escalation proposals and the holiday table.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
 use super::entities::{
     case, case_event, case_item, case_item_report, case_photo, escalation_proposal, extension_request, holiday, notice,
-    notice_case, notice_counter, notification,
+    notice_case, notice_counter,
 };
+use crate::domain::extension::ExtensionStatus;
+use crate::domain::notice::NoticeStatus;
+
+/// Notifications are their own noun ([`super::notifications`]); callers that name them here
+/// keep working.
+pub use super::notifications::notify;
 
 /// One case.
 pub async fn case<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<case::Model>, DbErr> {
@@ -30,6 +36,66 @@ pub async fn cases_by_ids<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<V
 /// The case opened from a problem, if any.
 pub async fn case_of_problem<C: ConnectionTrait>(db: &C, problem_id: i64) -> Result<Option<case::Model>, DbErr> {
     case::Entity::find().filter(case::Column::ProblemId.eq(problem_id)).one(db).await
+}
+
+/// A new case (待核实) of a problem, with its catalog items.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub problem_id: i64,
+    pub community_id: i64,
+    pub company_id: Option<i64>,
+    pub township_id: i64,
+    pub title: String,
+    pub facts: String,
+    pub status: String,
+    pub responsible_user_id: i64,
+    pub source: String,
+    pub inspection_id: Option<i64>,
+    /// The segmented words the full-text index reads.
+    pub search_text: String,
+    pub opened_by: i64,
+    /// Catalog codes, one item each.
+    pub codes: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Inserts a case and its items. Returns the case.
+pub async fn insert_case<C: ConnectionTrait>(db: &C, new: NewCase) -> Result<case::Model, DbErr> {
+    let c = case::ActiveModel {
+        problem_id: Set(Some(new.problem_id)),
+        community_id: Set(new.community_id),
+        company_id: Set(new.company_id),
+        township_id: Set(new.township_id),
+        title: Set(new.title),
+        facts: Set(new.facts),
+        status: Set(new.status),
+        responsible_user_id: Set(Some(new.responsible_user_id)),
+        deadline: Set(None),
+        extensions: Set(0),
+        source: Set(new.source),
+        inspection_id: Set(new.inspection_id),
+        search_text: Set(new.search_text),
+        opened_by: Set(Some(new.opened_by)),
+        closed_at: Set(None),
+        created_at: Set(new.at),
+        updated_at: Set(new.at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let items: Vec<_> = new
+        .codes
+        .into_iter()
+        .map(|code| case_item::ActiveModel {
+            case_id: Set(c.id),
+            catalog_code: Set(code),
+            created_at: Set(new.at),
+            updated_at: Set(new.at),
+            ..Default::default()
+        })
+        .collect();
+    case_item::Entity::insert_many(items).exec_without_returning(db).await?;
+    Ok(c)
 }
 
 /// What a transition writes on the case row.
@@ -110,6 +176,45 @@ pub async fn events<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case
         .await
 }
 
+/// A line of a case's timeline: a step (its status change) or a note (from and to the same
+/// status).
+#[derive(Debug, Clone)]
+pub struct NewCaseEvent {
+    pub case_id: i64,
+    pub kind: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub note: String,
+    /// What complainants read (empty: nothing).
+    pub public_text: String,
+    pub deadline: Option<NaiveDate>,
+    pub actor_user_id: Option<i64>,
+    pub actor_name: String,
+}
+
+fn event_row(e: NewCaseEvent, at: DateTime<Utc>) -> case_event::ActiveModel {
+    case_event::ActiveModel {
+        case_id: Set(e.case_id),
+        kind: Set(e.kind),
+        from_status: Set(e.from_status),
+        to_status: Set(e.to_status),
+        note: Set(e.note),
+        public_text: Set(e.public_text),
+        deadline: Set(e.deadline),
+        actor_user_id: Set(e.actor_user_id),
+        actor_name: Set(e.actor_name),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+}
+
+/// Adds one line to a case's timeline, written at `at`. Returns its id (photos and item reports
+/// name it).
+pub async fn insert_event<C: ConnectionTrait>(db: &C, event: NewCaseEvent, at: DateTime<Utc>) -> Result<i64, DbErr> {
+    Ok(event_row(event, at).insert(db).await?.id)
+}
+
 /// A case's photos.
 pub async fn photos<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Vec<case_photo::Model>, DbErr> {
     case_photo::Entity::find()
@@ -126,6 +231,36 @@ pub async fn item_reports<C: ConnectionTrait>(db: &C, case_id: i64) -> Result<Ve
         .order_by_asc(case_item_report::Column::Id)
         .all(db)
         .await
+}
+
+/// What a company reports for one catalog item in a step.
+#[derive(Debug, Clone)]
+pub struct NewItemReport {
+    pub case_id: i64,
+    pub case_event_id: i64,
+    pub item_code: String,
+    pub note: String,
+}
+
+/// Writes a report's answers item by item (bulk).
+pub async fn insert_item_reports<C: ConnectionTrait>(
+    db: &C,
+    reports: Vec<NewItemReport>,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let rows: Vec<_> = reports
+        .into_iter()
+        .map(|r| case_item_report::ActiveModel {
+            case_id: Set(r.case_id),
+            case_event_id: Set(r.case_event_id),
+            item_code: Set(r.item_code),
+            note: Set(r.note),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        })
+        .collect();
+    super::insert_bulk(db, rows, None).await
 }
 
 /// Ledger filter; `None` means no restriction on that column.
@@ -572,7 +707,7 @@ pub async fn notices_of_case<C: ConnectionTrait>(db: &C, case_id: i64) -> Result
 /// Notices issued before `before` and still not signed for, not yet flagged.
 pub async fn unsigned_notices<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<Vec<notice::Model>, DbErr> {
     notice::Entity::find()
-        .filter(notice::Column::Status.eq("issued"))
+        .filter(notice::Column::Status.eq(NoticeStatus::Issued.as_str()))
         .filter(notice::Column::IssuedAt.lt(before))
         .filter(notice::Column::UnsignedFlaggedAt.is_null())
         .all(db)
@@ -586,9 +721,66 @@ pub async fn pending_extension<C: ConnectionTrait>(
 ) -> Result<Option<extension_request::Model>, DbErr> {
     extension_request::Entity::find()
         .filter(extension_request::Column::CaseId.eq(case_id))
-        .filter(extension_request::Column::Status.eq("pending"))
+        .filter(extension_request::Column::Status.eq(ExtensionStatus::Pending.as_str()))
         .one(db)
         .await
+}
+
+/// A company's request for a later deadline.
+#[derive(Debug, Clone)]
+pub struct NewExtensionRequest {
+    pub case_id: i64,
+    pub requested_by: i64,
+    pub reason: String,
+    pub requested_deadline: NaiveDate,
+}
+
+/// Inserts a pending extension request. Returns its id.
+pub async fn insert_extension_request<C: ConnectionTrait>(
+    db: &C,
+    new: NewExtensionRequest,
+    at: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let r = extension_request::ActiveModel {
+        case_id: Set(new.case_id),
+        requested_by: Set(new.requested_by),
+        reason: Set(new.reason),
+        requested_deadline: Set(new.requested_deadline),
+        status: Set(ExtensionStatus::Pending.as_str().into()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(String::new()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(r.id)
+}
+
+/// Decides an extension request, only if it is still pending (compare-and-set: a second
+/// decision at the same time fails instead of overwriting the first). Returns whether this call
+/// decided it.
+pub async fn decide_extension_if_pending<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    status: ExtensionStatus,
+    at: DateTime<Utc>,
+    by: i64,
+    note: &str,
+) -> Result<bool, DbErr> {
+    let r = extension_request::Entity::update_many()
+        .col_expr(extension_request::Column::Status, Expr::value(status.as_str()))
+        .col_expr(extension_request::Column::DecidedBy, Expr::value(by))
+        .col_expr(extension_request::Column::DecidedAt, Expr::value(at))
+        .col_expr(extension_request::Column::DecisionNote, Expr::value(note))
+        .col_expr(extension_request::Column::UpdatedAt, Expr::value(at))
+        .filter(extension_request::Column::Id.eq(id))
+        .filter(extension_request::Column::Status.eq(ExtensionStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 /// Granted extension requests of a case, in the order they were decided.
@@ -598,7 +790,7 @@ pub async fn granted_extensions<C: ConnectionTrait>(
 ) -> Result<Vec<extension_request::Model>, DbErr> {
     extension_request::Entity::find()
         .filter(extension_request::Column::CaseId.eq(case_id))
-        .filter(extension_request::Column::Status.eq("granted"))
+        .filter(extension_request::Column::Status.eq(ExtensionStatus::Granted.as_str()))
         .order_by_asc(extension_request::Column::DecidedAt)
         .order_by_asc(extension_request::Column::Id)
         .all(db)
@@ -616,34 +808,6 @@ pub async fn escalation_proposals<C: ConnectionTrait>(
         q = q.filter(escalation_proposal::Column::CaseId.eq(c));
     }
     q.order_by_desc(escalation_proposal::Column::Id).all(db).await
-}
-
-/// Inserts notifications; one whose dedupe key exists is skipped. Returns how many were new.
-pub async fn notify<C: ConnectionTrait>(db: &C, rows: Vec<notification::ActiveModel>) -> Result<u64, DbErr> {
-    super::insert_bulk(db, rows, Some(notification::Column::DedupeKey)).await
-}
-
-/// A user's latest `limit` notifications (their own and their company's), oldest first like every
-/// timeline: by the instant written, ties in the order of writing.
-pub async fn notifications<C: ConnectionTrait>(
-    db: &C,
-    user_id: i64,
-    company_id: Option<i64>,
-    limit: u64,
-) -> Result<Vec<notification::Model>, DbErr> {
-    let mut cond = Condition::any().add(notification::Column::UserId.eq(user_id));
-    if let Some(c) = company_id {
-        cond = cond.add(notification::Column::CompanyId.eq(c));
-    }
-    let mut rows = notification::Entity::find()
-        .filter(cond)
-        .order_by_desc(notification::Column::CreatedAt)
-        .order_by_desc(notification::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    rows.reverse();
-    Ok(rows)
 }
 
 /// The holiday table.
@@ -746,43 +910,13 @@ pub async fn set_status_of_claimed<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A case timeline line written in bulk.
-#[derive(Debug, Clone)]
-pub struct BulkCaseEvent {
-    pub case_id: i64,
-    pub kind: String,
-    pub from_status: String,
-    pub to_status: String,
-    pub note: String,
-    pub public_text: String,
-    pub deadline: Option<NaiveDate>,
-    pub actor_user_id: Option<i64>,
-    pub actor_name: String,
-}
-
 /// Inserts case timeline lines in multi-row statements (as `insert_bulk` says).
 pub async fn insert_events_bulk<C: ConnectionTrait>(
     db: &C,
-    events: Vec<BulkCaseEvent>,
+    events: Vec<NewCaseEvent>,
     at: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let rows: Vec<_> = events
-        .into_iter()
-        .map(|e| case_event::ActiveModel {
-            case_id: Set(e.case_id),
-            kind: Set(e.kind),
-            from_status: Set(e.from_status),
-            to_status: Set(e.to_status),
-            note: Set(e.note),
-            public_text: Set(e.public_text),
-            deadline: Set(e.deadline),
-            actor_user_id: Set(e.actor_user_id),
-            actor_name: Set(e.actor_name),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        })
-        .collect();
+    let rows: Vec<_> = events.into_iter().map(|e| event_row(e, at)).collect();
     super::insert_bulk(db, rows, None).await
 }
 

@@ -562,3 +562,17 @@ pub async fn insert_events_bulk<C: ConnectionTrait>(
         .collect();
     super::insert_bulk(db, rows, None).await
 }
+
+// Queries used by service::cases.
+
+/// Closes a problem (its case reached a final state).
+pub async fn close_problem<C: ConnectionTrait>(db: &C, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    problem::Entity::update_many()
+        .col_expr(problem::Column::Status, Expr::value("closed"))
+        .col_expr(problem::Column::UpdatedAt, Expr::value(at))
+        .filter(problem::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -51,6 +51,8 @@ pub mod complaint;
 pub mod credit_code;
 pub mod disclosure;
 pub mod dismissal;
+pub mod escalation;
+pub mod extension;
 pub mod inspection;
 pub mod money;
 pub mod notice;

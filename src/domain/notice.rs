@@ -24,6 +24,8 @@ pub enum NoticeStatus {
 }
 
 impl NoticeStatus {
+    pub const ALL: [NoticeStatus; 2] = [Self::Issued, Self::Signed];
+
     /// The one string form.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,13 +34,27 @@ impl NoticeStatus {
         }
     }
 
+    /// The status of a string form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     /// The Chinese name.
-    pub fn label_of(s: &str) -> &'static str {
-        match s {
-            "issued" => "待签收",
-            "signed" => "已签收",
-            _ => "未知",
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeStatus::Issued => "待签收",
+            NoticeStatus::Signed => "已签收",
         }
+    }
+
+    /// The Chinese name of a stored form ("未知" for a form this build does not know).
+    pub fn label_of(s: &str) -> &'static str {
+        Self::parse(s).map(Self::label).unwrap_or("未知")
+    }
+
+    /// The company signs for the notice: only an issued notice is signed for, once.
+    pub fn sign(self) -> Option<Self> {
+        (self == Self::Issued).then_some(Self::Signed)
     }
 }
 
@@ -51,5 +67,22 @@ mod tests {
         assert_eq!(number(DEFAULT_PATTERN, 2024, 17), "阳住建物整〔2024〕17号");
         assert_eq!(number("X住建〔{year}〕第{seq}号", 2025, 1), "X住建〔2025〕第1号");
         assert_eq!(number("broken", 2024, 3), "阳住建物整〔2024〕3号", "a pattern without placeholders falls back");
+    }
+
+    #[test]
+    fn statuses_round_trip_and_only_an_issued_notice_is_signed() {
+        let table = [
+            (NoticeStatus::Issued, "issued", "待签收", Some(NoticeStatus::Signed)),
+            (NoticeStatus::Signed, "signed", "已签收", None),
+        ];
+        for (status, form, label, signed) in table {
+            assert_eq!(status.as_str(), form);
+            assert_eq!(NoticeStatus::parse(form), Some(status));
+            assert_eq!(status.label(), label);
+            assert_eq!(NoticeStatus::label_of(form), label);
+            assert_eq!(status.sign(), signed, "{status:?} signed");
+        }
+        assert_eq!(NoticeStatus::parse("withdrawn"), None);
+        assert_eq!(NoticeStatus::label_of("withdrawn"), "未知");
     }
 }

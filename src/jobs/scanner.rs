@@ -24,8 +24,9 @@ use serde_json::json;
 use crate::clock::today;
 use crate::db;
 use crate::db::cases::OverdueClaim;
-use crate::db::entities::notification;
+use crate::db::notifications::NewNotification;
 use crate::domain::case::{CaseEvent, CaseStatus};
+use crate::domain::escalation::EscalationReason;
 use crate::service::audit::{SUCCESS, entry};
 use crate::service::holidays::calendar;
 use crate::service::notifications::{to_company, to_user};
@@ -160,7 +161,7 @@ async fn remind(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError> {
         }
         if !notes.is_empty() {
             let tx = deps.db.begin().await?;
-            sent += db::cases::notify(&tx, notes).await?;
+            sent += db::notifications::notify(&tx, notes).await?;
             tx.commit().await?;
         }
         if (cases.len() as u64) < CHUNK {
@@ -225,7 +226,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     let mut proposals = Vec::new();
     let mut audit = Vec::with_capacity(cases.len());
     for c in &cases {
-        events.push(db::cases::BulkCaseEvent {
+        events.push(db::cases::NewCaseEvent {
             case_id: c.id,
             kind: CaseEvent::MarkOverdue.as_str().into(),
             from_status: CaseStatus::NoticeIssued.as_str().into(),
@@ -251,9 +252,9 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
         let deadline = c.deadline.map(|d| d.to_string()).unwrap_or_default();
         let propose = !pending.contains(&c.id);
         if propose {
-            proposals.push(db::escalations::BulkProposal {
+            proposals.push(db::escalations::NewProposal {
                 case_id: c.id,
-                reason: "overdue".into(),
+                reason: EscalationReason::Overdue,
                 note: format!("完成时限 {deadline} 已过，企业未报送整改情况"),
             });
         }
@@ -272,7 +273,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     db::cases::insert_events_bulk(&tx, events, ctx.now).await?;
     db::complaints::insert_events_bulk(&tx, clue_events, ctx.now).await?;
     db::escalations::insert_pending_bulk(&tx, proposals, ctx.now).await?;
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     let inserted = started.elapsed();
     db::audit::append_many(&tx, audit).await?;
     let audited = started.elapsed();
@@ -297,7 +298,7 @@ const DIGEST_TITLES: usize = 10;
 /// naming its cases, not one per case. A tick that finds 300 of a company's cases overdue sends
 /// it one message (and one text message), not 300. A single case keeps its own notice, linked
 /// to the case. Keys: a case falls overdue once per deadline, so a chunk's cases never recur.
-fn overdue_digests(cases: &[OverdueClaim], ctx: &Ctx) -> Vec<notification::ActiveModel> {
+fn overdue_digests(cases: &[OverdueClaim], ctx: &Ctx) -> Vec<NewNotification> {
     use std::collections::BTreeMap;
     let mut by_company: BTreeMap<i64, Vec<&OverdueClaim>> = BTreeMap::new();
     let mut by_user: BTreeMap<i64, Vec<&OverdueClaim>> = BTreeMap::new();
@@ -412,11 +413,11 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
             )
             .await?;
             if matches!(CaseStatus::parse(&c.status), Some(CaseStatus::NoticeIssued | CaseStatus::Overdue))
-                && crate::service::cases::propose(
+                && crate::service::escalations::propose(
                     &tx,
                     ctx,
                     &c,
-                    "unsigned",
+                    EscalationReason::Unsigned,
                     &format!("整改通知书 {} 逾期未签收", n.number),
                 )
                 .await?
@@ -424,20 +425,16 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
                 proposed += 1;
             }
         }
-        db::notifications::notify_about_notice(
-            &tx,
-            to_user(
-                n.issued_by,
-                "notice_unsigned",
-                format!("整改通知书逾期未签收：{}", n.number),
-                "已提请领导决定是否升级处理。".into(),
-                None,
-                format!("unsigned:{}", n.id),
-                ctx.now,
-            ),
-            n.id,
-        )
-        .await?;
+        let note = to_user(
+            n.issued_by,
+            "notice_unsigned",
+            format!("整改通知书逾期未签收：{}", n.number),
+            "已提请领导决定是否升级处理。".into(),
+            None,
+            format!("unsigned:{}", n.id),
+            ctx.now,
+        );
+        db::notifications::notify(&tx, vec![NewNotification { notice_id: Some(n.id), ..note }]).await?;
         crate::service::audit::record(
             &tx,
             ctx,

@@ -67,9 +67,9 @@ pub async fn scope_path<C: ConnectionTrait>(
 ) -> Result<Vec<i64>, ServiceError> {
     let jurisdiction = match scope {
         Scope::Jurisdiction(id) => Some(id),
-        Scope::Company(id) => db::registry::company(db, id).await?.map(|c| c.jurisdiction_id),
-        Scope::Community(id) => db::registry::community(db, id).await?.map(|c| c.township_id),
-        Scope::Department(id) => db::registry::department(db, id).await?.map(|d| d.jurisdiction_id),
+        Scope::Company(id) => db::companies::company(db, id).await?.map(|c| c.jurisdiction_id),
+        Scope::Community(id) => db::communities::community(db, id).await?.map(|c| c.township_id),
+        Scope::Department(id) => db::departments::department(db, id).await?.map(|d| d.jurisdiction_id),
     };
     Ok(jurisdiction.map(|j| tree.path(j)).unwrap_or_default())
 }
@@ -331,10 +331,10 @@ fn parse_scope(role: Role, id: Option<i64>, errors: &mut FieldErrors) -> Option<
 
 async fn check_scope_exists<C: ConnectionTrait>(db: &C, scope: Scope) -> Result<bool, ServiceError> {
     Ok(match scope {
-        Scope::Jurisdiction(id) => db::registry::jurisdiction(db, id).await?.is_some(),
-        Scope::Company(id) => db::registry::company(db, id).await?.is_some(),
-        Scope::Community(id) => db::registry::community(db, id).await?.is_some(),
-        Scope::Department(id) => db::registry::department(db, id).await?.is_some(),
+        Scope::Jurisdiction(id) => db::jurisdictions::jurisdiction(db, id).await?.is_some(),
+        Scope::Company(id) => db::companies::company(db, id).await?.is_some(),
+        Scope::Community(id) => db::communities::community(db, id).await?.is_some(),
+        Scope::Department(id) => db::departments::department(db, id).await?.is_some(),
     })
 }
 
@@ -347,10 +347,10 @@ async fn view<C: ConnectionTrait>(
     let role = Role::parse(&u.role).unwrap_or(Role::BureauStaff);
     let scope = scope_of(u);
     let scope_name = match scope {
-        Some(Scope::Jurisdiction(id)) => db::registry::jurisdiction(db, id).await?.map(|j| j.name),
-        Some(Scope::Company(id)) => db::registry::company(db, id).await?.map(|c| c.name),
-        Some(Scope::Community(id)) => db::registry::community(db, id).await?.map(|c| c.name),
-        Some(Scope::Department(id)) => db::registry::department(db, id).await?.map(|d| d.name),
+        Some(Scope::Jurisdiction(id)) => db::jurisdictions::jurisdiction(db, id).await?.map(|j| j.name),
+        Some(Scope::Company(id)) => db::companies::company(db, id).await?.map(|c| c.name),
+        Some(Scope::Community(id)) => db::communities::community(db, id).await?.map(|c| c.name),
+        Some(Scope::Department(id)) => db::departments::department(db, id).await?.map(|d| d.name),
         None => None,
     };
     let phone = match &u.phone_sealed {

@@ -1,6 +1,7 @@
 //! The work ledger (工作台账): opening cases from problems, driving them through the domain's
-//! state machine ([`crate::domain::case`]), extension requests, escalation proposals and
-//! decisions, the ledger list and its exports. Notices live in [`super::notices`].
+//! state machine ([`crate::domain::case`]), extension requests, the ledger list and its exports.
+//! Notices live in [`super::notices`], escalation proposals and decisions in
+//! [`super::escalations`].
 //!
 //! Every use case runs in one transaction: authorize, apply the domain transition (the row is
 //! moved with a compare-and-set on its status, so a concurrent second decision fails instead of
@@ -10,9 +11,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
@@ -24,13 +23,12 @@ use super::timeline::timeline_note;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort};
-use crate::db::entities::{
-    case, case_event, case_item, case_item_report, case_photo, community, complaint, complaint_event,
-    escalation_proposal, extension_request, problem, user,
-};
+use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort, NewCaseEvent};
+use crate::db::entities::{case, community, problem, user};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
+use crate::domain::escalation::{EscalationReason, EscalationStatus};
+use crate::domain::extension::ExtensionStatus;
 use crate::domain::role::{Role, Scope};
 use crate::domain::timeline::{DeadlineSet, EventKind, deadline_in_force};
 use crate::domain::workdays::Calendar;
@@ -38,7 +36,8 @@ use crate::domain::workdays::Calendar;
 /// Most rows an export holds.
 pub const EXPORT_LIMIT: u64 = 200_000;
 
-fn refusal(r: Refusal) -> ServiceError {
+/// A refused transition as the service's error.
+pub(crate) fn refusal(r: Refusal) -> ServiceError {
     match r {
         Refusal::Deadline => ServiceError::field("deadline", r.message()),
         Refusal::Reason => ServiceError::field("note", r.message()),
@@ -48,7 +47,7 @@ fn refusal(r: Refusal) -> ServiceError {
 }
 
 /// The object a case is authorized as: its community.
-async fn case_object<C: ConnectionTrait>(
+pub(crate) async fn case_object<C: ConnectionTrait>(
     db: &C,
     tree: &JurisdictionTree,
     c: &case::Model,
@@ -63,7 +62,7 @@ fn read_action(actor: &Actor) -> Action {
 }
 
 /// Loads a case the actor may `action`.
-async fn load<C: ConnectionTrait>(
+pub(crate) async fn load<C: ConnectionTrait>(
     db: &C,
     ctx: &Ctx,
     id: i64,
@@ -97,7 +96,7 @@ pub struct ItemReport {
 }
 
 /// What complainants read for a step (empty: nothing is added to their timeline).
-fn public_text(event: CaseEvent, deadline: Option<NaiveDate>, note: &str) -> String {
+pub(crate) fn public_text(event: CaseEvent, deadline: Option<NaiveDate>, note: &str) -> String {
     let d =
         deadline.map(|d| format!("{}年{}月{}日", d.format("%Y"), d.format("%-m"), d.format("%-d"))).unwrap_or_default();
     match event {
@@ -151,22 +150,21 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
             message: "案件已被他人处理，请刷新后查看".into(),
         });
     }
-    let actor_id = ctx.actor.as_ref().map(|a| a.user_id);
-    let ev = case_event::ActiveModel {
-        case_id: Set(c.id),
-        kind: Set(event.as_str().into()),
-        from_status: Set(from.into()),
-        to_status: Set(to.as_str().into()),
-        note: Set(input.note.trim().into()),
-        public_text: Set(public.into()),
-        deadline: Set(input.deadline.filter(|_| event.sets_deadline() || event == CaseEvent::IssueNotice)),
-        actor_user_id: Set(actor_id),
-        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(tx)
+    let ev = db::cases::insert_event(
+        tx,
+        NewCaseEvent {
+            case_id: c.id,
+            kind: event.as_str().into(),
+            from_status: from.into(),
+            to_status: to.as_str().into(),
+            note: input.note.trim().into(),
+            public_text: public.into(),
+            deadline: input.deadline.filter(|_| event.sets_deadline() || event == CaseEvent::IssueNotice),
+            actor_user_id: ctx.actor.as_ref().map(|a| a.user_id),
+            actor_name: ctx.actor_name.chars().take(100).collect(),
+        },
+        ctx.now,
+    )
     .await?;
     if !public.is_empty() {
         mirror_public(tx, c.problem_id, &format!("case.{}", event.as_str()), public, ctx.now).await?;
@@ -174,12 +172,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
     if to.is_final()
         && let Some(pid) = c.problem_id
     {
-        crate::db::entities::problem::Entity::update_many()
-            .col_expr(crate::db::entities::problem::Column::Status, sea_orm::sea_query::Expr::value("closed"))
-            .col_expr(crate::db::entities::problem::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-            .filter(crate::db::entities::problem::Column::Id.eq(pid))
-            .exec(tx)
-            .await?;
+        db::complaints::close_problem(tx, pid, ctx.now).await?;
     }
     record(
         tx,
@@ -191,7 +184,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
         json!({"from": from, "to": to.as_str(), "deadline": input.deadline, "note": input.note.trim()}),
     )
     .await?;
-    Ok(ev.id)
+    Ok(ev)
 }
 
 /// Adds a public line to the tracking page of every clue merged into the problem.
@@ -204,22 +197,19 @@ async fn mirror_public<C: ConnectionTrait>(
 ) -> Result<(), ServiceError> {
     debug_assert!(EventKind::parse(kind).is_some(), "timeline kind {kind} has no label in domain::timeline");
     let Some(pid) = problem_id else { return Ok(()) };
-    let clues = complaint::Entity::find().filter(complaint::Column::ProblemId.eq(pid)).all(tx).await?;
-    let rows: Vec<_> = clues
-        .iter()
-        .map(|c| complaint_event::ActiveModel {
-            complaint_id: Set(c.id),
-            kind: Set(kind.into()),
-            public_text: Set(text.into()),
-            internal_note: Set(String::new()),
-            actor_user_id: Set(None),
-            created_at: Set(now),
-            ..Default::default()
+    let lines = db::complaints::complaints_of_problem(tx, pid)
+        .await?
+        .into_iter()
+        .map(|c| db::complaints::NewEvent {
+            complaint_id: c.id,
+            kind: kind.into(),
+            public_text: text.into(),
+            internal_note: String::new(),
+            actor_user_id: None,
+            created_at: now,
         })
         .collect();
-    for chunk in db::pow2_chunks(rows) {
-        complaint_event::Entity::insert_many(chunk).exec_without_returning(tx).await?;
-    }
+    db::complaints::insert_events(tx, lines).await?;
     Ok(())
 }
 
@@ -243,7 +233,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
     let tx = deps.db.begin().await?;
     let tree = JurisdictionTree::load(&tx).await?;
     let p = db::complaints::problem(&tx, new.problem_id).await?.ok_or(ServiceError::NotFound("问题"))?;
-    let community = db::registry::community(&tx, p.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let community = db::communities::community(&tx, p.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
     authorize(
         &actor,
         Action::ManageCase,
@@ -272,7 +262,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
         errors.insert("facts".into(), "事实与证据不超过5000字".into());
     }
     let catalog: HashMap<String, String> =
-        db::registry::catalog(&tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
+        db::catalog::catalog(&tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
     let mut codes = vec![p.catalog_code.clone()];
     for c in new.extra_codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         if !catalog.contains_key(c) {
@@ -312,59 +302,47 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
     let title: String = title.chars().take(200).collect();
     let facts = facts.to_string();
     let items_text: Vec<&str> = codes.iter().filter_map(|c| catalog.get(c).map(String::as_str)).collect();
-    let c = case::ActiveModel {
-        problem_id: Set(Some(p.id)),
-        community_id: Set(community.id),
-        company_id: Set(community.company_id),
-        township_id: Set(community.township_id),
-        title: Set(title.clone()),
-        facts: Set(facts.clone()),
-        status: Set(CaseStatus::Verifying.as_str().into()),
-        responsible_user_id: Set(Some(responsible.id)),
-        deadline: Set(None),
-        extensions: Set(0),
-        source: Set(p.source.clone()),
-        inspection_id: Set(inspection_id),
-        search_text: Set(crate::search::segment(&format!(
-            "{title} {facts} {} {} {}",
-            p.description,
-            community.name,
-            items_text.join(" ")
-        ))),
-        opened_by: Set(Some(actor.user_id)),
-        closed_at: Set(None),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(tx)
+    let search_text = crate::search::segment(&format!(
+        "{title} {facts} {} {} {}",
+        p.description,
+        community.name,
+        items_text.join(" ")
+    ));
+    let c = db::cases::insert_case(
+        tx,
+        db::cases::NewCase {
+            problem_id: p.id,
+            community_id: community.id,
+            company_id: community.company_id,
+            township_id: community.township_id,
+            title: title.clone(),
+            facts,
+            status: CaseStatus::Verifying.as_str().into(),
+            responsible_user_id: responsible.id,
+            source: p.source.clone(),
+            inspection_id,
+            search_text,
+            opened_by: actor.user_id,
+            codes: codes.to_vec(),
+            at: ctx.now,
+        },
+    )
     .await?;
-    let items: Vec<_> = codes
-        .iter()
-        .map(|code| case_item::ActiveModel {
-            case_id: Set(c.id),
-            catalog_code: Set(code.clone()),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
-        })
-        .collect();
-    case_item::Entity::insert_many(items).exec_without_returning(tx).await?;
-    case_event::ActiveModel {
-        case_id: Set(c.id),
-        kind: Set(EventKind::Opened.as_str().into()),
-        from_status: Set(String::new()),
-        to_status: Set(CaseStatus::Verifying.as_str().into()),
-        note: Set(format!("责任人：{}", responsible.display_name)),
-        public_text: Set("已列入工作台账，正在核实。".into()),
-        deadline: Set(None),
-        actor_user_id: Set(Some(actor.user_id)),
-        actor_name: Set(ctx.actor_name.chars().take(100).collect()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(tx)
+    db::cases::insert_event(
+        tx,
+        NewCaseEvent {
+            case_id: c.id,
+            kind: EventKind::Opened.as_str().into(),
+            from_status: String::new(),
+            to_status: CaseStatus::Verifying.as_str().into(),
+            note: format!("责任人：{}", responsible.display_name),
+            public_text: "已列入工作台账，正在核实。".into(),
+            deadline: None,
+            actor_user_id: Some(actor.user_id),
+            actor_name: ctx.actor_name.chars().take(100).collect(),
+        },
+        ctx.now,
+    )
     .await?;
     mirror_public(
         tx,
@@ -374,7 +352,7 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
         ctx.now,
     )
     .await?;
-    db::cases::notify(
+    db::notifications::notify(
         tx,
         vec![to_user(
             responsible.id,
@@ -458,36 +436,30 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, mut input: S
     let to = decide(status, event, Some(actor.role), today(ctx.now), input.deadline, &input.note).map_err(refusal)?;
     let public = public_text(event, input.deadline, input.note.trim());
     let ev = write_step(&tx, ctx, &c, event, to, &input, &public, false).await?;
-    let reports: Vec<_> = input
+    let reports = input
         .items
         .iter()
-        .map(|i| case_item_report::ActiveModel {
-            case_id: Set(c.id),
-            case_event_id: Set(ev),
-            item_code: Set(i.code.clone()),
-            note: Set(i.note.trim().into()),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
+        .map(|i| db::cases::NewItemReport {
+            case_id: c.id,
+            case_event_id: ev,
+            item_code: i.code.clone(),
+            note: i.note.trim().into(),
         })
         .collect();
-    db::insert_bulk(&tx, reports, None).await?;
-    let photos: Vec<_> = processed
+    db::cases::insert_item_reports(&tx, reports, ctx.now).await?;
+    let photos = processed
         .iter()
-        .map(|(code, p)| case_photo::ActiveModel {
-            case_id: Set(c.id),
-            case_event_id: Set(Some(ev)),
-            item_code: Set(code.clone()),
-            digest: Set(p.digest.clone()),
-            byte_size: Set(p.jpeg.len() as i64),
-            width: Set(p.width as i32),
-            height: Set(p.height as i32),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
+        .map(|(code, p)| db::cases::NewCasePhoto {
+            case_id: c.id,
+            case_event_id: Some(ev),
+            item_code: code.clone(),
+            digest: p.digest.clone(),
+            byte_size: p.jpeg.len() as i64,
+            width: p.width as i32,
+            height: p.height as i32,
         })
         .collect();
-    db::insert_bulk(&tx, photos, None).await?;
+    db::cases::insert_photos(&tx, photos, ctx.now).await?;
     // Who hears of it.
     let mut notes = Vec::new();
     let key = format!("case:{}:{}:{}", c.id, event.as_str(), ev);
@@ -517,7 +489,7 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, mut input: S
         }
         _ => {}
     }
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -572,20 +544,16 @@ pub async fn request_extension(
     if db::cases::pending_extension(&tx, c.id).await?.is_some() {
         return Err(ServiceError::Conflict("已有待审批的延期申请".into()));
     }
-    let r = extension_request::ActiveModel {
-        case_id: Set(c.id),
-        requested_by: Set(actor.user_id),
-        reason: Set(reason.trim().into()),
-        requested_deadline: Set(deadline),
-        status: Set("pending".into()),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(String::new()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let request_id = db::cases::insert_extension_request(
+        &tx,
+        db::cases::NewExtensionRequest {
+            case_id: c.id,
+            requested_by: actor.user_id,
+            reason: reason.trim().into(),
+            requested_deadline: deadline,
+        },
+        ctx.now,
+    )
     .await?;
     timeline_note(
         &tx,
@@ -596,7 +564,7 @@ pub async fn request_extension(
     )
     .await?;
     if let Some(resp) = c.responsible_user_id {
-        db::cases::notify(
+        db::notifications::notify(
             &tx,
             vec![to_user(
                 resp,
@@ -604,7 +572,7 @@ pub async fn request_extension(
                 format!("企业申请延期：{}", c.title),
                 reason.trim().into(),
                 Some(c.id),
-                format!("extension_request:{}", r.id),
+                format!("extension_request:{request_id}"),
                 ctx.now,
             )],
         )
@@ -617,7 +585,7 @@ pub async fn request_extension(
         "case",
         c.id,
         SUCCESS,
-        json!({"request_id": r.id, "deadline": deadline}),
+        json!({"request_id": request_id, "deadline": deadline}),
     )
     .await?;
     tx.commit().await?;
@@ -638,20 +606,15 @@ pub async fn decide_extension(
     let (c, _) = load(&tx, ctx, id, Action::ManageCase).await?;
     let actor = ctx.actor()?.clone();
     let req = db::cases::pending_extension(&tx, c.id).await?.ok_or(ServiceError::NotFound("待审批的延期申请"))?;
-    let moved = extension_request::Entity::update_many()
-        .col_expr(
-            extension_request::Column::Status,
-            sea_orm::sea_query::Expr::value(if grant { "granted" } else { "refused" }),
-        )
-        .col_expr(extension_request::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
-        .col_expr(extension_request::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .col_expr(extension_request::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.trim()))
-        .col_expr(extension_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .filter(extension_request::Column::Id.eq(req.id))
-        .filter(extension_request::Column::Status.eq("pending"))
-        .exec(&tx)
-        .await?;
-    if moved.rows_affected != 1 {
+    // The stored status is checked again by the compare-and-set: a concurrent decision fails.
+    let decided = ExtensionStatus::parse(&req.status).and_then(|s| s.decide(grant));
+    let moved = match decided {
+        Some(to) => {
+            db::cases::decide_extension_if_pending(&tx, req.id, to, ctx.now, actor.user_id, note.trim()).await?
+        }
+        None => false,
+    };
+    if !moved {
         return Err(ServiceError::Conflict("该申请已被他人审批".into()));
     }
     let message = if grant {
@@ -682,7 +645,7 @@ pub async fn decide_extension(
         format!("延期申请未获批准：{}", note.trim())
     };
     if let Some(company) = c.company_id {
-        db::cases::notify(
+        db::notifications::notify(
             &tx,
             vec![to_company(
                 company,
@@ -693,137 +656,6 @@ pub async fn decide_extension(
                 format!("extension_decided:{}", req.id),
                 ctx.now,
             )],
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Proposes escalation of a case to the leaders (staff; the scanner does it for overdue
-/// cases and unsigned notices). At most one pending proposal per case.
-pub(crate) async fn propose<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Ctx,
-    c: &case::Model,
-    reason: &str,
-    note: &str,
-) -> Result<bool, ServiceError> {
-    if !db::cases::escalation_proposals(tx, "pending", Some(c.id)).await?.is_empty() {
-        return Ok(false);
-    }
-    let p = escalation_proposal::ActiveModel {
-        case_id: Set(c.id),
-        reason: Set(reason.into()),
-        note: Set(note.into()),
-        status: Set("pending".into()),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(String::new()),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?;
-    record(tx, ctx, "case.propose_escalation", "case", c.id, SUCCESS, json!({"proposal_id": p.id, "reason": reason}))
-        .await?;
-    Ok(true)
-}
-
-/// Staff propose escalation (e.g. the company refuses to rectify).
-pub async fn propose_escalation(deps: &Deps, ctx: &Ctx, id: i64, note: &str) -> Result<(), ServiceError> {
-    let tx = deps.db.begin().await?;
-    let (c, _) = load(&tx, ctx, id, Action::ManageCase).await?;
-    if note.trim().chars().count() < 4 {
-        return Err(ServiceError::field("note", "请说明提请升级的理由"));
-    }
-    let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
-    crate::domain::case::next(status, CaseEvent::Escalate).map_err(refusal)?;
-    if !propose(&tx, ctx, &c, "refused", note.trim()).await? {
-        return Err(ServiceError::Conflict("该案件已有待领导决定的升级提请".into()));
-    }
-    timeline_note(&tx, ctx, &c, EventKind::EscalationProposed.as_str(), &format!("提请升级处理：{}", note.trim()))
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A leader decides a pending escalation proposal.
-pub async fn decide_escalation(
-    deps: &Deps,
-    ctx: &Ctx,
-    proposal_id: i64,
-    accept: bool,
-    note: &str,
-) -> Result<(), ServiceError> {
-    let actor = ctx.actor()?.clone();
-    if !role_may(actor.role, Action::DecideEscalation) {
-        return Err(ServiceError::Forbidden(Denied::Role));
-    }
-    let tx = deps.db.begin().await?;
-    let p = escalation_proposal::Entity::find_by_id(proposal_id)
-        .one(&tx)
-        .await?
-        .ok_or(ServiceError::NotFound("升级提请"))?;
-    let (c, _) = load(&tx, ctx, p.case_id, Action::DecideEscalation).await?;
-    if note.trim().chars().count() < 2 {
-        return Err(ServiceError::field("note", "请填写决定意见"));
-    }
-    let moved = escalation_proposal::Entity::update_many()
-        .col_expr(
-            escalation_proposal::Column::Status,
-            sea_orm::sea_query::Expr::value(if accept { "accepted" } else { "declined" }),
-        )
-        .col_expr(escalation_proposal::Column::DecidedBy, sea_orm::sea_query::Expr::value(actor.user_id))
-        .col_expr(escalation_proposal::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .col_expr(escalation_proposal::Column::DecisionNote, sea_orm::sea_query::Expr::value(note.trim()))
-        .col_expr(escalation_proposal::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .filter(escalation_proposal::Column::Id.eq(p.id))
-        .filter(escalation_proposal::Column::Status.eq("pending"))
-        .exec(&tx)
-        .await?;
-    if moved.rows_affected != 1 {
-        return Err(ServiceError::Conflict("该提请已有决定".into()));
-    }
-    if accept {
-        let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
-        let to = decide(status, CaseEvent::Escalate, Some(actor.role), today(ctx.now), None, note).map_err(refusal)?;
-        let input = StepInput { note: note.trim().into(), ..Default::default() };
-        let public = public_text(CaseEvent::Escalate, None, "");
-        write_step(&tx, ctx, &c, CaseEvent::Escalate, to, &input, &public, false).await?;
-        if let Some(r) = c.responsible_user_id {
-            db::cases::notify(
-                &tx,
-                vec![to_user(
-                    r,
-                    "escalated",
-                    format!("领导已决定升级处理：{}", c.title),
-                    note.trim().into(),
-                    Some(c.id),
-                    format!("escalated:{}", p.id),
-                    ctx.now,
-                )],
-            )
-            .await?;
-        }
-    } else {
-        timeline_note(
-            &tx,
-            ctx,
-            &c,
-            EventKind::EscalationDeclined.as_str(),
-            &format!("领导决定暂不升级：{}", note.trim()),
-        )
-        .await?;
-        record(
-            &tx,
-            ctx,
-            "case.decline_escalation",
-            "case",
-            c.id,
-            SUCCESS,
-            json!({"proposal_id": p.id, "note": note.trim()}),
         )
         .await?;
     }
@@ -884,26 +716,19 @@ impl Names {
         ids.sort_unstable();
         ids.dedup();
         let communities =
-            db::registry::communities_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+            db::communities::communities_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let mut ids: Vec<i64> = cases.iter().filter_map(|c| c.company_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let companies = db::registry::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let companies = db::companies::companies_by_ids(db, ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let mut ids: Vec<i64> = cases.iter().filter_map(|c| c.responsible_user_id).collect();
         ids.sort_unstable();
         ids.dedup();
         let mut users = HashMap::new();
         for chunk in db::bulk_chunks(ids) {
-            users.extend(
-                crate::db::entities::user::Entity::find()
-                    .filter(crate::db::entities::user::Column::Id.is_in(chunk))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|u| (u.id, u.display_name)),
-            );
+            users.extend(db::accounts::users_by_ids(db, chunk).await?.into_iter().map(|u| (u.id, u.display_name)));
         }
-        let catalog = db::registry::catalog(db).await?.into_iter().map(|i| (i.code, i.title)).collect();
+        let catalog = db::catalog::catalog(db).await?.into_iter().map(|i| (i.code, i.title)).collect();
         let soon = deps.settings.reminder_days().first().copied().unwrap_or(3) as i64;
         Ok(Names { tree, communities, companies, users, catalog, calendar: calendar(db).await?, soon })
     }
@@ -1067,7 +892,12 @@ pub struct LedgerPage {
     pub total_exact: bool,
 }
 
-async fn rows_of(deps: &Deps, cases: &[case::Model], now: DateTime<Utc>) -> Result<Vec<CaseRow>, ServiceError> {
+/// The ledger rows of these cases (names looked up through the pool).
+pub(crate) async fn rows_of(
+    deps: &Deps,
+    cases: &[case::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseRow>, ServiceError> {
     rows_with(&deps.db, deps, JurisdictionTree::load(&deps.db).await?, cases, now).await
 }
 
@@ -1249,7 +1079,7 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
     let photos = db::cases::photos(&deps.db, c.id).await?;
     let reports = db::cases::item_reports(&deps.db, c.id).await?;
     let catalog: HashMap<String, (String, String)> =
-        db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, (i.title, i.description))).collect();
+        db::catalog::catalog(&deps.db).await?.into_iter().map(|i| (i.code, (i.title, i.description))).collect();
     let item_label = |code: &str| match catalog.get(code) {
         Some((t, _)) => format!("{code} {t}"),
         None => code.to_string(),
@@ -1336,18 +1166,10 @@ pub async fn detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<CaseDetail, Servi
         .collect();
     let pending_extension =
         db::cases::pending_extension(&deps.db, c.id).await?.map(|r| (r.requested_deadline, r.reason));
-    let pending_escalations = db::cases::escalation_proposals(&deps.db, "pending", Some(c.id))
+    let pending_escalations = db::cases::escalation_proposals(&deps.db, EscalationStatus::Pending.as_str(), Some(c.id))
         .await?
         .into_iter()
-        .map(|p| {
-            let reason = match p.reason.as_str() {
-                "overdue" => "逾期未整改",
-                "unsigned" => "整改通知书逾期未签收",
-                "reinspection" => "复查未通过",
-                _ => "拒不整改",
-            };
-            (p.id, reason.to_string(), p.note)
-        })
+        .map(|p| (p.id, EscalationReason::label_of(&p.reason).to_string(), p.note))
         .collect::<Vec<_>>();
     let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
     let mut can = Vec::new();
@@ -1418,73 +1240,6 @@ pub async fn responsible_candidates(deps: &Deps) -> Result<Vec<(i64, String)>, S
         .into_iter()
         .filter(|u| u.active && u.role == Role::BureauStaff.as_str())
         .map(|u| (u.id, u.display_name))
-        .collect())
-}
-
-/// Pending escalation proposals for leaders, with their cases' rows.
-pub async fn pending_escalations(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String, String, CaseRow)>, ServiceError> {
-    let actor = ctx.actor()?;
-    if !role_may(actor.role, Action::DecideEscalation) && !role_may(actor.role, Action::ManageCase) {
-        return Err(ServiceError::Forbidden(Denied::Role));
-    }
-    let tree = JurisdictionTree::load(&deps.db).await?;
-    let proposals = db::cases::escalation_proposals(&deps.db, "pending", None).await?;
-    let cases = db::cases::cases_by_ids(&deps.db, proposals.iter().map(|p| p.case_id).collect()).await?;
-    let mut visible = Vec::new();
-    for c in &cases {
-        if authorize(actor, Action::ReadCaseContent, &case_object(&deps.db, &tree, c).await?).is_ok() {
-            visible.push(c.clone());
-        }
-    }
-    let rows = rows_of(deps, &visible, ctx.now).await?;
-    Ok(proposals
-        .into_iter()
-        .filter_map(|p| {
-            let row = rows.iter().find(|r| r.id == p.case_id)?.clone();
-            let reason = match p.reason.as_str() {
-                "overdue" => "逾期未整改",
-                "unsigned" => "整改通知书逾期未签收",
-                _ => "拒不整改",
-            };
-            Some((p.id, reason.to_string(), p.note, row))
-        })
-        .collect())
-}
-
-/// One notification for its reader.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct NotificationView {
-    pub id: i64,
-    /// What it is about (`case_overdue`, `deadline_reminder`, `new_notice`, …).
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub case_id: Option<i64>,
-    pub notice_id: Option<i64>,
-    pub at_display: String,
-    pub read: bool,
-}
-
-/// The actor's latest 200 in-app notifications, oldest first (the order of every timeline).
-pub async fn notifications(deps: &Deps, ctx: &Ctx) -> Result<Vec<NotificationView>, ServiceError> {
-    let actor = ctx.actor()?;
-    let company = match actor.scope {
-        Scope::Company(c) => Some(c),
-        _ => None,
-    };
-    Ok(db::cases::notifications(&deps.db, actor.user_id, company, 200)
-        .await?
-        .into_iter()
-        .map(|n| NotificationView {
-            id: n.id,
-            kind: n.kind,
-            title: n.title,
-            body: n.body,
-            case_id: n.case_id,
-            notice_id: n.notice_id,
-            at_display: crate::clock::display(n.created_at),
-            read: n.read_at.is_some(),
-        })
         .collect())
 }
 

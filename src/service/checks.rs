@@ -66,9 +66,9 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
     let today = today(ctx.now);
     let cal = super::holidays::calendar(&deps.db).await?;
     let grace = i64::from(deps.settings.disclosure_grace_days);
-    let communities = crate::db::registry::all_managed_communities(&deps.db).await?;
+    let communities = crate::db::communities::all_managed_communities(&deps.db).await?;
     let companies: HashMap<i64, String> =
-        crate::db::registry::all_companies(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        crate::db::companies::all_companies(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let company_name =
         |c: &community::Model| c.company_id.and_then(|id| companies.get(&id).cloned()).unwrap_or_default();
     let mut candidates = Vec::new();

@@ -296,9 +296,9 @@ pub(crate) type Written = Result<(Receipt, Option<crate::domain::audit::AuditRec
 pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared]) -> Result<Vec<Written>, ServiceError> {
     let ids: Vec<i64> = jobs.iter().filter_map(|p| p.new.community_id).collect();
     let communities: HashMap<i64, crate::db::entities::community::Model> =
-        db::registry::communities_by_ids(tx, ids).await?.into_iter().map(|c| (c.id, c)).collect();
+        db::communities::communities_by_ids(tx, ids).await?.into_iter().map(|c| (c.id, c)).collect();
     let catalog: HashMap<String, String> =
-        db::registry::catalog(tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
+        db::catalog::catalog(tx).await?.into_iter().filter(|i| i.active).map(|i| (i.code, i.title)).collect();
     let cal = super::holidays::calendar(tx).await?;
     let mut out: Vec<Option<Written>> = Vec::with_capacity(jobs.len());
     let mut name_words: HashMap<(Option<i64>, Option<String>), String> = HashMap::new();
@@ -510,7 +510,7 @@ pub async fn track(deps: &Deps, code: &str) -> Result<PublicStatus, ServiceError
     let c =
         db::complaints::by_tracking_code(&deps.db, &code).await?.ok_or(ServiceError::NotFound("该查询码对应的投诉"))?;
     let community_name = match c.community_id {
-        Some(id) => db::registry::community(&deps.db, id).await?.map(|m| m.name).unwrap_or_default(),
+        Some(id) => db::communities::community(&deps.db, id).await?.map(|m| m.name).unwrap_or_default(),
         None => String::new(),
     };
     let catalog_title =
@@ -555,7 +555,7 @@ pub async fn track(deps: &Deps, code: &str) -> Result<PublicStatus, ServiceError
 }
 
 async fn catalog_titles(deps: &Deps) -> Result<HashMap<String, String>, ServiceError> {
-    Ok(db::registry::catalog(&deps.db).await?.into_iter().map(|i| (i.code, i.title)).collect())
+    Ok(db::catalog::catalog(&deps.db).await?.into_iter().map(|i| (i.code, i.title)).collect())
 }
 
 /// A clue as staff see it in the inbox: identity masked.
@@ -620,14 +620,14 @@ async fn names(deps: &Deps, rows: &[complaint::Model]) -> Result<Names, ServiceE
     let mut communities = HashMap::new();
     for id in rows.iter().filter_map(|r| r.community_id) {
         if let std::collections::hash_map::Entry::Vacant(v) = communities.entry(id)
-            && let Some(c) = db::registry::community(&deps.db, id).await?
+            && let Some(c) = db::communities::community(&deps.db, id).await?
         {
             v.insert(c.name);
         }
     }
     let company_ids: Vec<i64> = rows.iter().filter_map(|r| r.company_id).collect();
     let companies =
-        db::registry::companies_by_ids(&deps.db, company_ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        db::companies::companies_by_ids(&deps.db, company_ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
     Ok(Names { tree, communities, companies, catalog: catalog_titles(deps).await? })
 }
 
@@ -946,12 +946,12 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
                 .community_id
                 .or(c.community_id)
                 .ok_or_else(|| ServiceError::field("community_id", "受理为问题须指明小区"))?;
-            let community = db::registry::community(&tx, community_id)
+            let community = db::communities::community(&tx, community_id)
                 .await?
                 .ok_or_else(|| ServiceError::field("community_id", "所选小区不存在"))?;
             let code = Some(form.catalog_code.trim().to_string()).filter(|s| !s.is_empty()).or(c.catalog_code.clone());
             let code = code.ok_or_else(|| ServiceError::field("catalog_code", "受理为问题须选择问题类别"))?;
-            let item = db::registry::catalog(&tx).await?.into_iter().find(|i| i.code == code && i.active);
+            let item = db::catalog::catalog(&tx).await?.into_iter().find(|i| i.code == code && i.active);
             let item = item.ok_or_else(|| ServiceError::field("catalog_code", "所选问题类别不存在"))?;
             let title = Some(form.title.trim().to_string())
                 .filter(|s| !s.is_empty())
@@ -1027,7 +1027,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
         }
         Triage::Forward => {
             let did = form.department_id.ok_or_else(|| ServiceError::field("department_id", "请选择转办部门"))?;
-            let d = db::registry::department(&tx, did)
+            let d = db::departments::department(&tx, did)
                 .await?
                 .ok_or_else(|| ServiceError::field("department_id", "所选部门不存在"))?;
             change.department_id = Some(d.id);
@@ -1098,7 +1098,7 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
 /// Communities for the public form, grouped by township: (township, [(id, name)]).
 pub async fn public_communities(deps: &Deps) -> Result<Vec<(String, Vec<(i64, String)>)>, ServiceError> {
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let (rows, _) = db::registry::communities(&deps.db, &Default::default(), 1, 100_000).await?;
+    let (rows, _) = db::communities::communities(&deps.db, &Default::default(), 1, 100_000).await?;
     let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
     for township in tree.of_level("township", None) {
         let items: Vec<(i64, String)> =
@@ -1112,7 +1112,7 @@ pub async fn public_communities(deps: &Deps) -> Result<Vec<(String, Vec<(i64, St
 
 /// Catalog items people can pick (leaves), as (code, plain title, the full text of the notice).
 pub async fn public_catalog(deps: &Deps) -> Result<Vec<(String, String, String)>, ServiceError> {
-    let items = db::registry::catalog(&deps.db).await?;
+    let items = db::catalog::catalog(&deps.db).await?;
     Ok(items
         .iter()
         .filter(|i| i.active && !items.iter().any(|o| o.parent_code.as_deref() == Some(i.code.as_str())))

@@ -13,7 +13,9 @@ use super::complaints::{self, ComplaintForm, TriageForm};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::accounts::NewUser;
-use crate::db::registry::{NewCampaign, NewCatalogItem, NewJurisdiction};
+use crate::db::campaigns::NewCampaign;
+use crate::db::catalog::NewCatalogItem;
+use crate::db::jurisdictions::NewJurisdiction;
 use crate::domain::complaint::Channel;
 use crate::domain::credit_code;
 use crate::domain::registry::{CommitteeKind, CompanyStatus, NewCommunity, NewCompany};
@@ -72,7 +74,7 @@ pub const CATALOG: [(&str, Option<&str>, &str, &str); 21] = [
 
 /// Seeds the catalog when it is empty (every installation, not only the demo).
 pub async fn ensure_catalog(deps: &Deps) -> Result<bool, ServiceError> {
-    if !db::registry::catalog(&deps.db).await?.is_empty() {
+    if !db::catalog::catalog(&deps.db).await?.is_empty() {
         return Ok(false);
     }
     let now = deps.clock.now();
@@ -87,7 +89,7 @@ pub async fn ensure_catalog(deps: &Deps) -> Result<bool, ServiceError> {
             legal_basis: basis.to_string(),
             position: i as i32 + 1,
         };
-        db::registry::insert_catalog_item(&tx, item, now).await?;
+        db::catalog::insert_catalog_item(&tx, item, now).await?;
     }
     record(
         &tx,
@@ -185,7 +187,7 @@ async fn jur<C: ConnectionTrait>(
     parent: Option<i64>,
 ) -> Result<i64, ServiceError> {
     let new = NewJurisdiction { code: code.into(), name: name.into(), level: level.into(), parent_id: parent };
-    Ok(db::registry::insert_jurisdiction(tx, new, now).await?.id)
+    Ok(db::jurisdictions::insert_jurisdiction(tx, new, now).await?.id)
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -196,7 +198,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// the database already holds data.
 pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>>, ServiceError> {
     ensure_catalog(deps).await?;
-    if !db::registry::is_empty(&deps.db).await? {
+    if !db::jurisdictions::is_empty(&deps.db).await? {
         return Ok(None);
     }
     let now = deps.clock.now();
@@ -222,7 +224,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
             address: format!("阳城县凤城镇{}号", 10 + i * 7),
             status: CompanyStatus::Active,
         };
-        let c = db::registry::insert_company(&tx, county, new, now).await?;
+        let c = db::companies::insert_company(&tx, county, new, now).await?;
         companies.push(c.id);
     }
     let mut communities = Vec::new();
@@ -242,7 +244,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
             unit_count: Some(*units),
             committee: CommitteeKind::parse(committee).expect("demo committee kind is valid"),
         };
-        let m = db::registry::insert_community(&tx, new, now).await?;
+        let m = db::communities::insert_community(&tx, new, now).await?;
         communities.push(m.id);
     }
     let mut departments = Vec::new();
@@ -252,7 +254,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
         ("阳城县市场监督管理局", "market_supervision", "0356-4225315"),
         ("阳城县消防救援大队", "fire_rescue", "0356-4222119"),
     ] {
-        let d = db::registry::insert_department(&tx, county, name, kind, phone, now).await?;
+        let d = db::departments::insert_department(&tx, county, name, kind, phone, now).await?;
         departments.push(d.id);
     }
     let campaign = NewCampaign {
@@ -262,7 +264,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
         starts_on: date(2024, 5, 1),
         ends_on: date(2024, 10, 31),
     };
-    let c = db::registry::insert_campaign(&tx, campaign, now).await?;
+    let c = db::campaigns::insert_campaign(&tx, campaign, now).await?;
     // The seed's dates overlap (巩固提高 starts before 专项整治 ends); kept as written.
     for (i, (name, s, e)) in [
         ("动员部署", date(2024, 5, 1), date(2024, 5, 20)),
@@ -272,7 +274,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     .into_iter()
     .enumerate()
     {
-        db::registry::insert_campaign_phase(&tx, c.id, i as i32 + 1, name, s, e, now).await?;
+        db::campaigns::insert_campaign_phase(&tx, c.id, i as i32 + 1, name, s, e, now).await?;
     }
     let hash = hash_password(password)?;
     let accounts = [
@@ -369,7 +371,7 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
         db::accounts::user_by_username(&deps.db, "zhangkaidong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
     let staff = super::accounts::session_user(&deps.db, staff).await?.ok_or(ServiceError::NotFound("演示账号"))?;
     let fire =
-        db::registry::departments(&deps.db, None).await?.into_iter().find(|d| d.kind == "fire_rescue").map(|d| d.id);
+        db::departments::departments(&deps.db, None).await?.into_iter().find(|d| d.kind == "fire_rescue").map(|d| d.id);
     let mut first_problem = None;
     let mut accepted = Vec::new();
     let cal = super::holidays::calendar(&deps.db).await?;
@@ -385,7 +387,7 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
             }
         }
         let m =
-            db::registry::community_by_code(&deps.db, community).await?.ok_or(ServiceError::NotFound("演示小区"))?;
+            db::communities::community_by_code(&deps.db, community).await?.ok_or(ServiceError::NotFound("演示小区"))?;
         let public = Ctx { now: at, actor_name: "公众".into(), ..Ctx::system(at, "demo") };
         let staff_ctx = |t| Ctx {
             actor: Some(staff.actor.clone()),
@@ -468,7 +470,7 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
     let cal = super::holidays::calendar(&deps.db).await?;
     let since = today - chrono::Duration::days(730);
     db::demo::backdate_communities(&deps.db, now - chrono::Duration::days(730)).await?;
-    let communities = db::registry::all_communities(&deps.db).await?;
+    let communities = db::communities::all_communities(&deps.db).await?;
     let items = super::disclosures::items(&deps.db, false).await?;
     let staff =
         db::accounts::user_by_username(&deps.db, "zhangkaidong").await?.ok_or(ServiceError::NotFound("演示账号"))?;
@@ -625,9 +627,9 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
     let now = deps.clock.now();
     let today = crate::clock::today(now);
     let fc1 =
-        db::registry::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+        db::communities::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
     let fc3 =
-        db::registry::community_by_code(&deps.db, "YC-FC-003").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+        db::communities::community_by_code(&deps.db, "YC-FC-003").await?.ok_or(ServiceError::NotFound("演示小区"))?;
     let q = super::surveys::questionnaires(deps).await?.into_iter().next().ok_or(ServiceError::NotFound("问卷"))?;
     let at = now - chrono::Duration::days(75);
     let closed = SeedSurvey {
@@ -729,7 +731,7 @@ async fn seed_revenue(deps: &Deps) -> Result<(), ServiceError> {
     let u = db::accounts::user_by_username(&deps.db, "anju").await?.ok_or(ServiceError::NotFound("演示账号"))?;
     let Some(company) = u.company_id else { return Ok(()) };
     let u = super::accounts::session_user(&deps.db, u).await?.ok_or(ServiceError::NotFound("演示账号"))?;
-    let Some(m) = db::registry::first_community_of_company(&deps.db, company).await? else {
+    let Some(m) = db::communities::first_community_of_company(&deps.db, company).await? else {
         return Ok(());
     };
     let ctx = |days: i64| Ctx {
@@ -791,7 +793,8 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
         actor_name: u.display_name.clone(),
         ..Ctx::system(t, "demo")
     };
-    let m = db::registry::community_by_code(&deps.db, "YC-FC-002").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let m =
+        db::communities::community_by_code(&deps.db, "YC-FC-002").await?.ok_or(ServiceError::NotFound("演示小区"))?;
     let at = now - chrono::Duration::days(3);
     let id = super::dismissals::open(
         deps,
@@ -813,7 +816,7 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
     .await?;
     // Further along: dismissed three months ago, the company refuses to leave; the owners'
     // committee has sued.
-    let Some(m) = db::registry::community_by_code(&deps.db, "YC-FC-005").await? else { return Ok(()) };
+    let Some(m) = db::communities::community_by_code(&deps.db, "YC-FC-005").await? else { return Ok(()) };
     if m.company_id.is_none() {
         return Ok(());
     }
@@ -933,16 +936,17 @@ async fn seed_inspections(deps: &Deps, staff: &super::accounts::SessionUser) -> 
     use super::inspections::{NewPlan, create_plan, save_answer, submit};
     let now = deps.clock.now();
     let today = crate::clock::today(now);
-    let phase = db::registry::campaigns(&deps.db, None)
+    let phase = db::campaigns::campaigns(&deps.db, None)
         .await?
         .first()
         .map(|c| c.id)
         .ok_or(ServiceError::NotFound("演示专项行动"))?;
-    let phases = db::registry::campaign_phases(&deps.db, phase).await?;
+    let phases = db::campaigns::campaign_phases(&deps.db, phase).await?;
     let phase = phases.get(1).or(phases.first()).map(|p| p.id);
     let as_staff =
         |t| Ctx { actor: Some(staff.actor.clone()), actor_name: staff.display_name.clone(), ..Ctx::system(t, "demo") };
-    let fc = db::registry::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let fc =
+        db::communities::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
     let officer =
         db::accounts::user_by_username(&deps.db, "fengcheng").await?.ok_or(ServiceError::NotFound("演示账号"))?;
     let officer = super::accounts::session_user(&deps.db, officer).await?.ok_or(ServiceError::NotFound("演示账号"))?;
@@ -1045,7 +1049,7 @@ async fn seed_cases(
         |community: &str| format!("经{}现场核查，反映情况属实。已拍照取证，物业项目负责人在场确认。", community);
     let mut stage = 0;
     for (code, problem) in accepted {
-        let m = db::registry::community_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("演示小区"))?;
+        let m = db::communities::community_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("演示小区"))?;
         let p = db::complaints::problem(&deps.db, *problem).await?.ok_or(ServiceError::NotFound("问题"))?;
         let opened = p.created_at + chrono::Duration::hours(4);
         let new = NewCase {

@@ -475,11 +475,11 @@ pub async fn public_latest(deps: &Deps, community_id: i64) -> Result<Vec<Version
 /// Every version of one period, newest first (public: what was published and corrected).
 pub async fn history(deps: &Deps, disclosure_id: i64) -> Result<(community::Model, Vec<VersionView>), ServiceError> {
     let d = db::disclosures::find(&deps.db, disclosure_id).await?.ok_or(ServiceError::NotFound("公开内容"))?;
-    let c = db::registry::community(&deps.db, d.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let c = db::communities::community(&deps.db, d.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
     let rows = db::disclosures::versions(&deps.db, d.community_id, &d.item_code, &d.period).await?;
     // The public reads which company published, never the name of its employee.
     let companies: HashMap<i64, String> =
-        db::registry::companies_by_ids(&deps.db, rows.iter().filter_map(|r| r.company_id).collect())
+        db::companies::companies_by_ids(&deps.db, rows.iter().filter_map(|r| r.company_id).collect())
             .await?
             .into_iter()
             .map(|x| (x.id, x.name))
@@ -582,9 +582,9 @@ pub async fn compliance(
     let stated: std::collections::HashSet<i64> =
         db::revenue::communities_with_statement(&deps.db, y, q).await?.into_iter().collect();
     let companies: HashMap<i64, String> =
-        db::registry::all_companies(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        db::companies::all_companies(&deps.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let mut rows = Vec::new();
-    for c in db::registry::managed_communities(&deps.db, township).await? {
+    for c in db::communities::managed_communities(&deps.db, township).await? {
         if authorize(actor, Action::ReadCaseContent, &Object::Jurisdiction { path: tree.path(c.township_id) }).is_err()
         {
             continue;

@@ -102,7 +102,7 @@ pub async fn open(
             )
         })
         .collect();
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     record(
         &tx,
         ctx,
@@ -207,7 +207,7 @@ pub async fn record_step(
         super::timeline::timeline_note(&tx, ctx, k, EventKind::DismissalStep.as_str(), &line).await?;
     }
     if let (Step::NoticeServed, Some(company), Some(e)) = (step, t.company_id, ends) {
-        db::cases::notify(
+        db::notifications::notify(
             &tx,
             vec![to_company(
                 company,
@@ -261,7 +261,7 @@ pub struct TrackView {
 
 async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<TrackView, ServiceError> {
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let community = db::registry::community(&deps.db, t.community_id).await?.map(|c| c.name).unwrap_or_default();
+    let community = db::communities::community(&deps.db, t.community_id).await?.map(|c| c.name).unwrap_or_default();
     let steps = db::dismissals::steps(&deps.db, t.id).await?;
     let state = state_of(&t);
     let today = today(ctx.now);

@@ -83,7 +83,7 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
         errors.insert("name".into(), "请填写计划名称（不超过200字）".into());
     }
     let phase = match new.phase_id {
-        Some(id) => db::registry::campaign_phase(&deps.db, id).await?,
+        Some(id) => db::campaigns::campaign_phase(&deps.db, id).await?,
         None => None,
     };
     if phase.is_none() {
@@ -95,7 +95,7 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
             new.township_id.filter(|id| tree.get(*id).is_some_and(|j| j.level == "township")).map(PlanScope::Township)
         }
         "company" => match new.company_id {
-            Some(id) if db::registry::company(&deps.db, id).await?.is_some() => Some(PlanScope::Company(id)),
+            Some(id) if db::companies::company(&deps.db, id).await?.is_some() => Some(PlanScope::Company(id)),
             _ => None,
         },
         _ => None,
@@ -103,7 +103,7 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
     if scope.is_none() {
         errors.insert("scope".into(), "请选择排查范围：全县、一个乡镇（街道）或一家企业的全部小区".into());
     }
-    let catalog = db::registry::catalog(&deps.db).await?;
+    let catalog = db::catalog::catalog(&deps.db).await?;
     let known: HashMap<&str, &catalog_item::Model> =
         leaves(&catalog).into_iter().map(|i| (i.code.as_str(), i)).collect();
     let mut checklist = parse_checklist(&new.checklist);
@@ -156,7 +156,7 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
         PlanScope::Company(c) => Object::Company { id: c, path: actor.jurisdiction_path.clone() },
     };
     authorize(&actor, Action::PlanInspection, &object)?;
-    let filter = db::registry::CommunityFilter {
+    let filter = db::communities::CommunityFilter {
         township_ids: match scope {
             PlanScope::Township(t) => Some(tree.subtree(t)),
             _ => None,
@@ -168,7 +168,7 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
         ..Default::default()
     };
     let tx = deps.db.begin().await?;
-    let (communities, _) = db::registry::communities(&tx, &filter, 1, 1_000_000).await?;
+    let (communities, _) = db::communities::communities(&tx, &filter, 1, 1_000_000).await?;
     if communities.is_empty() {
         return Err(ServiceError::field("scope", "该范围内没有登记的小区"));
     }
@@ -257,7 +257,7 @@ async fn scope_label(
         Some(PlanScope::Township(t)) => format!("{}全部小区", tree.name(t)),
         Some(PlanScope::Company(c)) => format!(
             "{}在管小区",
-            db::registry::company(&deps.db, c).await?.map(|c| c.name).unwrap_or_else(|| "企业".into())
+            db::companies::company(&deps.db, c).await?.map(|c| c.name).unwrap_or_else(|| "企业".into())
         ),
         _ => "全县全部小区".into(),
     })
@@ -277,7 +277,7 @@ async fn plan_row(
             coverage.add(r.status == InspectionStatus::Submitted.as_str(), plan.due_on, today);
         }
     }
-    let phase = match db::registry::campaign_phase(&deps.db, plan.campaign_phase_id).await? {
+    let phase = match db::campaigns::campaign_phase(&deps.db, plan.campaign_phase_id).await? {
         Some(p) => p.name,
         None => String::new(),
     };
@@ -334,7 +334,7 @@ pub async fn plan_detail(deps: &Deps, ctx: &Ctx, id: i64) -> Result<PlanDetail, 
     }
     let inspections = db::inspections::of_plan(&deps.db, id, townships.as_deref()).await?;
     let rows = inspection_rows(deps, &tree, &plan, inspections, today).await?;
-    let catalog = db::registry::catalog(&deps.db).await?;
+    let catalog = db::catalog::catalog(&deps.db).await?;
     let titles: HashMap<&str, &str> = catalog.iter().map(|i| (i.code.as_str(), i.title.as_str())).collect();
     Ok(PlanDetail {
         townships: per
@@ -377,7 +377,7 @@ async fn rows_for(
     today: NaiveDate,
 ) -> Result<Vec<InspectionRow>, ServiceError> {
     let communities: HashMap<i64, community::Model> =
-        db::registry::communities_by_ids(&deps.db, inspections.iter().map(|i| i.community_id).collect())
+        db::communities::communities_by_ids(&deps.db, inspections.iter().map(|i| i.community_id).collect())
             .await?
             .into_iter()
             .map(|c| (c.id, c))
@@ -385,7 +385,7 @@ async fn rows_for(
     let company_ids: Vec<i64> =
         inspections.iter().filter_map(|i| i.company_id).collect::<HashSet<_>>().into_iter().collect();
     let companies: HashMap<i64, String> =
-        db::registry::companies_by_ids(&deps.db, company_ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        db::companies::companies_by_ids(&deps.db, company_ids).await?.into_iter().map(|c| (c.id, c.name)).collect();
     let user_ids: Vec<i64> =
         inspections.iter().filter_map(|i| i.assignee_user_id).collect::<HashSet<_>>().into_iter().collect();
     let users = user_names(&db::accounts::users_by_ids(&deps.db, user_ids).await?);
@@ -469,7 +469,8 @@ async fn load(
     let actor = ctx.actor()?;
     let i = db::inspections::inspection(&deps.db, id).await?.ok_or(ServiceError::NotFound("排查任务"))?;
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let community = db::registry::community(&deps.db, i.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let community =
+        db::communities::community(&deps.db, i.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
     let object = Object::Community {
         id: community.id,
         company_id: community.company_id,
@@ -490,7 +491,7 @@ pub async fn get_inspection(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Inspectio
     let (i, plan, community, tree) = load(deps, ctx, id, Action::ReadCaseContent).await?;
     let answers = db::inspections::answers(&deps.db, id).await?;
     let photos = db::inspections::photos(&deps.db, id).await?;
-    let catalog = db::registry::catalog(&deps.db).await?;
+    let catalog = db::catalog::catalog(&deps.db).await?;
     let by_code: HashMap<&str, &catalog_item::Model> = catalog.iter().map(|c| (c.code.as_str(), c)).collect();
     let cases = db::cases::cases_of_inspection(&deps.db, id).await?;
     let mut items = Vec::new();
@@ -649,7 +650,7 @@ pub async fn submit(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Vec<i64>, Service
                 code: "no_responsible", message: "排查计划的责任人已停用，请先更换责任人".into()
             }
         })?;
-    let catalog_all = db::registry::catalog(&tx).await?;
+    let catalog_all = db::catalog::catalog(&tx).await?;
     let catalog: HashMap<String, String> = catalog_all.iter().map(|c| (c.code.clone(), c.title.clone())).collect();
     let photos = db::inspections::photos(&tx, id).await?;
     let mut opened = Vec::new();
@@ -751,8 +752,8 @@ pub async fn assignees(deps: &Deps) -> Result<Vec<(i64, String)>, ServiceError> 
 /// Campaign phases to plan under: (id, "campaign · phase").
 pub async fn phase_choices(deps: &Deps) -> Result<Vec<(i64, String)>, ServiceError> {
     let mut out = Vec::new();
-    for c in db::registry::campaigns(&deps.db, None).await? {
-        for p in db::registry::campaign_phases(&deps.db, c.id).await? {
+    for c in db::campaigns::campaigns(&deps.db, None).await? {
+        for p in db::campaigns::campaign_phases(&deps.db, c.id).await? {
             out.push((p.id, format!("{} · {}", c.name, p.name)));
         }
     }

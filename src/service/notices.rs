@@ -3,7 +3,7 @@
 //! its SM3 digest), the company signing for it (签收), lists and the PDF itself.
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::json;
 
@@ -15,7 +15,8 @@ use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::clock::today;
 use crate::db;
-use crate::db::entities::{notice, notice_case};
+use crate::db::entities::notice;
+use crate::db::notifications::NewNotification;
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::notice::NoticeStatus;
@@ -106,8 +107,8 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
             });
         }
     }
-    let company = db::registry::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
-    let catalog: std::collections::HashMap<String, (String, String, String)> = db::registry::catalog(&tx)
+    let company = db::companies::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
+    let catalog: std::collections::HashMap<String, (String, String, String)> = db::catalog::catalog(&tx)
         .await?
         .into_iter()
         .map(|i| (i.code, (i.title, i.description, i.legal_basis)))
@@ -115,7 +116,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
     let mut items = Vec::new();
     let mut body_lines = Vec::new();
     for c in &cases {
-        let community = db::registry::community(&tx, c.community_id).await?.map(|x| x.name).unwrap_or_default();
+        let community = db::communities::community(&tx, c.community_id).await?.map(|x| x.name).unwrap_or_default();
         for code in db::cases::items(&tx, c.id).await? {
             let (title, text, basis) = catalog.get(&code).cloned().unwrap_or_default();
             body_lines.push(format!("{community}：{title}（{code}）。{}", c.facts));
@@ -162,40 +163,25 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let pdf_len = pdf.len() as i64;
     let digest = super::documents::store_pdf(&tx, pdf, ctx.now).await?;
-    let n = notice::ActiveModel {
-        number: Set(number.clone()),
-        jurisdiction_id: Set(issuer_jurisdiction),
-        year: Set(year),
-        seq: Set(seq),
-        company_id: Set(company_id),
-        deadline: Set(deadline),
-        body: Set(format!("{}\n{}", body_lines.join("\n"), requirements)),
-        contact: Set(contact),
-        status: Set(NoticeStatus::Issued.as_str().into()),
-        issued_by: Set(actor.user_id),
-        issued_at: Set(ctx.now),
-        signed_at: Set(None),
-        signed_by: Set(None),
-        unsigned_flagged_at: Set(None),
-        pdf_digest: Set(digest.clone()),
-        pdf_bytes: Set(pdf_len),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(&tx)
+    let notice_id = db::notices::insert_issued(
+        &tx,
+        db::notices::NewNotice {
+            number: number.clone(),
+            jurisdiction_id: issuer_jurisdiction,
+            year,
+            seq,
+            company_id,
+            deadline,
+            body: format!("{}\n{}", body_lines.join("\n"), requirements),
+            contact,
+            issued_by: actor.user_id,
+            pdf_digest: digest.clone(),
+            pdf_bytes: pdf_len,
+            case_ids: cases.iter().map(|c| c.id).collect(),
+        },
+        ctx.now,
+    )
     .await?;
-    let links: Vec<_> = cases
-        .iter()
-        .map(|c| notice_case::ActiveModel {
-            notice_id: Set(n.id),
-            case_id: Set(c.id),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-            ..Default::default()
-        })
-        .collect();
-    notice_case::Entity::insert_many(links).exec_without_returning(&tx).await?;
     let d = date_text(deadline);
     for c in &cases {
         let input =
@@ -203,29 +189,28 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
         let public = format!("已向物业服务企业下发整改通知书，要求于{d}前完成整改。");
         write_step(&tx, ctx, c, CaseEvent::IssueNotice, CaseStatus::NoticeIssued, &input, &public, false).await?;
     }
-    let mut note = to_company(
+    let note = to_company(
         company_id,
         "notice_issued",
         format!("新的整改通知书：{number}"),
         format!("请于{d}前完成整改并报送整改情况。请先签收。"),
         Some(cases[0].id),
-        format!("notice_issued:{}", n.id),
+        format!("notice_issued:{notice_id}"),
         ctx.now,
     );
-    note.notice_id = Set(Some(n.id));
-    db::cases::notify(&tx, vec![note]).await?;
+    db::notifications::notify(&tx, vec![NewNotification { notice_id: Some(notice_id), ..note }]).await?;
     record(
         &tx,
         ctx,
         "notice.issue",
         "notice",
-        n.id,
+        notice_id,
         SUCCESS,
         json!({"number": number, "company_id": company_id, "cases": ids, "deadline": deadline, "pdf_sm3": digest}),
     )
     .await?;
     tx.commit().await?;
-    Ok(n.id)
+    Ok(notice_id)
 }
 
 /// A company signs for a notice (签收); the time is recorded.
@@ -234,16 +219,9 @@ pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceE
     let tx = deps.db.begin().await?;
     let n = db::cases::notice(&tx, id).await?.ok_or(ServiceError::NotFound("整改通知书"))?;
     authorize(&actor, Action::AnswerNotice, &Object::Company { id: n.company_id, path: Vec::new() })?;
-    let r = notice::Entity::update_many()
-        .col_expr(notice::Column::Status, sea_orm::sea_query::Expr::value(NoticeStatus::Signed.as_str()))
-        .col_expr(notice::Column::SignedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .col_expr(notice::Column::SignedBy, sea_orm::sea_query::Expr::value(actor.user_id))
-        .col_expr(notice::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
-        .filter(notice::Column::Id.eq(n.id))
-        .filter(notice::Column::Status.eq(NoticeStatus::Issued.as_str()))
-        .exec(&tx)
-        .await?;
-    if r.rows_affected != 1 {
+    // Only an issued notice is signed for; the compare-and-set catches a concurrent signature.
+    let signs = NoticeStatus::parse(&n.status).and_then(NoticeStatus::sign).is_some();
+    if !signs || !db::notices::sign_if_issued(&tx, n.id, ctx.now, actor.user_id).await? {
         return Err(ServiceError::Conflict("该整改通知书已签收".into()));
     }
     for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
@@ -256,7 +234,7 @@ pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceE
         )
         .await?;
     }
-    db::cases::notify(
+    db::notifications::notify(
         &tx,
         vec![to_user(
             n.issued_by,
@@ -298,7 +276,7 @@ pub struct NoticeView {
 }
 
 async fn view(deps: &Deps, n: notice::Model) -> Result<NoticeView, ServiceError> {
-    let company = db::registry::company(&deps.db, n.company_id).await?.map(|c| c.name).unwrap_or_default();
+    let company = db::companies::company(&deps.db, n.company_id).await?.map(|c| c.name).unwrap_or_default();
     let case_ids = db::cases::notice_case_ids(&deps.db, n.id).await?;
     Ok(NoticeView {
         id: n.id,

@@ -1,10 +1,14 @@
 //! Notifications (站内消息): the rows a use case writes in its own transaction, one per account or
-//! one per company, each with a dedupe key so a repeated step never tells anyone twice.
+//! one per company, each with a dedupe key so a repeated step never tells anyone twice; and the
+//! reader's inbox. A leaf: it uses no feature module.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
+use serde::Serialize;
 
-use crate::db::entities::notification;
+use super::{Ctx, Deps, ServiceError};
+use crate::db;
+use crate::db::notifications::NewNotification;
+use crate::domain::role::Scope;
 
 /// A notification to one account.
 pub(crate) fn to_user(
@@ -15,21 +19,17 @@ pub(crate) fn to_user(
     case_id: Option<i64>,
     key: String,
     now: DateTime<Utc>,
-) -> notification::ActiveModel {
-    notification::ActiveModel {
-        user_id: Set(Some(user_id)),
-        company_id: Set(None),
-        kind: Set(kind.into()),
-        title: Set(title.chars().take(200).collect()),
-        body: Set(body),
-        case_id: Set(case_id),
-        notice_id: Set(None),
-        dedupe_key: Set(key),
-        read_at: Set(None),
-        dispatched_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+) -> NewNotification {
+    NewNotification {
+        user_id: Some(user_id),
+        company_id: None,
+        kind: kind.into(),
+        title: title.chars().take(200).collect(),
+        body,
+        case_id,
+        notice_id: None,
+        dedupe_key: key,
+        at: now,
     }
 }
 
@@ -42,10 +42,43 @@ pub(crate) fn to_company(
     case_id: Option<i64>,
     key: String,
     now: DateTime<Utc>,
-) -> notification::ActiveModel {
-    notification::ActiveModel {
-        user_id: Set(None),
-        company_id: Set(Some(company_id)),
-        ..to_user(0, kind, title, body, case_id, key, now)
-    }
+) -> NewNotification {
+    NewNotification { user_id: None, company_id: Some(company_id), ..to_user(0, kind, title, body, case_id, key, now) }
+}
+
+/// One notification for its reader.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    /// What it is about (`case_overdue`, `deadline_reminder`, `new_notice`, …).
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub case_id: Option<i64>,
+    pub notice_id: Option<i64>,
+    pub at_display: String,
+    pub read: bool,
+}
+
+/// The actor's latest 200 in-app notifications, oldest first (the order of every timeline).
+pub async fn list_notifications(deps: &Deps, ctx: &Ctx) -> Result<Vec<NotificationView>, ServiceError> {
+    let actor = ctx.actor()?;
+    let company = match actor.scope {
+        Scope::Company(c) => Some(c),
+        _ => None,
+    };
+    Ok(db::notifications::latest_for(&deps.db, actor.user_id, company, 200)
+        .await?
+        .into_iter()
+        .map(|n| NotificationView {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            case_id: n.case_id,
+            notice_id: n.notice_id,
+            at_display: crate::clock::display(n.created_at),
+            read: n.read_at.is_some(),
+        })
+        .collect())
 }

@@ -72,7 +72,7 @@ pub struct Service {
 
 /// The services: the catalog's active leaf items, with their stable ASCII codes (A1.1 …).
 pub async fn services(deps: &Deps) -> Result<Vec<Service>, O311Error> {
-    let items = db::registry::catalog(&deps.db).await?;
+    let items = db::catalog::catalog(&deps.db).await?;
     let titles: HashMap<&str, &str> = items.iter().map(|i| (i.code.as_str(), i.title.as_str())).collect();
     Ok(items
         .iter()
@@ -162,14 +162,14 @@ pub async fn post_request(deps: &Deps, ctx: &Ctx, p: &HashMap<String, String>) -
     // address_id is a community code; an address_string naming a community is matched too.
     let mut community = None;
     if let Some(id) = &address_id {
-        community = db::registry::community_by_code(&deps.db, id).await?;
+        community = db::communities::community_by_code(&deps.db, id).await?;
         if community.is_none() {
             return Err(O311Error::new(400, format!("address_id {id} 不是已登记的小区编码")));
         }
     } else if let Some(a) = &address {
-        let (rows, _) = db::registry::communities(
+        let (rows, _) = db::communities::communities(
             &deps.db,
-            &db::registry::CommunityFilter { q: Some(a.clone()), ..Default::default() },
+            &db::communities::CommunityFilter { q: Some(a.clone()), ..Default::default() },
             1,
             2,
         )
@@ -239,7 +239,7 @@ async fn request_view(deps: &Deps, c: complaint::Model, with_description: bool) 
     let services: HashMap<String, String> =
         services(deps).await?.into_iter().map(|s| (s.service_code, s.service_name)).collect();
     let community = match c.community_id {
-        Some(id) => db::registry::community(&deps.db, id).await?,
+        Some(id) => db::communities::community(&deps.db, id).await?,
         None => None,
     };
     let code = c.catalog_code.clone().unwrap_or_default();

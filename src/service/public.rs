@@ -45,10 +45,10 @@ pub struct PublicCommunity {
 pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, ServiceError> {
     use crate::domain::case::CaseStatus;
     use crate::domain::reassessment::ReassessmentStatus;
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let c = db::communities::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
     let tree = JurisdictionTree::load(&deps.db).await?;
     let company = match c.company_id {
-        Some(cid) => db::registry::company(&deps.db, cid).await?.map(|x| x.name).unwrap_or_default(),
+        Some(cid) => db::companies::company(&deps.db, cid).await?.map(|x| x.name).unwrap_or_default(),
         None => String::new(),
     };
     let open: Vec<String> = CaseStatus::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str().to_string()).collect();

@@ -290,7 +290,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
         .await?;
     }
     if approve && let Some(company) = r.company_id {
-        db::cases::notify(
+        db::notifications::notify(
             &tx,
             vec![to_company(
                 company,
@@ -336,7 +336,7 @@ async fn letters_for<C: sea_orm::ConnectionTrait>(
     let year = local.year();
     let date_text = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
     let company = match r.company_id {
-        Some(id) => db::registry::company(tx, id).await?.map(|c| c.name).unwrap_or_default(),
+        Some(id) => db::companies::company(tx, id).await?.map(|c| c.name).unwrap_or_default(),
         None => String::new(),
     };
     let cases = db::cases::cases_by_ids(tx, parse_ids(&r.case_ids)).await?;
@@ -467,7 +467,7 @@ pub async fn pending(deps: &Deps, ctx: &Ctx) -> Result<Vec<ReassessmentView>, Se
     let tree = JurisdictionTree::load(&deps.db).await?;
     let mut out = Vec::new();
     for r in db::reassessments::with_status(&deps.db, ReassessmentStatus::Proposed).await? {
-        let Some(c) = db::registry::community(&deps.db, r.community_id).await? else { continue };
+        let Some(c) = db::communities::community(&deps.db, r.community_id).await? else { continue };
         if authorize(
             actor,
             Action::ReadCaseContent,
@@ -504,7 +504,7 @@ pub async fn letter_pdf(
         }
         Scope::Department(d) => {
             which == "departments"
-                && db::registry::department(&deps.db, d)
+                && db::departments::department(&deps.db, d)
                     .await?
                     .is_some_and(|d| matches!(d.kind.as_str(), "development_reform" | "market_supervision"))
         }
@@ -532,7 +532,7 @@ pub async fn of_company(deps: &Deps, ctx: &Ctx, company_id: i64) -> Result<Vec<R
         if approved_only && ReassessmentStatus::parse(&r.status) != Some(ReassessmentStatus::Approved) {
             continue;
         }
-        let Some(c) = db::registry::community(&deps.db, r.community_id).await? else { continue };
+        let Some(c) = db::communities::community(&deps.db, r.community_id).await? else { continue };
         if !approved_only
             && authorize(
                 actor,

@@ -72,7 +72,7 @@ pub async fn propose(
         errors.insert("case_ids".into(), "已办结的案件不能移送".into());
     }
     let dept = match department_id {
-        Some(id) => db::registry::department(&deps.db, id).await?,
+        Some(id) => db::departments::department(&deps.db, id).await?,
         None => None,
     };
     if dept.is_none() {
@@ -131,7 +131,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     if !approve && note.chars().count() < 2 {
         return Err(ServiceError::field("note", "不同意时请写明理由"));
     }
-    let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
+    let dept = db::departments::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
     let tx = deps.db.begin().await?;
     let mut letter = None;
     let mut sent = None;
@@ -175,7 +175,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
                 )
             })
             .collect();
-        db::cases::notify(&tx, notes).await?;
+        db::notifications::notify(&tx, notes).await?;
     }
     record(
         &tx,
@@ -208,10 +208,10 @@ async fn transfer_letter<C: sea_orm::ConnectionTrait>(
     let seq = db::cases::next_seq(tx, "referral", issuer_jurisdiction, year, ctx.now).await?;
     let number = crate::domain::notice::number(&deps.settings.referral_number_pattern, year, seq);
     let date_text = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
-    let catalog = db::registry::catalog(tx).await?;
+    let catalog = db::catalog::catalog(tx).await?;
     let mut items = Vec::new();
     for c in cases {
-        let community = db::registry::community(tx, c.community_id).await?.map(|m| m.name).unwrap_or_default();
+        let community = db::communities::community(tx, c.community_id).await?.map(|m| m.name).unwrap_or_default();
         let codes = db::cases::items(tx, c.id).await?;
         let basis: Vec<String> = catalog
             .iter()
@@ -291,7 +291,7 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     let (r, cases) = load(deps, ctx, id).await?;
-    let dept = db::registry::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
+    let dept = db::departments::department(&deps.db, r.department_id).await?.ok_or(ServiceError::NotFound("部门"))?;
     let tx = deps.db.begin().await?;
     // The statuses this step may leave, as the domain's transitions say.
     let from: Vec<ReferralStatus> = ReferralStatus::ALL
@@ -327,7 +327,7 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
     for c in &cases {
         super::timeline::timeline_note(&tx, ctx, c, kind.as_str(), &line).await?;
     }
-    db::cases::notify(
+    db::notifications::notify(
         &tx,
         vec![to_user(
             r.proposed_by,
@@ -381,10 +381,10 @@ async fn view(
     today: NaiveDate,
     cal: &crate::domain::workdays::Calendar,
 ) -> Result<ReferralView, ServiceError> {
-    let department = db::registry::department(&deps.db, r.department_id).await?.map(|d| d.name).unwrap_or_default();
+    let department = db::departments::department(&deps.db, r.department_id).await?.map(|d| d.name).unwrap_or_default();
     let mut rows = Vec::new();
     for c in cases {
-        let community = db::registry::community(&deps.db, c.community_id).await?.map(|m| m.name).unwrap_or_default();
+        let community = db::communities::community(&deps.db, c.community_id).await?.map(|m| m.name).unwrap_or_default();
         rows.push(ReferredCase {
             id: c.id,
             heading: crate::domain::title::with_community(&community, &c.title),
@@ -509,7 +509,7 @@ pub async fn remind_overdue(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError>
             format!("referral_overdue:{}:proposer", r.id),
             ctx.now,
         ));
-        db::cases::notify(&tx, notes).await?;
+        db::notifications::notify(&tx, notes).await?;
         record(&tx, ctx, "referral.remind", "referral", r.id, SUCCESS, json!({"feedback_due": r.feedback_due})).await?;
         tx.commit().await?;
         n += 1;

@@ -83,7 +83,7 @@ pub async fn add_entry(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewEntry)
     // Published figures stay the ledger's: nothing may be dated in or before the latest
     // published quarter (an earlier date would change its opening balance). The community's
     // row is locked first, so a statement cannot be published between this check and the entry.
-    db::registry::lock_community(&tx, c.id).await?;
+    db::communities::lock_community(&tx, c.id).await?;
     if let Some(last) = latest_statement(&tx, c.id).await?
         && occurred_on <= quarter_end(last.year, last.quarter as u32)
     {
@@ -144,7 +144,7 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
         return Err(ServiceError::field("reason", "冲销须写明原因"));
     }
     let tx = deps.db.begin().await?;
-    db::registry::lock_community(&tx, c.id).await?;
+    db::communities::lock_community(&tx, c.id).await?;
     let already = db::revenue::reversal_of(&tx, entry_id).await?;
     if already.is_some() {
         return Err(ServiceError::Rule { code: "reversal", message: "该记录已冲销".into() });
@@ -353,7 +353,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
             .ok_or_else(|| ServiceError::field("period", "请选择已结束的季度"))?;
     let (y, q) = quarter_of(parsed.start);
     let tx = deps.db.begin().await?;
-    db::registry::lock_community(&tx, c.id).await?;
+    db::communities::lock_community(&tx, c.id).await?;
     if statement_of(&tx, c.id, y, q).await?.is_some() {
         return Err(ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") });
     }
@@ -407,7 +407,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
             )
         })
         .collect();
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     tx.commit().await?;
     Ok(row.id)
 }
@@ -479,7 +479,7 @@ pub async fn review_statement(
             ));
         }
     }
-    db::cases::notify(&tx, notes).await?;
+    db::notifications::notify(&tx, notes).await?;
     tx.commit().await?;
     Ok(())
 }

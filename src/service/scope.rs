@@ -1,5 +1,6 @@
-//! Jurisdiction scope: the jurisdiction tree, the community an actor may act on, and the id lists
-//! records keep. A leaf module: every service may use it, it uses none.
+//! Jurisdiction scope: the jurisdiction tree, the community an actor may act on, which companies
+//! and communities a list shows (the reach of the actor's scope), and the id lists records keep.
+//! A leaf module: every service may use it, it uses none.
 
 use std::collections::BTreeMap;
 
@@ -7,8 +8,11 @@ use sea_orm::ConnectionTrait;
 
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
-use crate::db::entities::{community, jurisdiction};
-use crate::domain::authz::{Action, Object, authorize};
+use crate::db::communities::CommunityFilter;
+use crate::db::companies::CompanyFilter;
+use crate::db::entities::{community, company, jurisdiction};
+use crate::domain::authz::{Action, Actor, Denied, Object, authorize};
+use crate::domain::role::Scope;
 
 /// The jurisdiction hierarchy, loaded whole (a county has a few dozen rows).
 #[derive(Debug, Clone, Default)]
@@ -19,7 +23,7 @@ pub struct JurisdictionTree {
 impl JurisdictionTree {
     /// Loads every jurisdiction.
     pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Self, ServiceError> {
-        let rows = db::registry::jurisdictions(db).await?.into_iter().map(|j| (j.id, j)).collect();
+        let rows = db::jurisdictions::jurisdictions(db).await?.into_iter().map(|j| (j.id, j)).collect();
         Ok(JurisdictionTree { rows })
     }
 
@@ -82,13 +86,56 @@ pub async fn community_in_reach(
 ) -> Result<(community::Model, JurisdictionTree), ServiceError> {
     let actor = ctx.actor()?;
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let c = db::registry::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
-    authorize(
-        actor,
-        action,
-        &Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) },
-    )?;
+    let c = db::communities::community(&deps.db, id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    authorize(actor, action, &community_object(&tree, &c))?;
     Ok((c, tree))
+}
+
+/// A company as the authorization table sees it: its id and its jurisdiction's path.
+pub fn company_object(tree: &JurisdictionTree, c: &company::Model) -> Object {
+    Object::Company { id: c.id, path: tree.path(c.jurisdiction_id) }
+}
+
+/// A community as the authorization table sees it: its id, its company and its township's path.
+pub fn community_object(tree: &JurisdictionTree, c: &community::Model) -> Object {
+    Object::Community { id: c.id, company_id: c.company_id, path: tree.path(c.township_id) }
+}
+
+/// The filter on companies that the actor's scope allows.
+pub async fn company_reach<C: ConnectionTrait>(
+    db: &C,
+    tree: &JurisdictionTree,
+    actor: &Actor,
+) -> Result<CompanyFilter, ServiceError> {
+    if !crate::domain::authz::role_may(actor.role, Action::ViewRegistry) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    Ok(match actor.scope {
+        Scope::Jurisdiction(j) => {
+            let mut ids = tree.subtree(j);
+            ids.extend(actor.jurisdiction_path.iter().copied());
+            CompanyFilter { jurisdiction_ids: Some(ids), ..Default::default() }
+        }
+        Scope::Company(c) => CompanyFilter { ids: Some(vec![c]), ..Default::default() },
+        Scope::Community(m) => {
+            let company = db::communities::community(db, m).await?.and_then(|c| c.company_id);
+            CompanyFilter { ids: Some(company.into_iter().collect()), ..Default::default() }
+        }
+        Scope::Department(_) => return Err(ServiceError::Forbidden(Denied::OutOfScope)),
+    })
+}
+
+/// The filter on communities that the actor's scope allows.
+pub fn community_reach(tree: &JurisdictionTree, actor: &Actor) -> Result<CommunityFilter, ServiceError> {
+    if !crate::domain::authz::role_may(actor.role, Action::ViewRegistry) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    Ok(match actor.scope {
+        Scope::Jurisdiction(j) => CommunityFilter { township_ids: Some(tree.subtree(j)), ..Default::default() },
+        Scope::Company(c) => CommunityFilter { company_id: Some(c), ..Default::default() },
+        Scope::Community(m) => CommunityFilter { community_id: Some(m), ..Default::default() },
+        Scope::Department(_) => return Err(ServiceError::Forbidden(Denied::OutOfScope)),
+    })
 }
 
 /// Ids kept as comma-separated text ("3,17,42"): the cases a proposal, a referral or a track

@@ -156,8 +156,8 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, Service
 /// The communities a survey covers: its community, or the township's managed communities.
 async fn covered<C: ConnectionTrait>(db: &C, s: &survey::Model) -> Result<Vec<community::Model>, ServiceError> {
     Ok(match s.community_id {
-        Some(id) => db::registry::community(db, id).await?.into_iter().collect(),
-        None => db::registry::managed_communities_of_township(db, s.township_id).await?,
+        Some(id) => db::communities::community(db, id).await?.into_iter().collect(),
+        None => db::communities::managed_communities_of_township(db, s.township_id).await?,
     })
 }
 
@@ -262,7 +262,7 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Result<Vec<SurveyRow>, ServiceError
     let today = today(ctx.now);
     let all = db::surveys::list_newest_first(&deps.db).await?;
     let own_community = match actor.scope {
-        Scope::Community(id) => db::registry::community(&deps.db, id).await?,
+        Scope::Community(id) => db::communities::community(&deps.db, id).await?,
         _ => None,
     };
     let mut out = Vec::new();
@@ -282,7 +282,7 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Result<Vec<SurveyRow>, ServiceError
             continue;
         }
         let scope = match s.community_id {
-            Some(id) => db::registry::community(&deps.db, id).await?.map(|c| c.name).unwrap_or_default(),
+            Some(id) => db::communities::community(&deps.db, id).await?.map(|c| c.name).unwrap_or_default(),
             None => format!("{}（全镇）", tree.name(s.township_id)),
         };
         out.push(SurveyRow {
@@ -467,7 +467,7 @@ pub async fn public(deps: &Deps, id: i64, now: chrono::DateTime<chrono::Utc>) ->
     let s = load(deps, id).await?;
     let tree = JurisdictionTree::load(&deps.db).await?;
     let scope = match s.community_id {
-        Some(c) => db::registry::community(&deps.db, c).await?.map(|c| c.name).unwrap_or_default(),
+        Some(c) => db::communities::community(&deps.db, c).await?.map(|c| c.name).unwrap_or_default(),
         None => format!("{}各小区", tree.name(s.township_id)),
     };
     let day = today(now);
@@ -552,7 +552,7 @@ pub async fn answer(
     record(&tx, &anonymous, "survey.answer", "survey", s.id, SUCCESS, json!({"community_id": unit.community_id}))
         .await?;
     tx.commit().await?;
-    let name = db::registry::community(&deps.db, unit.community_id).await?.map(|c| c.name).unwrap_or_default();
+    let name = db::communities::community(&deps.db, unit.community_id).await?.map(|c| c.name).unwrap_or_default();
     Ok(name)
 }
 
@@ -563,7 +563,7 @@ pub async fn for_community(
     community_id: i64,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(Vec<ResultView>, Vec<(i64, String)>), ServiceError> {
-    let c = db::registry::community(&deps.db, community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    let c = db::communities::community(&deps.db, community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
     let day = today(now);
     let surveys = db::surveys::covering_community(&deps.db, c.id, c.township_id).await?;
     let mut closed = Vec::new();
@@ -597,5 +597,5 @@ pub async fn recently_closed<C: ConnectionTrait>(
 
 /// The communities of a township, by name (the survey form's choice of community).
 pub async fn communities_of_township(deps: &Deps, township_id: i64) -> Result<Vec<community::Model>, ServiceError> {
-    Ok(db::registry::communities_of_township_by_name(&deps.db, township_id).await?)
+    Ok(db::communities::communities_of_township_by_name(&deps.db, township_id).await?)
 }

@@ -15,7 +15,11 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api::{self, accounts as a_acc, audit as a_audit, cases as a_case, complaints as a_cmp, registry as a_reg};
+use super::api::{
+    self, accounts as a_acc, audit as a_audit, campaigns as a_camp, cases as a_case, catalog as a_cat,
+    communities as a_comm, companies as a_co, complaints as a_cmp, departments as a_dept, jurisdictions as a_jur,
+    registry as a_reg,
+};
 use super::pages::{
     accounts, audit, campaigns, cases, catalog, communities, companies, complaints, departments, disclosures,
     dismissals, escalations, grades, holidays, home, inspections, jurisdictions, litigation, notices, notifications,
@@ -145,17 +149,17 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/me/password", post(a_acc::change_password))
         .route("/api/v1/users", get(a_acc::list_users).post(a_acc::create_user))
         .route("/api/v1/users/{id}", get(a_acc::get_user).put(a_acc::update_user))
-        .route("/api/v1/companies", get(a_reg::list_companies).post(a_reg::create_company))
-        .route("/api/v1/companies/{id}", get(a_reg::get_company).put(a_reg::update_company))
-        .route("/api/v1/communities", get(a_reg::list_communities).post(a_reg::create_community))
-        .route("/api/v1/communities/{id}", get(a_reg::get_community).put(a_reg::update_community))
-        .route("/api/v1/jurisdictions", get(a_reg::list_jurisdictions).post(a_reg::create_jurisdiction))
-        .route("/api/v1/jurisdictions/{id}", axum::routing::put(a_reg::update_jurisdiction))
-        .route("/api/v1/departments", get(a_reg::list_departments).post(a_reg::create_department))
-        .route("/api/v1/departments/{id}", axum::routing::put(a_reg::update_department))
-        .route("/api/v1/catalog", get(a_reg::list_catalog).post(a_reg::create_catalog_item))
-        .route("/api/v1/catalog/{id}", axum::routing::put(a_reg::update_catalog_item))
-        .route("/api/v1/campaigns", get(a_reg::list_campaigns).post(a_reg::create_campaign))
+        .route("/api/v1/companies", get(a_co::list_companies).post(a_co::create_company))
+        .route("/api/v1/companies/{id}", get(a_co::get_company).put(a_co::update_company))
+        .route("/api/v1/communities", get(a_comm::list_communities).post(a_comm::create_community))
+        .route("/api/v1/communities/{id}", get(a_comm::get_community).put(a_comm::update_community))
+        .route("/api/v1/jurisdictions", get(a_jur::list_jurisdictions).post(a_jur::create_jurisdiction))
+        .route("/api/v1/jurisdictions/{id}", axum::routing::put(a_jur::update_jurisdiction))
+        .route("/api/v1/departments", get(a_dept::list_departments).post(a_dept::create_department))
+        .route("/api/v1/departments/{id}", axum::routing::put(a_dept::update_department))
+        .route("/api/v1/catalog", get(a_cat::list_catalog).post(a_cat::create_catalog_item))
+        .route("/api/v1/catalog/{id}", axum::routing::put(a_cat::update_catalog_item))
+        .route("/api/v1/campaigns", get(a_camp::list_campaigns).post(a_camp::create_campaign))
         .route("/api/v1/registry/export", get(a_reg::export_registry))
         .route("/api/v1/registry/import", post(a_reg::import_registry))
         .route("/api/v1/audit", get(a_audit::list_audit))

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use propwatch::domain::registry::CompanyDraft;
 use propwatch::domain::role::Role;
-use propwatch::service::{Ctx, registry};
+use propwatch::service::{Ctx, companies};
 use sea_orm::ConnectionTrait;
 
 use crate::helpers::TestApp;
@@ -99,7 +99,7 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
             let code = format!("{first17}{}", propwatch::domain::credit_code::check_character(&first17).unwrap());
             let draft =
                 CompanyDraft { name: format!("并发测试物业{i}"), credit_code: code, ..Default::default() };
-            registry::create_company(&deps, &ctx, draft).await
+            companies::create_company(&deps, &ctx, draft).await
         }));
     }
     for t in tasks {
@@ -111,4 +111,17 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     assert_eq!(seqs, (1..=entries.len() as i64).collect::<Vec<_>>(), "no gaps, no two entries with one predecessor");
     let verdict = propwatch::service::audit::verify_chain(&app.deps).await.unwrap();
     assert!(verdict.broken.is_none(), "{:?}", verdict.broken);
+}
+
+#[tokio::test]
+async fn the_audit_page_names_each_action_in_chinese_beside_its_stored_string() {
+    let app = TestApp::new().await;
+    app.login_as(Role::BureauStaff).await;
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    let page = leader.get("/audit?action=auth.login").await;
+    let cells = page.select("td[data-label=操作]");
+    assert!(!cells.is_empty(), "no rows");
+    for c in &cells {
+        assert!(c.contains("登录") && c.contains("auth.login"), "{c}");
+    }
 }

@@ -166,7 +166,7 @@ async fn an_account_with_an_administrator_set_password_must_change_it_first() {
     admin.get("/admin/accounts/new").await;
     let county = app.deps.db.clone();
     let county_id =
-        propwatch::db::registry::jurisdiction_by_code(&county, "140522").await.unwrap().unwrap().id.to_string();
+        propwatch::db::jurisdictions::jurisdiction_by_code(&county, "140522").await.unwrap().unwrap().id.to_string();
     let r = admin
         .post(
             "/admin/accounts",

@@ -18,12 +18,12 @@ const ROLES: [Role; 8] = [
 ];
 
 async fn company_id(app: &TestApp, name: &str) -> i64 {
-    let (rows, _) = propwatch::db::registry::companies(&app.deps.db, &Default::default(), 1, 100).await.unwrap();
+    let (rows, _) = propwatch::db::companies::companies(&app.deps.db, &Default::default(), 1, 100).await.unwrap();
     rows.into_iter().find(|c| c.name == name).unwrap().id
 }
 
 async fn community_id(app: &TestApp, code: &str) -> i64 {
-    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap().id
+    propwatch::db::communities::community_by_code(&app.deps.db, code).await.unwrap().unwrap().id
 }
 
 #[tokio::test]
@@ -34,7 +34,7 @@ async fn each_role_reaches_exactly_what_the_table_allows() {
     let own_community = community_id(&app, "YC-FC-001").await; // 凤城花园, 安居, 凤城镇
     let other_community = community_id(&app, "YC-FC-003").await; // 析城山庄, 凤城物业, 凤城镇
     let far_community = community_id(&app, "YC-BL-001").await; // 北留锦园, 北留镇
-    let own_code = propwatch::db::registry::company(&app.deps.db, own_company).await.unwrap().unwrap().credit_code;
+    let own_code = propwatch::db::companies::company(&app.deps.db, own_company).await.unwrap().unwrap().credit_code;
 
     // (path, allowed for: admin, staff, leader, discipline, township, company, committee, department)
     let gets: Vec<(String, [bool; 8])> = vec![

@@ -21,7 +21,7 @@ pub(crate) fn today(app: &TestApp) -> NaiveDate {
 
 /// A demo community by its code.
 pub(crate) async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {
-    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
+    propwatch::db::communities::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
 }
 
 /// Files a named complaint on the public form and has staff accept it; returns (tracking
@@ -162,7 +162,7 @@ async fn a_case_goes_through_the_whole_loop_from_clue_to_closing() {
     let n = propwatch::db::cases::notice(&app.deps.db, notice_id).await.unwrap().unwrap();
     assert_eq!(n.number, number);
     assert_eq!(status(&app, case_id).await, "notice_issued");
-    let company_name = propwatch::db::registry::company(&app.deps.db, company_id).await.unwrap().unwrap().name;
+    let company_name = propwatch::db::companies::company(&app.deps.db, company_id).await.unwrap().unwrap().name;
     let pdf = propwatch::service::notices::notice_pdf(&app.deps, &staff_ctx(&app).await, notice_id)
         .await
         .unwrap()

@@ -13,7 +13,7 @@ const NAME: &str = "王秀英";
 const EMAIL: &str = "wangxy@example.com";
 
 async fn community_id(app: &TestApp, code: &str) -> i64 {
-    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap().id
+    propwatch::db::communities::community_by_code(&app.deps.db, code).await.unwrap().unwrap().id
 }
 
 /// Files a named complaint through the public form; returns the tracking code.
@@ -434,7 +434,7 @@ async fn the_qr_poster_opens_the_form_with_the_community_and_marks_the_channel()
     assert!(poster.body.contains("<svg"), "the QR code is inline SVG");
     let url = poster.select(".poster-url")[0].clone();
     assert!(url.ends_with(&format!("/complaints/new?community={id}&via=qr")), "{url}");
-    let town = propwatch::db::registry::jurisdiction_by_code(&app.deps.db, "140522100").await.unwrap().unwrap().id;
+    let town = propwatch::db::jurisdictions::jurisdiction_by_code(&app.deps.db, "140522100").await.unwrap().unwrap().id;
     let all = township.get(&format!("/posters?township_id={town}")).await;
     assert_eq!(all.select(".poster").len(), 15, "every community of 凤城镇");
     let far = community_id(&app, "YC-BL-001").await;

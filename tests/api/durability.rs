@@ -56,7 +56,7 @@ async fn start(app: &TestApp, port: u16) -> Child {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_under_load_loses_no_acknowledged_complaint() {
     let app = TestApp::new().await;
-    let community = propwatch::db::registry::community_by_code(&app.deps.db, "YC-FC-001").await.unwrap().unwrap().id;
+    let community = propwatch::db::communities::community_by_code(&app.deps.db, "YC-FC-001").await.unwrap().unwrap().id;
     let body = serde_json::json!({"community_id": community, "catalog_code": "A1.1", "description": "楼道垃圾无人清理（耐久性测试）", "consent": "true"}).to_string();
     let mut acknowledged: Vec<String> = Vec::new();
     for round in 0..3u64 {

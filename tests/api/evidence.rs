@@ -182,7 +182,7 @@ async fn two_app_servers_on_one_database_serve_each_others_photos() {
     let app = TestApp::new().await;
     let (other, _dir) = second_server(&app.database_url, &key_of(&app), app.clock.clone()).await;
     // A resident files a clue with a photo through the first server.
-    let community = propwatch::db::registry::community_by_code(&app.deps.db, "YC-FC-001").await.unwrap().unwrap();
+    let community = propwatch::db::communities::community_by_code(&app.deps.db, "YC-FC-001").await.unwrap().unwrap();
     let id = community.id.to_string();
     let mut resident = app.client();
     resident.get("/complaints/new").await;

@@ -13,7 +13,7 @@ fn today(app: &TestApp) -> NaiveDate {
 }
 
 async fn community(app: &TestApp, code: &str) -> propwatch::db::entities::community::Model {
-    propwatch::db::registry::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
+    propwatch::db::communities::community_by_code(&app.deps.db, code).await.unwrap().unwrap()
 }
 
 async fn user_id(app: &TestApp, role: Role) -> i64 {

@@ -69,7 +69,7 @@ async fn a_gbk_email_becomes_a_clue_with_its_chinese_intact_and_only_once() {
     let page = staff.get(&format!("/inbox/{}", row.id)).await;
     assert_eq!(page.select(".identity")[0].split_whitespace().next(), Some("李*"));
     let community =
-        propwatch::db::registry::community_by_code(&app.deps.db, "YC-FC-001").await.unwrap().unwrap().id.to_string();
+        propwatch::db::communities::community_by_code(&app.deps.db, "YC-FC-001").await.unwrap().unwrap().id.to_string();
     let r = staff.post(&format!("/inbox/{}/triage", row.id), &[("decision", "accept"), ("catalog_code", "A1.1")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.select("p.err").iter().any(|e| e.contains("须指明小区")));

@@ -82,7 +82,7 @@ async fn backup_writes_a_consistent_copy_of_the_live_sqlite_database() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let copy = propwatch::db::connect(&format!("sqlite://{}", dest.display())).await.unwrap();
-    let (_, n) = propwatch::db::registry::communities(&copy, &Default::default(), 1, 1).await.unwrap();
+    let (_, n) = propwatch::db::communities::communities(&copy, &Default::default(), 1, 1).await.unwrap();
     assert_eq!(n, 20);
     let entries = propwatch::db::audit::chain_page(&copy, 0, 10_000).await.unwrap();
     let (head_seq, head_hash) = propwatch::db::audit::head(&copy).await.unwrap();

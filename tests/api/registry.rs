@@ -59,8 +59,12 @@ async fn staff_register_a_community_through_the_form() {
     let mut c = app.login_as(Role::BureauStaff).await;
     let form = c.get("/communities/new").await;
     assert_eq!(form.status, StatusCode::OK);
-    let township =
-        propwatch::db::registry::jurisdiction_by_code(&app.deps.db, "140522100").await.unwrap().unwrap().id.to_string();
+    let township = propwatch::db::jurisdictions::jurisdiction_by_code(&app.deps.db, "140522100")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
     let bad = c
         .post("/communities", &[("code", "YC-FC-100"), ("name", ""), ("township_id", &township), ("fee_yuan", "1.234")])
         .await;
@@ -69,7 +73,7 @@ async fn staff_register_a_community_through_the_form() {
     assert!(errors.contains(&"请填写小区名称".to_string()), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("收费标准")), "{errors:?}");
     assert!(
-        propwatch::db::registry::community_by_code(&app.deps.db, "YC-FC-100").await.unwrap().is_none(),
+        propwatch::db::communities::community_by_code(&app.deps.db, "YC-FC-100").await.unwrap().is_none(),
         "nothing half-written"
     );
     let r = c
@@ -97,7 +101,7 @@ async fn staff_register_a_community_through_the_form() {
     let facts = page.select("dl.facts dd");
     assert!(facts.contains(&"1.25 元/㎡·月".to_string()), "{facts:?}");
     assert!(facts.contains(&"52000.5 ㎡".to_string()), "{facts:?}");
-    let stored = propwatch::db::registry::community_by_code(&app.deps.db, "YC-FC-100").await.unwrap().unwrap();
+    let stored = propwatch::db::communities::community_by_code(&app.deps.db, "YC-FC-100").await.unwrap().unwrap();
     assert_eq!((stored.fee_fen, stored.building_area_cm2), (Some(125), Some(520_005_000)));
     let e = app.last_audit("community.create").await.unwrap();
     assert_eq!(e.object_id, stored.id.to_string());
@@ -167,10 +171,10 @@ async fn a_bad_excel_import_imports_nothing_and_names_the_bad_rows() {
     assert_eq!(&cells[6..8], &["小区".to_string(), "3".to_string()]);
     assert!(cells[8].contains("不存在镇") && cells[8].contains("收费标准"), "{}", cells[8]);
     assert!(
-        propwatch::db::registry::company_by_credit_code(&app.deps.db, &good).await.unwrap().is_none(),
+        propwatch::db::companies::company_by_credit_code(&app.deps.db, &good).await.unwrap().is_none(),
         "the good row was not imported either"
     );
-    assert!(propwatch::db::registry::community_by_code(&app.deps.db, "YC-NEW-1").await.unwrap().is_none());
+    assert!(propwatch::db::communities::community_by_code(&app.deps.db, "YC-NEW-1").await.unwrap().is_none());
     assert_eq!(app.audit_entries().await.len(), before + 1, "only the login was audited");
 }
 
@@ -194,7 +198,7 @@ async fn a_good_import_creates_records_and_reimporting_changes_nothing() {
     let r = import(bytes.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!((r.json()["companies_created"].as_u64(), r.json()["communities_created"].as_u64()), (Some(1), Some(1)));
-    let m = propwatch::db::registry::community_by_code(&app.deps.db, "YC-NEW-1").await.unwrap().unwrap();
+    let m = propwatch::db::communities::community_by_code(&app.deps.db, "YC-NEW-1").await.unwrap().unwrap();
     assert_eq!(m.fee_fen, Some(110));
     let audited = app.audit_entries().await.len();
     let r = import(bytes).await;

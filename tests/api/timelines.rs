@@ -387,7 +387,7 @@ async fn raw(c: &Client, path: &str) -> Vec<u8> {
 
 /// Sets a community's contract end.
 pub(crate) async fn set_contract_end(app: &TestApp, id: i64, end: Option<NaiveDate>) {
-    let m = propwatch::db::registry::community(&app.deps.db, id).await.unwrap().unwrap();
+    let m = propwatch::db::communities::community(&app.deps.db, id).await.unwrap().unwrap();
     let mut am = m.into_active_model();
     am.contract_end = Set(end);
     am.update(&app.deps.db).await.unwrap();

@@ -8,10 +8,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub case_id: i64,
-    /// `overdue`, `refused` or `reinspection`.
+    /// `overdue`, `unsigned`, `refused` or `reinspection` (`domain::escalation::EscalationReason`).
     pub reason: String,
     pub note: String,
-    /// `pending`, `accepted` or `declined`.
+    /// `pending`, `accepted` or `declined` (`domain::escalation::EscalationStatus`).
     pub status: String,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,

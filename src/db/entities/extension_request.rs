@@ -11,7 +11,7 @@ pub struct Model {
     pub requested_by: i64,
     pub reason: String,
     pub requested_deadline: Date,
-    /// `pending`, `granted` or `refused`.
+    /// `pending`, `granted` or `refused` (`domain::extension::ExtensionStatus`).
     pub status: String,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,

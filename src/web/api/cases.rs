@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 
-use super::registry::Paged;
+use super::Paged;
 use crate::service::cases::{self, CaseDetail, CaseRow, LedgerQuery};
 use crate::service::notices::{self, NoticeView};
 use crate::web::AppState;

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 
 use super::ApiJson;
-use super::registry::Paged;
+use super::Paged;
 use crate::domain::complaint::Channel;
 use crate::service::complaints::{
     self, ComplaintDetail, ComplaintForm, ComplaintRow, Identity, InboxQuery, PublicStatus, Receipt, TriageForm,

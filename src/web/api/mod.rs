@@ -2,12 +2,19 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod campaigns;
 pub mod cases;
+pub mod catalog;
+pub mod communities;
+pub mod companies;
 pub mod complaints;
+pub mod departments;
+pub mod jurisdictions;
 pub mod registry;
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 
 use super::error::ApiError;
@@ -23,6 +30,42 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .await
             .map(|j| ApiJson(j.0))
             .map_err(|e| ApiError(crate::web::error::explain_rejection(&e.body_text())))
+    }
+}
+
+/// Search and paging.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Text contained in the name, code or address.
+    pub q: Option<String>,
+    pub township_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub page: Option<u64>,
+    /// At most 200.
+    pub per_page: Option<u64>,
+}
+
+impl ListQuery {
+    fn q(&self) -> Option<String> {
+        self.q.clone().filter(|s| !s.trim().is_empty())
+    }
+    fn paging(&self) -> (u64, u64) {
+        (self.page.unwrap_or(1).max(1), self.per_page.unwrap_or(50).clamp(1, 200))
+    }
+}
+
+/// A page of results.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> From<crate::service::Page<T>> for Paged<T> {
+    fn from(p: crate::service::Page<T>) -> Self {
+        Paged { items: p.items, total: p.total, page: p.page, per_page: p.per_page }
     }
 }
 
@@ -50,12 +93,13 @@ pub struct ErrorDetail {
     paths(
         accounts::issue_token, accounts::revoke_token, accounts::me, accounts::change_password,
         accounts::list_users, accounts::create_user, accounts::get_user, accounts::update_user,
-        registry::list_companies, registry::create_company, registry::get_company, registry::update_company,
-        registry::list_communities, registry::create_community, registry::get_community, registry::update_community,
-        registry::list_jurisdictions, registry::create_jurisdiction, registry::update_jurisdiction,
-        registry::list_departments, registry::create_department, registry::update_department,
-        registry::list_catalog, registry::create_catalog_item, registry::update_catalog_item,
-        registry::list_campaigns, registry::create_campaign,
+        companies::list_companies, companies::create_company, companies::get_company, companies::update_company,
+        communities::list_communities, communities::create_community, communities::get_community,
+        communities::update_community,
+        jurisdictions::list_jurisdictions, jurisdictions::create_jurisdiction, jurisdictions::update_jurisdiction,
+        departments::list_departments, departments::create_department, departments::update_department,
+        catalog::list_catalog, catalog::create_catalog_item, catalog::update_catalog_item,
+        campaigns::list_campaigns, campaigns::create_campaign,
         registry::export_registry, registry::import_registry,
         audit::list_audit, audit::verify_audit,
         complaints::create_complaint, complaints::track, complaints::list_complaints, complaints::get_complaint,

@@ -84,20 +84,20 @@ async fn scope_groups(s: &AppState, a: &Auth) -> Result<Vec<ScopeGroup>, PageErr
         }
     }
     // Administrators read no case content, but the registry names are configuration.
-    let companies = crate::db::registry::companies(&s.db, &Default::default(), 1, 10_000)
+    let companies = crate::db::companies::companies(&s.db, &Default::default(), 1, 10_000)
         .await?
         .0
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
-    let communities = crate::db::registry::communities(&s.db, &Default::default(), 1, 10_000)
+    let communities = crate::db::communities::communities(&s.db, &Default::default(), 1, 10_000)
         .await?
         .0
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
     let departments =
-        crate::db::registry::departments(&s.db, None).await?.into_iter().map(|d| (d.id, d.name)).collect();
+        crate::db::departments::departments(&s.db, None).await?.into_iter().map(|d| (d.id, d.name)).collect();
     Ok(vec![
         ScopeGroup { label: "辖区（住建局、乡镇、纪检、管理员）", kind: "jurisdiction", options: jur },
         ScopeGroup { label: "物业服务企业", kind: "company", options: companies },

@@ -21,6 +21,8 @@ pub struct Row {
     pub actor: String,
     pub role: String,
     pub action: String,
+    /// The action's Chinese name (the stored string when no action names it).
+    pub action_label: String,
     pub object: String,
     pub outcome: String,
     pub summary: String,
@@ -104,6 +106,7 @@ pub async fn audit_page(
             at: e.occurred_at.with_timezone(&crate::clock::shanghai()).format("%Y-%m-%d %H:%M:%S").to_string(),
             actor: e.actor_name,
             role: crate::domain::role::Role::parse(&e.actor_role).map(|r| r.label().to_string()).unwrap_or_default(),
+            action_label: crate::domain::audit_action::AuditAction::label_of(&e.action).into_owned(),
             action: e.action,
             object: format!("{} {}", e.object_type, e.object_id),
             outcome: if e.outcome == "success" { "成功".into() } else { "失败".into() },

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 
 use super::Chrome;
-use crate::service::registry;
-use crate::service::registry::CampaignView;
+use crate::service::campaigns;
+use crate::service::campaigns::CampaignView;
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -23,6 +23,6 @@ struct CampaignsPage {
 pub async fn list_campaigns(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
     Ok(CampaignsPage {
         c: Chrome::new(&a.session, Some(&a.user), "专项行动").await,
-        items: registry::list_campaigns(&s.deps, &a.ctx).await?,
+        items: campaigns::list_campaigns(&s.deps, &a.ctx).await?,
     })
 }

@@ -14,7 +14,7 @@ use crate::domain::authz::{Action, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::{CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, StepInput};
-use crate::service::{ServiceError, cases, registry};
+use crate::service::{ServiceError, cases, companies, jurisdictions};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -76,7 +76,7 @@ pub async fn list_cases(
     let (townships, companies) = if company_user {
         (Vec::new(), Vec::new())
     } else {
-        (registry::townships_for(&s.deps, &a.ctx).await?, registry::company_choices(&s.deps, &a.ctx).await?)
+        (jurisdictions::townships_for(&s.deps, &a.ctx).await?, companies::company_choices(&s.deps, &a.ctx).await?)
     };
     Ok(LedgerPage {
         c: Chrome::new(&a.session, Some(&a.user), "工作台账").await,
@@ -420,7 +420,7 @@ pub async fn propose_escalation(
     Path(id): Path<i64>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
-    match cases::propose_escalation(&s.deps, &a.ctx, id, &f.note).await {
+    match crate::service::escalations::propose_escalation(&s.deps, &a.ctx, id, &f.note).await {
         Ok(()) => {
             flash(&a.session, "已提请领导决定是否升级处理").await;
             Ok(Redirect::to(&format!("/cases/{id}")).into_response())

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Chrome, EditQuery, PageForm, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
-use crate::service::registry::{CatalogItemForm, CatalogItemView};
-use crate::service::{ServiceError, registry};
+use crate::service::catalog::{CatalogItemForm, CatalogItemView};
+use crate::service::{ServiceError, catalog};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -35,7 +35,7 @@ async fn catalog_page(
 ) -> Result<CatalogPage, PageError> {
     Ok(CatalogPage {
         c: Chrome::new(&a.session, Some(&a.user), "整治事项").await,
-        items: registry::list_catalog(&s.deps).await?,
+        items: catalog::list_catalog(&s.deps).await?,
         can_edit: may(&a.user, Action::EditCatalog),
         f,
         edit_id,
@@ -51,7 +51,7 @@ pub async fn list_catalog(
 ) -> Result<impl IntoResponse, PageError> {
     let f = match e.edit {
         Some(id) => {
-            let i = registry::get_catalog_item(&s.deps, id).await?;
+            let i = catalog::get_catalog_item(&s.deps, id).await?;
             CatalogItemForm {
                 code: i.code,
                 parent_code: i.parent_code.unwrap_or_default(),
@@ -74,7 +74,7 @@ pub async fn save_catalog_item(
     PageForm(f): PageForm<CatalogItemForm>,
 ) -> Result<Response, PageError> {
     let id = id.map(|p| p.0);
-    match registry::save_catalog_item(&s.deps, &a.ctx, id, f.clone()).await {
+    match catalog::save_catalog_item(&s.deps, &a.ctx, id, f.clone()).await {
         Ok(i) => {
             flash(&a.session, format!("已保存整治事项 {}", i.code)).await;
             Ok(Redirect::to("/catalog").into_response())

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Chrome, ListQuery, PageForm, Pager, flash, may, q};
 use crate::domain::authz::Action;
 use crate::domain::registry::{CommitteeKind, CommunityDraft, FieldErrors};
-use crate::service::registry::CommunityView;
-use crate::service::{ServiceError, registry};
+use crate::service::communities::CommunityView;
+use crate::service::{ServiceError, communities, companies, jurisdictions};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -36,7 +36,7 @@ pub async fn list_communities(
     a: Auth,
     Query(lq): Query<ListQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let page = registry::list_communities(
+    let page = communities::list_communities(
         &s.deps,
         &a.ctx,
         lq.q.clone(),
@@ -62,7 +62,7 @@ pub async fn list_communities(
         items: page.items,
         q: text,
         township_id,
-        townships: registry::townships_for(&s.deps, &a.ctx).await?,
+        townships: jurisdictions::townships_for(&s.deps, &a.ctx).await?,
         can_edit: may(&a.user, Action::EditCommunity),
     })
 }
@@ -104,7 +104,7 @@ pub(super) async fn community_page(
     errors: FieldErrors,
 ) -> Result<CommunityPage, PageError> {
     use crate::service::reassessments as ra;
-    let m = registry::get_community(&s.deps, &a.ctx, id).await?;
+    let m = communities::get_community(&s.deps, &a.ctx, id).await?;
     let can_propose = may(&a.user, Action::ManageCase);
     let can_open_track = may(&a.user, Action::DecideEscalation);
     let cases = if can_propose || can_open_track {
@@ -165,7 +165,7 @@ async fn community_form(
     d: CommunityDraft,
     errors: FieldErrors,
 ) -> Result<CommunityFormPage, PageError> {
-    let companies = registry::company_choices(&s.deps, &a.ctx).await?;
+    let companies = companies::company_choices(&s.deps, &a.ctx).await?;
     Ok(CommunityFormPage {
         c: Chrome::new(&a.session, Some(&a.user), title).await,
         action,
@@ -173,7 +173,7 @@ async fn community_form(
         company_id: d.company_id.unwrap_or(0),
         d,
         errors,
-        townships: registry::townships_for(&s.deps, &a.ctx).await?,
+        townships: jurisdictions::townships_for(&s.deps, &a.ctx).await?,
         companies,
         committees: CommitteeKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
     })
@@ -194,7 +194,7 @@ pub async fn create_community(
     a: Auth,
     PageForm(d): PageForm<CommunityDraft>,
 ) -> Result<Response, PageError> {
-    match registry::create_community(&s.deps, &a.ctx, d.clone()).await {
+    match communities::create_community(&s.deps, &a.ctx, d.clone()).await {
         Ok(m) => {
             flash(&a.session, format!("已登记小区：{}", m.name)).await;
             Ok(Redirect::to(&format!("/communities/{}", m.id)).into_response())
@@ -214,7 +214,7 @@ pub async fn edit_community(
     a: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, PageError> {
-    let m = registry::get_community(&s.deps, &a.ctx, id).await?;
+    let m = communities::get_community(&s.deps, &a.ctx, id).await?;
     if !may(&a.user, Action::EditCommunity) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
@@ -242,7 +242,7 @@ pub async fn update_community(
     Path(id): Path<i64>,
     PageForm(d): PageForm<CommunityDraft>,
 ) -> Result<Response, PageError> {
-    match registry::update_community(&s.deps, &a.ctx, id, d.clone()).await {
+    match communities::update_community(&s.deps, &a.ctx, id, d.clone()).await {
         Ok(m) => {
             flash(&a.session, "小区信息已保存").await;
             Ok(Redirect::to(&format!("/communities/{}", m.id)).into_response())

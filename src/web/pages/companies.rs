@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Chrome, ListQuery, PageForm, Pager, flash, may, q};
 use crate::domain::authz::Action;
 use crate::domain::registry::{CompanyDraft, CompanyStatus, FieldErrors};
-use crate::service::registry::{CommunityView, CompanyView};
-use crate::service::{ServiceError, registry};
+use crate::service::communities::CommunityView;
+use crate::service::companies::CompanyView;
+use crate::service::{ServiceError, communities, companies};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -34,7 +35,7 @@ pub async fn list_companies(
     Query(lq): Query<ListQuery>,
 ) -> Result<impl IntoResponse, PageError> {
     let page =
-        registry::list_companies(&s.deps, &a.ctx, lq.q.clone(), lq.page.unwrap_or(1).max(1) as u64, PER_PAGE).await?;
+        companies::list_companies(&s.deps, &a.ctx, lq.q.clone(), lq.page.unwrap_or(1).max(1) as u64, PER_PAGE).await?;
     let text = lq.q.unwrap_or_default();
     Ok(CompaniesPage {
         c: Chrome::new(&a.session, Some(&a.user), "物业服务企业").await,
@@ -67,8 +68,8 @@ pub async fn show_company(
     a: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, PageError> {
-    let company = registry::get_company(&s.deps, &a.ctx, id).await?;
-    let communities = registry::list_communities(&s.deps, &a.ctx, None, None, Some(id), 1, 500)
+    let company = companies::get_company(&s.deps, &a.ctx, id).await?;
+    let communities = communities::list_communities(&s.deps, &a.ctx, None, None, Some(id), 1, 500)
         .await
         .map(|p| p.items)
         .unwrap_or_default();
@@ -133,7 +134,7 @@ pub async fn create_company(
     a: Auth,
     PageForm(d): PageForm<CompanyDraft>,
 ) -> Result<Response, PageError> {
-    match registry::create_company(&s.deps, &a.ctx, d.clone()).await {
+    match companies::create_company(&s.deps, &a.ctx, d.clone()).await {
         Ok(c) => {
             flash(&a.session, format!("已登记企业：{}", c.name)).await;
             Ok(Redirect::to(&format!("/companies/{}", c.id)).into_response())
@@ -153,7 +154,7 @@ pub async fn edit_company(
     a: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, PageError> {
-    let c = registry::get_company(&s.deps, &a.ctx, id).await?;
+    let c = companies::get_company(&s.deps, &a.ctx, id).await?;
     if !may(&a.user, Action::EditCompany) {
         return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
     }
@@ -176,7 +177,7 @@ pub async fn update_company(
     Path(id): Path<i64>,
     PageForm(d): PageForm<CompanyDraft>,
 ) -> Result<Response, PageError> {
-    match registry::update_company(&s.deps, &a.ctx, id, d.clone()).await {
+    match companies::update_company(&s.deps, &a.ctx, id, d.clone()).await {
         Ok(c) => {
             flash(&a.session, "企业信息已保存").await;
             Ok(Redirect::to(&format!("/companies/{}", c.id)).into_response())

@@ -15,7 +15,8 @@ use crate::service::ServiceError;
 use crate::service::complaints::{
     self, ComplaintDetail, ComplaintForm, ComplaintRow, Identity, InboxQuery, PublicStatus, TriageForm,
 };
-use crate::service::registry::{self, DepartmentView};
+use crate::service::departments::{self, DepartmentView};
+use crate::service::jurisdictions;
 use crate::web::AppState;
 use crate::web::auth::{Auth, Visitor};
 use crate::web::error::PageError;
@@ -56,7 +57,7 @@ async fn form_page(
     hotline: bool,
 ) -> Result<NewComplaintPage, PageError> {
     let public_grade = match f.community_id {
-        Some(id) => match crate::db::registry::community(&s.deps.db, id).await.map_err(ServiceError::from)? {
+        Some(id) => match crate::db::communities::community(&s.deps.db, id).await.map_err(ServiceError::from)? {
             Some(m) if !m.service_grade.is_empty() => format!(
                 "{}：物业服务等级 {}{}",
                 m.name,
@@ -274,7 +275,7 @@ pub async fn inbox(
         text: f.q.clone().unwrap_or_default(),
         statuses: ComplaintStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
         channels: Channel::ALL.iter().map(|c| (c.as_str(), c.label())).collect(),
-        townships: registry::townships_for(&s.deps, &a.ctx).await?,
+        townships: jurisdictions::townships_for(&s.deps, &a.ctx).await?,
         can_take_calls: crate::domain::authz::role_may(
             a.user.actor.role,
             crate::domain::authz::Action::TriageComplaint,
@@ -307,7 +308,7 @@ async fn detail_page(
         d,
         identity,
         errors,
-        departments: registry::list_departments(&s.deps, &a.ctx).await.unwrap_or_default(),
+        departments: departments::list_departments(&s.deps, &a.ctx).await.unwrap_or_default(),
         catalog: complaints::public_catalog(&s.deps).await?,
         groups: complaints::public_communities(&s.deps).await?,
     })

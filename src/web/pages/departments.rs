@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Chrome, EditQuery, PageForm, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
-use crate::service::registry::{DEPARTMENT_KINDS, DepartmentForm, DepartmentView};
-use crate::service::{ServiceError, registry};
+use crate::service::departments::{DEPARTMENT_KINDS, DepartmentForm, DepartmentView};
+use crate::service::{ServiceError, departments};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -36,7 +36,7 @@ async fn departments_page(
 ) -> Result<DepartmentsPage, PageError> {
     Ok(DepartmentsPage {
         c: Chrome::new(&a.session, Some(&a.user), "部门").await,
-        items: registry::list_departments(&s.deps, &a.ctx).await?,
+        items: departments::list_departments(&s.deps, &a.ctx).await?,
         can_edit: may(&a.user, Action::EditDepartment),
         f,
         edit_id,
@@ -51,7 +51,7 @@ pub async fn list_departments(
     a: Auth,
     Query(e): Query<EditQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let items = registry::list_departments(&s.deps, &a.ctx).await?;
+    let items = departments::list_departments(&s.deps, &a.ctx).await?;
     let f = match e.edit.and_then(|id| items.iter().find(|d| d.id == id)) {
         Some(d) => {
             DepartmentForm { name: d.name.clone(), kind: d.kind.clone(), contact_phone: d.contact_phone.clone() }
@@ -69,7 +69,7 @@ pub async fn save_department(
     PageForm(f): PageForm<DepartmentForm>,
 ) -> Result<Response, PageError> {
     let id = id.map(|p| p.0);
-    match registry::save_department(&s.deps, &a.ctx, id, f.clone()).await {
+    match departments::save_department(&s.deps, &a.ctx, id, f.clone()).await {
         Ok(d) => {
             flash(&a.session, format!("已保存部门：{}", d.name)).await;
             Ok(Redirect::to("/departments").into_response())

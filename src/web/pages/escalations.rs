@@ -10,7 +10,7 @@ use super::{Chrome, NoteForm, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::CaseRow;
-use crate::service::{ServiceError, cases};
+use crate::service::{ServiceError, escalations};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -33,7 +33,7 @@ pub(super) async fn escalations_page(
 ) -> Result<EscalationsPage, PageError> {
     Ok(EscalationsPage {
         c: Chrome::new(&a.session, Some(&a.user), "升级处理").await,
-        items: cases::pending_escalations(&s.deps, &a.ctx).await?,
+        items: escalations::pending_escalations(&s.deps, &a.ctx).await?,
         reassessments: crate::service::reassessments::pending(&s.deps, &a.ctx).await?,
         referrals: crate::service::referrals::list(&s.deps, &a.ctx, true).await?,
         can_decide: role_may(a.user.actor.role, Action::DecideEscalation),
@@ -54,7 +54,7 @@ pub async fn decide_escalation(
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
     let accept = f.decision == "accept";
-    match cases::decide_escalation(&s.deps, &a.ctx, id, accept, &f.note).await {
+    match escalations::decide_escalation(&s.deps, &a.ctx, id, accept, &f.note).await {
         Ok(()) => {
             flash(&a.session, if accept { "已决定升级处理" } else { "已决定暂不升级" }).await;
             Ok(Redirect::to("/escalations").into_response())

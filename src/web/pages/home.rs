@@ -9,8 +9,9 @@ use axum::response::IntoResponse;
 use super::Chrome;
 use crate::domain::authz::{Action, role_may};
 use crate::domain::role::Scope;
+use crate::service::campaigns::{self, CampaignView};
 use crate::service::complaints::{self, InboxQuery};
-use crate::service::registry::{self, CampaignView};
+use crate::service::{communities, companies};
 use crate::web::AppState;
 use crate::web::auth::Visitor;
 use crate::web::error::PageError;
@@ -49,10 +50,11 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<impl Into
         });
     };
     let ctx = &v.ctx;
-    let companies = registry::list_companies(&state.deps, ctx, None, 1, 1).await.ok().map(|p| p.total);
-    let communities = registry::list_communities(&state.deps, ctx, None, None, None, 1, 1).await.ok().map(|p| p.total);
+    let companies = companies::list_companies(&state.deps, ctx, None, 1, 1).await.ok().map(|p| p.total);
+    let communities =
+        communities::list_communities(&state.deps, ctx, None, None, None, 1, 1).await.ok().map(|p| p.total);
     let campaigns = if matches!(user.actor.scope, Scope::Jurisdiction(_)) {
-        registry::list_campaigns(&state.deps, ctx).await?
+        campaigns::list_campaigns(&state.deps, ctx).await?
     } else {
         vec![]
     };

@@ -15,7 +15,7 @@ use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
 use crate::service::inspections::{self, InspectionRow, InspectionView, NewPlan, PlanDetail, PlanRow};
-use crate::service::registry;
+use crate::service::{companies, jurisdictions};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -91,8 +91,8 @@ async fn new_plan_page(s: &AppState, a: &Auth, f: PlanForm, errors: FieldErrors)
         c: Chrome::new(&a.session, Some(&a.user), "新建排查计划").await,
         f,
         phases: inspections::phase_choices(&s.deps).await?,
-        townships: registry::townships_for(&s.deps, &a.ctx).await?,
-        companies: registry::company_choices(&s.deps, &a.ctx).await?,
+        townships: jurisdictions::townships_for(&s.deps, &a.ctx).await?,
+        companies: companies::company_choices(&s.deps, &a.ctx).await?,
         staff: crate::service::cases::responsible_candidates(&s.deps).await?,
         assignees: inspections::assignees(&s.deps).await?,
         catalog: crate::service::complaints::public_catalog(&s.deps).await?,

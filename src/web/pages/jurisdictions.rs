@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Chrome, EditQuery, PageForm, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
-use crate::service::registry::{JurisdictionForm, JurisdictionView, LEVELS};
-use crate::service::{ServiceError, registry};
+use crate::service::jurisdictions::{JurisdictionForm, JurisdictionView, LEVELS};
+use crate::service::{ServiceError, jurisdictions};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -37,7 +37,7 @@ async fn jurisdictions_page(
 ) -> Result<JurisdictionsPage, PageError> {
     Ok(JurisdictionsPage {
         c: Chrome::new(&a.session, Some(&a.user), "辖区").await,
-        items: registry::list_jurisdictions(&s.deps, &a.ctx).await?,
+        items: jurisdictions::list_jurisdictions(&s.deps, &a.ctx).await?,
         can_edit: may(&a.user, Action::EditJurisdiction),
         parent_id: f.parent_id.unwrap_or(0),
         f,
@@ -53,7 +53,7 @@ pub async fn list_jurisdictions(
     a: Auth,
     Query(e): Query<EditQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let items = registry::list_jurisdictions(&s.deps, &a.ctx).await?;
+    let items = jurisdictions::list_jurisdictions(&s.deps, &a.ctx).await?;
     let f = match e.edit.and_then(|id| items.iter().find(|j| j.id == id)) {
         Some(j) => JurisdictionForm {
             code: j.code.clone(),
@@ -74,7 +74,7 @@ pub async fn save_jurisdiction(
     PageForm(f): PageForm<JurisdictionForm>,
 ) -> Result<Response, PageError> {
     let id = id.map(|p| p.0);
-    match registry::save_jurisdiction(&s.deps, &a.ctx, id, f.clone()).await {
+    match jurisdictions::save_jurisdiction(&s.deps, &a.ctx, id, f.clone()).await {
         Ok(j) => {
             flash(&a.session, format!("已保存辖区：{}", j.name)).await;
             Ok(Redirect::to("/jurisdictions").into_response())

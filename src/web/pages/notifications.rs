@@ -6,8 +6,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 
 use super::Chrome;
-use crate::service::cases;
-use crate::service::cases::NotificationView;
+use crate::service::notifications::{self, NotificationView};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -23,6 +22,6 @@ struct NotificationsPage {
 pub async fn list_notifications(State(s): State<AppState>, a: Auth) -> Result<impl IntoResponse, PageError> {
     Ok(NotificationsPage {
         c: Chrome::new(&a.session, Some(&a.user), "消息提醒").await,
-        items: cases::notifications(&s.deps, &a.ctx).await?,
+        items: notifications::list_notifications(&s.deps, &a.ctx).await?,
     })
 }

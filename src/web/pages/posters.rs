@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::Chrome;
 use crate::service::ServiceError;
-use crate::service::registry::{self, CommunityView};
+use crate::service::communities::{self, CommunityView};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -77,7 +77,7 @@ pub async fn community_poster(
     a: Auth,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, PageError> {
-    let m = registry::get_community(&s.deps, &a.ctx, id).await?;
+    let m = communities::get_community(&s.deps, &a.ctx, id).await?;
     let title = format!("{} 投诉二维码", m.name);
     page(&s, &a, &title, vec![m]).await
 }
@@ -96,6 +96,6 @@ pub async fn township_posters(
     Query(q): Query<PosterQuery>,
 ) -> Result<impl IntoResponse, PageError> {
     let township = q.township_id.ok_or_else(|| ServiceError::field("township_id", "请选择乡镇(街道)"))?;
-    let list = registry::list_communities(&s.deps, &a.ctx, None, Some(township), None, 1, 1000).await?;
+    let list = communities::list_communities(&s.deps, &a.ctx, None, Some(township), None, 1, 1000).await?;
     page(&s, &a, "小区投诉二维码", list.items).await
 }

@@ -78,7 +78,7 @@ async fn new_page(
     if !cases.iter().any(|c| c.id == case_id) {
         cases.insert(0, d.row.clone());
     }
-    let departments = crate::db::registry::departments(&s.deps.db, None)
+    let departments = crate::db::departments::departments(&s.deps.db, None)
         .await
         .map_err(ServiceError::from)?
         .into_iter()

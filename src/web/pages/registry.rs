@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use super::{Chrome, may};
 use crate::domain::authz::Action;
 use crate::service::registry_xlsx::ImportReport;
-use crate::service::{ServiceError, registry_xlsx};
+use crate::service::{ServiceError, registry};
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -42,7 +42,7 @@ pub async fn import_registry(State(s): State<AppState>, a: Auth, mut mp: Multipa
         }
     }
     let result = match bytes.filter(|b| !b.is_empty()) {
-        Some(b) => registry_xlsx::import(&s.deps, &a.ctx, b.to_vec()).await,
+        Some(b) => registry::import_registry(&s.deps, &a.ctx, b.to_vec()).await,
         None => Err(ServiceError::field("file", "请选择要导入的 Excel 文件")),
     };
     let c = Chrome::new(&a.session, Some(&a.user), "导入导出").await;
@@ -61,7 +61,7 @@ pub async fn import_registry(State(s): State<AppState>, a: Auth, mut mp: Multipa
 
 /// GET /registry/export.xlsx
 pub async fn export_registry(State(s): State<AppState>, a: Auth) -> Result<Response, PageError> {
-    let bytes = registry_xlsx::export(&s.deps, &a.ctx).await?;
+    let bytes = registry::export_registry(&s.deps, &a.ctx).await?;
     Ok(xlsx_response(bytes))
 }
 

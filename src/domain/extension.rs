@@ -1,0 +1,71 @@
+//! Extension requests (延期申请): a company with a notice asks for a later deadline; staff grant
+//! it (the case's deadline moves, `domain::case`'s `GrantExtension`) or refuse it with a reason.
+//! A case has at most one pending request.
+
+/// Where an extension request stands. One string form shared by the database, the API and the
+/// templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExtensionStatus {
+    /// Waiting for staff.
+    Pending,
+    /// Granted: the case's deadline was moved.
+    Granted,
+    /// Refused with a reason.
+    Refused,
+}
+
+impl ExtensionStatus {
+    pub const ALL: [ExtensionStatus; 3] = [Self::Pending, Self::Granted, Self::Refused];
+
+    /// The one string form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// The status of a string form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The label users read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "待审批",
+            Self::Granted => "已批准延期",
+            Self::Refused => "不予延期",
+        }
+    }
+
+    /// Staff's decision: only a pending request is decided.
+    pub fn decide(self, grant: bool) -> Option<Self> {
+        (self == Self::Pending).then_some(if grant { Self::Granted } else { Self::Refused })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExtensionStatus::{self, *};
+
+    #[test]
+    fn every_status_round_trips_through_its_string_form() {
+        for s in ExtensionStatus::ALL {
+            assert_eq!(ExtensionStatus::parse(s.as_str()), Some(s));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(ExtensionStatus::parse("approved"), None);
+        assert_eq!(ExtensionStatus::parse("rejected"), None);
+    }
+
+    #[test]
+    fn only_a_pending_request_is_decided() {
+        let table = [(Pending, Some(Granted), Some(Refused)), (Granted, None, None), (Refused, None, None)];
+        for (from, granted, refused) in table {
+            assert_eq!(from.decide(true), granted, "{from:?} granted");
+            assert_eq!(from.decide(false), refused, "{from:?} refused");
+        }
+    }
+}
