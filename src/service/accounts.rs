@@ -399,6 +399,45 @@ async fn admin_check<C: ConnectionTrait>(
     Ok(())
 }
 
+/// What an account's scope may be set to, by kind: (id, name) pairs.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeChoices {
+    /// The county and its townships within the administrator's reach (not neighbourhoods).
+    pub jurisdictions: Vec<(i64, String)>,
+    pub companies: Vec<(i64, String)>,
+    pub communities: Vec<(i64, String)>,
+    pub departments: Vec<(i64, String)>,
+}
+
+/// The scopes an administrator may give an account. Administrators read no case content, but
+/// the registry's names are configuration.
+pub async fn scope_choices(deps: &Deps, ctx: &Ctx) -> Result<ScopeChoices, ServiceError> {
+    admin_check(&deps.db, ctx, None, 0).await?;
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let root = actor.jurisdiction_path.first().copied();
+    let jurisdictions = tree
+        .all()
+        .into_iter()
+        .filter(|j| root.is_none_or(|r| tree.path(j.id).contains(&r)) && j.level != "neighbourhood")
+        .map(|j| (j.id, j.name.clone()))
+        .collect();
+    let companies =
+        db::companies::companies(&deps.db, &Default::default(), 1, 10_000).await?.0.into_iter().map(|c| (c.id, c.name));
+    let communities = db::communities::communities(&deps.db, &Default::default(), 1, 10_000)
+        .await?
+        .0
+        .into_iter()
+        .map(|c| (c.id, c.name));
+    let departments = db::departments::departments(&deps.db, None).await?.into_iter().map(|d| (d.id, d.name));
+    Ok(ScopeChoices {
+        jurisdictions,
+        companies: companies.collect(),
+        communities: communities.collect(),
+        departments: departments.collect(),
+    })
+}
+
 /// Lists accounts (administrators).
 pub async fn list_accounts(
     deps: &Deps,

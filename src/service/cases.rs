@@ -225,6 +225,41 @@ pub struct NewCase {
 }
 
 /// Opens a case (待核实) from a problem.
+/// What the opening form starts from: the accepted problem, or the case already opened from it.
+#[derive(Debug, Clone)]
+pub enum OpeningDraft {
+    /// The problem waits for its case: its title and description (the facts' first draft).
+    Problem { title: String, description: String },
+    /// A case was opened from it already.
+    Opened(i64),
+}
+
+/// The problem a case is about to be opened from, for the opening form (the actor may open
+/// cases in its community).
+pub async fn opening_draft(deps: &Deps, ctx: &Ctx, problem_id: i64) -> Result<OpeningDraft, ServiceError> {
+    let actor = ctx.actor()?;
+    if !role_may(actor.role, Action::ManageCase) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let p = db::complaints::problem(&deps.db, problem_id).await?.ok_or(ServiceError::NotFound("问题"))?;
+    let community =
+        db::communities::community(&deps.db, p.community_id).await?.ok_or(ServiceError::NotFound("小区"))?;
+    authorize(
+        actor,
+        Action::ManageCase,
+        &Object::Community {
+            id: community.id,
+            company_id: community.company_id,
+            path: tree.path(community.township_id),
+        },
+    )?;
+    Ok(match db::cases::case_of_problem(&deps.db, p.id).await? {
+        Some(existing) => OpeningDraft::Opened(existing.id),
+        None => OpeningDraft::Problem { title: p.title, description: p.description },
+    })
+}
+
 pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, ServiceError> {
     let actor = ctx.actor()?.clone();
     if !role_may(actor.role, Action::ManageCase) {

@@ -80,3 +80,16 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
         name: c.name,
     })
 }
+
+/// The grade and fee in force of a community, as the complaint form shows it
+/// (`某小区：物业服务等级 二级，收费标准 1.20 元/㎡·月`); none for an unknown or ungraded community.
+pub async fn grade_in_force(deps: &Deps, community_id: i64) -> Result<Option<String>, ServiceError> {
+    Ok(db::communities::community(&deps.db, community_id).await?.filter(|m| !m.service_grade.is_empty()).map(|m| {
+        format!(
+            "{}：物业服务等级 {}{}",
+            m.name,
+            m.service_grade,
+            m.fee_fen.map(|f| format!("，收费标准 {} 元/㎡·月", crate::domain::money::yuan(f))).unwrap_or_default()
+        )
+    }))
+}

@@ -12,7 +12,6 @@ use crate::domain::registry::FieldErrors;
 use crate::domain::role::Role;
 use crate::service::ServiceError;
 use crate::service::accounts::{self, AccountForm, AccountView};
-use crate::service::scope::JurisdictionTree;
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -75,34 +74,16 @@ struct AccountFormPage {
 }
 
 async fn scope_groups(s: &AppState, a: &Auth) -> Result<Vec<ScopeGroup>, PageError> {
-    let tree = JurisdictionTree::load(&s.db).await?;
-    let root = a.user.actor.jurisdiction_path.first().copied();
-    let mut jur: Vec<(i64, String)> = Vec::new();
-    for j in tree.all() {
-        if root.is_none_or(|r| tree.path(j.id).contains(&r)) && j.level != "neighbourhood" {
-            jur.push((j.id, j.name.clone()));
-        }
-    }
-    // Administrators read no case content, but the registry names are configuration.
-    let companies = crate::db::companies::companies(&s.db, &Default::default(), 1, 10_000)
-        .await?
-        .0
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let communities = crate::db::communities::communities(&s.db, &Default::default(), 1, 10_000)
-        .await?
-        .0
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let departments =
-        crate::db::departments::departments(&s.db, None).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let choices = crate::service::accounts::scope_choices(&s.deps, &a.ctx).await?;
     Ok(vec![
-        ScopeGroup { label: "辖区（住建局、乡镇、纪检、管理员）", kind: "jurisdiction", options: jur },
-        ScopeGroup { label: "物业服务企业", kind: "company", options: companies },
-        ScopeGroup { label: "小区（业委会/物管会）", kind: "community", options: communities },
-        ScopeGroup { label: "部门", kind: "department", options: departments },
+        ScopeGroup {
+            label: "辖区（住建局、乡镇、纪检、管理员）",
+            kind: "jurisdiction",
+            options: choices.jurisdictions,
+        },
+        ScopeGroup { label: "物业服务企业", kind: "company", options: choices.companies },
+        ScopeGroup { label: "小区（业委会/物管会）", kind: "community", options: choices.communities },
+        ScopeGroup { label: "部门", kind: "department", options: choices.departments },
     ])
 }
 

@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{Chrome, NoteForm, PageForm, Pager, flash, q};
-use crate::domain::authz::{Action, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::{CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, StepInput};
@@ -171,15 +170,17 @@ async fn new_case_page(
     responsible_id: i64,
     errors: FieldErrors,
 ) -> Result<NewCasePage, PageError> {
-    let p = crate::db::complaints::problem(&s.deps.db, problem_id)
-        .await
-        .map_err(ServiceError::from)?
-        .ok_or(ServiceError::NotFound("问题"))?;
+    let (title, description) = match cases::opening_draft(&s.deps, &a.ctx, problem_id).await? {
+        cases::OpeningDraft::Problem { title, description } => (title, description),
+        cases::OpeningDraft::Opened(_) => {
+            return Err(ServiceError::Conflict("该问题已立案，请在工作台账中查看".into()).into());
+        }
+    };
     Ok(NewCasePage {
         c: Chrome::new(&a.session, Some(&a.user), "立案").await,
         problem_id,
-        problem_title: p.title,
-        facts: facts.unwrap_or(p.description),
+        problem_title: title,
+        facts: facts.unwrap_or(description),
         responsible: cases::responsible_candidates(&s.deps).await?,
         responsible_id: if responsible_id == 0 { a.user.actor.user_id } else { responsible_id },
         catalog: crate::service::complaints::public_catalog(&s.deps).await?,
@@ -193,12 +194,9 @@ pub async fn new_case(
     a: Auth,
     Query(nq): Query<NewCaseQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    if !role_may(a.user.actor.role, Action::ManageCase) {
-        return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role).into());
-    }
     let pid = nq.problem_id.ok_or_else(|| ServiceError::field("problem_id", "请从投诉线索的问题进入立案"))?;
-    if let Some(existing) = crate::db::cases::case_of_problem(&s.deps.db, pid).await.map_err(ServiceError::from)? {
-        return Ok(Redirect::to(&format!("/cases/{}", existing.id)).into_response());
+    if let cases::OpeningDraft::Opened(existing) = cases::opening_draft(&s.deps, &a.ctx, pid).await? {
+        return Ok(Redirect::to(&format!("/cases/{existing}")).into_response());
     }
     Ok(new_case_page(&s, &a, pid, None, 0, FieldErrors::new()).await?.into_response())
 }

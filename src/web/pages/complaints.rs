@@ -57,15 +57,7 @@ async fn form_page(
     hotline: bool,
 ) -> Result<NewComplaintPage, PageError> {
     let public_grade = match f.community_id {
-        Some(id) => match crate::db::communities::community(&s.deps.db, id).await.map_err(ServiceError::from)? {
-            Some(m) if !m.service_grade.is_empty() => format!(
-                "{}：物业服务等级 {}{}",
-                m.name,
-                m.service_grade,
-                m.fee_fen.map(|f| format!("，收费标准 {} 元/㎡·月", crate::domain::money::yuan(f))).unwrap_or_default()
-            ),
-            _ => String::new(),
-        },
+        Some(id) => crate::service::public::grade_in_force(&s.deps, id).await?.unwrap_or_default(),
         None => String::new(),
     };
     Ok(NewComplaintPage {
