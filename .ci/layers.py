@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""The two layer checks of the architecture (docs/ARCHITECTURE.md):
+"""The three layer checks of the architecture (docs/ARCHITECTURE.md):
 
 1. Only `src/db` talks to the database: `Entity::`, `Column::` and `Statement::` appear nowhere
    else under `src/`, nor do the other marks of a query or a write (`ActiveModel`, `Set(`,
    `into_active_model`, the query traits, `sea_query`).
-2. The modules of `src/service` import each other without a cycle (read from
+2. Handlers call services only: no `db::<module>::<function>(` call under `src/web` (the session
+   store, the readiness ping and the pool's figures are the server's own plumbing, not queries).
+3. The modules of `src/service` import each other without a cycle (read from
    `crate::service::<m>` and `super::<m>` paths, `use super::{…}` groups included).
+
+`--graph` prints the service modules layer by layer, leaves first (docs/ARCHITECTURE.md draws it).
 
 Prints every violation and exits 1 if there is one. Run from the repository root.
 """
@@ -17,9 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "src")
 failed = False
 
-# 1. queries outside src/db. The move into src/db is under way (issue 14): the files listed in
-# .ci/layers-baseline.txt may still hold at most the counted number of query lines; any other
-# file, or one more line in a listed file, fails. Lower a count (or drop a line) as code moves.
+# 1. queries outside src/db.
 QUERY = re.compile(
     r"\b(Entity|Column|Statement|ActiveModel|ActiveValue|Relation)::"
     r"|\bActiveModel\s*\{"
@@ -28,17 +30,18 @@ QUERY = re.compile(
     r"|\b(EntityTrait|QueryFilter|QuerySelect|QueryOrder|ActiveModelTrait|ColumnTrait|PaginatorTrait"
     r"|IntoActiveModel|ModelTrait|sea_query)\b"
 )
-baseline = {}
-BASELINE = os.path.join(ROOT, ".ci", "layers-baseline.txt")
-if os.path.exists(BASELINE):
-    with open(BASELINE, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                path, count = line.rsplit(" ", 1)
-                baseline[path] = int(count)
-counts = {}
-hits = {}
+# 2. a handler calling the database: `db::<module>::<function>(` (types such as
+# `db::audit::AuditFilter` and `db::entities::…` are named, not called).
+HANDLER_QUERY = re.compile(r"\bdb::(?!entities::|session_store::)[a-z_]+::[a-z_][a-z0-9_]*\s*\(")
+
+
+def code_lines(path):
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            yield n, line.split("//", 1)[0], line
+
+
+queries = 0
 for dirpath, _, files in os.walk(SRC):
     rel_dir = os.path.relpath(dirpath, ROOT)
     if rel_dir == "src/db" or rel_dir.startswith("src/db/"):
@@ -47,20 +50,15 @@ for dirpath, _, files in os.walk(SRC):
         if not f.endswith(".rs"):
             continue
         path = os.path.join(dirpath, f)
-        with open(path, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                code = line.split("//", 1)[0]
-                if QUERY.search(code):
-                    rel = os.path.relpath(path, ROOT)
-                    counts[rel] = counts.get(rel, 0) + 1
-                    hits.setdefault(rel, []).append(f"query outside src/db: {rel}:{n}: {line.strip()}")
-for rel, c in sorted(counts.items()):
-    if c > baseline.get(rel, 0):
-        failed = True
-        for h in hits[rel]:
-            print(h)
-        print(f"  {rel}: {c} query lines outside src/db, {baseline.get(rel, 0)} allowed by .ci/layers-baseline.txt")
-remaining = sum(counts.values())
+        rel = os.path.relpath(path, ROOT)
+        for n, code, line in code_lines(path):
+            if QUERY.search(code):
+                failed = True
+                queries += 1
+                print(f"query outside src/db: {rel}:{n}: {line.strip()}")
+            if rel.startswith("src/web/") and HANDLER_QUERY.search(code):
+                failed = True
+                print(f"handler calling the database (call a service): {rel}:{n}: {line.strip()}")
 
 # 2. cycles among src/service modules
 SERVICE = os.path.join(SRC, "service")
@@ -134,21 +132,21 @@ for comp in sccs:
         for line in inner:
             print("    " + line)
 
-if "--write-baseline" in sys.argv:
-    with open(BASELINE, "w", encoding="utf-8") as fh:
-        fh.write("# Query lines (see .ci/layers.py) still allowed outside src/db, per file, while the\n")
-        fh.write("# move is under way; .ci/layers.py fails when a count rises or a new file appears.\n")
-        for rel, c in sorted(counts.items()):
-            fh.write(f"{rel} {c}\n")
-    print(f"wrote {BASELINE}")
-
 if "--graph" in sys.argv:
-    for m in sorted(edges):
-        print(f"{m}: {' '.join(sorted(edges[m]))}")
+    # layer 0: modules importing no other service module; layer n: importing only layers < n
+    layer, left = {}, set(edges)
+    while left:
+        ready = sorted(m for m in left if all(d in layer for d in edges[m]))
+        if not ready:  # a cycle (reported above)
+            break
+        n = max([0] + [layer[d] + 1 for m in ready for d in edges[m]])
+        for m in ready:
+            layer[m] = max([0] + [layer[d] + 1 for d in edges[m]])
+        left -= set(ready)
+    for n in sorted(set(layer.values())):
+        names = [m for m in sorted(layer) if layer[m] == n]
+        print(f"layer {n}: " + ", ".join(f"{m} -> {{{', '.join(sorted(edges[m]))}}}" if edges[m] else m for m in names))
 
 if failed:
     sys.exit(1)
-print(
-    f"layers: {remaining} query lines outside src/db left to move (none new; baseline .ci/layers-baseline.txt); "
-    f"{len(modules)} service modules without a cycle"
-)
+print(f"layers: no query outside src/db, no handler calling the database; {len(modules)} service modules without a cycle")

@@ -78,9 +78,8 @@ async fn new_page(
     if !cases.iter().any(|c| c.id == case_id) {
         cases.insert(0, d.row.clone());
     }
-    let departments = crate::db::departments::departments(&s.deps.db, None)
-        .await
-        .map_err(ServiceError::from)?
+    let departments = crate::service::departments::list_departments(&s.deps, &a.ctx)
+        .await?
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect();
