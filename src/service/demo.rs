@@ -14,6 +14,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::accounts::NewUser;
 use crate::db::registry::{NewCampaign, NewCatalogItem, NewJurisdiction};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::complaint::Channel;
 use crate::domain::credit_code;
 use crate::domain::registry::{CommitteeKind, CompanyStatus, NewCommunity, NewCompany};
@@ -92,7 +93,7 @@ pub async fn ensure_catalog(deps: &Deps) -> Result<bool, ServiceError> {
     record(
         &tx,
         &Ctx::system(now, "初始化"),
-        "catalog.seed",
+        AuditAction::CatalogSeed,
         "catalog",
         "all",
         SUCCESS,
@@ -315,7 +316,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     record(
         &tx,
         &Ctx::system(now, "demo"),
-        "demo.seed",
+        AuditAction::DemoSeed,
         "jurisdiction",
         county,
         SUCCESS,
