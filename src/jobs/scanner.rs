@@ -25,6 +25,7 @@ use crate::clock::today;
 use crate::db;
 use crate::db::cases::OverdueClaim;
 use crate::db::notifications::NewNotification;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::escalation::EscalationReason;
 use crate::service::audit::{SUCCESS, entry};
@@ -80,7 +81,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
         crate::service::audit::record(
             &tx,
             &ctx,
-            "scanner.tick",
+            AuditAction::ScannerTick,
             "scanner",
             "deadlines",
             SUCCESS,
@@ -260,7 +261,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
         }
         audit.push(entry(
             ctx,
-            "case.mark_overdue",
+            AuditAction::CaseStep(CaseEvent::MarkOverdue),
             "case",
             c.id,
             SUCCESS,
@@ -438,7 +439,7 @@ async fn flag_unsigned(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), ServiceErro
         crate::service::audit::record(
             &tx,
             ctx,
-            "notice.flag_unsigned",
+            AuditAction::NoticeFlagUnsigned,
             "notice",
             n.id,
             SUCCESS,

@@ -15,6 +15,7 @@ use crate::crypto::sm3_hex;
 use crate::db;
 use crate::db::accounts::{NewUser, UserChange};
 use crate::db::entities::user;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Object, authorize};
 use crate::domain::password;
 use crate::domain::registry::FieldErrors;
@@ -116,20 +117,20 @@ pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Re
     // Locked: two attempts at once must not both count from the same number of failures.
     let Some(u) = db::accounts::user_by_username_locked(&tx, username).await? else {
         let _ = verify_password(password, DUMMY_HASH);
-        record(&tx, &ctx, "auth.login", "user", username, FAILURE, json!({"reason": "unknown_user"})).await?;
+        record(&tx, &ctx, AuditAction::Login, "user", username, FAILURE, json!({"reason": "unknown_user"})).await?;
         tx.commit().await?;
         return Err(ServiceError::InvalidCredentials);
     };
     ctx.actor_name = u.display_name.clone();
     if !u.active {
-        record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "disabled"})).await?;
+        record(&tx, &ctx, AuditAction::Login, "user", u.id, FAILURE, json!({"reason": "disabled"})).await?;
         tx.commit().await?;
         return Err(ServiceError::AccountDisabled);
     }
     if let Some(until) = u.locked_until
         && until > now
     {
-        record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "locked"})).await?;
+        record(&tx, &ctx, AuditAction::Login, "user", u.id, FAILURE, json!({"reason": "locked"})).await?;
         tx.commit().await?;
         return Err(ServiceError::Locked(until));
     }
@@ -142,28 +143,44 @@ pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Re
             record(
                 &tx,
                 &ctx,
-                "auth.login",
+                AuditAction::Login,
                 "user",
                 u.id,
                 FAILURE,
                 json!({"reason": "bad_password", "failures": failures}),
             )
             .await?;
-            record(&tx, &ctx, "user.lock", "user", u.id, SUCCESS, json!({"until": until, "after_failures": failures}))
-                .await?;
+            record(
+                &tx,
+                &ctx,
+                AuditAction::UserLock,
+                "user",
+                u.id,
+                SUCCESS,
+                json!({"until": until, "after_failures": failures}),
+            )
+            .await?;
             tx.commit().await?;
             return Err(ServiceError::Locked(until));
         }
         db::accounts::set_failed_logins(&tx, u.id, failures, now).await?;
-        record(&tx, &ctx, "auth.login", "user", u.id, FAILURE, json!({"reason": "bad_password", "failures": failures}))
-            .await?;
+        record(
+            &tx,
+            &ctx,
+            AuditAction::Login,
+            "user",
+            u.id,
+            FAILURE,
+            json!({"reason": "bad_password", "failures": failures}),
+        )
+        .await?;
         tx.commit().await?;
         return Err(ServiceError::InvalidCredentials);
     }
     let u = db::accounts::record_login(&tx, u.id, now).await?;
     let su = session_user(&tx, u.clone()).await?.ok_or(ServiceError::AccountDisabled)?;
     ctx.actor = Some(su.actor.clone());
-    record(&tx, &ctx, "auth.login", "user", u.id, SUCCESS, json!({})).await?;
+    record(&tx, &ctx, AuditAction::Login, "user", u.id, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(su)
 }
@@ -172,7 +189,7 @@ pub async fn login(deps: &Deps, ctx: &Ctx, username: &str, password: &str) -> Re
 pub async fn logout(deps: &Deps, ctx: &Ctx) -> Result<(), ServiceError> {
     let actor = ctx.actor()?;
     let tx = deps.db.begin().await?;
-    record(&tx, ctx, "auth.logout", "user", actor.user_id, SUCCESS, json!({})).await?;
+    record(&tx, ctx, AuditAction::Logout, "user", actor.user_id, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -204,7 +221,7 @@ pub async fn change_password(
         return Err(ServiceError::Invalid(errors));
     }
     let u = db::accounts::set_own_password(&tx, u.id, hash_password(new)?, ctx.now).await?;
-    record(&tx, ctx, "user.change_password", "user", u.id, SUCCESS, json!({})).await?;
+    record(&tx, ctx, AuditAction::UserChangePassword, "user", u.id, SUCCESS, json!({})).await?;
     let su = session_user(&tx, u).await?.ok_or(ServiceError::AccountDisabled)?;
     tx.commit().await?;
     Ok(su)
@@ -232,7 +249,8 @@ pub async fn issue_token(deps: &Deps, ctx: &Ctx, username: &str, password: &str)
     let mut ctx = ctx.clone();
     ctx.actor = Some(su.actor.clone());
     ctx.actor_name = su.display_name.clone();
-    record(&tx, &ctx, "api_token.issue", "api_token", row.id, SUCCESS, json!({"expires_at": expires_at})).await?;
+    record(&tx, &ctx, AuditAction::ApiTokenIssue, "api_token", row.id, SUCCESS, json!({"expires_at": expires_at}))
+        .await?;
     tx.commit().await?;
     Ok(IssuedToken { token, expires_at })
 }
@@ -265,7 +283,7 @@ pub async fn revoke_token(deps: &Deps, ctx: &Ctx, token_id: i64) -> Result<(), S
         return Err(ServiceError::NotFound("令牌"));
     }
     db::accounts::revoke_token(&tx, t.id, ctx.now).await?;
-    record(&tx, ctx, "api_token.revoke", "api_token", token_id, SUCCESS, json!({})).await?;
+    record(&tx, ctx, AuditAction::ApiTokenRevoke, "api_token", token_id, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -527,7 +545,7 @@ pub async fn create_account(deps: &Deps, ctx: &Ctx, form: AccountForm) -> Result
     record(
         &tx,
         ctx,
-        "user.create",
+        AuditAction::UserCreate,
         "user",
         u.id,
         SUCCESS,
@@ -599,7 +617,7 @@ pub async fn update_account(deps: &Deps, ctx: &Ctx, id: i64, form: AccountForm) 
     };
     let u = db::accounts::update_user(&tx, u.id, change).await?;
     let after = json!({"role": u.role, "scope": scope, "active": u.active, "display_name": u.display_name, "password_reset": reset});
-    record(&tx, ctx, "user.update", "user", id, SUCCESS, json!({"before": before, "after": after})).await?;
+    record(&tx, ctx, AuditAction::UserUpdate, "user", id, SUCCESS, json!({"before": before, "after": after})).await?;
     let v = view(&tx, deps, &u, ctx.now).await?;
     tx.commit().await?;
     Ok(v)
@@ -643,7 +661,7 @@ pub async fn create_account_cli(
     record(
         &tx,
         &ctx,
-        "user.create",
+        AuditAction::UserCreate,
         "user",
         u.id,
         SUCCESS,

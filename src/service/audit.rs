@@ -9,6 +9,7 @@ use crate::db;
 use crate::db::audit::AuditFilter;
 use crate::db::entities::audit_entry;
 use crate::domain::audit::{AuditRecord, ChainBreak};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Object, authorize};
 
 /// Outcome recorded with an entry.
@@ -19,7 +20,7 @@ pub const FAILURE: &str = "failure";
 /// The audit record of an action, not yet chained (for [`crate::db::audit::append_many`]).
 pub fn entry(
     ctx: &Ctx,
-    action: &str,
+    action: AuditAction,
     object_type: &str,
     object_id: impl ToString,
     outcome: &str,
@@ -35,7 +36,7 @@ pub fn entry(
         actor_user_id: user_id,
         actor_name: ctx.actor_name.clone(),
         actor_role: role,
-        action: action.into(),
+        action: action.as_str().into_owned(),
         object_type: object_type.into(),
         object_id: object_id.to_string(),
         outcome: outcome.into(),
@@ -49,7 +50,7 @@ pub fn entry(
 pub async fn record<C: ConnectionTrait>(
     tx: &C,
     ctx: &Ctx,
-    action: &str,
+    action: AuditAction,
     object_type: &str,
     object_id: impl ToString,
     outcome: &str,

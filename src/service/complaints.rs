@@ -20,6 +20,7 @@ use crate::db;
 use crate::db::complaints::InboxFilter;
 use crate::db::complaints::{NewEvent, NewProblem, ProblemLink, Triaged};
 use crate::db::entities::complaint;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::complaint::{
@@ -414,7 +415,8 @@ pub(crate) async fn insert_batch<C: ConnectionTrait>(tx: &C, jobs: &[&Prepared])
             }
             // The audit summary names the channel and place, never the complainant.
             let summary = json!({"channel": p.channel.as_str(), "community_id": m.community_id, "catalog_code": m.catalog_code, "anonymous": m.anonymous, "photos": p.photos.len()});
-            let record = super::audit::entry(&p.ctx, "complaint.create", "complaint", m.id, SUCCESS, &summary)?;
+            let record =
+                super::audit::entry(&p.ctx, AuditAction::ComplaintCreate, "complaint", m.id, SUCCESS, &summary)?;
             if let (Some(mail), Some(to)) = (&p.receipt_mail, &p.email_sealed) {
                 let (subject, body) = mail.compose(code, m.acceptance_due);
                 outbox.push(db::mail::NewMessage {
@@ -867,7 +869,7 @@ pub async fn reveal(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Identity, Service
     record(
         &tx,
         ctx,
-        "complaint.reveal_identity",
+        AuditAction::ComplaintRevealIdentity,
         "complaint",
         id,
         SUCCESS,
@@ -911,12 +913,8 @@ pub struct TriageForm {
 pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result<ComplaintRow, ServiceError> {
     let (c, tree) = load_in_scope(deps, ctx, id, Action::TriageComplaint).await?;
     let actor = ctx.actor()?.clone();
-    let decision = match form.decision.as_str() {
-        "accept" => Triage::Accept,
-        "merge" => Triage::Merge,
-        "reject" => Triage::Reject,
-        "forward" => Triage::Forward,
-        _ => return Err(ServiceError::field("decision", "请选择处理方式")),
+    let Some(decision) = Triage::parse(&form.decision) else {
+        return Err(ServiceError::field("decision", "请选择处理方式"));
     };
     let from = ComplaintStatus::parse(&c.status).unwrap_or(ComplaintStatus::Received);
     let to =
@@ -975,7 +973,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
             record(
                 &tx,
                 ctx,
-                "problem.create",
+                AuditAction::ProblemCreate,
                 "problem",
                 p.id,
                 SUCCESS,
@@ -1047,7 +1045,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
         Triage::Forward => EventKind::Forwarded,
     };
     event(&tx, id, kind.as_str(), &public_text, &note, Some(actor.user_id), now).await?;
-    record(&tx, ctx, &format!("complaint.{}", form.decision), "complaint", id, SUCCESS, summary).await?;
+    record(&tx, ctx, AuditAction::ComplaintTriage(decision), "complaint", id, SUCCESS, summary).await?;
     tx.commit().await?;
     let n = names(deps, std::slice::from_ref(&m)).await?;
     Ok(row(deps, &n, now, m))
@@ -1088,8 +1086,16 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
         ctx.now,
     )
     .await?;
-    record(&tx, ctx, "complaint.extend", "complaint", id, SUCCESS, json!({"days": days, "closure_due": new_due}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::ComplaintExtend,
+        "complaint",
+        id,
+        SUCCESS,
+        json!({"days": days, "closure_due": new_due}),
+    )
+    .await?;
     tx.commit().await?;
     let n = names(deps, std::slice::from_ref(&m)).await?;
     Ok(row(deps, &n, ctx.now, m))

@@ -16,6 +16,7 @@ use crate::db::accounts::NewUser;
 use crate::db::campaigns::NewCampaign;
 use crate::db::catalog::NewCatalogItem;
 use crate::db::jurisdictions::NewJurisdiction;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::complaint::Channel;
 use crate::domain::credit_code;
 use crate::domain::registry::{CommitteeKind, CompanyStatus, NewCommunity, NewCompany};
@@ -94,7 +95,7 @@ pub async fn ensure_catalog(deps: &Deps) -> Result<bool, ServiceError> {
     record(
         &tx,
         &Ctx::system(now, "初始化"),
-        "catalog.seed",
+        AuditAction::CatalogSeed,
         "catalog",
         "all",
         SUCCESS,
@@ -317,7 +318,7 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     record(
         &tx,
         &Ctx::system(now, "demo"),
-        "demo.seed",
+        AuditAction::DemoSeed,
         "jurisdiction",
         county,
         SUCCESS,

@@ -15,6 +15,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, disclosure, disclosure_item};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
 
@@ -194,7 +195,7 @@ pub async fn configure_item(
     record(
         &tx,
         ctx,
-        "disclosure.configure",
+        AuditAction::DisclosureConfigure,
         "disclosure_item",
         item.id,
         SUCCESS,
@@ -434,7 +435,7 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
     record(
         &tx,
         ctx,
-        if version == 1 { "disclosure.publish" } else { "disclosure.correct" },
+        if version == 1 { AuditAction::DisclosurePublish } else { AuditAction::DisclosureCorrect },
         "disclosure",
         d.id,
         SUCCESS,

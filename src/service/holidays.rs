@@ -13,6 +13,7 @@ use super::audit::{SUCCESS, record};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, role_may};
 use crate::domain::workdays::Calendar;
 use crate::domain::workdays::DayKind;
@@ -84,7 +85,7 @@ pub async fn save(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>, kind: &str, na
     record(
         &tx,
         ctx,
-        "holiday.save",
+        AuditAction::HolidaySave,
         "holiday",
         day,
         SUCCESS,
@@ -103,7 +104,7 @@ pub async fn delete(deps: &Deps, ctx: &Ctx, day: Option<NaiveDate>) -> Result<()
     if db::holidays::delete_by_day(&tx, day).await? == 0 {
         return Err(ServiceError::NotFound("节假日"));
     }
-    record(&tx, ctx, "holiday.delete", "holiday", day, SUCCESS, json!({})).await?;
+    record(&tx, ctx, AuditAction::HolidayDelete, "holiday", day, SUCCESS, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -136,8 +137,16 @@ pub async fn ensure_holidays(deps: &Deps) -> Result<(), ServiceError> {
         crate::domain::workdays::seed().into_iter().map(|(day, kind, name)| (day, kind.as_str(), name)).collect();
     let count = rows.len();
     db::holidays::insert_many(&tx, rows, now).await?;
-    record(&tx, &Ctx::system(now, "初始化"), "holidays.seed", "holiday", "all", SUCCESS, json!({"days": count}))
-        .await?;
+    record(
+        &tx,
+        &Ctx::system(now, "初始化"),
+        AuditAction::HolidaysSeed,
+        "holiday",
+        "all",
+        SUCCESS,
+        json!({"days": count}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

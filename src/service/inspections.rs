@@ -18,6 +18,7 @@ use crate::db;
 use crate::db::cases::NewCasePhoto;
 use crate::db::complaints::NewProblem;
 use crate::db::entities::{catalog_item, community, inspection};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::inspection::{Answer, Coverage, InspectionStatus, PlanScope, check_complete, parse_checklist};
 use crate::domain::registry::FieldErrors;
@@ -187,7 +188,7 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
     record(
         &tx,
         ctx,
-        "inspection_plan.create",
+        AuditAction::InspectionPlanCreate,
         "inspection_plan",
         plan.id,
         SUCCESS,
@@ -566,8 +567,16 @@ pub async fn save_answer(
     let row =
         db::inspections::NewAnswer { inspection_id: id, catalog_code: code, answer, note, answered_by: actor.user_id };
     db::inspections::upsert_answer(&tx, row, ctx.now).await?;
-    record(&tx, ctx, "inspection.answer", "inspection", id, SUCCESS, json!({"item": code, "answer": answer.as_str()}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::InspectionAnswer,
+        "inspection",
+        id,
+        SUCCESS,
+        json!({"item": code, "answer": answer.as_str()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(crate::clock::display(ctx.now))
 }
@@ -605,8 +614,16 @@ pub async fn add_photos(deps: &Deps, ctx: &Ctx, id: i64, code: &str, raw: Vec<Ve
         })
         .collect();
     db::inspections::insert_photos(&tx, id, code, &rows, ctx.now).await?;
-    record(&tx, ctx, "inspection.photos", "inspection", id, SUCCESS, json!({"item": code, "photos": processed.len()}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::InspectionPhotos,
+        "inspection",
+        id,
+        SUCCESS,
+        json!({"item": code, "photos": processed.len()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(processed.len())
 }
@@ -702,7 +719,7 @@ pub async fn submit(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Vec<i64>, Service
     record(
         &tx,
         ctx,
-        "inspection.submit",
+        AuditAction::InspectionSubmit,
         "inspection",
         id,
         SUCCESS,
@@ -732,7 +749,8 @@ pub async fn assign(deps: &Deps, ctx: &Ctx, id: i64, user: Option<i64>) -> Resul
             code: "inspection_submitted", message: "该排查表已提交，不能再分派".into()
         });
     }
-    record(&tx, ctx, "inspection.assign", "inspection", id, SUCCESS, json!({"assignee_user_id": user})).await?;
+    record(&tx, ctx, AuditAction::InspectionAssign, "inspection", id, SUCCESS, json!({"assignee_user_id": user}))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -17,6 +17,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::crypto::sm3_hex;
 use crate::db;
 use crate::db::entities::{complaint, open311_partner};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::complaint::ComplaintStatus;
 use crate::domain::tracking;
 
@@ -130,7 +131,7 @@ pub async fn create_partner(deps: &Deps, name: &str) -> Result<String, ServiceEr
     super::audit::record(
         &tx,
         &Ctx::system(now, "partner create"),
-        "open311_partner.create",
+        AuditAction::Open311PartnerCreate,
         "open311_partner",
         p.id,
         super::audit::SUCCESS,

@@ -14,6 +14,7 @@ use serde_json::json;
 use super::audit::{FAILURE, SUCCESS, record};
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
+use crate::domain::audit_action::AuditAction;
 
 /// Attempts before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -260,7 +261,7 @@ pub async fn deliver_due(deps: &Deps, channels: &Channels) -> Result<Delivery, S
                 Ok(()) => {
                     db::mail::mark_sent(&tx, m.id, now).await?;
                     let summary = json!({"kind": m.kind, "complaint_id": m.complaint_id, "attempt": m.attempts + 1});
-                    record(&tx, &ctx, "outbox.sent", "outbox", m.id, SUCCESS, summary).await?;
+                    record(&tx, &ctx, AuditAction::OutboxSent, "outbox", m.id, SUCCESS, summary).await?;
                     report.sent += 1;
                 }
                 Err(e) => {
@@ -272,7 +273,7 @@ pub async fn deliver_due(deps: &Deps, channels: &Channels) -> Result<Delivery, S
                         report.retrying += 1;
                     } else {
                         let summary = json!({"kind": m.kind, "complaint_id": m.complaint_id, "error": error});
-                        record(&tx, &ctx, "outbox.failed", "outbox", m.id, FAILURE, summary).await?;
+                        record(&tx, &ctx, AuditAction::OutboxFailed, "outbox", m.id, FAILURE, summary).await?;
                         report.failed += 1;
                     }
                 }

@@ -13,6 +13,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, revenue_entry, revenue_resolution, revenue_statement};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied};
 use crate::domain::money::yuan;
 use crate::domain::registry::FieldErrors;
@@ -117,7 +118,7 @@ pub async fn add_entry(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewEntry)
     record(
         &tx,
         ctx,
-        "revenue.entry",
+        AuditAction::RevenueEntry,
         "revenue_entry",
         e.id,
         SUCCESS,
@@ -176,7 +177,7 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
     record(
         &tx,
         ctx,
-        "revenue.reverse",
+        AuditAction::RevenueReverse,
         "revenue_entry",
         e.id,
         SUCCESS,
@@ -384,7 +385,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
     record(
         &tx,
         ctx,
-        "revenue.publish_statement",
+        AuditAction::RevenuePublishStatement,
         "revenue_statement",
         row.id,
         SUCCESS,
@@ -441,7 +442,7 @@ pub async fn review_statement(
     record(
         &tx,
         ctx,
-        "revenue.review_statement",
+        AuditAction::RevenueReviewStatement,
         "revenue_statement",
         st.id,
         SUCCESS,
@@ -545,7 +546,7 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
     record(
         &tx,
         ctx,
-        "revenue.resolution",
+        AuditAction::RevenueResolution,
         "revenue_resolution",
         row.id,
         SUCCESS,

@@ -17,6 +17,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, questionnaire, survey};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::role::Scope;
 use crate::domain::survey::{self as rule, Answer, Results, average};
@@ -51,7 +52,7 @@ pub async fn add_questionnaire(deps: &Deps, ctx: &Ctx, name: &str, areas: &str) 
     record(
         &tx,
         ctx,
-        "survey.questionnaire",
+        AuditAction::SurveyQuestionnaire,
         "questionnaire",
         q.id,
         SUCCESS,
@@ -141,7 +142,7 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, Service
     record(
         &tx,
         ctx,
-        "survey.open",
+        AuditAction::SurveyOpen,
         "survey",
         s.id,
         SUCCESS,
@@ -418,7 +419,8 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
             code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
         },
     ))?;
-    record(&tx, ctx, "survey.issue_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
+    record(&tx, ctx, AuditAction::SurveyIssueCodes, "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n}))
+        .await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -443,8 +445,16 @@ pub async fn codes(
         out.push((u.unit, code));
     }
     let tx = deps.db.begin().await?;
-    record(&tx, ctx, "survey.print_codes", "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": out.len()}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::SurveyPrintCodes,
+        "survey",
+        s.id,
+        SUCCESS,
+        json!({"community_id": c.id, "codes": out.len()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((s, c, out, used))
 }
@@ -549,8 +559,16 @@ pub async fn answer(
         request_id: String::new(),
         ..ctx.clone()
     };
-    record(&tx, &anonymous, "survey.answer", "survey", s.id, SUCCESS, json!({"community_id": unit.community_id}))
-        .await?;
+    record(
+        &tx,
+        &anonymous,
+        AuditAction::SurveyAnswer,
+        "survey",
+        s.id,
+        SUCCESS,
+        json!({"community_id": unit.community_id}),
+    )
+    .await?;
     tx.commit().await?;
     let name = db::communities::community(&deps.db, unit.community_id).await?.map(|c| c.name).unwrap_or_default();
     Ok(name)
