@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::photos::process_photos;
+use super::rule_code::RuleCode;
 use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
@@ -917,15 +918,14 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
         return Err(ServiceError::field("decision", "请选择处理方式"));
     };
     let from = ComplaintStatus::parse(&c.status).unwrap_or(ComplaintStatus::Received);
-    let to =
-        rule::triage(from, decision).map_err(|e| ServiceError::Rule { code: "invalid_transition", message: e.0 })?;
+    let to = rule::triage(from, decision).map_err(|e| ServiceError::from(RuleCode::InvalidTransition(e.0)))?;
     let answer = form.answer.trim().to_string();
     let note = form.note.trim().to_string();
     let tx = deps.db.begin().await?;
     let cal = super::holidays::calendar(&tx).await?;
     // Claim the clue: a concurrent triage waits on the row and then finds it taken.
     if !db::complaints::claim_if_received(&tx, id, ctx.now).await? {
-        return Err(invalid_transition("该线索已由他人分办，请刷新后查看"));
+        return Err(RuleCode::ClueTriagedMeanwhile.into());
     }
     let mut change = Triaged {
         status: to,
@@ -1051,11 +1051,6 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
     Ok(row(deps, &n, now, m))
 }
 
-/// The refusal when a concurrent decision took the clue first.
-fn invalid_transition(message: &str) -> ServiceError {
-    ServiceError::Rule { code: "invalid_transition", message: message.into() }
-}
-
 /// Extends the closure deadline once by up to 30 days, telling the complainant why.
 pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) -> Result<ComplaintRow, ServiceError> {
     let (c, _) = load_in_scope(deps, ctx, id, Action::TriageComplaint).await?;
@@ -1063,16 +1058,12 @@ pub async fn extend(deps: &Deps, ctx: &Ctx, id: i64, days: i64, reason: &str) ->
     if reason.chars().count() < 4 {
         return Err(ServiceError::field("reason", "请填写延期理由（投诉人可见）"));
     }
-    let due = c
-        .closure_due
-        .ok_or_else(|| ServiceError::Rule {
-            code: "not_accepted", message: "线索尚未受理，无办理期限可延长".into()
-        })?;
+    let due = c.closure_due.ok_or_else(|| ServiceError::from(RuleCode::ClueNotAccepted))?;
     let tx = deps.db.begin().await?;
     let cal = super::holidays::calendar(&tx).await?;
     let new_due = rule::extend(due, c.extended, days, &cal).map_err(|e| ServiceError::field("days", e.0))?;
     if !db::complaints::claim_if_not_extended(&tx, id, ctx.now).await? {
-        return Err(invalid_transition("办理期限只能延长一次"));
+        return Err(RuleCode::ClueAlreadyExtended.into());
     }
     let m = db::complaints::extend_closure(&tx, c.id, new_due, ctx.now).await?;
     let actor = ctx.actor()?;

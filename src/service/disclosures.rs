@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
+use super::rule_code::RuleCode;
 use super::scope::community_in_reach;
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
@@ -401,9 +402,8 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
         ctx.now,
     )
     .await
-    .map_err(ServiceError::unique_or(&["uq_disclosures_version"], || ServiceError::Rule {
-        code: "disclosure_version",
-        message: "同一期间正在被他人更正，请刷新后重试".into(),
+    .map_err(ServiceError::unique_or(&["uq_disclosures_version"], || {
+        ServiceError::from(RuleCode::DisclosureVersionRace)
     }))?;
     let files: Vec<db::disclosures::NewFile> = if stored.is_empty() {
         match &previous {

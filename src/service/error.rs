@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::rule_code::RuleCode;
 use crate::domain::authz::Denied;
 use crate::domain::registry::FieldErrors;
 
@@ -25,10 +26,12 @@ pub enum ServiceError {
     AccountDisabled,
     #[error("password change required")]
     PasswordChangeRequired,
-    #[error("rule: {code}: {message}")]
-    Rule { code: &'static str, message: String },
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// A business rule refuses the request (422).
+    #[error("rule: {0:?}")]
+    Rule(RuleCode),
+    /// Another request got there first (409).
+    #[error("conflict: {0:?}")]
+    Conflict(RuleCode),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -39,9 +42,7 @@ impl From<sea_orm::DbErr> for ServiceError {
         // is the submitter's to shorten, not an internal error: forms check their own fields'
         // lengths with a message naming the field, and this catches whatever one forgot.
         if sqlstate(&e).as_deref() == Some("22001") {
-            return ServiceError::Rule {
-                code: "too_long", message: "填写的内容超出长度限制，请精简后再提交".into()
-            };
+            return ServiceError::from(RuleCode::TooLong);
         }
         ServiceError::Internal(e.into())
     }
@@ -55,6 +56,13 @@ fn sqlstate(e: &sea_orm::DbErr) -> Option<String> {
             x.as_database_error().and_then(|d| d.code()).map(|c| c.into_owned())
         }
         _ => None,
+    }
+}
+
+impl From<RuleCode> for ServiceError {
+    /// A conflict (another request got there first) answers 409, any other refusal 422.
+    fn from(r: RuleCode) -> Self {
+        if r.is_conflict() { ServiceError::Conflict(r) } else { ServiceError::Rule(r) }
     }
 }
 
@@ -92,7 +100,7 @@ impl ServiceError {
             ServiceError::Locked(_) => "account_locked",
             ServiceError::AccountDisabled => "account_disabled",
             ServiceError::PasswordChangeRequired => "password_change_required",
-            ServiceError::Rule { code, .. } => code,
+            ServiceError::Rule(r) => r.code(),
             ServiceError::Conflict(_) => "conflict",
             ServiceError::Internal(_) => "internal",
         }
@@ -112,8 +120,7 @@ impl ServiceError {
             }
             ServiceError::AccountDisabled => "账号已停用，请联系系统管理员".into(),
             ServiceError::PasswordChangeRequired => "首次登录须先修改密码".into(),
-            ServiceError::Rule { message, .. } => message.clone(),
-            ServiceError::Conflict(m) => m.clone(),
+            ServiceError::Rule(r) | ServiceError::Conflict(r) => r.message(),
             ServiceError::Internal(_) => "系统内部错误，请稍后重试；如持续出现请联系管理员".into(),
         }
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
+use super::rule_code::RuleCode;
 use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
@@ -532,9 +533,7 @@ pub async fn get_inspection(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Inspectio
 
 fn not_open(i: &inspection::Model) -> Result<(), ServiceError> {
     if i.status != InspectionStatus::Assigned.as_str() {
-        return Err(ServiceError::Rule {
-            code: "inspection_submitted", message: "该排查表已提交，不能再修改".into()
-        });
+        return Err(ServiceError::from(RuleCode::InspectionSubmitted));
     }
     Ok(())
 }
@@ -656,17 +655,15 @@ pub async fn submit(deps: &Deps, ctx: &Ctx, id: i64) -> Result<Vec<i64>, Service
         .collect();
     let incomplete = check_complete(&checklist, &given);
     if !incomplete.is_empty() {
-        return Err(ServiceError::Rule { code: "inspection_incomplete", message: incomplete.message() });
+        return Err(RuleCode::InspectionIncomplete(incomplete.message()).into());
     }
     if !db::inspections::mark_submitted(&tx, id, actor.user_id, ctx.now).await? {
-        return Err(ServiceError::Conflict("该排查表已由他人提交".into()));
+        return Err(ServiceError::from(RuleCode::InspectionSubmittedMeanwhile));
     }
-    let responsible =
-        db::accounts::user(&tx, plan.responsible_user_id).await?.filter(|u| u.active).ok_or_else(|| {
-            ServiceError::Rule {
-                code: "no_responsible", message: "排查计划的责任人已停用，请先更换责任人".into()
-            }
-        })?;
+    let responsible = db::accounts::user(&tx, plan.responsible_user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(|| ServiceError::from(RuleCode::NoResponsiblePerson))?;
     let catalog_all = db::catalog::catalog(&tx).await?;
     let catalog: HashMap<String, String> = catalog_all.iter().map(|c| (c.code.clone(), c.title.clone())).collect();
     let photos = db::inspections::photos(&tx, id).await?;
@@ -745,9 +742,7 @@ pub async fn assign(deps: &Deps, ctx: &Ctx, id: i64, user: Option<i64>) -> Resul
     }
     let tx = deps.db.begin().await?;
     if !db::inspections::assign(&tx, id, user, ctx.now).await? {
-        return Err(ServiceError::Rule {
-            code: "inspection_submitted", message: "该排查表已提交，不能再分派".into()
-        });
+        return Err(ServiceError::from(RuleCode::InspectionSubmittedNoAssign));
     }
     record(&tx, ctx, AuditAction::InspectionAssign, "inspection", id, SUCCESS, json!({"assignee_user_id": user}))
         .await?;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
+use super::rule_code::RuleCode;
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
@@ -135,10 +136,7 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
     let original = db::revenue::entry(&deps.db, entry_id).await?.ok_or(ServiceError::NotFound("收支记录"))?;
     let c = community_for(deps, ctx, original.community_id, Action::KeepRevenueLedger).await?;
     if original.reverses_id.is_some() {
-        return Err(ServiceError::Rule {
-            code: "reversal",
-            message: "冲销记录不能再冲销，请重新录入正确的收支".into(),
-        });
+        return Err(ServiceError::from(RuleCode::ReversalOfReversal));
     }
     let reason = reason.trim();
     if reason.chars().count() < 2 {
@@ -148,7 +146,7 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
     db::communities::lock_community(&tx, c.id).await?;
     let already = db::revenue::reversal_of(&tx, entry_id).await?;
     if already.is_some() {
-        return Err(ServiceError::Rule { code: "reversal", message: "该记录已冲销".into() });
+        return Err(ServiceError::from(RuleCode::AlreadyReversed));
     }
     let e = db::revenue::insert_entry(
         &tx,
@@ -170,9 +168,8 @@ pub async fn reverse(deps: &Deps, ctx: &Ctx, entry_id: i64, reason: &str) -> Res
     )
     .await
     // Two corrections at once: the unique `reverses_id` refuses the second.
-    .map_err(ServiceError::unique_or(&["uq_revenue_entries_reverses"], || ServiceError::Rule {
-        code: "reversal",
-        message: "该记录已冲销".into(),
+    .map_err(ServiceError::unique_or(&["uq_revenue_entries_reverses"], || {
+        ServiceError::from(RuleCode::AlreadyReversed)
     }))?;
     record(
         &tx,
@@ -356,7 +353,7 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
     let tx = deps.db.begin().await?;
     db::communities::lock_community(&tx, c.id).await?;
     if statement_of(&tx, c.id, y, q).await?.is_some() {
-        return Err(ServiceError::Rule { code: "statement", message: format!("{y}年第{q}季度的报表已公示") });
+        return Err(RuleCode::StatementPublished { year: y, quarter: q }.into());
     }
     let entries = db::revenue::entries_of_community_until(&tx, c.id, parsed.end).await?;
     let mut ls = lines(&entries);
@@ -378,9 +375,8 @@ pub async fn publish_statement(deps: &Deps, ctx: &Ctx, community_id: i64, period
         ctx.now,
     )
     .await
-    .map_err(ServiceError::unique_or(&["uq_revenue_statements_quarter"], || ServiceError::Rule {
-        code: "statement",
-        message: format!("{y}年第{q}季度的报表已公示"),
+    .map_err(ServiceError::unique_or(&["uq_revenue_statements_quarter"], || {
+        ServiceError::from(RuleCode::StatementPublished { year: y, quarter: q })
     }))?;
     record(
         &tx,
@@ -435,9 +431,7 @@ pub async fn review_statement(
     let status = StatementStatus::Published.review(confirm).expect("a published statement can be reviewed");
     let tx = deps.db.begin().await?;
     if !db::revenue::review_if_published(&tx, st.id, status, actor.user_id, note, ctx.now).await? {
-        return Err(ServiceError::Rule {
-            code: "statement_review", message: "该报表已确认或已提出异议".into()
-        });
+        return Err(ServiceError::from(RuleCode::StatementReviewed));
     }
     record(
         &tx,

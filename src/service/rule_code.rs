@@ -21,6 +21,10 @@ pub enum RuleCode {
     NoticeForUnfiledCase { title: String, status: CaseStatus },
     /// A clue's deadline extended before it was accepted.
     ClueNotAccepted,
+    /// A clue triaged by someone else under the request.
+    ClueTriagedMeanwhile,
+    /// A clue's deadline extended a second time (under a concurrent request).
+    ClueAlreadyExtended,
     /// Two corrections of one disclosure period at once.
     DisclosureVersionRace,
     /// A second open dismissal track for one community.
@@ -90,9 +94,8 @@ impl RuleCode {
             return "conflict";
         }
         match self {
-            InvalidTransition(_) | CaseChangedMeanwhile | StepHasItsOwnPage | ExtensionNotNow(_) => {
-                "invalid_transition"
-            }
+            InvalidTransition(_) | CaseChangedMeanwhile | StepHasItsOwnPage | ExtensionNotNow(_)
+            | ClueTriagedMeanwhile | ClueAlreadyExtended => "invalid_transition",
             NoticeForUnfiledCase { .. } => "invalid_transition",
             ClueNotAccepted => "not_accepted",
             DisclosureVersionRace => "disclosure_version",
@@ -152,6 +155,8 @@ impl RuleCode {
                 format!("案件“{title}”状态为“{}”，只有已立案的案件才能下发整改通知", status.label())
             }
             ClueNotAccepted => "线索尚未受理，无办理期限可延长".into(),
+            ClueTriagedMeanwhile => "该线索已由他人分办，请刷新后查看".into(),
+            ClueAlreadyExtended => "办理期限只能延长一次".into(),
             DisclosureVersionRace => "同一期间正在被他人更正，请刷新后重试".into(),
             DismissalTrackOpen => "该小区已有进行中的引导解聘".into(),
             TooLong => "填写的内容超出长度限制，请精简后再提交".into(),

@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 use super::audit::{SUCCESS, record};
+use super::rule_code::RuleCode;
 use super::scope::{JurisdictionTree, community_in_reach};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
@@ -370,9 +371,7 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
         return Err(ServiceError::field("community_id", "该小区不在本次测评范围内"));
     }
     if s.closes_on < today(ctx.now) {
-        return Err(ServiceError::Rule {
-            code: "survey_closed", message: "测评已结束，不能再发放测评码".into()
-        });
+        return Err(ServiceError::from(RuleCode::SurveyClosedForCodes));
     }
     let mut wanted: Vec<String> = Vec::new();
     for u in units.lines().map(str::trim).filter(|u| !u.is_empty()) {
@@ -413,14 +412,12 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
             format!("登记户数（已登记{}户，本次{}户）超过小区总户数{}户，请核对房号", existing.len(), n, total),
         ));
     }
-    db::surveys::insert_units(&tx, s.id, c.id, &rows, ctx.now).await.map_err(ServiceError::unique_or(
-        &["uq_survey_units_unit", "uq_survey_units_code"],
-        || ServiceError::Rule {
-            code: "survey_units", message: "同一房号正在被他人登记，请刷新后重试".into()
-        },
-    ))?;
-    record(&tx, ctx, AuditAction::SurveyIssueCodes, "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n}))
-        .await?;
+    db::surveys::insert_units(&tx, s.id, c.id, &rows, ctx.now)
+        .await
+        .map_err(ServiceError::unique_or(&["uq_survey_units_unit", "uq_survey_units_code"], || {
+            ServiceError::from(RuleCode::SurveyUnitRace)
+        }))?;
+    record(&tx, ctx, AuditAction::SurveyIssueCodes, "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -505,7 +502,7 @@ pub async fn answer(
     let s = load(deps, id).await?;
     let day = today(ctx.now);
     if !is_open(&s, day) {
-        return Err(ServiceError::Rule { code: "survey_closed", message: "本次测评不在答题时间内".into() });
+        return Err(ServiceError::from(RuleCode::SurveyNotOpen));
     }
     let mut errors = crate::domain::registry::FieldErrors::new();
     let areas = areas_of(&s);

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use crate::service::ServiceError;
+use crate::service::rule_code::RuleCode;
 
 /// HTTP status of a service error.
 pub fn status(e: &ServiceError) -> StatusCode {
@@ -17,7 +18,7 @@ pub fn status(e: &ServiceError) -> StatusCode {
             StatusCode::FORBIDDEN
         }
         ServiceError::Unauthenticated | ServiceError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        ServiceError::Invalid(_) | ServiceError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Invalid(_) | ServiceError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::Locked(_) => StatusCode::LOCKED,
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -129,7 +130,7 @@ pub fn page_rejection(text: &str) -> ServiceError {
         ServiceError::Invalid(f) => {
             let what: Vec<String> =
                 f.iter().map(|(k, v)| if k == "request" { v.clone() } else { format!("“{k}”{v}") }).collect();
-            ServiceError::Rule { code: "bad_form", message: format!("表单内容无法识别：{}", what.join("；")) }
+            ServiceError::Rule(RuleCode::BadForm(what.join("；")))
         }
         other => other,
     }

@@ -284,7 +284,7 @@ pub async fn show_case(
 async fn step_failed(s: &AppState, a: &Auth, id: i64, e: ServiceError) -> Result<Response, PageError> {
     let errors = match e {
         ServiceError::Invalid(errors) => errors,
-        e @ (ServiceError::Rule { .. } | ServiceError::Conflict(_)) => {
+        e @ (ServiceError::Rule(_) | ServiceError::Conflict(_)) => {
             let mut errors = FieldErrors::new();
             errors.insert("step".into(), e.message());
             errors

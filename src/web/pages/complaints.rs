@@ -332,7 +332,7 @@ pub async fn triage(
         Err(ServiceError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&s, &a, id, None, errors).await?).into_response())
         }
-        Err(e @ ServiceError::Rule { .. }) => {
+        Err(e @ ServiceError::Rule(_)) => {
             let mut errors = FieldErrors::new();
             errors.insert("decision".into(), e.message());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&s, &a, id, None, errors).await?).into_response())
@@ -365,7 +365,7 @@ pub async fn extend(
         Err(ServiceError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&s, &a, id, None, errors).await?).into_response())
         }
-        Err(e @ ServiceError::Rule { .. }) => {
+        Err(e @ ServiceError::Rule(_)) => {
             let mut errors = FieldErrors::new();
             errors.insert("days".into(), e.message());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&s, &a, id, None, errors).await?).into_response())

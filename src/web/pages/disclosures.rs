@@ -95,7 +95,7 @@ pub async fn publish(
         Err(ServiceError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, index_page(&s, &a, id, errors, open_form).await?).into_response())
         }
-        Err(e @ ServiceError::Rule { .. }) => {
+        Err(e @ ServiceError::Rule(_)) => {
             let errors = super::step_errors(&e);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, index_page(&s, &a, id, errors, open_form).await?).into_response())
         }

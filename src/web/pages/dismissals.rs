@@ -36,7 +36,7 @@ pub async fn open_dismissal(
             return Ok(Redirect::to(&format!("/dismissals/{track}")).into_response());
         }
         Err(ServiceError::Invalid(errors)) => refused(errors),
-        Err(e @ ServiceError::Rule { .. }) => refused(FieldErrors::from([("reasons".to_string(), e.message())])),
+        Err(e @ ServiceError::Rule(_)) => refused(FieldErrors::from([("reasons".to_string(), e.message())])),
         Err(e) => return Err(e.into()),
     };
     Ok((
@@ -125,7 +125,7 @@ pub async fn record_dismissal_step(
             flash(&a.session, "已记录").await;
             Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_) | ServiceError::Conflict(_))) => {
             let msg = super::step_errors(&e).remove("step").unwrap_or_default();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, dismissal_page(&s, &a, id, msg).await?).into_response())
         }

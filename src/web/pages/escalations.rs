@@ -59,7 +59,7 @@ pub async fn decide_escalation(
             flash(&a.session, if accept { "已决定升级处理" } else { "已决定暂不升级" }).await;
             Ok(Redirect::to("/escalations").into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_) | ServiceError::Conflict(_))) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, super::step_errors(&e)).await?)
                 .into_response())
         }

@@ -234,8 +234,8 @@ pub async fn save_answer(
                 let msg = e.values().cloned().collect::<Vec<_>>().join("；");
                 Html(format!("<span class=\"err\">未保存：{}</span>", esc(&msg))).into_response()
             }
-            Err(ServiceError::Rule { message, .. }) => {
-                Html(format!("<span class=\"err\">未保存：{}</span>", esc(&message))).into_response()
+            Err(ServiceError::Rule(r)) => {
+                Html(format!("<span class=\"err\">未保存：{}</span>", esc(&r.message()))).into_response()
             }
             Err(e) => return Err(e.into()),
         });
@@ -249,8 +249,8 @@ pub async fn save_answer(
             let msg = format!("{code} 未保存：{}", e.values().cloned().collect::<Vec<_>>().join("；"));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, msg).await?).into_response())
         }
-        Err(ServiceError::Rule { message, .. }) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, message).await?).into_response())
+        Err(ServiceError::Rule(r)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, r.message()).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -274,8 +274,8 @@ pub async fn add_photos(
             let msg = format!("{code} 照片未上传：{}", e.values().cloned().collect::<Vec<_>>().join("；"));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, msg).await?).into_response())
         }
-        Err(ServiceError::Rule { message, .. }) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, message).await?).into_response())
+        Err(ServiceError::Rule(r)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, r.message()).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -312,8 +312,8 @@ pub async fn submit(
             flash(&a.session, msg).await;
             Ok(Redirect::to(&format!("/inspections/{id}")).into_response())
         }
-        Err(ServiceError::Rule { message, .. }) | Err(ServiceError::Conflict(message)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, message).await?).into_response())
+        Err(ServiceError::Rule(r)) | Err(ServiceError::Conflict(r)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, inspection_page(&s, &a, id, r.message()).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -29,7 +29,7 @@ pub async fn record_litigation_step(
             flash(&a.session, "已记录").await;
             Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_) | ServiceError::Conflict(_))) => {
             let msg = super::step_errors(&e).remove("step").unwrap_or_default();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, dismissal_page(&s, &a, id, msg).await?).into_response())
         }

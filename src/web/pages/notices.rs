@@ -124,7 +124,7 @@ pub async fn issue_notice(
             flash(&a.session, "整改通知书已下发").await;
             Ok(Redirect::to(&format!("/notices/{id}")).into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_) | ServiceError::Conflict(_))) => {
             let errors = match e {
                 ServiceError::Invalid(f) => f,
                 other => {
@@ -170,7 +170,7 @@ pub async fn show_notice(
 pub async fn sign_notice(State(s): State<AppState>, a: Auth, Path(id): Path<i64>) -> Result<Response, PageError> {
     match notices::sign_notice(&s.deps, &a.ctx, id).await {
         Ok(()) => flash(&a.session, "已签收整改通知书").await,
-        Err(ServiceError::Conflict(m)) => flash(&a.session, m).await,
+        Err(ServiceError::Conflict(r)) => flash(&a.session, r.message()).await,
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())

@@ -32,7 +32,7 @@ pub async fn propose_reassessment(
         Err(ServiceError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, community_page(&s, &a, id, new, errors).await?).into_response())
         }
-        Err(e @ ServiceError::Rule { .. }) => {
+        Err(e @ ServiceError::Rule(_)) => {
             let mut errors = FieldErrors::new();
             errors.insert("new_grade".into(), e.message());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, community_page(&s, &a, id, new, errors).await?).into_response())
@@ -54,7 +54,7 @@ pub async fn decide_reassessment(
             flash(&a.session, if approve { "已同意重新核定，函件已生成" } else { "已不同意重新核定" }).await;
             Ok(Redirect::to("/escalations").into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_) | ServiceError::Conflict(_))) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, escalations_page(&s, &a, super::step_errors(&e)).await?)
                 .into_response())
         }

@@ -189,7 +189,7 @@ async fn done(
             let msg = e.values().cloned().collect::<Vec<_>>().join("；");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, show_page(s, a, id, msg).await?).into_response())
         }
-        Err(e @ (ServiceError::Rule { .. } | ServiceError::Conflict(_))) => {
+        Err(e @ (ServiceError::Rule(_) | ServiceError::Conflict(_))) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, show_page(s, a, id, e.message()).await?).into_response())
         }
         Err(e) => Err(e.into()),

@@ -120,7 +120,7 @@ pub async fn add(
         Err(ServiceError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&s, &a, id, errors).await?).into_response())
         }
-        Err(e @ ServiceError::Rule { .. }) => {
+        Err(e @ ServiceError::Rule(_)) => {
             let errors = FieldErrors::from([("reason".to_string(), e.message())]);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&s, &a, id, errors).await?).into_response())
         }
@@ -131,7 +131,7 @@ pub async fn add(
 fn refused(e: &ServiceError) -> Option<FieldErrors> {
     match e {
         ServiceError::Invalid(f) => Some(f.clone()),
-        ServiceError::Rule { .. } | ServiceError::Conflict(_) => {
+        ServiceError::Rule(_) | ServiceError::Conflict(_) => {
             Some(FieldErrors::from([("reason".to_string(), e.message())]))
         }
         _ => None,

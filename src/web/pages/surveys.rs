@@ -200,7 +200,7 @@ pub async fn add_units(
             flash(&a.session, format!("已生成{n}个测评码")).await;
             Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. })) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_))) => {
             let errors =
                 FieldErrors::from([("units".to_string(), super::step_errors(&e).remove("step").unwrap_or_default())]);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, show_page(&s, &a, id, errors).await?).into_response())
@@ -300,7 +300,7 @@ pub async fn answer(
         Ok(community) => {
             Ok(answer_page(&v, &s, id, HashMap::new(), FieldErrors::new(), Some(community)).await?.into_response())
         }
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule { .. })) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Rule(_))) => {
             let errors = match e {
                 ServiceError::Invalid(f) => f,
                 other => super::step_errors(&other),
