@@ -11,6 +11,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::campaigns::NewCampaign;
 use crate::db::entities::campaign;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
@@ -116,8 +117,16 @@ pub async fn create_campaign(deps: &Deps, ctx: &Ctx, req: NewCampaignRequest) ->
         db::campaigns::insert_campaign_phase(&tx, c.id, i as i32 + 1, p.name.trim(), p.starts_on, p.ends_on, ctx.now)
             .await?;
     }
-    record(&tx, ctx, "campaign.create", "campaign", c.id, SUCCESS, json!({"name": c.name, "phases": req.phases}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::CampaignCreate,
+        "campaign",
+        c.id,
+        SUCCESS,
+        json!({"name": c.name, "phases": req.phases}),
+    )
+    .await?;
     let v = campaign_view(&tx, c).await?;
     tx.commit().await?;
     Ok(v)

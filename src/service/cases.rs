@@ -18,6 +18,7 @@ use serde_json::json;
 use super::audit::{SUCCESS, record};
 use super::holidays::calendar;
 use super::notifications::{to_company, to_user};
+use super::rule_code::RuleCode;
 use super::scope::JurisdictionTree;
 use super::timeline::timeline_note;
 use super::{Ctx, Deps, Page, ServiceError};
@@ -25,6 +26,7 @@ use crate::clock::today;
 use crate::db;
 use crate::db::cases::{CaseMove, LedgerFilter, LedgerSort, NewCaseEvent};
 use crate::db::entities::{case, community, problem, user};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, DeadlineState, Refusal, deadline_state, decide};
 use crate::domain::escalation::{EscalationReason, EscalationStatus};
@@ -42,7 +44,7 @@ pub(crate) fn refusal(r: Refusal) -> ServiceError {
         Refusal::Deadline => ServiceError::field("deadline", r.message()),
         Refusal::Reason => ServiceError::field("note", r.message()),
         Refusal::Role { .. } => ServiceError::Forbidden(Denied::Role),
-        Refusal::State { .. } => ServiceError::Rule { code: "invalid_transition", message: r.message() },
+        Refusal::State { .. } => ServiceError::from(RuleCode::InvalidTransition(r.message())),
     }
 }
 
@@ -145,10 +147,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
     )
     .await?;
     if !moved {
-        return Err(ServiceError::Rule {
-            code: "invalid_transition",
-            message: "案件已被他人处理，请刷新后查看".into(),
-        });
+        return Err(ServiceError::from(RuleCode::CaseChangedMeanwhile));
     }
     let ev = db::cases::insert_event(
         tx,
@@ -177,7 +176,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
     record(
         tx,
         ctx,
-        &format!("case.{}", event.as_str()),
+        AuditAction::CaseStep(event),
         "case",
         c.id,
         SUCCESS,
@@ -279,7 +278,7 @@ pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, Serv
         },
     )?;
     if db::cases::case_of_problem(&tx, p.id).await?.is_some() {
-        return Err(ServiceError::Conflict("该问题已立案，请在工作台账中查看".into()));
+        return Err(ServiceError::from(RuleCode::CaseAlreadyOpened));
     }
     let mut errors = crate::domain::registry::FieldErrors::new();
     let responsible = match new.responsible_user_id {
@@ -403,7 +402,7 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
     record(
         tx,
         ctx,
-        "case.open",
+        AuditAction::CaseOpen,
         "case",
         c.id,
         SUCCESS,
@@ -426,9 +425,7 @@ pub async fn act(deps: &Deps, ctx: &Ctx, id: i64, event: CaseEvent, mut input: S
         | CaseEvent::FailReinspection => Action::ManageCase,
         CaseEvent::Report => Action::AnswerNotice,
         _ => {
-            return Err(ServiceError::Rule {
-                code: "invalid_transition", message: "此操作请在对应页面办理".into()
-            });
+            return Err(ServiceError::from(RuleCode::StepHasItsOwnPage));
         }
     };
     if !role_may(actor.role, action) {
@@ -564,10 +561,7 @@ pub async fn request_extension(
     let actor = ctx.actor()?;
     let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
     if !matches!(status, CaseStatus::NoticeIssued | CaseStatus::Overdue) {
-        return Err(ServiceError::Rule {
-            code: "invalid_transition",
-            message: format!("案件当前状态为“{}”，不能申请延期", status.label()),
-        });
+        return Err(RuleCode::ExtensionNotNow(status).into());
     }
     if reason.trim().chars().count() < 4 {
         return Err(ServiceError::field("reason", "请说明申请延期的理由"));
@@ -577,7 +571,7 @@ pub async fn request_extension(
         return Err(ServiceError::field("deadline", "申请延至的日期须晚于现有完成时限"));
     }
     if db::cases::pending_extension(&tx, c.id).await?.is_some() {
-        return Err(ServiceError::Conflict("已有待审批的延期申请".into()));
+        return Err(ServiceError::from(RuleCode::ExtensionPending));
     }
     let request_id = db::cases::insert_extension_request(
         &tx,
@@ -616,7 +610,7 @@ pub async fn request_extension(
     record(
         &tx,
         ctx,
-        "case.request_extension",
+        AuditAction::CaseRequestExtension,
         "case",
         c.id,
         SUCCESS,
@@ -650,7 +644,7 @@ pub async fn decide_extension(
         None => false,
     };
     if !moved {
-        return Err(ServiceError::Conflict("该申请已被他人审批".into()));
+        return Err(ServiceError::from(RuleCode::ExtensionDecided));
     }
     let message = if grant {
         let deadline = deadline.or(Some(req.requested_deadline));
@@ -670,7 +664,7 @@ pub async fn decide_extension(
         record(
             &tx,
             ctx,
-            "case.refuse_extension",
+            AuditAction::CaseRefuseExtension,
             "case",
             c.id,
             SUCCESS,
@@ -966,7 +960,7 @@ pub async fn ledger_export_rows(deps: &Deps, ctx: &Ctx, q: &LedgerQuery) -> Resu
     record(
         &deps.db,
         ctx,
-        "ledger.export",
+        AuditAction::LedgerExport,
         "case",
         "filter",
         SUCCESS,

@@ -10,6 +10,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::catalog::NewCatalogItem;
 use crate::db::entities::catalog_item;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::registry::FieldErrors;
 
@@ -101,7 +102,8 @@ pub async fn save_catalog_item(
             let after =
                 json!({"title": title, "description": description, "legal_basis": legal_basis, "active": active});
             let m = db::catalog::update_catalog_item(&tx, id, title, description, legal_basis, active, ctx.now).await?;
-            record(&tx, ctx, "catalog_item.update", "catalog_item", id, SUCCESS, changes(&before, &after)).await?;
+            record(&tx, ctx, AuditAction::CatalogItemUpdate, "catalog_item", id, SUCCESS, changes(&before, &after))
+                .await?;
             m
         }
         None => {
@@ -137,7 +139,7 @@ pub async fn save_catalog_item(
             record(
                 &tx,
                 ctx,
-                "catalog_item.create",
+                AuditAction::CatalogItemCreate,
                 "catalog_item",
                 m.id,
                 SUCCESS,

@@ -14,6 +14,7 @@ use super::scope::{JurisdictionTree, community_object, community_reach, company_
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::entities::community;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
 use crate::domain::registry::{
     CM2_PER_M2, CommitteeKind, CommunityDraft, FieldErrors, NewCommunity, contract_expired_flag, format_decimal,
@@ -197,14 +198,14 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
             let m = db::communities::update_community(tx, id, new, ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
-            record(tx, ctx, "community.update", "community", id, SUCCESS, diff).await?;
+            record(tx, ctx, AuditAction::CommunityUpdate, "community", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
         None => {
             let m = db::communities::insert_community(tx, new, ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
-            record(tx, ctx, "community.create", "community", m.id, SUCCESS, after).await?;
+            record(tx, ctx, AuditAction::CommunityCreate, "community", m.id, SUCCESS, after).await?;
             Ok((m, Change::Created))
         }
     }

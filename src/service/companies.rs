@@ -14,6 +14,7 @@ use super::{Ctx, Deps, Page, ServiceError};
 use crate::db;
 use crate::db::communities::CommunityFilter;
 use crate::db::entities::company;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
 use crate::domain::registry::{CompanyDraft, CompanyStatus, NewCompany};
 use crate::domain::role::Scope;
@@ -155,7 +156,7 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
             let m = db::companies::update_company(tx, id, new, ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
-            record(tx, ctx, "company.update", "company", id, SUCCESS, diff).await?;
+            record(tx, ctx, AuditAction::CompanyUpdate, "company", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
         None => {
@@ -168,7 +169,7 @@ pub(crate) async fn save_company<C: ConnectionTrait>(
             let m = db::companies::insert_company(tx, jurisdiction_id, new, ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_companies_credit_code"], duplicate))?;
-            record(tx, ctx, "company.create", "company", m.id, SUCCESS, summary).await?;
+            record(tx, ctx, AuditAction::CompanyCreate, "company", m.id, SUCCESS, summary).await?;
             Ok((m, Change::Created))
         }
     }

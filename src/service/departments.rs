@@ -11,6 +11,7 @@ use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::entities::department;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
@@ -108,7 +109,8 @@ pub async fn save_department(
             let m = db::departments::update_department(&tx, id, &name, &form.kind, form.contact_phone.trim(), ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
-            record(&tx, ctx, "department.update", "department", id, SUCCESS, changes(&before, &after)).await?;
+            record(&tx, ctx, AuditAction::DepartmentUpdate, "department", id, SUCCESS, changes(&before, &after))
+                .await?;
             m
         }
         None => {
@@ -123,7 +125,7 @@ pub async fn save_department(
             )
             .await
             .map_err(ServiceError::unique_or(&["uq_departments_name"], dup))?;
-            record(&tx, ctx, "department.create", "department", m.id, SUCCESS, after).await?;
+            record(&tx, ctx, AuditAction::DepartmentCreate, "department", m.id, SUCCESS, after).await?;
             m
         }
     };

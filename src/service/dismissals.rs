@@ -15,12 +15,14 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::notifications::{to_company, to_user};
+use super::rule_code::RuleCode;
 use super::scope::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::dismissals::{NewStep, NewTrack, TrackChange};
 use crate::db::entities::dismissal_track;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, role_may};
 use crate::domain::dismissal::{Step, TrackState, TrackStatus, check, contract_ends_on};
 use crate::domain::registry::FieldErrors;
@@ -62,9 +64,7 @@ pub async fn open(
     }
     let tx = deps.db.begin().await?;
     if db::dismissals::open_of_community(&tx, c.id).await?.is_some() {
-        return Err(ServiceError::Rule {
-            code: "track_open", message: "该小区已有进行中的引导解聘".into()
-        });
+        return Err(ServiceError::from(RuleCode::DismissalTrackOpen));
     }
     let opened_on = today(ctx.now);
     let t = db::dismissals::insert_track(
@@ -106,7 +106,7 @@ pub async fn open(
     record(
         &tx,
         ctx,
-        "dismissal.open",
+        AuditAction::DismissalOpen,
         "dismissal_track",
         t.id,
         SUCCESS,
@@ -166,8 +166,7 @@ pub async fn record_step(
     if step == Step::Withdrawn && note.chars().count() < 2 {
         return Err(ServiceError::field("note", "撤销时请写明理由"));
     }
-    check(&state_of(&t), step, on, today(ctx.now))
-        .map_err(|m| ServiceError::Rule { code: "dismissal_step", message: m })?;
+    check(&state_of(&t), step, on, today(ctx.now)).map_err(|m| ServiceError::from(RuleCode::DismissalStep(m)))?;
     let tx = deps.db.begin().await?;
     let mut ends = None;
     // The check passed, so the track is open: the step either keeps it open or ends it.
@@ -185,7 +184,7 @@ pub async fn record_step(
     };
     // Compare-and-set on what the check saw: a concurrent step recorded meanwhile refuses this.
     if !db::dismissals::change_if_unchanged(&tx, id, t.updated_at, change, ctx.now).await? {
-        return Err(ServiceError::Conflict("该引导解聘刚由他人办理，请刷新后再试".into()));
+        return Err(ServiceError::from(RuleCode::DismissalChangedMeanwhile));
     }
     let new_step = NewStep {
         track_id: id,
@@ -226,7 +225,7 @@ pub async fn record_step(
     record(
         &tx,
         ctx,
-        &format!("dismissal.{}", step.as_str()),
+        AuditAction::DismissalStep(step),
         "dismissal_track",
         id,
         SUCCESS,

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::audit::{SUCCESS, record};
 use super::cases::{CaseRow, StepInput, case_object, load, public_text, refusal, rows_of, write_step};
 use super::notifications::to_user;
+use super::rule_code::RuleCode;
 use super::scope::JurisdictionTree;
 use super::timeline::timeline_note;
 use super::{Ctx, Deps, ServiceError};
@@ -15,6 +16,7 @@ use crate::clock::today;
 use crate::db;
 use crate::db::entities::case;
 use crate::db::escalations::NewProposal;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus, decide};
 use crate::domain::escalation::{EscalationReason, EscalationStatus};
@@ -38,7 +40,7 @@ pub(crate) async fn propose<C: ConnectionTrait>(
     record(
         tx,
         ctx,
-        "case.propose_escalation",
+        AuditAction::CaseProposeEscalation,
         "case",
         c.id,
         SUCCESS,
@@ -58,7 +60,7 @@ pub async fn propose_escalation(deps: &Deps, ctx: &Ctx, id: i64, note: &str) -> 
     let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
     crate::domain::case::next(status, CaseEvent::Escalate).map_err(refusal)?;
     if !propose(&tx, ctx, &c, EscalationReason::Refused, note.trim()).await? {
-        return Err(ServiceError::Conflict("该案件已有待领导决定的升级提请".into()));
+        return Err(ServiceError::from(RuleCode::EscalationPending));
     }
     timeline_note(&tx, ctx, &c, EventKind::EscalationProposed.as_str(), &format!("提请升级处理：{}", note.trim()))
         .await?;
@@ -91,7 +93,7 @@ pub async fn decide_escalation(
         None => false,
     };
     if !moved {
-        return Err(ServiceError::Conflict("该提请已有决定".into()));
+        return Err(ServiceError::from(RuleCode::EscalationDecided));
     }
     if accept {
         let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Closed);
@@ -126,7 +128,7 @@ pub async fn decide_escalation(
         record(
             &tx,
             ctx,
-            "case.decline_escalation",
+            AuditAction::CaseDeclineEscalation,
             "case",
             c.id,
             SUCCESS,

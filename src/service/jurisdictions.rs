@@ -12,6 +12,7 @@ use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::db::entities::jurisdiction;
 use crate::db::jurisdictions::NewJurisdiction;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
@@ -122,13 +123,14 @@ pub async fn save_jurisdiction(
             let before = json!({"code": e.code, "name": e.name, "level": e.level, "parent_id": e.parent_id});
             let fields = NewJurisdiction { code, name, level: form.level.clone(), parent_id: form.parent_id };
             let m = db::jurisdictions::update_jurisdiction(&tx, id, fields, ctx.now).await?;
-            record(&tx, ctx, "jurisdiction.update", "jurisdiction", id, SUCCESS, changes(&before, &after)).await?;
+            record(&tx, ctx, AuditAction::JurisdictionUpdate, "jurisdiction", id, SUCCESS, changes(&before, &after))
+                .await?;
             m
         }
         None => {
             let fields = NewJurisdiction { code, name, level: form.level.clone(), parent_id: form.parent_id };
             let m = db::jurisdictions::insert_jurisdiction(&tx, fields, ctx.now).await?;
-            record(&tx, ctx, "jurisdiction.create", "jurisdiction", m.id, SUCCESS, after).await?;
+            record(&tx, ctx, AuditAction::JurisdictionCreate, "jurisdiction", m.id, SUCCESS, after).await?;
             m
         }
     };

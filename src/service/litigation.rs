@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
+use super::rule_code::RuleCode;
+use crate::domain::audit_action::AuditAction;
+
 use super::audit::{SUCCESS, record};
 use super::dismissals::track_in_reach;
 use super::scope::parse_ids;
@@ -51,7 +54,7 @@ pub async fn record_step(
         .filter_map(|e| Litigation::parse(&e.kind))
         .collect();
     check_litigation(t.served_on.is_some(), &done, step, &reference)
-        .map_err(|m| ServiceError::Rule { code: "litigation_step", message: m })?;
+        .map_err(|m| ServiceError::from(RuleCode::LitigationStep(m)))?;
     // The document: a PDF as it is, anything else must be a photo (re-encoded, EXIF gone).
     let prepared = match document.filter(|(_, b)| !b.is_empty()) {
         Some((name, bytes)) => Some(super::documents::prepare("document", &name, bytes)?),
@@ -85,7 +88,7 @@ pub async fn record_step(
     record(
         &tx,
         ctx,
-        &format!("litigation.{}", step.as_str()),
+        AuditAction::LitigationStep(step),
         "dismissal_track",
         id,
         SUCCESS,

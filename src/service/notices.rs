@@ -11,12 +11,14 @@ use super::audit::{SUCCESS, record};
 use super::blobs::Download;
 use super::cases::{StepInput, write_step};
 use super::notifications::{to_company, to_user};
+use super::rule_code::RuleCode;
 use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, Page, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::notice;
 use crate::db::notifications::NewNotification;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::notice::NoticeStatus;
@@ -97,14 +99,11 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
             return Err(ServiceError::field("case_ids", "一份整改通知书只能发给同一家物业服务企业"));
         }
         if c.status != CaseStatus::Filed.as_str() {
-            return Err(ServiceError::Rule {
-                code: "invalid_transition",
-                message: format!(
-                    "案件“{}”状态为“{}”，只有已立案的案件才能下发整改通知",
-                    c.title,
-                    CaseStatus::parse(&c.status).map(|s| s.label()).unwrap_or("")
-                ),
-            });
+            return Err(RuleCode::NoticeForUnfiledCase {
+                title: c.title.clone(),
+                status: CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Verifying),
+            }
+            .into());
         }
     }
     let company = db::companies::company(&tx, company_id).await?.ok_or(ServiceError::NotFound("物业服务企业"))?;
@@ -202,7 +201,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
     record(
         &tx,
         ctx,
-        "notice.issue",
+        AuditAction::NoticeIssue,
         "notice",
         notice_id,
         SUCCESS,
@@ -222,7 +221,7 @@ pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceE
     // Only an issued notice is signed for; the compare-and-set catches a concurrent signature.
     let signs = NoticeStatus::parse(&n.status).and_then(NoticeStatus::sign).is_some();
     if !signs || !db::notices::sign_if_issued(&tx, n.id, ctx.now, actor.user_id).await? {
-        return Err(ServiceError::Conflict("该整改通知书已签收".into()));
+        return Err(ServiceError::from(RuleCode::NoticeSigned));
     }
     for c in db::cases::cases_by_ids(&tx, db::cases::notice_case_ids(&tx, n.id).await?).await? {
         super::timeline::timeline_note(
@@ -247,7 +246,7 @@ pub async fn sign_notice(deps: &Deps, ctx: &Ctx, id: i64) -> Result<(), ServiceE
         )],
     )
     .await?;
-    record(&tx, ctx, "notice.sign", "notice", n.id, SUCCESS, json!({"number": n.number})).await?;
+    record(&tx, ctx, AuditAction::NoticeSign, "notice", n.id, SUCCESS, json!({"number": n.number})).await?;
     tx.commit().await?;
     Ok(())
 }

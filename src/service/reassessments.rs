@@ -15,12 +15,14 @@ use serde_json::json;
 
 use super::audit::{SUCCESS, record};
 use super::notifications::to_company;
+use super::rule_code::RuleCode;
 use super::scope::{JurisdictionTree, community_in_reach, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::{community, reassessment, service_grade};
 use crate::db::reassessments::{Decision, GradeChange, Letters, NewGrade};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::money::yuan;
 use crate::domain::reassessment::ReassessmentStatus;
@@ -110,8 +112,16 @@ pub async fn save_grade(
     let after = json!({"standard": standard, "fee_min_fen": min, "fee_max_fen": max});
     let change = GradeChange { standard, fee_min_fen: min, fee_max_fen: max };
     let m = db::reassessments::update_grade(&tx, g, change, ctx.now).await?;
-    record(&tx, ctx, "service_grade.update", "service_grade", id, SUCCESS, json!({"before": before, "after": after}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::ServiceGradeUpdate,
+        "service_grade",
+        id,
+        SUCCESS,
+        json!({"before": before, "after": after}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -185,10 +195,7 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
     }
     let tx = deps.db.begin().await?;
     if db::reassessments::proposed_of_community(&tx, c.id).await?.is_some() {
-        return Err(ServiceError::Rule {
-            code: "pending_reassessment",
-            message: "该小区已有待领导审批的重新核定".into(),
-        });
+        return Err(ServiceError::from(RuleCode::ReassessmentPending));
     }
     let mut ids: Vec<i64> = wanted.into_iter().collect();
     ids.sort_unstable();
@@ -223,7 +230,7 @@ pub async fn propose(deps: &Deps, ctx: &Ctx, community_id: i64, new: NewReassess
     record(
         &tx,
         ctx,
-        "reassessment.propose",
+        AuditAction::ReassessmentPropose,
         "reassessment",
         r.id,
         SUCCESS,
@@ -244,7 +251,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     let r = db::reassessments::reassessment(&deps.db, id).await?.ok_or(ServiceError::NotFound("重新核定"))?;
     let (c, tree) = community_in_reach(deps, ctx, r.community_id, Action::DecideEscalation).await?;
     let Some(status) = ReassessmentStatus::parse(&r.status).and_then(|s| s.decide(approve)) else {
-        return Err(ServiceError::Rule { code: "decided", message: "该重新核定已审批".into() });
+        return Err(ServiceError::from(RuleCode::ReassessmentDecided));
     };
     let note = note.trim().to_string();
     if !approve && note.chars().count() < 2 {
@@ -263,7 +270,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     let decision = Decision { status, by: actor.user_id, at: ctx.now, note: note.clone(), letters: issued };
     // Compare-and-set: a second leader deciding at the same time changes nothing.
     if !db::reassessments::decide_if_proposed(&tx, id, decision).await? {
-        return Err(ServiceError::Rule { code: "decided", message: "该重新核定已审批".into() });
+        return Err(ServiceError::from(RuleCode::ReassessmentDecided));
     }
     if approve {
         db::reassessments::set_community_grade(&tx, c.id, &r.new_grade, r.new_fee_fen, ctx.now).await?;
@@ -307,7 +314,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     record(
         &tx,
         ctx,
-        if approve { "reassessment.approve" } else { "reassessment.reject" },
+        if approve { AuditAction::ReassessmentApprove } else { AuditAction::ReassessmentReject },
         "reassessment",
         id,
         SUCCESS,

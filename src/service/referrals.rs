@@ -16,12 +16,14 @@ use serde_json::json;
 use super::audit::{SUCCESS, record};
 use super::holidays::calendar;
 use super::notifications::to_user;
+use super::rule_code::RuleCode;
 use super::scope::{JurisdictionTree, join_ids, parse_ids};
 use super::{Ctx, Deps, ServiceError};
 use crate::clock::today;
 use crate::db;
 use crate::db::entities::{case, department, referral};
 use crate::db::referrals::{Answer, Decision, NewReferral, TransferLetter};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::referral::ReferralStatus;
@@ -110,8 +112,16 @@ pub async fn propose(
         )
         .await?;
     }
-    record(&tx, ctx, "referral.propose", "referral", r.id, SUCCESS, json!({"department_id": dept.id, "cases": ids}))
-        .await?;
+    record(
+        &tx,
+        ctx,
+        AuditAction::ReferralPropose,
+        "referral",
+        r.id,
+        SUCCESS,
+        json!({"department_id": dept.id, "cases": ids}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(r.id)
 }
@@ -125,7 +135,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     let r = db::referrals::referral(&deps.db, id).await?.ok_or(ServiceError::NotFound("移送"))?;
     let cases = cases_in_reach(deps, ctx, &parse_ids(&r.case_ids), Action::DecideEscalation).await?;
     let Some(status) = ReferralStatus::parse(&r.status).and_then(|s| s.decide(approve)) else {
-        return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
+        return Err(ServiceError::from(RuleCode::ReferralDecided));
     };
     let note = note.trim().to_string();
     if !approve && note.chars().count() < 2 {
@@ -143,7 +153,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     }
     let decision = Decision { status, by: actor.user_id, at: ctx.now, note: note.clone(), letter: sent };
     if !db::referrals::decide_if_proposed(&tx, id, decision).await? {
-        return Err(ServiceError::Rule { code: "decided", message: "该移送已审批".into() });
+        return Err(ServiceError::from(RuleCode::ReferralDecided));
     }
     let line = match &letter {
         Some((number, due)) => format!("已移送{}（移送函 {number}），请其于 {due} 前反馈处理结果", dept.name),
@@ -180,7 +190,7 @@ pub async fn decide(deps: &Deps, ctx: &Ctx, id: i64, approve: bool, note: &str) 
     record(
         &tx,
         ctx,
-        if approve { "referral.approve" } else { "referral.reject" },
+        if approve { AuditAction::ReferralApprove } else { AuditAction::ReferralReject },
         "referral",
         id,
         SUCCESS,
@@ -301,10 +311,12 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
     let (line, action, kind) = match result {
         None => (
             format!("{}已签收移送函 {}", dept.name, r.letter_number.clone().unwrap_or_default()),
-            "referral.acknowledge",
+            AuditAction::ReferralAcknowledge,
             EventKind::ReferralAcknowledged,
         ),
-        Some(text) => (format!("{}反馈处理结果：{text}", dept.name), "referral.result", EventKind::ReferralAnswered),
+        Some(text) => {
+            (format!("{}反馈处理结果：{text}", dept.name), AuditAction::ReferralResult, EventKind::ReferralAnswered)
+        }
     };
     let moved = match result {
         None => db::referrals::acknowledge_if_in(&tx, id, &from, actor.user_id, ctx.now).await?,
@@ -319,10 +331,7 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
         }
     };
     if !moved {
-        return Err(ServiceError::Rule {
-            code: "referral_state",
-            message: format!("移送当前状态为“{}”，不能办理此项", ReferralStatus::label_of(&r.status)),
-        });
+        return Err(RuleCode::ReferralNotNow(ReferralStatus::label_of(&r.status)).into());
     }
     for c in &cases {
         super::timeline::timeline_note(&tx, ctx, c, kind.as_str(), &line).await?;
@@ -335,7 +344,7 @@ async fn answer(deps: &Deps, ctx: &Ctx, id: i64, result: Option<&str>) -> Result
             line.chars().take(100).collect(),
             String::new(),
             cases.first().map(|c| c.id),
-            format!("{action}:{id}"),
+            format!("{}:{id}", action.as_str()),
             ctx.now,
         )],
     )
@@ -510,7 +519,16 @@ pub async fn remind_overdue(deps: &Deps, ctx: &Ctx) -> Result<u64, ServiceError>
             ctx.now,
         ));
         db::notifications::notify(&tx, notes).await?;
-        record(&tx, ctx, "referral.remind", "referral", r.id, SUCCESS, json!({"feedback_due": r.feedback_due})).await?;
+        record(
+            &tx,
+            ctx,
+            AuditAction::ReferralRemind,
+            "referral",
+            r.id,
+            SUCCESS,
+            json!({"feedback_due": r.feedback_due}),
+        )
+        .await?;
         tx.commit().await?;
         n += 1;
     }

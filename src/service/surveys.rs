@@ -417,7 +417,8 @@ pub async fn add_units(deps: &Deps, ctx: &Ctx, id: i64, community_id: i64, units
         .map_err(ServiceError::unique_or(&["uq_survey_units_unit", "uq_survey_units_code"], || {
             ServiceError::from(RuleCode::SurveyUnitRace)
         }))?;
-    record(&tx, ctx, AuditAction::SurveyIssueCodes, "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n})).await?;
+    record(&tx, ctx, AuditAction::SurveyIssueCodes, "survey", s.id, SUCCESS, json!({"community_id": c.id, "codes": n}))
+        .await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -13,6 +13,7 @@ use super::{Chrome, NoteForm, PageForm, Pager, flash, q};
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::{CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, StepInput};
+use crate::service::rule_code::RuleCode;
 use crate::service::{ServiceError, cases, companies, jurisdictions};
 use crate::web::AppState;
 use crate::web::auth::Auth;
@@ -173,7 +174,7 @@ async fn new_case_page(
     let (title, description) = match cases::opening_draft(&s.deps, &a.ctx, problem_id).await? {
         cases::OpeningDraft::Problem { title, description } => (title, description),
         cases::OpeningDraft::Opened(_) => {
-            return Err(ServiceError::Conflict("该问题已立案，请在工作台账中查看".into()).into());
+            return Err(ServiceError::from(RuleCode::CaseAlreadyOpened).into());
         }
     };
     Ok(NewCasePage {
