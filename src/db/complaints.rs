@@ -1,5 +1,6 @@
 //! Complaint queries.
 
+use crate::domain::complaint::ProblemStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
@@ -133,7 +134,7 @@ pub async fn problem<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<probl
 pub async fn open_problems_of<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<problem::Model>, DbErr> {
     problem::Entity::find()
         .filter(problem::Column::CommunityId.eq(community_id))
-        .filter(problem::Column::Status.eq("open"))
+        .filter(problem::Column::Status.eq(ProblemStatus::Open.as_str()))
         .order_by_desc(problem::Column::Id)
         .limit(50)
         .all(db)
@@ -208,7 +209,7 @@ pub async fn insert_problem<C: ConnectionTrait>(
         catalog_code: Set(new.catalog_code),
         title: Set(new.title),
         description: Set(new.description),
-        status: Set("open".into()),
+        status: Set(ProblemStatus::Open.as_str().into()),
         source: Set(new.source.into()),
         created_by: Set(new.created_by),
         created_at: Set(now),
@@ -569,7 +570,7 @@ pub async fn insert_events_bulk<C: ConnectionTrait>(
 pub async fn close_problem<C: ConnectionTrait>(db: &C, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
     use sea_orm::sea_query::Expr;
     problem::Entity::update_many()
-        .col_expr(problem::Column::Status, Expr::value("closed"))
+        .col_expr(problem::Column::Status, Expr::value(ProblemStatus::Closed.as_str()))
         .col_expr(problem::Column::UpdatedAt, Expr::value(at))
         .filter(problem::Column::Id.eq(id))
         .exec(db)

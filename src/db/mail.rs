@@ -1,5 +1,6 @@
 //! Outbox and mail-cursor queries.
 
+use crate::domain::outbox::OutboxStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -39,7 +40,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, messages: Vec<NewMessage>) -> R
             body: Set(m.body),
             in_reply_to: Set(m.in_reply_to),
             complaint_id: Set(m.complaint_id),
-            status: Set("pending".into()),
+            status: Set(OutboxStatus::Pending.as_str().into()),
             attempts: Set(0),
             last_error: Set(String::new()),
             next_attempt_at: Set(m.at),
@@ -74,7 +75,7 @@ pub async fn claim_due<C: ConnectionTrait>(
     let free = || {
         Condition::all()
             .add(outbox::Column::Channel.is_in(channels.clone()))
-            .add(outbox::Column::Status.eq("pending"))
+            .add(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
             .add(outbox::Column::NextAttemptAt.lte(now))
             .add(Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now)))
     };
@@ -97,7 +98,7 @@ pub async fn claim_due<C: ConnectionTrait>(
 /// Records a delivered message.
 pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("sent"))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sent.as_str()))
         .col_expr(outbox::Column::SentAt, Expr::value(now))
         .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
@@ -117,7 +118,7 @@ pub async fn mark_attempt_failed<C: ConnectionTrait>(
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
     let mut q = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(if retry_at.is_some() { "pending" } else { "failed" }))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::after_failure(retry_at.is_some()).as_str()))
         .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()))
         .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))

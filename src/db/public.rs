@@ -18,11 +18,11 @@ pub async fn case_count<C: ConnectionTrait>(db: &C, community_id: i64, statuses:
 pub async fn reassessments_with_status<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
-    status: &str,
+    status: crate::domain::reassessment::ReassessmentStatus,
 ) -> Result<Vec<reassessment::Model>, DbErr> {
     reassessment::Entity::find()
         .filter(reassessment::Column::CommunityId.eq(community_id))
-        .filter(reassessment::Column::Status.eq(status))
+        .filter(reassessment::Column::Status.eq(status.as_str()))
         .order_by_desc(reassessment::Column::EffectiveOn)
         .all(db)
         .await

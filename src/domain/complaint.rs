@@ -148,6 +148,16 @@ impl ComplaintStatus {
     }
 }
 
+super::labelled_enum! {
+    /// An accepted problem (one or several clues merged into it): open until its case is closed.
+    pub enum ProblemStatus {
+        /// 待办理: accepted, its case (if any) not closed yet.
+        Open => ("open", "办理中"),
+        /// 已办结: its case was closed (rectified or unfounded).
+        Closed => ("closed", "已办结"),
+    }
+}
+
 /// A triage decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Triage {

@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn every_track_status_round_trips_through_its_string_form() {
         for s in TrackStatus::ALL {
-            assert_eq!(TrackStatus::parse(s.as_str()), Some(*s));
+            assert_eq!(TrackStatus::parse(s.as_str()), Some(s));
             assert!(!s.label().is_empty());
         }
         assert_eq!(TrackStatus::parse("withdrawn"), None);

@@ -2,44 +2,20 @@
 //! it (the case's deadline moves, `domain::case`'s `GrantExtension`) or refuse it with a reason.
 //! A case has at most one pending request.
 
-/// Where an extension request stands. One string form shared by the database, the API and the
-/// templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ExtensionStatus {
-    /// Waiting for staff.
-    Pending,
-    /// Granted: the case's deadline was moved.
-    Granted,
-    /// Refused with a reason.
-    Refused,
+super::labelled_enum! {
+    /// Where an extension request stands. One string form shared by the database, the API and the
+    /// templates.
+    pub enum ExtensionStatus {
+        /// Waiting for staff.
+        Pending => ("pending", "待审批"),
+        /// Granted: the case's deadline was moved.
+        Granted => ("granted", "已批准延期"),
+        /// Refused with a reason.
+        Refused => ("refused", "不予延期"),
+    }
 }
 
 impl ExtensionStatus {
-    pub const ALL: [ExtensionStatus; 3] = [Self::Pending, Self::Granted, Self::Refused];
-
-    /// The one string form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Granted => "granted",
-            Self::Refused => "refused",
-        }
-    }
-
-    /// The status of a string form.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// The label users read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pending => "待审批",
-            Self::Granted => "已批准延期",
-            Self::Refused => "不予延期",
-        }
-    }
-
     /// Staff's decision: only a pending request is decided.
     pub fn decide(self, grant: bool) -> Option<Self> {
         (self == Self::Pending).then_some(if grant { Self::Granted } else { Self::Refused })

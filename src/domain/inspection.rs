@@ -178,7 +178,7 @@ mod tests {
     fn inspection_statuses_read_back() {
         assert_eq!(InspectionStatus::ALL.len(), 2);
         for s in InspectionStatus::ALL {
-            assert_eq!(InspectionStatus::parse(s.as_str()), Some(*s));
+            assert_eq!(InspectionStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(InspectionStatus::Submitted.as_str(), "submitted");
         assert_eq!(InspectionStatus::parse("done"), None);

@@ -21,7 +21,7 @@ macro_rules! labelled_enum {
 
         impl $name {
             /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
 
             /// The one string form.
             pub fn as_str(self) -> &'static str {
@@ -56,6 +56,7 @@ pub mod extension;
 pub mod inspection;
 pub mod money;
 pub mod notice;
+pub mod outbox;
 pub mod password;
 pub mod rate;
 pub mod reassessment;

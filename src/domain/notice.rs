@@ -14,39 +14,17 @@ pub fn number(pattern: &str, year: i32, seq: i32) -> String {
     pattern.replace("{year}", &year.to_string()).replace("{seq}", &seq.to_string())
 }
 
-/// A notice's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeStatus {
-    /// 已下发，待签收
-    Issued,
-    /// 已签收
-    Signed,
+super::labelled_enum! {
+    /// A notice's state.
+    pub enum NoticeStatus {
+        /// 已下发，待签收
+        Issued => ("issued", "待签收"),
+        /// 已签收
+        Signed => ("signed", "已签收"),
+    }
 }
 
 impl NoticeStatus {
-    pub const ALL: [NoticeStatus; 2] = [Self::Issued, Self::Signed];
-
-    /// The one string form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeStatus::Issued => "issued",
-            NoticeStatus::Signed => "signed",
-        }
-    }
-
-    /// The status of a string form.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// The Chinese name.
-    pub fn label(self) -> &'static str {
-        match self {
-            NoticeStatus::Issued => "待签收",
-            NoticeStatus::Signed => "已签收",
-        }
-    }
-
     /// The Chinese name of a stored form ("未知" for a form this build does not know).
     pub fn label_of(s: &str) -> &'static str {
         Self::parse(s).map(Self::label).unwrap_or("未知")

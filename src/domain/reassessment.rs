@@ -1,41 +1,19 @@
 //! The states of a service-grade and fee re-assessment (重新核定服务等级和收费标准): proposed
 //! by staff from a community's cases, approved or refused by a leader.
 
-/// Where a re-assessment stands. One string form shared by the database, the API and the templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReassessmentStatus {
-    /// Proposed by staff, waiting for a leader.
-    Proposed,
-    /// Approved: the new grade and fee take effect on the chosen day; letters go out.
-    Approved,
-    /// The leader refused it.
-    Rejected,
+super::labelled_enum! {
+    /// Where a re-assessment stands. One string form shared by the database, the API and the templates.
+    pub enum ReassessmentStatus {
+        /// Proposed by staff, waiting for a leader.
+        Proposed => ("proposed", "待领导审批"),
+        /// Approved: the new grade and fee take effect on the chosen day; letters go out.
+        Approved => ("approved", "已核定"),
+        /// The leader refused it.
+        Rejected => ("rejected", "未同意"),
+    }
 }
 
 impl ReassessmentStatus {
-    pub const ALL: [ReassessmentStatus; 3] = [Self::Proposed, Self::Approved, Self::Rejected];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Proposed => "proposed",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// The label users read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Proposed => "待领导审批",
-            Self::Approved => "已核定",
-            Self::Rejected => "未同意",
-        }
-    }
-
     /// The label of a stored form (an unknown form reads as refused, as the history always showed it).
     pub fn label_of(s: &str) -> &'static str {
         Self::parse(s).unwrap_or(Self::Rejected).label()

@@ -1,50 +1,23 @@
 //! The states of a referral (移送) of cases to another department: proposed by staff, decided
 //! by a leader (sent or rejected), then acknowledged and answered by the department.
 
-/// Where a referral stands. One string form shared by the database, the API and the templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReferralStatus {
-    /// Proposed by staff, waiting for a leader.
-    Proposed,
-    /// The leader refused it.
-    Rejected,
-    /// Approved and sent with its letter; the department has not signed for it yet.
-    Sent,
-    /// Signed for by the department, being handled.
-    Acknowledged,
-    /// The department answered with its result.
-    Handled,
+super::labelled_enum! {
+    /// Where a referral stands. One string form shared by the database, the API and the templates.
+    pub enum ReferralStatus {
+        /// Proposed by staff, waiting for a leader.
+        Proposed => ("proposed", "待领导审批"),
+        /// The leader refused it.
+        Rejected => ("rejected", "领导未同意"),
+        /// Approved and sent with its letter; the department has not signed for it yet.
+        Sent => ("sent", "已移送，待签收"),
+        /// Signed for by the department, being handled.
+        Acknowledged => ("acknowledged", "已签收，办理中"),
+        /// The department answered with its result.
+        Handled => ("handled", "已反馈处理结果"),
+    }
 }
 
 impl ReferralStatus {
-    pub const ALL: [ReferralStatus; 5] =
-        [Self::Proposed, Self::Rejected, Self::Sent, Self::Acknowledged, Self::Handled];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Proposed => "proposed",
-            Self::Rejected => "rejected",
-            Self::Sent => "sent",
-            Self::Acknowledged => "acknowledged",
-            Self::Handled => "handled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// The label users read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Proposed => "待领导审批",
-            Self::Rejected => "领导未同意",
-            Self::Sent => "已移送，待签收",
-            Self::Acknowledged => "已签收，办理中",
-            Self::Handled => "已反馈处理结果",
-        }
-    }
-
     /// The label of a stored form ("未知" for a form this build does not know).
     pub fn label_of(s: &str) -> &'static str {
         Self::parse(s).map(Self::label).unwrap_or("未知")

@@ -301,7 +301,7 @@ mod tests {
     #[test]
     fn statement_statuses_read_back_and_only_a_published_statement_is_reviewed() {
         for s in StatementStatus::ALL {
-            assert_eq!(StatementStatus::parse(s.as_str()), Some(*s));
+            assert_eq!(StatementStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(StatementStatus::parse("draft"), None);
         for (from, confirm, to) in [

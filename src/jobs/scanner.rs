@@ -27,7 +27,7 @@ use crate::db::cases::OverdueClaim;
 use crate::db::notifications::NewNotification;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::case::{CaseEvent, CaseStatus};
-use crate::domain::escalation::EscalationReason;
+use crate::domain::escalation::{EscalationReason, EscalationStatus};
 use crate::service::audit::{SUCCESS, entry};
 use crate::service::holidays::calendar;
 use crate::service::notifications::{to_company, to_user};
@@ -212,7 +212,7 @@ async fn mark_overdue_chunk(deps: &Deps, ctx: &Ctx) -> Result<(u64, u64), Servic
     let pending: HashSet<i64> = db::escalations::of_cases(&tx, ids)
         .await?
         .into_iter()
-        .filter(|p| p.status == "pending")
+        .filter(|p| p.status == EscalationStatus::Pending.as_str())
         .map(|p| p.case_id)
         .collect();
     let problems: Vec<i64> = cases.iter().filter_map(|c| c.problem_id).collect();

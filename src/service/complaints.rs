@@ -25,7 +25,7 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::case::CaseStatus;
 use crate::domain::complaint::{
-    self as rule, Channel, ComplaintStatus, Due, Triage, mask_email, mask_name, mask_phone,
+    self as rule, Channel, ComplaintStatus, Due, ProblemStatus, Triage, mask_email, mask_name, mask_phone,
 };
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
@@ -1001,7 +1001,7 @@ pub async fn triage(deps: &Deps, ctx: &Ctx, id: i64, form: TriageForm) -> Result
                 .await?
                 .ok_or_else(|| ServiceError::field("problem_id", "所选问题不存在"))?;
             authorize(&actor, Action::TriageComplaint, &Object::Jurisdiction { path: tree.path(p.township_id) })?;
-            if p.status != "open" {
+            if p.status != ProblemStatus::Open.as_str() {
                 return Err(ServiceError::field("problem_id", "所选问题已办结，不能并入"));
             }
             change.problem = Some(ProblemLink {

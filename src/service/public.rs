@@ -54,7 +54,7 @@ pub async fn public_community(deps: &Deps, id: i64) -> Result<PublicCommunity, S
     let open: Vec<String> = CaseStatus::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str().to_string()).collect();
     let open_cases = db::public::case_count(&deps.db, id, open).await?;
     let closed_cases = db::public::case_count(&deps.db, id, vec![CaseStatus::Closed.as_str().to_string()]).await?;
-    let history = db::public::reassessments_with_status(&deps.db, id, ReassessmentStatus::Approved.as_str())
+    let history = db::public::reassessments_with_status(&deps.db, id, ReassessmentStatus::Approved)
         .await?
         .into_iter()
         .map(|r| (r.effective_on, r.new_grade, crate::domain::money::yuan(r.new_fee_fen)))
