@@ -1,0 +1,367 @@
+//! Owners' joint decisions (业主共同决定), 民法典第278条, counted exactly.
+//!
+//! - Quorum (第278条第二款): owners holding **at least two thirds** of the exclusive area AND
+//!   **at least two thirds** of the owners by number take part.
+//! - Passing: matters (六) raising the maintenance fund, (七) rebuilding, (八) changing the use of
+//!   common parts or running a business on them need **at least three quarters** of the
+//!   participating area AND of the participating owners; every other matter needs **more than
+//!   half** of each. 第1259条: "以上" includes the number itself (≥); "过半数" is strictly more
+//!   than half (>).
+//! - Abstentions take part: they count in the participating area and owners, never as yes.
+//! - Deemed votes (未参与表决的计入已表决的多数票) exist only where the community's registered
+//!   rules say so; they are kept apart from cast votes and every figure shows both.
+//!
+//! Every comparison is made on integers by cross-multiplication (`yes × 4 ≥ participating × 3`),
+//! never on floats or rounded percentages: a 3,001-unit community must not flip on rounding.
+
+use super::roster::RosterTotals;
+
+/// The matters of 第278条第一款, each with the threshold it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Matter {
+    /// (一) 制定和修改业主大会议事规则
+    AssemblyRules,
+    /// (二) 制定和修改管理规约
+    ManagementStatute,
+    /// (三) 选举业主委员会或者更换业主委员会成员
+    Committee,
+    /// (四) 选聘和解聘物业服务企业或者其他管理人
+    Manager,
+    /// (五) 使用建筑物及其附属设施的维修资金
+    UseMaintenanceFund,
+    /// (六) 筹集建筑物及其附属设施的维修资金
+    RaiseMaintenanceFund,
+    /// (七) 改建、重建建筑物及其附属设施
+    Rebuild,
+    /// (八) 改变共有部分的用途或者利用共有部分从事经营活动
+    CommonPartsUse,
+    /// (九) 有关共有和共同管理权利的其他重大事项
+    Other,
+}
+
+impl Matter {
+    /// Every matter, in the article's order.
+    pub const ALL: [Matter; 9] = [
+        Matter::AssemblyRules,
+        Matter::ManagementStatute,
+        Matter::Committee,
+        Matter::Manager,
+        Matter::UseMaintenanceFund,
+        Matter::RaiseMaintenanceFund,
+        Matter::Rebuild,
+        Matter::CommonPartsUse,
+        Matter::Other,
+    ];
+
+    /// The one string form: the item's number in the article ("1" … "9").
+    pub fn as_str(self) -> &'static str {
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9"][self as usize]
+    }
+
+    /// The matter a string form names.
+    pub fn parse(s: &str) -> Option<Matter> {
+        Matter::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The item as the article numbers it: `（四）`.
+    pub fn item(self) -> &'static str {
+        ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）"][self as usize]
+    }
+
+    /// The article's words for the item.
+    pub fn label(self) -> &'static str {
+        match self {
+            Matter::AssemblyRules => "制定和修改业主大会议事规则",
+            Matter::ManagementStatute => "制定和修改管理规约",
+            Matter::Committee => "选举业主委员会或者更换业主委员会成员",
+            Matter::Manager => "选聘和解聘物业服务企业或者其他管理人",
+            Matter::UseMaintenanceFund => "使用建筑物及其附属设施的维修资金",
+            Matter::RaiseMaintenanceFund => "筹集建筑物及其附属设施的维修资金",
+            Matter::Rebuild => "改建、重建建筑物及其附属设施",
+            Matter::CommonPartsUse => "改变共有部分的用途或者利用共有部分从事经营活动",
+            Matter::Other => "有关共有和共同管理权利的其他重大事项",
+        }
+    }
+
+    /// The threshold the matter needs among those taking part.
+    pub fn threshold(self) -> Threshold {
+        match self {
+            Matter::RaiseMaintenanceFund | Matter::Rebuild | Matter::CommonPartsUse => Threshold::ThreeQuarters,
+            _ => Threshold::MoreThanHalf,
+        }
+    }
+}
+
+/// How many of those taking part must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threshold {
+    /// 过半数: strictly more than half.
+    MoreThanHalf,
+    /// 四分之三以上: at least three quarters.
+    ThreeQuarters,
+}
+
+impl Threshold {
+    /// Whether `part` of `whole` meets the threshold, exactly.
+    pub fn met(self, part: u128, whole: u128) -> bool {
+        match self {
+            Threshold::MoreThanHalf => part * 2 > whole,
+            Threshold::ThreeQuarters => part * 4 >= whole * 3,
+        }
+    }
+
+    /// The words of the law.
+    pub fn label(self) -> &'static str {
+        match self {
+            Threshold::MoreThanHalf => "过半数",
+            Threshold::ThreeQuarters => "四分之三以上",
+        }
+    }
+}
+
+/// A choice on one matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// 同意
+    Yes,
+    /// 反对
+    No,
+    /// 弃权 (takes part, never counts as yes)
+    Abstain,
+}
+
+impl Choice {
+    /// Every choice.
+    pub const ALL: [Choice; 3] = [Choice::Yes, Choice::No, Choice::Abstain];
+
+    /// The one string form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Choice::Yes => "yes",
+            Choice::No => "no",
+            Choice::Abstain => "abstain",
+        }
+    }
+
+    /// The choice a string form names.
+    pub fn parse(s: &str) -> Option<Choice> {
+        Choice::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The ballot's word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Choice::Yes => "同意",
+            Choice::No => "反对",
+            Choice::Abstain => "弃权",
+        }
+    }
+}
+
+/// Area (0.01 m²) and owners by number: one side of every comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Weight {
+    pub area_centi: i64,
+    pub owners: u64,
+}
+
+impl Weight {
+    fn add(self, other: Weight) -> Weight {
+        Weight { area_centi: self.area_centi + other.area_centi, owners: self.owners + other.owners }
+    }
+}
+
+/// The tally of one matter: cast votes and, apart, deemed ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub yes: Weight,
+    pub no: Weight,
+    pub abstain: Weight,
+    /// Non-voters deemed to follow the majority of those who voted (only where the community's
+    /// rules say so), kept apart from the cast votes.
+    pub deemed_yes: Weight,
+    pub deemed_no: Weight,
+}
+
+impl Tally {
+    /// Those who cast a vote on the matter (yes, no or abstain).
+    pub fn cast(&self) -> Weight {
+        self.yes.add(self.no).add(self.abstain)
+    }
+
+    /// Those taking part: cast votes and deemed ones.
+    pub fn participating(&self) -> Weight {
+        self.cast().add(self.deemed_yes).add(self.deemed_no)
+    }
+
+    /// Yes, cast and deemed.
+    pub fn all_yes(&self) -> Weight {
+        self.yes.add(self.deemed_yes)
+    }
+}
+
+/// One comparison of the legal test, with the figures that decide it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// What is compared, in Chinese (e.g. `参与表决专有部分面积 ≥ 总面积的三分之二`).
+    pub rule: String,
+    pub part: i128,
+    pub whole: i128,
+    pub met: bool,
+}
+
+/// The result of one matter: the four comparisons and the verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterResult {
+    pub matter: Matter,
+    pub tally: Tally,
+    /// Quorum by area, quorum by owners, threshold by area, threshold by owners.
+    pub comparisons: [Comparison; 4],
+    pub quorum: bool,
+    pub passed: bool,
+}
+
+/// Decides one matter against the roster's totals (第278条), exactly.
+pub fn decide(matter: Matter, totals: RosterTotals, tally: Tally) -> MatterResult {
+    let p = tally.participating();
+    let yes = tally.all_yes();
+    let threshold = matter.threshold();
+    let two_thirds = |part: u128, whole: u128| part * 3 >= whole * 2;
+    let quorum_area =
+        two_thirds(p.area_centi.max(0) as u128, totals.area_centi.max(0) as u128) && totals.area_centi > 0;
+    let quorum_owners = two_thirds(p.owners as u128, totals.owners as u128) && totals.owners > 0;
+    let yes_area = threshold.met(yes.area_centi.max(0) as u128, p.area_centi.max(0) as u128) && p.area_centi > 0;
+    let yes_owners = threshold.met(yes.owners as u128, p.owners as u128) && p.owners > 0;
+    let comparisons = [
+        Comparison {
+            rule: "参与表决的专有部分面积 ≥ 总面积的三分之二".into(),
+            part: p.area_centi as i128,
+            whole: totals.area_centi as i128,
+            met: quorum_area,
+        },
+        Comparison {
+            rule: "参与表决的业主人数 ≥ 总人数的三分之二".into(),
+            part: p.owners as i128,
+            whole: totals.owners as i128,
+            met: quorum_owners,
+        },
+        Comparison {
+            rule: format!("同意的专有部分面积占参与表决面积{}", threshold.label()),
+            part: yes.area_centi as i128,
+            whole: p.area_centi as i128,
+            met: yes_area,
+        },
+        Comparison {
+            rule: format!("同意的业主人数占参与表决人数{}", threshold.label()),
+            part: yes.owners as i128,
+            whole: p.owners as i128,
+            met: yes_owners,
+        },
+    ];
+    let quorum = quorum_area && quorum_owners;
+    MatterResult { matter, tally, comparisons, quorum, passed: quorum && yes_area && yes_owners }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(area_centi: i64, owners: u64) -> Weight {
+        Weight { area_centi, owners }
+    }
+
+    fn totals(area_centi: i64, owners: u64) -> RosterTotals {
+        RosterTotals { units: owners, area_centi, owners }
+    }
+
+    fn tally(yes: Weight, no: Weight, abstain: Weight) -> Tally {
+        Tally { yes, no, abstain, ..Default::default() }
+    }
+
+    #[test]
+    fn matters_carry_their_item_words_and_threshold() {
+        assert_eq!(Matter::Manager.item(), "（四）");
+        assert_eq!(Matter::CommonPartsUse.as_str(), "8");
+        assert_eq!(Matter::parse("6"), Some(Matter::RaiseMaintenanceFund));
+        assert_eq!(Matter::parse("10"), None);
+        for m in Matter::ALL {
+            let expected = matches!(m, Matter::RaiseMaintenanceFund | Matter::Rebuild | Matter::CommonPartsUse);
+            assert_eq!(m.threshold() == Threshold::ThreeQuarters, expected, "{m:?}");
+            assert_eq!(Matter::parse(m.as_str()), Some(m));
+        }
+    }
+
+    #[test]
+    fn quorum_is_two_thirds_of_area_and_of_owners_inclusive() {
+        // 300 owners of 1.00 m² each: exactly 200 taking part is two thirds (以上 includes it).
+        for (taking_part, quorum) in [(200, true), (199, false), (201, true)] {
+            let t = tally(w(taking_part * 100, taking_part as u64), w(0, 0), w(0, 0));
+            let r = decide(Matter::Manager, totals(30_000, 300), t);
+            assert_eq!(r.quorum, quorum, "{taking_part} of 300");
+            assert_eq!(r.comparisons[0].met, quorum);
+            assert_eq!(r.comparisons[1].met, quorum);
+        }
+        // area alone or owners alone is not enough
+        let r = decide(Matter::Manager, totals(30_000, 300), tally(w(20_000, 150), w(0, 0), w(0, 0)));
+        assert!(r.comparisons[0].met && !r.comparisons[1].met && !r.quorum);
+    }
+
+    #[test]
+    fn more_than_half_is_strict_and_three_quarters_inclusive() {
+        // 300 taking part out of 300 (quorum met); yes by both area and owners.
+        let all = totals(30_000, 300);
+        let with_yes = |yes: u64| tally(w(yes as i64 * 100, yes), w((300 - yes) as i64 * 100, 300 - yes), w(0, 0));
+        // exactly half is not 过半数
+        assert!(!decide(Matter::Manager, all, with_yes(150)).passed);
+        assert!(decide(Matter::Manager, all, with_yes(151)).passed);
+        // exactly three quarters is 四分之三以上
+        assert!(decide(Matter::CommonPartsUse, all, with_yes(225)).passed);
+        assert!(!decide(Matter::CommonPartsUse, all, with_yes(224)).passed);
+        // abstentions take part and are not yes
+        let t = tally(w(15_100, 151), w(0, 0), w(14_900, 149));
+        assert!(decide(Matter::Manager, all, t).passed);
+        let t = tally(w(15_000, 150), w(0, 0), w(15_000, 150));
+        assert!(!decide(Matter::Manager, all, t).passed, "half yes, half abstaining");
+    }
+
+    #[test]
+    fn a_3001_unit_community_does_not_flip_on_rounding() {
+        // 3,001 owners: two thirds is 2,000.67, so 2,000 taking part is short and 2,001 is enough
+        // (a float 2000/3001 = 0.66644… rounded to 0.67 would wrongly pass).
+        let all = totals(3_001 * 9_000, 3_001);
+        let r = decide(Matter::Manager, all, tally(w(2_000 * 9_000, 2_000), w(0, 0), w(0, 0)));
+        assert!(!r.quorum);
+        let r = decide(Matter::Manager, all, tally(w(2_001 * 9_000, 2_001), w(0, 0), w(0, 0)));
+        assert!(r.quorum && r.passed);
+        // three quarters of 3,001 taking part is 2,250.75: 2,250 yes fails, 2,251 passes
+        let part = |yes: u64| tally(w(yes as i64 * 9_000, yes), w((3_001 - yes) as i64 * 9_000, 3_001 - yes), w(0, 0));
+        assert!(!decide(Matter::Rebuild, all, part(2_250)).passed);
+        assert!(decide(Matter::Rebuild, all, part(2_251)).passed);
+        // more than half of 3,001 is 1,501
+        assert!(!decide(Matter::UseMaintenanceFund, all, part(1_500)).passed);
+        assert!(decide(Matter::UseMaintenanceFund, all, part(1_501)).passed);
+    }
+
+    #[test]
+    fn area_and_owners_are_tested_apart() {
+        // Many owners of small flats say yes, one owner of a large area says no.
+        let all = totals(100_000, 101);
+        let t = tally(w(40_000, 100), w(60_000, 1), w(0, 0));
+        let r = decide(Matter::Manager, all, t);
+        assert!(r.quorum);
+        assert!(!r.comparisons[2].met && r.comparisons[3].met && !r.passed);
+        assert_eq!((r.comparisons[2].part, r.comparisons[2].whole), (40_000, 100_000));
+    }
+
+    #[test]
+    fn deemed_votes_count_apart_and_an_empty_roster_decides_nothing() {
+        let all = totals(30_000, 300);
+        let t = Tally { yes: w(12_000, 120), no: w(6_000, 60), deemed_yes: w(2_100, 21), ..Default::default() };
+        let r = decide(Matter::Manager, all, t);
+        assert_eq!(r.tally.cast(), w(18_000, 180));
+        assert_eq!(r.tally.participating(), w(20_100, 201));
+        assert!(r.quorum && r.passed);
+        let r = decide(Matter::Manager, RosterTotals::default(), Tally::default());
+        assert!(!r.quorum && !r.passed);
+    }
+}
