@@ -90,9 +90,6 @@ impl RuleCode {
     /// The stable snake_case code the API returns (a conflict's is `conflict`).
     pub fn code(&self) -> &'static str {
         use RuleCode::*;
-        if self.is_conflict() {
-            return "conflict";
-        }
         match self {
             InvalidTransition(_) | CaseChangedMeanwhile | StepHasItsOwnPage | ExtensionNotNow(_)
             | ClueTriagedMeanwhile | ClueAlreadyExtended => "invalid_transition",
@@ -128,18 +125,7 @@ impl RuleCode {
 
     /// Whether another request got there first (409) rather than a rule refusing the request (422).
     pub fn is_conflict(&self) -> bool {
-        use RuleCode::*;
-        matches!(
-            self,
-            CaseAlreadyOpened
-                | ExtensionPending
-                | ExtensionDecided
-                | EscalationPending
-                | EscalationDecided
-                | DismissalChangedMeanwhile
-                | InspectionSubmittedMeanwhile
-                | NoticeSigned
-        )
+        self.code() == "conflict"
     }
 
     /// The Chinese message people read.
