@@ -19,10 +19,21 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 /// A process's peak resident memory (VmHWM), in MB.
 pub fn peak_rss_mb(pid: u32) -> f64 {
+    status_mb(pid, "VmHWM:")
+}
+
+/// A process's resident memory now, split into anonymous pages (heap, stacks: what the process
+/// needs) and file-backed ones (the binary, mapped fonts: the kernel drops and re-reads them
+/// under pressure), in MB.
+pub fn rss_split_mb(pid: u32) -> (f64, f64) {
+    (status_mb(pid, "RssAnon:"), status_mb(pid, "RssFile:"))
+}
+
+fn status_mb(pid: u32, key: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)

@@ -16,7 +16,7 @@ use tokio::process::Command;
 
 #[path = "common.rs"]
 mod common;
-use common::{Conn, peak_rss_mb, percentile, wait_ready};
+use common::{Conn, peak_rss_mb, percentile, rss_split_mb, wait_ready};
 
 /// The header of a JSON submission.
 const JSON: &[(&str, &str)] = &[("Content-Type", "application/json")];
@@ -95,10 +95,11 @@ async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {
     let elapsed = start.elapsed().as_secs_f64();
     all.sort();
     let rss = peak_rss_mb(server.id().unwrap_or(0));
+    let (anon, file) = rss_split_mb(server.id().unwrap_or(0));
     let _ = server.start_kill();
     let _ = server.wait().await;
     println!(
-        "{label:<10} {} clients, {:.1} s: {} acknowledged ({:.0}/s), {} failed; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; server peak RSS {:.0} MB",
+        "{label:<10} {} clients, {:.1} s: {} acknowledged ({:.0}/s), {} failed; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; server peak RSS {:.0} MB (at the end: {:.0} MB anonymous, {:.0} MB file-backed)",
         a.clients,
         elapsed,
         all.len(),
@@ -107,7 +108,9 @@ async fn run(a: &Args, label: &str, database_url: &str, dir: &std::path::Path) {
         percentile(&all, 0.50),
         percentile(&all, 0.95),
         percentile(&all, 0.99),
-        rss
+        rss,
+        anon,
+        file
     );
 }
 
