@@ -130,9 +130,9 @@ pub fn parse_area(text: &str) -> Result<i64, String> {
 }
 
 super::labelled_enum! {
-    /// A column of the roster: its form field name and its Chinese header in the workbook, in
+    /// A field of the roster: its form field name and its Chinese column header in the workbook, in
     /// the order the workbook lists them.
-    pub enum Column {
+    pub enum Field {
         Building => ("building", "楼栋"),
         Unit => ("unit", "单元"),
         Room => ("room", "房号"),
@@ -146,8 +146,8 @@ super::labelled_enum! {
     }
 }
 
-/// A refusal of one roster field: the column and why, in Chinese.
-pub type ColumnErrors = Vec<(Column, String)>;
+/// Refusals of roster fields: the field and why, in Chinese.
+pub type Refusals = Vec<(Field, String)>;
 
 /// One owner of a unit as written (a form's owner slot or one workbook row).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -251,36 +251,36 @@ pub fn mask_id_number(id: &str) -> String {
     format!("{}{tail}", "*".repeat(chars.len() - keep))
 }
 
-fn text(value: &str, column: Column, max: usize, required: bool, errors: &mut ColumnErrors) -> String {
+fn text(value: &str, field: Field, max: usize, required: bool, errors: &mut Refusals) -> String {
     let t = value.trim().to_string();
     if required && t.is_empty() {
-        errors.push((column, "必填".into()));
+        errors.push((field, "必填".into()));
     } else if t.chars().count() > max {
-        errors.push((column, format!("不超过{max}个字")));
+        errors.push((field, format!("不超过{max}个字")));
     }
     t
 }
 
-fn area(value: &str, column: Column, errors: &mut ColumnErrors) -> Option<i64> {
+fn area(value: &str, field: Field, errors: &mut Refusals) -> Option<i64> {
     if value.trim().is_empty() {
         return None;
     }
-    parse_area(value).map_err(|e| errors.push((column, e))).ok()
+    parse_area(value).map_err(|e| errors.push((field, e))).ok()
 }
 
-fn owner(d: &OwnerDraft, errors: &mut ColumnErrors) -> Owner {
-    let name = text(&d.name, Column::OwnerName, 50, true, errors);
+fn owner(d: &OwnerDraft, errors: &mut Refusals) -> Owner {
+    let name = text(&d.name, Field::OwnerName, 50, true, errors);
     let phone = d.phone.trim().to_string();
     let phone_ok = phone.is_empty()
         || ((7..=20).contains(&phone.chars().count())
             && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+')));
     if !phone_ok {
-        errors.push((Column::OwnerPhone, "应为7至20位电话号码".into()));
+        errors.push((Field::OwnerPhone, "应为7至20位电话号码".into()));
     }
     let id_number = if d.id_number.trim().is_empty() {
         String::new()
     } else {
-        parse_id_number(&d.id_number).map_err(|e| errors.push((Column::OwnerIdNumber, e))).unwrap_or_default()
+        parse_id_number(&d.id_number).map_err(|e| errors.push((Field::OwnerIdNumber, e))).unwrap_or_default()
     };
     Owner { name, phone, id_number }
 }
@@ -289,29 +289,29 @@ fn owner(d: &OwnerDraft, errors: &mut ColumnErrors) -> Owner {
 /// countable until one is recorded); the developer's units have no owner on the roster, and
 /// every other unit needs one unless `owners_required` is false (an edit that keeps the
 /// owners already recorded).
-pub fn parse_unit(d: &UnitDraft, owners_required: bool) -> Result<RosterUnit, ColumnErrors> {
-    let mut errors = ColumnErrors::new();
-    let building = text(&d.building, Column::Building, 50, true, &mut errors);
-    let unit = text(&d.unit, Column::Unit, 50, false, &mut errors);
-    let room = text(&d.room, Column::Room, 50, true, &mut errors);
-    let register_centi = area(&d.register_area, Column::RegisterArea, &mut errors);
-    let surveyed_centi = area(&d.surveyed_area, Column::SurveyedArea, &mut errors);
-    let contract_centi = area(&d.contract_area, Column::ContractArea, &mut errors);
+pub fn parse_unit(d: &UnitDraft, owners_required: bool) -> Result<RosterUnit, Refusals> {
+    let mut errors = Refusals::new();
+    let building = text(&d.building, Field::Building, 50, true, &mut errors);
+    let unit = text(&d.unit, Field::Unit, 50, false, &mut errors);
+    let room = text(&d.room, Field::Room, 50, true, &mut errors);
+    let register_centi = area(&d.register_area, Field::RegisterArea, &mut errors);
+    let surveyed_centi = area(&d.surveyed_area, Field::SurveyedArea, &mut errors);
+    let contract_centi = area(&d.contract_area, Field::ContractArea, &mut errors);
     let given: Vec<&OwnerDraft> = d
         .owners
         .iter()
         .filter(|o| !(o.name.trim().is_empty() && o.phone.trim().is_empty() && o.id_number.trim().is_empty()))
         .collect();
     if d.developer_held && !given.is_empty() {
-        errors.push((Column::OwnerName, "开发建设单位未售出或未交付的房屋不登记业主".into()));
+        errors.push((Field::OwnerName, "开发建设单位未售出或未交付的房屋不登记业主".into()));
     }
     if !d.developer_held && given.is_empty() && owners_required {
-        errors.push((Column::OwnerName, "必填（开发建设单位未售出或未交付的房屋请注明）".into()));
+        errors.push((Field::OwnerName, "必填（开发建设单位未售出或未交付的房屋请注明）".into()));
     }
     let owners: Vec<Owner> = given.into_iter().map(|o| owner(o, &mut errors)).collect();
     let mut keys = BTreeSet::new();
     if owners.iter().any(|o| !keys.insert(o.holder_key())) {
-        errors.push((Column::OwnerName, "同一业主登记了两次".into()));
+        errors.push((Field::OwnerName, "同一业主登记了两次".into()));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -448,32 +448,27 @@ mod tests {
         assert_eq!(ok.register_centi, Some(8950));
         assert_eq!(ok.owners[0].id_number, ID, "the check character upper-case");
         for (d, required, column, message) in [
-            (draft("", "101", "", &[("张三", "", "")]), true, Column::Building, "必填"),
-            (draft("1号楼", "", "", &[("张三", "", "")]), true, Column::Room, "必填"),
+            (draft("", "101", "", &[("张三", "", "")]), true, Field::Building, "必填"),
+            (draft("1号楼", "", "", &[("张三", "", "")]), true, Field::Room, "必填"),
             (
                 draft("1号楼", "101", "八十", &[("张三", "", "")]),
                 true,
-                Column::RegisterArea,
+                Field::RegisterArea,
                 "面积“八十”应为平方米数，最多两位小数",
             ),
-            (draft("1号楼", "101", "", &[]), true, Column::OwnerName, "必填（开发建设单位未售出或未交付的房屋请注明）"),
-            (draft("1号楼", "101", "", &[("张三", "12", "")]), true, Column::OwnerPhone, "应为7至20位电话号码"),
+            (draft("1号楼", "101", "", &[]), true, Field::OwnerName, "必填（开发建设单位未售出或未交付的房屋请注明）"),
+            (draft("1号楼", "101", "", &[("张三", "12", "")]), true, Field::OwnerPhone, "应为7至20位电话号码"),
             (
                 draft("1号楼", "101", "", &[("张三", "", "110101199003070012")]),
                 true,
-                Column::OwnerIdNumber,
+                Field::OwnerIdNumber,
                 "校验位不正确，请核对",
             ),
-            (
-                draft("1号楼", "101", "", &[("张三", "", "12345")]),
-                true,
-                Column::OwnerIdNumber,
-                "应为18位居民身份证号码",
-            ),
+            (draft("1号楼", "101", "", &[("张三", "", "12345")]), true, Field::OwnerIdNumber, "应为18位居民身份证号码"),
             (
                 draft("1号楼", "101", "", &[("张三", "", ID), ("张三", "", ID)]),
                 true,
-                Column::OwnerName,
+                Field::OwnerName,
                 "同一业主登记了两次",
             ),
         ] {
@@ -487,7 +482,7 @@ mod tests {
         let with_owner = UnitDraft { developer_held: true, ..draft("1号楼", "101", "", &[("张三", "", "")]) };
         assert_eq!(
             parse_unit(&with_owner, true).unwrap_err(),
-            vec![(Column::OwnerName, "开发建设单位未售出或未交付的房屋不登记业主".to_string())]
+            vec![(Field::OwnerName, "开发建设单位未售出或未交付的房屋不登记业主".to_string())]
         );
     }
 

@@ -28,7 +28,7 @@ use crate::domain::authz::{Action, authorize};
 use crate::domain::complaint::{mask_name, mask_phone};
 use crate::domain::registry::FieldErrors;
 use crate::domain::roster::{
-    Column, ColumnErrors, CountedUnit, Holder, OwnerDraft, RosterUnit, UnitDraft, area_in_force, format_area,
+    CountedUnit, Field, Holder, OwnerDraft, Refusals, RosterUnit, UnitDraft, area_in_force, format_area,
     mask_id_number, merge_rows, parse_flag, parse_unit, totals, unit_label,
 };
 
@@ -236,7 +236,7 @@ pub async fn roster(deps: &Deps, ctx: &Ctx, community_id: i64) -> Result<RosterV
     })
 }
 
-fn field_errors(errors: ColumnErrors) -> FieldErrors {
+fn field_errors(errors: Refusals) -> FieldErrors {
     let mut f = FieldErrors::new();
     for (column, message) in errors {
         f.entry(column.as_str().into()).or_insert(format!("“{}”{message}", column.label()));
@@ -308,7 +308,7 @@ pub async fn save_unit(
             .collect(),
     };
     let u = parse_unit(&draft, owners_required).map_err(|e| ServiceError::Invalid(field_errors(e)))?;
-    let taken = || ServiceError::field(Column::Room.as_str(), "该房屋已在本小区的业主名册中");
+    let taken = || ServiceError::field(Field::Room.as_str(), "该房屋已在本小区的业主名册中");
     let tx = deps.db.begin().await?;
     let id = match &existing {
         None => {
@@ -383,7 +383,7 @@ pub async fn delete_unit(deps: &Deps, ctx: &Ctx, community_id: i64, unit_id: i64
     Ok(())
 }
 
-fn row_message(errors: ColumnErrors) -> String {
+fn row_message(errors: Refusals) -> String {
     errors.into_iter().map(|(column, m)| format!("“{}”{m}", column.label())).collect::<Vec<_>>().join("；")
 }
 
@@ -401,7 +401,7 @@ pub async fn import_roster(
     let Ok(mut wb) = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) else {
         return Err(ServiceError::field("file", "无法读取文件，请上传 .xlsx 格式的 Excel 文件"));
     };
-    let required = [Column::Building.label(), Column::Room.label(), Column::OwnerName.label()];
+    let required = [Field::Building.label(), Field::Room.label(), Field::OwnerName.label()];
     let Some(sheet) = read_sheet(&mut wb, SHEET, &required, &mut report.errors) else {
         return Err(ServiceError::field("file", format!("文件中没有名为“{SHEET}”的工作表")));
     };
@@ -410,23 +410,22 @@ pub async fn import_roster(
     }
     let mut rows = Vec::new();
     for (row, cells) in &sheet.rows {
-        let get = |column: Column| sheet.get(cells, column.label());
-        let mut errors = ColumnErrors::new();
-        let developer_held = parse_flag(&get(Column::DeveloperHeld))
-            .map_err(|e| errors.push((Column::DeveloperHeld, e)))
-            .unwrap_or(false);
+        let get = |field: Field| sheet.get(cells, field.label());
+        let mut errors = Refusals::new();
+        let developer_held =
+            parse_flag(&get(Field::DeveloperHeld)).map_err(|e| errors.push((Field::DeveloperHeld, e))).unwrap_or(false);
         let draft = UnitDraft {
-            building: get(Column::Building),
-            unit: get(Column::Unit),
-            room: get(Column::Room),
-            register_area: get(Column::RegisterArea),
-            surveyed_area: get(Column::SurveyedArea),
-            contract_area: get(Column::ContractArea),
+            building: get(Field::Building),
+            unit: get(Field::Unit),
+            room: get(Field::Room),
+            register_area: get(Field::RegisterArea),
+            surveyed_area: get(Field::SurveyedArea),
+            contract_area: get(Field::ContractArea),
             developer_held,
             owners: vec![OwnerDraft {
-                name: get(Column::OwnerName),
-                phone: get(Column::OwnerPhone),
-                id_number: get(Column::OwnerIdNumber),
+                name: get(Field::OwnerName),
+                phone: get(Field::OwnerPhone),
+                id_number: get(Field::OwnerIdNumber),
             }],
         };
         match parse_unit(&draft, true) {
@@ -489,7 +488,7 @@ pub async fn export_roster(deps: &Deps, ctx: &Ctx, community_id: i64) -> Result<
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet().set_name(SHEET).map_err(xlsx)?;
-    for (i, column) in Column::ALL.iter().enumerate() {
+    for (i, column) in Field::ALL.iter().enumerate() {
         ws.write_with_format(0, i as u16, column.label(), &bold).map_err(xlsx)?;
     }
     let mut row = 0u32;
