@@ -223,6 +223,18 @@ pub fn parse_flag(text: &str) -> Result<bool, String> {
     }
 }
 
+/// The check character of a resident ID number's first 17 digits (GB 11643), `None` when they
+/// are not 17 digits.
+pub fn id_check_character(first17: &str) -> Option<char> {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let digits: Vec<u32> = first17.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    if digits.len() != 17 {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    Some(['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize])
+}
+
 /// Checks an 18-character resident ID number (GB 11643: the check character of the first 17
 /// digits); returns it with an upper-case X.
 pub fn parse_id_number(text: &str) -> Result<String, String> {
@@ -234,10 +246,7 @@ pub fn parse_id_number(text: &str) -> Result<String, String> {
     if !shaped {
         return Err("应为18位居民身份证号码".into());
     }
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = chars[..17].iter().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    if chars[17] != check {
+    if Some(chars[17]) != id_check_character(&t[..17]) {
         return Err("校验位不正确，请核对".into());
     }
     Ok(t)
@@ -492,6 +501,9 @@ mod tests {
             assert_eq!(parse_flag(text), flag, "{text}");
         }
         assert!(parse_flag("也许").is_err());
+        assert_eq!(id_check_character("11010119900307002"), Some('X'));
+        assert_eq!(id_check_character("11010119900307003"), Some('8'));
+        assert_eq!(id_check_character("1101011990030700"), None);
         assert_eq!(mask_id_number(ID), "**************002X");
         assert_eq!(mask_id_number("123"), "123");
         assert_eq!(unit_label("3号楼", "", "301"), "3号楼-301");

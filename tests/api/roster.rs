@@ -361,3 +361,37 @@ async fn units_are_added_changed_and_deleted_with_their_co_owners_and_each_chang
     assert_eq!((v["totals"]["units"].as_u64(), v["totals"]["owners"].as_u64()), (Some(1), Some(1)));
     assert!(propwatch::db::roster::owners_of_unit(&app.deps.db, unit).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_demo_county_has_rosters_to_show() {
+    let app = TestApp::new().await;
+    propwatch::service::demo::seed_activity(&app.deps).await.unwrap();
+    let id = community(&app, "YC-FC-001").await;
+    let token = app.token(Role::CommitteeMember).await;
+    let v =
+        app.client().send(Method::GET, &format!("/api/v1/communities/{id}/roster"), Some(&token), None).await.json();
+    let units = v["units"].as_array().unwrap();
+    assert_eq!(units.len(), 72);
+    assert_eq!(v["uncounted"], json!(["2号楼-2单元-101"]));
+    assert_eq!(units.iter().filter(|u| u["developer_held"] == true).count(), 8);
+    assert!(units.iter().any(|u| u["owners"].as_array().unwrap().len() == 2), "some co-owned");
+    assert!(
+        units.iter().any(|u| u["area_source"] == "surveyed") && units.iter().any(|u| u["area_source"] == "contract")
+    );
+    let owners = v["totals"]["owners"].as_u64().unwrap();
+    // 71 counted units: the developer's 8 are one owner, and a few owners hold two units.
+    assert_eq!(v["totals"]["units"], 71);
+    assert!(owners < 71 - 7, "{owners}");
+    let other = community(&app, "YC-FC-002").await;
+    let v = app
+        .client()
+        .send(
+            Method::GET,
+            &format!("/api/v1/communities/{other}/roster"),
+            Some(&app.token(Role::TownshipOfficer).await),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(v["units"].as_array().unwrap().len(), 40);
+}
