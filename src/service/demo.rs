@@ -784,9 +784,9 @@ fn demo_roster_rows(
     // building 2 none yet; the rest their register's.
     let (register, surveyed, contract) = if building == 2 && unit == units_per_building && floor == 1 && room == 1 {
         (String::new(), String::new(), String::new())
-    } else if k % 7 == 0 {
+    } else if k.is_multiple_of(7) {
         (String::new(), text(area + 35), String::new())
-    } else if k % 11 == 0 {
+    } else if k.is_multiple_of(11) {
         (String::new(), String::new(), text(area - 20))
     } else {
         (text(area), String::new(), String::new())
@@ -812,9 +812,9 @@ fn demo_roster_rows(
         return vec![row(true, (String::new(), String::new(), String::new()))];
     }
     // Every 13th unit belongs to the owner of the unit before it; every 9th is co-owned.
-    let owner = if k % 13 == 0 { k - 1 } else { k };
+    let owner = if k.is_multiple_of(13) { k - 1 } else { k };
     let mut rows = vec![row(false, person(owner))];
-    if k % 9 == 0 {
+    if k.is_multiple_of(9) {
         rows.push(row(false, person(owner + 500)));
     }
     rows
