@@ -32,6 +32,7 @@ pub mod public;
 pub mod reassessments;
 pub mod referrals;
 pub mod revenue;
+pub mod roster;
 pub mod session_store;
 pub mod surveys;
 

@@ -115,6 +115,15 @@ pub enum AuditAction {
     SurveyIssueCodes,
     SurveyPrintCodes,
     SurveyAnswer,
+    // the owner roster
+    /// 导入业主名册（替换该小区的名册）
+    RosterImport,
+    /// 新增或修改名册中的专有部分及其业主
+    RosterUnitSave,
+    /// 删除名册中的专有部分
+    RosterUnitDelete,
+    /// 导出业主名册（含个人信息时）
+    RosterExport,
     // outgoing mail and messages
     OutboxSent,
     OutboxFailed,
@@ -192,6 +201,10 @@ const PLAIN: &[(AuditAction, &str, &str)] = &[
     (A::SurveyIssueCodes, "survey.issue_codes", "生成测评码"),
     (A::SurveyPrintCodes, "survey.print_codes", "打印测评码"),
     (A::SurveyAnswer, "survey.answer", "提交测评答卷"),
+    (A::RosterImport, "roster.import", "导入业主名册"),
+    (A::RosterUnitSave, "roster.unit_save", "保存业主名册房屋"),
+    (A::RosterUnitDelete, "roster.unit_delete", "删除业主名册房屋"),
+    (A::RosterExport, "roster.export", "导出业主名册"),
     (A::OutboxSent, "outbox.sent", "消息已发送"),
     (A::OutboxFailed, "outbox.failed", "消息发送失败"),
 ];

@@ -82,6 +82,10 @@ pub enum Action {
     RunSurvey,
     /// Register a community's units in a survey and hand out their single-use codes.
     IssueSurveyCodes,
+    /// Read a community's owner roster (业主名册), owners masked, and export it.
+    ReadRoster,
+    /// Keep a community's owner roster: add, change and delete units and owners, import it.
+    EditRoster,
 }
 
 impl Action {
@@ -94,6 +98,7 @@ impl Action {
                 | Action::ReadAudit
                 | Action::ReadCaseContent
                 | Action::RevealComplainant
+                | Action::ReadRoster
         )
     }
 }
@@ -167,6 +172,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | RecordResolution
                 | RunSurvey
                 | IssueSurveyCodes
+                | ReadRoster
         ),
         Role::BureauLeader => {
             matches!(
@@ -178,19 +184,36 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | ReadCaseContent
                     | RevealComplainant
                     | DecideEscalation
+                    | ReadRoster
             )
         }
         Role::DisciplineInspector => {
-            matches!(action, ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant)
+            matches!(
+                action,
+                ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant | ReadRoster
+            )
         }
         Role::TownshipOfficer => {
-            matches!(action, ViewRegistry | ReadCaseContent | Inspect | TrackDismissal | RunSurvey | IssueSurveyCodes)
+            matches!(
+                action,
+                ViewRegistry
+                    | ReadCaseContent
+                    | Inspect
+                    | TrackDismissal
+                    | RunSurvey
+                    | IssueSurveyCodes
+                    | ReadRoster
+                    | EditRoster
+            )
         }
         Role::CompanyUser => {
             matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice | KeepRevenueLedger | PublishDisclosure)
         }
         Role::CommitteeMember => {
-            matches!(action, ViewRegistry | RecordResolution | ReviewRevenue | IssueSurveyCodes)
+            matches!(
+                action,
+                ViewRegistry | RecordResolution | ReviewRevenue | IssueSurveyCodes | ReadRoster | EditRoster
+            )
         }
         Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),
     }
@@ -329,6 +352,37 @@ mod tests {
         for (role, scope, action, object, allowed) in cases {
             let got = authorize(&actor(role, scope), action, &object).is_ok();
             assert_eq!(got, allowed, "{role:?} {scope:?} {action:?} {object:?}");
+        }
+    }
+
+    #[test]
+    fn the_roster_is_kept_by_the_committee_and_the_township_and_read_by_the_bureau() {
+        let county = Scope::Jurisdiction(COUNTY);
+        let town_a = Scope::Jurisdiction(TOWN_A);
+        let town_b = Scope::Jurisdiction(TOWN_B);
+        for (role, scope, action, allowed) in [
+            (Role::CommitteeMember, Scope::Community(10), EditRoster, true),
+            (Role::CommitteeMember, Scope::Community(10), ReadRoster, true),
+            (Role::CommitteeMember, Scope::Community(11), ReadRoster, false),
+            (Role::CommitteeMember, Scope::Community(11), EditRoster, false),
+            (Role::TownshipOfficer, town_a, EditRoster, true),
+            (Role::TownshipOfficer, town_a, ReadRoster, true),
+            (Role::TownshipOfficer, town_b, ReadRoster, false),
+            (Role::TownshipOfficer, town_b, EditRoster, false),
+            (Role::BureauStaff, county, ReadRoster, true),
+            (Role::BureauStaff, county, EditRoster, false),
+            (Role::BureauLeader, county, ReadRoster, true),
+            (Role::BureauLeader, county, EditRoster, false),
+            (Role::DisciplineInspector, county, ReadRoster, true),
+            (Role::DisciplineInspector, county, EditRoster, false),
+            // the company managing the community never sees its owners
+            (Role::CompanyUser, Scope::Company(20), ReadRoster, false),
+            (Role::CompanyUser, Scope::Company(20), EditRoster, false),
+            (Role::DepartmentUser, Scope::Department(7), ReadRoster, false),
+            (Role::SystemAdmin, county, ReadRoster, false),
+        ] {
+            let got = authorize(&actor(role, scope), action, &community_in_a()).is_ok();
+            assert_eq!(got, allowed, "{role:?} {scope:?} {action:?}");
         }
     }
 

@@ -445,6 +445,7 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     seed_revenue(deps).await?;
     seed_disclosure(deps).await?;
     seed_surveys(deps, &staff).await?;
+    seed_rosters(deps).await?;
     // The system's own checks, as the scanner would run them: late disclosures and statements,
     // public revenue without a resolution or not distributed, low satisfaction.
     super::checks::run(deps, &Ctx { actor_name: "期限巡检".into(), ..Ctx::system(now, "scanner") }).await?;
@@ -722,6 +723,117 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
         .await?;
     }
     Ok(())
+}
+
+/// The owner rosters of 凤城花园 (imported by its committee: 72 units in three buildings, the
+/// developer still holding the top floors of building 3) and 阳城新苑 (imported by the
+/// township: 40 units). A few units are co-owned, a few owners hold two units, some units have
+/// only a surveyed or a contract area, and one none yet.
+async fn seed_rosters(deps: &Deps) -> Result<(), ServiceError> {
+    let now = deps.clock.now();
+    for (code, account, buildings, units_per_building, floors, rooms, developer_floor) in
+        [("YC-FC-001", "fchy_ywh", 3, 2, 6, 2, Some((3, 5))), ("YC-FC-002", "fengcheng", 2, 1, 5, 4, None)]
+    {
+        let m = db::communities::community_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("演示小区"))?;
+        let mut rows: Vec<[String; 10]> = Vec::new();
+        let mut k = 0usize;
+        for b in 1..=buildings {
+            for u in 1..=units_per_building {
+                for f in 1..=floors {
+                    for r in 1..=rooms {
+                        k += 1;
+                        rows.extend(demo_roster_rows(k, b, u, units_per_building, f, r, developer_floor));
+                    }
+                }
+            }
+        }
+        let bytes = demo_roster_workbook(&rows)?;
+        let ctx = demo_ctx(deps, account, now).await?;
+        let report = super::roster::import_roster(deps, &ctx, m.id, bytes).await?;
+        if let Some(e) = report.errors.first() {
+            return Err(ServiceError::Internal(anyhow::anyhow!("demo roster row {}: {}", e.row, e.message)));
+        }
+    }
+    Ok(())
+}
+
+/// The workbook rows of the demo roster's `k`-th unit (one per owner).
+fn demo_roster_rows(
+    k: usize,
+    building: usize,
+    unit: usize,
+    units_per_building: usize,
+    floor: usize,
+    room: usize,
+    developer_floor: Option<(usize, usize)>,
+) -> Vec<[String; 10]> {
+    const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "郭", "原"];
+    const GIVEN: [&str; 10] = ["建国", "秀英", "晓东", "丽娟", "志强", "海燕", "文杰", "春梅", "国平", "晋阳"];
+    let person = |n: usize| {
+        let name = format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n / SURNAMES.len()) % GIVEN.len()]);
+        let first17 = format!("1405221{:03}0{}{:02}{:03}", 960 + n % 40, 1 + n % 9, 1 + n % 28, 100 + n);
+        let check = crate::domain::roster::id_check_character(&first17).unwrap_or('0');
+        // Some owners gave no ID number or phone.
+        let id = if n % 10 == 7 { String::new() } else { format!("{first17}{check}") };
+        let phone = if n % 6 == 5 { String::new() } else { format!("139{:08}", 35_600_000 + n * 7) };
+        (name, phone, id)
+    };
+    let area = 8_950 + (k % 5) as i64 * 1_075;
+    let text = crate::domain::roster::format_area;
+    // Every 7th unit has only its surveyed area, every 11th only its contract's, the last of
+    // building 2 none yet; the rest their register's.
+    let (register, surveyed, contract) = if building == 2 && unit == units_per_building && floor == 1 && room == 1 {
+        (String::new(), String::new(), String::new())
+    } else if k.is_multiple_of(7) {
+        (String::new(), text(area + 35), String::new())
+    } else if k.is_multiple_of(11) {
+        (String::new(), String::new(), text(area - 20))
+    } else {
+        (text(area), String::new(), String::new())
+    };
+    let unit_name = if units_per_building > 1 { format!("{unit}单元") } else { String::new() };
+    let place = [format!("{building}号楼"), unit_name, format!("{floor}{room:02}")];
+    let row = |developer: bool, (name, phone, id): (String, String, String)| {
+        let [b, u, r] = place.clone();
+        [
+            b,
+            u,
+            r,
+            register.clone(),
+            surveyed.clone(),
+            contract.clone(),
+            if developer { "是" } else { "否" }.into(),
+            name,
+            phone,
+            id,
+        ]
+    };
+    if developer_floor.is_some_and(|(b, f)| building == b && floor >= f) {
+        return vec![row(true, (String::new(), String::new(), String::new()))];
+    }
+    // Every 13th unit belongs to the owner of the unit before it; every 9th is co-owned.
+    let owner = if k.is_multiple_of(13) { k - 1 } else { k };
+    let mut rows = vec![row(false, person(owner))];
+    if k.is_multiple_of(9) {
+        rows.push(row(false, person(owner + 500)));
+    }
+    rows
+}
+
+fn demo_roster_workbook(rows: &[[String; 10]]) -> Result<Vec<u8>, ServiceError> {
+    use crate::domain::roster::Field;
+    let xlsx = |e: rust_xlsxwriter::XlsxError| ServiceError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name(super::roster::SHEET).map_err(xlsx)?;
+    for (i, f) in Field::ALL.iter().enumerate() {
+        ws.write(0, i as u16, f.label()).map_err(xlsx)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (i, v) in row.iter().enumerate() {
+            ws.write(r as u32 + 1, i as u16, v.as_str()).map_err(xlsx)?;
+        }
+    }
+    wb.save_to_buffer().map_err(xlsx)
 }
 
 /// The public-revenue ledger of the demo company's first community: two quarters of income and

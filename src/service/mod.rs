@@ -38,6 +38,7 @@ pub mod referrals;
 pub mod registry;
 pub mod registry_xlsx;
 pub mod revenue;
+pub mod roster;
 pub mod rule_code;
 pub mod scope;
 pub mod sms;

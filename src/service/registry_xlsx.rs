@@ -86,7 +86,8 @@ impl Sheet {
     }
 }
 
-fn read_sheet(
+/// The sheet `name` (`None` when absent), its missing `required` headers reported in `errors`.
+pub(crate) fn read_sheet(
     wb: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     required: &[&str],

@@ -84,6 +84,8 @@ pub enum RuleCode {
     InspectionSubmittedMeanwhile,
     /// A notice signed for twice.
     NoticeSigned,
+    /// A roster unit deleted by someone else while it was being changed or deleted.
+    RosterUnitGone,
 }
 
 impl RuleCode {
@@ -119,7 +121,8 @@ impl RuleCode {
             | EscalationDecided
             | DismissalChangedMeanwhile
             | InspectionSubmittedMeanwhile
-            | NoticeSigned => "conflict",
+            | NoticeSigned
+            | RosterUnitGone => "conflict",
         }
     }
 
@@ -168,6 +171,7 @@ impl RuleCode {
             DismissalChangedMeanwhile => "该引导解聘刚由他人办理，请刷新后再试".into(),
             InspectionSubmittedMeanwhile => "该排查表已由他人提交".into(),
             NoticeSigned => "该整改通知书已签收".into(),
+            RosterUnitGone => "该房屋刚被他人从业主名册中删除，请刷新后查看".into(),
         }
     }
 }

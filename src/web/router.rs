@@ -7,7 +7,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum_login::AuthManagerLayerBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
@@ -18,12 +18,12 @@ use utoipa_swagger_ui::SwaggerUi;
 use super::api::{
     self, accounts as a_acc, audit as a_audit, campaigns as a_camp, cases as a_case, catalog as a_cat,
     communities as a_comm, companies as a_co, complaints as a_cmp, departments as a_dept, jurisdictions as a_jur,
-    registry as a_reg,
+    registry as a_reg, roster as a_rost,
 };
 use super::pages::{
     accounts, audit, campaigns, cases, catalog, communities, companies, complaints, departments, disclosures,
     dismissals, escalations, grades, holidays, home, inspections, jurisdictions, litigation, notices, notifications,
-    posters, reassessments, referrals, registry, revenue, session, surveys,
+    posters, reassessments, referrals, registry, revenue, roster, session, surveys,
 };
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
@@ -63,6 +63,12 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/revenue/statements", post(revenue::publish_statement))
         .route("/communities/{id}/revenue/statements/{statement_id}/review", post(revenue::review_statement))
         .route("/communities/{id}/revenue/resolutions", post(revenue::add_resolution))
+        .route("/communities/{id}/roster", get(roster::show_roster))
+        .route("/communities/{id}/roster/units", post(roster::create_roster_unit))
+        .route("/communities/{id}/roster/units/{unit_id}", post(roster::update_roster_unit))
+        .route("/communities/{id}/roster/units/{unit_id}/delete", post(roster::delete_roster_unit))
+        .route("/communities/{id}/roster/import", post(roster::import_roster))
+        .route("/communities/{id}/roster/export.xlsx", get(roster::export_roster))
         .route("/communities/{id}/disclosures", get(disclosures::index).post(disclosures::publish))
         .route("/disclosures", get(disclosures::compliance))
         .route("/disclosures/{id}", get(disclosures::history))
@@ -160,6 +166,14 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/catalog", get(a_cat::list_catalog).post(a_cat::create_catalog_item))
         .route("/api/v1/catalog/{id}", axum::routing::put(a_cat::update_catalog_item))
         .route("/api/v1/campaigns", get(a_camp::list_campaigns).post(a_camp::create_campaign))
+        .route("/api/v1/communities/{id}/roster", get(a_rost::get_roster))
+        .route("/api/v1/communities/{id}/roster/units", post(a_rost::create_roster_unit))
+        .route(
+            "/api/v1/communities/{id}/roster/units/{unit_id}",
+            put(a_rost::update_roster_unit).delete(a_rost::delete_roster_unit),
+        )
+        .route("/api/v1/communities/{id}/roster/import", post(a_rost::import_roster))
+        .route("/api/v1/communities/{id}/roster/export", get(a_rost::export_roster))
         .route("/api/v1/registry/export", get(a_reg::export_registry))
         .route("/api/v1/registry/import", post(a_reg::import_registry))
         .route("/api/v1/audit", get(a_audit::list_audit))

@@ -19,4 +19,5 @@ mod open311;
 mod ops;
 mod presentation;
 mod registry;
+mod roster;
 mod timelines;

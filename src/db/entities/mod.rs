@@ -46,6 +46,8 @@ pub mod referral;
 pub mod revenue_entry;
 pub mod revenue_resolution;
 pub mod revenue_statement;
+pub mod roster_owner;
+pub mod roster_unit;
 pub mod service_grade;
 pub mod session;
 pub mod survey;

@@ -11,6 +11,7 @@ pub mod complaints;
 pub mod departments;
 pub mod jurisdictions;
 pub mod registry;
+pub mod roster;
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
@@ -101,6 +102,8 @@ pub struct ErrorDetail {
         catalog::list_catalog, catalog::create_catalog_item, catalog::update_catalog_item,
         campaigns::list_campaigns, campaigns::create_campaign,
         registry::export_registry, registry::import_registry,
+        roster::get_roster, roster::create_roster_unit, roster::update_roster_unit, roster::delete_roster_unit,
+        roster::import_roster, roster::export_roster,
         audit::list_audit, audit::verify_audit,
         complaints::create_complaint, complaints::track, complaints::list_complaints, complaints::get_complaint,
         complaints::triage, complaints::reveal,
@@ -108,7 +111,7 @@ pub struct ErrorDetail {
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"))
+    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "roster", description = "业主名册"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"))
 )]
 pub struct ApiDoc;
 

@@ -73,6 +73,8 @@ pub(super) struct CommunityPage {
     c: Chrome,
     m: CommunityView,
     can_edit: bool,
+    /// Whether the owner roster may be read (never by the company).
+    can_read_roster: bool,
     /// Its service-grade and fee history (re-assessments, newest first).
     history: Vec<crate::service::reassessments::ReassessmentView>,
     /// Its guided dismissal tracks.
@@ -117,6 +119,7 @@ pub(super) async fn community_page(
         c: Chrome::new(&a.session, Some(&a.user), &m.name).await,
         m,
         can_edit: may(&a.user, Action::EditCommunity),
+        can_read_roster: may(&a.user, Action::ReadRoster),
         history: ra::of_community(&s.deps, &a.ctx, id).await?,
         tracks: crate::service::dismissals::of_community(&s.deps, &a.ctx, id).await?,
         can_open_track,

@@ -25,6 +25,7 @@ pub mod reassessments;
 pub mod referrals;
 pub mod registry;
 pub mod revenue;
+pub mod roster;
 pub mod session;
 pub mod surveys;
 
