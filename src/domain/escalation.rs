@@ -22,6 +22,27 @@ impl EscalationStatus {
 }
 
 super::labelled_enum! {
+    /// The leader's answer to a proposal, as the escalation list's two buttons post it.
+    pub enum EscalationDecision {
+        /// Escalate the case.
+        Accept => ("accept", "升级处理"),
+        /// Not now.
+        Decline => ("decline", "暂不升级"),
+    }
+}
+
+super::labelled_enum! {
+    /// A leader's verdict on a proposal further up the ladder (a grade re-assessment, a referral
+    /// to a department), as their pages' two buttons post it.
+    pub enum Verdict {
+        /// Approve: the letters go out.
+        Approve => ("approve", "同意"),
+        /// Reject.
+        Reject => ("reject", "不同意"),
+    }
+}
+
+super::labelled_enum! {
     /// Why a case is proposed for escalation.
     pub enum EscalationReason {
         /// The deadline passed without a report (the scanner).
@@ -47,6 +68,22 @@ impl EscalationReason {
 mod tests {
     use super::EscalationReason::{self, *};
     use super::EscalationStatus::{self, *};
+
+    #[test]
+    fn decisions_and_verdicts_are_the_strings_the_buttons_post() {
+        use super::{EscalationDecision, Verdict};
+        for d in EscalationDecision::ALL {
+            assert_eq!(EscalationDecision::parse(d.as_str()), Some(d));
+        }
+        for v in Verdict::ALL {
+            assert_eq!(Verdict::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(EscalationDecision::parse("accept"), Some(EscalationDecision::Accept));
+        assert_eq!(EscalationDecision::parse("approve"), None);
+        assert_eq!(Verdict::parse("approve"), Some(Verdict::Approve));
+        assert_eq!(Verdict::parse("accept"), None);
+        assert_eq!(Verdict::parse(""), None);
+    }
 
     #[test]
     fn every_status_and_reason_round_trips_through_its_string_form() {

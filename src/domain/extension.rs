@@ -22,6 +22,16 @@ impl ExtensionStatus {
     }
 }
 
+super::labelled_enum! {
+    /// Staff's answer to a request, as the case page's two buttons post it.
+    pub enum ExtensionDecision {
+        /// Move the deadline.
+        Grant => ("grant", "批准延期"),
+        /// Keep the deadline.
+        Refuse => ("refuse", "不予延期"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ExtensionStatus::{self, *};
@@ -34,6 +44,18 @@ mod tests {
         }
         assert_eq!(ExtensionStatus::parse("approved"), None);
         assert_eq!(ExtensionStatus::parse("rejected"), None);
+    }
+
+    #[test]
+    fn a_decision_is_grant_or_refuse_and_nothing_else() {
+        use super::ExtensionDecision;
+        for d in ExtensionDecision::ALL {
+            assert_eq!(ExtensionDecision::parse(d.as_str()), Some(d));
+        }
+        assert_eq!(ExtensionDecision::parse("grant"), Some(ExtensionDecision::Grant));
+        assert_eq!(ExtensionDecision::parse("refuse"), Some(ExtensionDecision::Refuse));
+        assert_eq!(ExtensionDecision::parse(""), None);
+        assert_eq!(ExtensionDecision::parse("yes"), None);
     }
 
     #[test]

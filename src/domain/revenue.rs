@@ -30,6 +30,16 @@ impl StatementStatus {
     }
 }
 
+super::labelled_enum! {
+    /// The committee's answer to a published statement, as the revenue page's two buttons post it.
+    pub enum StatementReview {
+        /// The statement matches the committee's records.
+        Confirm => ("confirm", "确认"),
+        /// It does not (with a reason).
+        Dispute => ("dispute", "提出异议"),
+    }
+}
+
 /// Money in or out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -297,6 +307,17 @@ pub fn distribution(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_review_is_confirm_or_dispute_and_nothing_else() {
+        for r in StatementReview::ALL {
+            assert_eq!(StatementReview::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(StatementReview::parse("confirm"), Some(StatementReview::Confirm));
+        assert_eq!(StatementReview::parse("dispute"), Some(StatementReview::Dispute));
+        assert_eq!(StatementReview::parse(""), None);
+        assert_eq!(StatementReview::parse("approve"), None);
+    }
 
     #[test]
     fn statement_statuses_read_back_and_only_a_published_statement_is_reviewed() {

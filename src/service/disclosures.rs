@@ -172,6 +172,35 @@ pub async fn items<C: ConnectionTrait>(db: &C, all: bool) -> Result<Vec<Item>, S
         .collect())
 }
 
+/// Every item with its settings, inactive ones too (the settings page), for those who read the
+/// compliance overview.
+pub async fn list_items(deps: &Deps, ctx: &Ctx) -> Result<Vec<Item>, ServiceError> {
+    may_read_compliance(ctx)?;
+    items(&deps.db, true).await
+}
+
+/// The townships the compliance overview may be filtered by: those within the actor's
+/// jurisdiction, every one for a county-wide scope.
+pub async fn compliance_townships(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String)>, ServiceError> {
+    let actor = may_read_compliance(ctx)?;
+    let within = match actor.scope {
+        crate::domain::role::Scope::Jurisdiction(j) => Some(j),
+        _ => None,
+    };
+    let tree = super::scope::JurisdictionTree::load(&deps.db).await?;
+    Ok(tree.of_level("township", within).into_iter().map(|t| (t.id, t.name.clone())).collect())
+}
+
+/// The compliance overview and the item settings are read by those who read case content (the
+/// bureau and the townships).
+fn may_read_compliance(ctx: &Ctx) -> Result<&crate::domain::authz::Actor, ServiceError> {
+    let actor = ctx.actor()?;
+    if !crate::domain::authz::role_may(actor.role, Action::ReadCaseContent) {
+        return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role));
+    }
+    Ok(actor)
+}
+
 /// Staff change an item's frequency, due rule and whether it is required.
 pub async fn configure_item(
     deps: &Deps,
@@ -546,10 +575,7 @@ pub async fn compliance(
     only_late: bool,
 ) -> Result<(Vec<(String, String)>, String, Vec<ComplianceRow>), ServiceError> {
     use crate::domain::disclosure::latest_overdue;
-    let actor = ctx.actor()?;
-    if !crate::domain::authz::role_may(actor.role, Action::ReadCaseContent) {
-        return Err(ServiceError::Forbidden(crate::domain::authz::Denied::Role));
-    }
+    let actor = may_read_compliance(ctx)?;
     let tree = super::scope::JurisdictionTree::load(&deps.db).await?;
     let day = today(ctx.now);
     let cal = super::holidays::calendar(&deps.db).await?;

@@ -20,6 +20,17 @@ pub struct JurisdictionTree {
     rows: BTreeMap<i64, jurisdiction::Model>,
 }
 
+/// The name of the signed-in actor's scope (the home page's heading): their jurisdiction, or for
+/// a company or a committee the last jurisdiction of their path.
+pub async fn scope_name(deps: &Deps, ctx: &Ctx) -> Result<String, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    Ok(match actor.scope {
+        Scope::Jurisdiction(j) => tree.name(j),
+        _ => actor.jurisdiction_path.last().map(|j| tree.name(*j)).unwrap_or_default(),
+    })
+}
+
 impl JurisdictionTree {
     /// Loads every jurisdiction.
     pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Self, ServiceError> {

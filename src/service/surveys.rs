@@ -611,7 +611,33 @@ pub async fn recently_closed<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The communities of a township, by name (the survey form's choice of community).
-pub async fn communities_of_township(deps: &Deps, township_id: i64) -> Result<Vec<community::Model>, ServiceError> {
-    Ok(db::communities::communities_of_township_by_name(&deps.db, township_id).await?)
+/// The opening form's choices: for those who run surveys in a jurisdiction, the townships within
+/// it (and their own township) with their communities by name; nothing for anyone else.
+pub async fn places(deps: &Deps, ctx: &Ctx) -> Result<Places, ServiceError> {
+    let actor = ctx.actor()?;
+    let tree = JurisdictionTree::load(&deps.db).await?;
+    let within = match actor.scope {
+        Scope::Jurisdiction(j) if role_may(actor.role, Action::RunSurvey) => j,
+        _ => return Ok(Places::default()),
+    };
+    let townships: Vec<(i64, String)> = tree
+        .of_level("township", Some(within))
+        .into_iter()
+        .map(|t| (t.id, t.name.clone()))
+        .chain(tree.get(within).filter(|t| t.level == "township").map(|t| (t.id, t.name.clone())))
+        .collect();
+    let mut communities = Vec::new();
+    for (township, _) in &townships {
+        for c in db::communities::communities_of_township_by_name(&deps.db, *township).await? {
+            communities.push((c.id, c.name));
+        }
+    }
+    Ok(Places { townships, communities })
+}
+
+/// Where a survey may be opened: townships and communities as (id, name), in the form's order.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    pub townships: Vec<(i64, String)>,
+    pub communities: Vec<(i64, String)>,
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::{Chrome, NoteForm, PageForm, Pager, flash, q};
 use crate::domain::case::{CaseEvent, CaseStatus};
+use crate::domain::extension::ExtensionDecision;
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::{CaseDetail, CaseRow, ItemReport, LedgerQuery, NewCase, StepInput};
 use crate::service::rule_code::RuleCode;
@@ -402,13 +403,25 @@ pub async fn decide_extension(
     Path(id): Path<i64>,
     PageForm(f): PageForm<ExtensionForm>,
 ) -> Result<Response, PageError> {
-    let grant = f.decision == "grant";
+    let grant = match ExtensionDecision::try_from(&f) {
+        Ok(decision) => decision == ExtensionDecision::Grant,
+        Err(e) => return step_failed(&s, &a, id, e).await,
+    };
     match cases::decide_extension(&s.deps, &a.ctx, id, grant, date(&f.deadline), &f.note).await {
         Ok(()) => {
             flash(&a.session, if grant { "已批准延期" } else { "已决定不予延期" }).await;
             Ok(Redirect::to(&format!("/cases/{id}")).into_response())
         }
         Err(e) => step_failed(&s, &a, id, e).await,
+    }
+}
+
+impl TryFrom<&ExtensionForm> for ExtensionDecision {
+    type Error = ServiceError;
+
+    /// `decision`: grant or refuse.
+    fn try_from(f: &ExtensionForm) -> Result<Self, ServiceError> {
+        super::choice("decision", &f.decision, Self::parse, &Self::ALL, Self::label)
     }
 }
 

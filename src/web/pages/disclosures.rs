@@ -144,7 +144,7 @@ struct ItemsPage {
 async fn items_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result<ItemsPage, PageError> {
     Ok(ItemsPage {
         c: Chrome::new(&a.session, Some(&a.user), "信息公开事项").await,
-        items: disclosures::items(&s.deps.db, true).await?,
+        items: disclosures::list_items(&s.deps, &a.ctx).await?,
         frequencies: Frequency::ALL.iter().map(|f| (f.as_str(), f.label())).collect(),
         configures: role_may(a.user.actor.role, Action::ConfigureChecks),
         errors,
@@ -219,12 +219,7 @@ pub async fn compliance(
 ) -> Result<impl IntoResponse, PageError> {
     let only_late = q.late.is_some();
     let (columns, quarter, rows) = disclosures::compliance(&s.deps, &a.ctx, q.township, only_late).await?;
-    let tree = crate::service::scope::JurisdictionTree::load(&s.deps.db).await?;
-    let within = match a.user.actor.scope {
-        crate::domain::role::Scope::Jurisdiction(j) => Some(j),
-        _ => None,
-    };
-    let townships = tree.of_level("township", within).into_iter().map(|t| (t.id, t.name.clone())).collect();
+    let townships = disclosures::compliance_townships(&s.deps, &a.ctx).await?;
     Ok(CompliancePage {
         c: Chrome::new(&a.session, Some(&a.user), "信息公开情况").await,
         columns,

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Chrome, NoteForm, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
+use crate::domain::escalation::EscalationDecision;
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::CaseRow;
 use crate::service::{ServiceError, escalations};
@@ -53,8 +54,13 @@ pub async fn decide_escalation(
     Path(id): Path<i64>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
-    let accept = f.decision == "accept";
-    match escalations::decide_escalation(&s.deps, &a.ctx, id, accept, &f.note).await {
+    let decision = EscalationDecision::try_from(&f);
+    let accept = matches!(decision, Ok(EscalationDecision::Accept));
+    let result = match decision {
+        Ok(_) => escalations::decide_escalation(&s.deps, &a.ctx, id, accept, &f.note).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => {
             flash(&a.session, if accept { "已决定升级处理" } else { "已决定暂不升级" }).await;
             Ok(Redirect::to("/escalations").into_response())
@@ -64,5 +70,14 @@ pub async fn decide_escalation(
                 .into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+impl TryFrom<&NoteForm> for EscalationDecision {
+    type Error = ServiceError;
+
+    /// `decision`: accept or decline.
+    fn try_from(f: &NoteForm) -> Result<Self, ServiceError> {
+        super::choice("decision", &f.decision, Self::parse, &Self::ALL, Self::label)
     }
 }

@@ -105,9 +105,31 @@ pub struct HolidayForm {
     kind: String,
     #[serde(default)]
     name: String,
-    /// `delete` removes the date.
+    /// `delete` removes the date; the add form posts none (save).
     #[serde(default)]
     action: String,
+}
+
+crate::domain::labelled_enum! {
+    /// What a post to the holiday table does.
+    pub enum HolidayAction {
+        /// Add or change the date (the add form).
+        Save => ("save", "保存"),
+        /// Remove the date (a row's button).
+        Delete => ("delete", "删除"),
+    }
+}
+
+impl TryFrom<&HolidayForm> for HolidayAction {
+    type Error = ServiceError;
+
+    /// `action`: none or `save` saves, `delete` deletes; anything else is refused, never saved.
+    fn try_from(f: &HolidayForm) -> Result<Self, ServiceError> {
+        if f.action.is_empty() {
+            return Ok(HolidayAction::Save);
+        }
+        super::choice("action", &f.action, Self::parse, &Self::ALL, Self::label)
+    }
 }
 
 /// POST /holidays
@@ -117,10 +139,10 @@ pub async fn save_holiday(
     PageForm(f): PageForm<HolidayForm>,
 ) -> Result<Response, PageError> {
     let day = date(&f.day);
-    let result = if f.action == "delete" {
-        crate::service::holidays::delete(&s.deps, &a.ctx, day).await
-    } else {
-        crate::service::holidays::save(&s.deps, &a.ctx, day, &f.kind, &f.name).await
+    let result = match HolidayAction::try_from(&f) {
+        Ok(HolidayAction::Delete) => crate::service::holidays::delete(&s.deps, &a.ctx, day).await,
+        Ok(HolidayAction::Save) => crate::service::holidays::save(&s.deps, &a.ctx, day, &f.kind, &f.name).await,
+        Err(e) => Err(e),
     };
     let year = day.map(|d| chrono::Datelike::year(&d));
     match result {

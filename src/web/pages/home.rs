@@ -62,11 +62,7 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<impl Into
     let overdue = InboxQuery { overdue: Some("1".into()), ..Default::default() };
     let clues_waiting = complaints::inbox(&state.deps, ctx, &waiting, 1).await.ok().map(|p| p.total);
     let clues_overdue = complaints::inbox(&state.deps, ctx, &overdue, 1).await.ok().map(|p| p.total);
-    let tree = crate::service::scope::JurisdictionTree::load(&state.db).await?;
-    let scope_name = match user.actor.scope {
-        Scope::Jurisdiction(j) => tree.name(j),
-        _ => user.actor.jurisdiction_path.last().map(|j| tree.name(*j)).unwrap_or_default(),
-    };
+    let scope_name = crate::service::scope::scope_name(&state.deps, ctx).await?;
     Ok(HomePage {
         c,
         signed_in: true,

@@ -72,6 +72,22 @@ pub struct NoteForm {
     pub decision: String,
 }
 
+/// A choice a form's buttons post (`decision=approve`), read through its enum's `parse`; a missing
+/// or unknown value is refused naming the field and the choices (`请选择同意或不同意`), never read
+/// as one of them.
+pub fn choice<T: Copy>(
+    field: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    label: fn(T) -> &'static str,
+) -> Result<T, ServiceError> {
+    parse(value).ok_or_else(|| {
+        let choices: Vec<&str> = all.iter().map(|c| label(*c)).collect();
+        ServiceError::field(field, format!("请选择{}", choices.join("或")))
+    })
+}
+
 /// A posted form whose fields may repeat (one `case_id` per checked case), read by name. Each
 /// use case's input is parsed from it with `TryFrom<Fields>` beside its handler: a value that is
 /// present but malformed is refused with a Chinese message naming the field, never dropped.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{Chrome, Fields, PageForm, Pager, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::case::CaseStatus;
+use crate::domain::notice::NoticeStatus;
 use crate::domain::registry::FieldErrors;
 use crate::service::cases::{CaseRow, LedgerQuery};
 use crate::service::notices::{NewNotice, NoticeView};
@@ -161,7 +162,9 @@ pub async fn show_notice(
     let n = notices::get_notice(&s.deps, &a.ctx, id).await?;
     Ok(NoticePage {
         c: Chrome::new(&a.session, Some(&a.user), &n.number).await,
-        can_sign: role_may(a.user.actor.role, Action::AnswerNotice) && n.status == "issued",
+        // the domain's rule for signing, not a copy of its string
+        can_sign: role_may(a.user.actor.role, Action::AnswerNotice)
+            && NoticeStatus::parse(&n.status).and_then(NoticeStatus::sign).is_some(),
         n,
     })
 }

@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 use axum::response::{Redirect, Response};
 
 use super::{Fields, NoteForm, PageForm, communities::community_page, escalations::escalations_page, flash};
+use crate::domain::escalation::Verdict;
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
 use crate::service::reassessments::NewReassessment;
@@ -48,8 +49,13 @@ pub async fn decide_reassessment(
     Path(id): Path<i64>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
-    let approve = f.decision == "approve";
-    match crate::service::reassessments::decide(&s.deps, &a.ctx, id, approve, &f.note).await {
+    let verdict = Verdict::try_from(&f);
+    let approve = matches!(verdict, Ok(Verdict::Approve));
+    let result = match verdict {
+        Ok(_) => crate::service::reassessments::decide(&s.deps, &a.ctx, id, approve, &f.note).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => {
             flash(&a.session, if approve { "已同意重新核定，函件已生成" } else { "已不同意重新核定" }).await;
             Ok(Redirect::to("/escalations").into_response())
@@ -70,6 +76,15 @@ pub async fn show_reassessment_letter(
 ) -> Result<Response, PageError> {
     let (number, bytes) = crate::service::reassessments::letter_pdf(&s.deps, &a.ctx, id, &which).await?;
     Ok(super::pdf_response(&number, &format!("reassessment-{id}-{which}"), bytes))
+}
+
+impl TryFrom<&NoteForm> for Verdict {
+    type Error = ServiceError;
+
+    /// `decision`: approve or reject (the re-assessment's buttons on the escalation list).
+    fn try_from(f: &NoteForm) -> Result<Self, ServiceError> {
+        super::choice("decision", &f.decision, Self::parse, &Self::ALL, Self::label)
+    }
 }
 
 impl TryFrom<&Fields> for NewReassessment {

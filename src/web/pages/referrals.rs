@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::{Chrome, Fields, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
+use crate::domain::escalation::Verdict;
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
 use crate::service::cases::CaseRow;
@@ -172,6 +173,15 @@ pub struct AnswerForm {
     note: String,
 }
 
+impl TryFrom<&AnswerForm> for Verdict {
+    type Error = ServiceError;
+
+    /// `decision`: approve or reject.
+    fn try_from(f: &AnswerForm) -> Result<Self, ServiceError> {
+        super::choice("decision", &f.decision, Self::parse, &Self::ALL, Self::label)
+    }
+}
+
 async fn done(
     s: &AppState,
     a: &Auth,
@@ -225,8 +235,12 @@ pub async fn decide(
     Path(id): Path<i64>,
     PageForm(f): PageForm<AnswerForm>,
 ) -> Result<Response, PageError> {
-    let approve = f.decision == "approve";
-    let r = referrals::decide(&s.deps, &a.ctx, id, approve, &f.note).await;
+    let verdict = Verdict::try_from(&f);
+    let approve = matches!(verdict, Ok(Verdict::Approve));
+    let r = match verdict {
+        Ok(_) => referrals::decide(&s.deps, &a.ctx, id, approve, &f.note).await,
+        Err(e) => Err(e),
+    };
     done(&s, &a, id, r, if approve { "已同意移送，移送函已生成" } else { "已不同意移送" }, format!("/referrals/{id}"))
         .await
 }

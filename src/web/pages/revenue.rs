@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::{Chrome, PageForm, flash};
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
+use crate::domain::revenue::StatementReview;
 use crate::service::ServiceError;
 use crate::service::revenue::{self, EntryView, NewEntry, NewResolution, PublishedView, StatementView};
 use crate::web::AppState;
@@ -224,6 +225,15 @@ pub struct ReviewForm {
     note: String,
 }
 
+impl TryFrom<&ReviewForm> for StatementReview {
+    type Error = ServiceError;
+
+    /// `decision`: confirm or dispute.
+    fn try_from(f: &ReviewForm) -> Result<Self, ServiceError> {
+        super::choice("decision", &f.decision, Self::parse, &Self::ALL, Self::label)
+    }
+}
+
 /// POST /communities/{id}/revenue/statements/{statement_id}/review: the committee confirms or
 /// disputes.
 pub async fn review_statement(
@@ -232,9 +242,14 @@ pub async fn review_statement(
     Path((id, statement_id)): Path<(i64, i64)>,
     PageForm(f): PageForm<ReviewForm>,
 ) -> Result<Response, PageError> {
-    let confirm = f.decision == "confirm";
-    let r = revenue::review_statement(&s.deps, &a.ctx, statement_id, confirm, &f.note)
-        .await
-        .map(|_| if confirm { "已确认" } else { "已提出异议，已告知物业企业和主管部门" });
+    let r = match StatementReview::try_from(&f) {
+        Ok(review) => {
+            let confirm = review == StatementReview::Confirm;
+            revenue::review_statement(&s.deps, &a.ctx, statement_id, confirm, &f.note)
+                .await
+                .map(|_| if confirm { "已确认" } else { "已提出异议，已告知物业企业和主管部门" })
+        }
+        Err(e) => Err(e),
+    };
     done(&s, &a, id, r).await
 }

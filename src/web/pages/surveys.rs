@@ -15,7 +15,6 @@ use super::{Chrome, PageForm, flash};
 use crate::db::entities::questionnaire;
 use crate::domain::authz::{Action, role_may};
 use crate::domain::registry::FieldErrors;
-use crate::domain::role::Scope;
 use crate::service::ServiceError;
 use crate::service::surveys::{self, Detail, NewSurvey, PublicSurvey, SurveyRow};
 use crate::web::AppState;
@@ -38,36 +37,15 @@ struct ListPage {
 async fn list_page(s: &AppState, a: &Auth, errors: FieldErrors) -> Result<ListPage, PageError> {
     let actor = &a.user.actor;
     let runs = role_may(actor.role, Action::RunSurvey);
-    let tree = crate::service::scope::JurisdictionTree::load(&s.deps.db).await?;
-    let within = match actor.scope {
-        Scope::Jurisdiction(j) => Some(j),
-        _ => None,
-    };
-    let townships: Vec<(i64, String)> = match within {
-        Some(j) if runs => tree
-            .of_level("township", Some(j))
-            .into_iter()
-            .map(|t| (t.id, t.name.clone()))
-            .chain(tree.get(j).filter(|t| t.level == "township").map(|t| (t.id, t.name.clone())))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let mut communities = Vec::new();
-    if runs {
-        for (tid, _) in &townships {
-            for c in surveys::communities_of_township(&s.deps, *tid).await? {
-                communities.push((c.id, c.name));
-            }
-        }
-    }
+    let places = surveys::places(&s.deps, &a.ctx).await?;
     Ok(ListPage {
         c: Chrome::new(&a.session, Some(&a.user), "满意度测评").await,
         surveys: surveys::list(&s.deps, &a.ctx).await?,
         runs,
         configures: role_may(actor.role, Action::ConfigureChecks),
         questionnaires: surveys::questionnaires(&s.deps).await?,
-        townships,
-        communities,
+        townships: places.townships,
+        communities: places.communities,
         errors,
     })
 }
