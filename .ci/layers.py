@@ -4,8 +4,10 @@
 1. Only `src/db` talks to the database: `Entity::`, `Column::` and `Statement::` appear nowhere
    else under `src/`, nor do the other marks of a query or a write (`ActiveModel`, `Set(`,
    `into_active_model`, the query traits, `sea_query`).
-2. Handlers call services only: no `db::<module>::<function>(` call under `src/web` (the session
-   store, the readiness ping and the pool's figures are the server's own plumbing, not queries).
+2. Handlers call services only: no `db::<module>::<function>(` call under `src/web`, and no use of
+   the connection itself (`deps.db`, `s.db`, `state.db`, the `.read` pool) outside the server's own
+   plumbing: the arguments of `db::ping` (readiness), `db::pool_stats` (the pool's figures) and
+   `DbSessionStore::new` (the session store).
 3. The modules of `src/service` import each other without a cycle (read from
    `crate::service::<m>` and `super::<m>` paths, `use super::{…}` groups included).
 
@@ -33,12 +35,76 @@ QUERY = re.compile(
 # 2. a handler calling the database: `db::<module>::<function>(` (types such as
 # `db::audit::AuditFilter` and `db::entities::…` are named, not called).
 HANDLER_QUERY = re.compile(r"\bdb::(?!entities::|session_store::)[a-z_]+::[a-z_][a-z0-9_]*\s*\(")
+# 2. a handler holding the connection: a `.db` or `.read` field (not a method call), allowed only
+# inside the arguments of the plumbing calls.
+CONNECTION = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\.(?:db|read)\b(?!\s*\()")
+PLUMBING = re.compile(r"\b(?:db::ping|db::pool_stats|DbSessionStore::new)\s*\(")
+
+# Where a comment or a literal starts: `//`, `/*`, a string (`"…"`, `b"…"`, raw `r#"…"#`) or a
+# character literal (a lifetime such as `'a` is neither and is kept).
+TOKEN = re.compile(r'//|/\*|(?<![A-Za-z0-9_])b?r(#*)"|"|\'(?:\\(?:u\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|.)|[^\\\'\n])\'')
+
+
+def strip_comments(text):
+    """The text with every comment blanked (newlines kept, so line numbers and offsets hold);
+    string and character literals are kept whole, so a `//` inside `"http://…"` is not a comment."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        m = TOKEN.search(text, i)
+        if not m:
+            out.append(text[i:])
+            break
+        out.append(text[i : m.start()])
+        tok, j = m.group(0), m.end()
+        if tok == "//":
+            j = text.find("\n", j)
+            j = n if j < 0 else j
+            out.append(" " * (j - m.start()))
+        elif tok == "/*":
+            depth = 1
+            while j < n and depth:
+                if text.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif text.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            out.append(re.sub(r"[^\n]", " ", text[m.start() : j]))
+        elif tok.endswith('"') and m.group(1) is not None:  # raw string: ends at `"` and its hashes
+            end = text.find('"' + m.group(1), j)
+            j = n if end < 0 else end + 1 + len(m.group(1))
+            out.append(text[m.start() : j])
+        elif tok == '"':
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+            out.append(text[m.start() : j])
+        else:  # a character literal
+            out.append(tok)
+        i = j
+    return "".join(out)
+
+
+def plumbing_spans(code):
+    """(start, end) offsets of the arguments of each plumbing call, parentheses balanced."""
+    spans = []
+    for m in PLUMBING.finditer(code):
+        depth, j = 1, m.end()
+        while j < len(code) and depth:
+            depth += {"(": 1, ")": -1}.get(code[j], 0)
+            j += 1
+        spans.append((m.end(), j))
+    return spans
 
 
 def code_lines(path):
+    """(line number, the line without comments, the line as written, its offset in the code)."""
     with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            yield n, line.split("//", 1)[0], line
+        text = fh.read()
+    code, offset = strip_comments(text), 0
+    for n, (line, raw) in enumerate(zip(code.split("\n"), text.split("\n")), 1):
+        yield n, line, raw, offset
+        offset += len(line) + 1
 
 
 queries = 0
@@ -51,7 +117,8 @@ for dirpath, _, files in os.walk(SRC):
             continue
         path = os.path.join(dirpath, f)
         rel = os.path.relpath(path, ROOT)
-        for n, code, line in code_lines(path):
+        spans = None
+        for n, code, line, offset in code_lines(path):
             if QUERY.search(code):
                 failed = True
                 queries += 1
@@ -59,6 +126,16 @@ for dirpath, _, files in os.walk(SRC):
             if rel.startswith("src/web/") and HANDLER_QUERY.search(code):
                 failed = True
                 print(f"handler calling the database (call a service): {rel}:{n}: {line.strip()}")
+            if rel.startswith("src/web/") and CONNECTION.search(code):
+                if spans is None:
+                    with open(path, encoding="utf-8") as fh:
+                        spans = plumbing_spans(strip_comments(fh.read()))
+                for m in CONNECTION.finditer(code):
+                    at = offset + m.start()
+                    if not any(a <= at < b for a, b in spans):
+                        failed = True
+                        print(f"handler using the database connection (call a service): {rel}:{n}: {line.strip()}")
+                        break
 
 # 2. cycles among src/service modules
 SERVICE = os.path.join(SRC, "service")
@@ -82,7 +159,7 @@ for m, paths in modules.items():
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
         # doc comments and comments name modules without depending on them
-        code = "\n".join(l.split("//", 1)[0] for l in text.splitlines())
+        code = strip_comments(text)
         found = set(PATH.findall(code))
         for g in GROUP.findall(code):
             for part in g.split(","):
@@ -149,4 +226,7 @@ if "--graph" in sys.argv:
 
 if failed:
     sys.exit(1)
-print(f"layers: no query outside src/db, no handler calling the database; {len(modules)} service modules without a cycle")
+print(
+    f"layers: no query outside src/db, no handler calling the database or holding its connection; "
+    f"{len(modules)} service modules without a cycle"
+)

@@ -1348,6 +1348,54 @@ async fn a_referral_goes_to_its_department_with_a_numbered_letter_and_comes_back
 }
 
 #[tokio::test]
+async fn an_unknown_or_missing_decision_is_refused_naming_the_choices_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let mut staff = app.login_as(Role::BureauStaff).await;
+    let t0 = today(&app);
+    let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "物业擅自占用消防通道设置收费停车位").await;
+    let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
+    let zhifa = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::DepartmentUser))
+        .await
+        .unwrap()
+        .unwrap();
+    staff.get(&format!("/referrals/new?case_id={case_id}")).await;
+    let r = staff
+        .post(
+            "/referrals",
+            &[
+                ("from_case", &case_id.to_string()),
+                ("case_id", &case_id.to_string()),
+                ("department_id", &zhifa.department_id.unwrap().to_string()),
+                ("reasons", "占用消防通道设置收费停车位，涉嫌违反《消防法》第二十八条"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().trim_start_matches("/referrals/").parse().unwrap();
+    // A leader's typo or a form without its button is not a rejection.
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    leader.get(&format!("/referrals/{id}")).await;
+    for fields in [&[("decision", "approved"), ("note", "同意移送")][..], &[("note", "同意移送")][..]] {
+        let r = leader.post(&format!("/referrals/{id}/decision"), fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("请选择同意或不同意"), "{}", r.body);
+    }
+    let row = propwatch::db::entities::referral::Entity::find_by_id(id).one(&app.deps.db).await.unwrap().unwrap();
+    assert_eq!(row.status, "proposed");
+    assert!(row.letter_number.is_none());
+    // An unknown action on the holiday table neither saves nor deletes.
+    staff.get("/holidays?year=2027").await;
+    let r = staff
+        .post("/holidays", &[("day", "2027-01-01"), ("kind", "holiday"), ("name", "元旦"), ("action", "add")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.select("p.err").iter().any(|e| e.contains("请选择保存或删除")), "{}", r.body);
+    let cal = propwatch::service::holidays::calendar(&app.deps.db).await.unwrap();
+    assert!(cal.is_working_day(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()));
+    assert!(app.last_audit("holiday.save").await.is_none());
+}
+
+#[tokio::test]
 async fn a_dismissal_track_is_opened_by_a_leader_and_its_legal_steps_come_in_order() {
     let app = TestApp::new().await;
     let mut staff = app.login_as(Role::BureauStaff).await;
