@@ -1354,24 +1354,21 @@ async fn an_unknown_or_missing_decision_is_refused_naming_the_choices_and_change
     let t0 = today(&app);
     let (_, problem) = accepted_problem(&app, &mut staff, "YC-FC-001", "物业擅自占用消防通道设置收费停车位").await;
     let case_id = filed_case(&app, &mut staff, problem, t0 + Duration::days(10)).await;
-    let zhifa = propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::DepartmentUser))
-        .await
-        .unwrap()
-        .unwrap();
-    staff.get(&format!("/referrals/new?case_id={case_id}")).await;
-    let r = staff
-        .post(
-            "/referrals",
-            &[
-                ("from_case", &case_id.to_string()),
-                ("case_id", &case_id.to_string()),
-                ("department_id", &zhifa.department_id.unwrap().to_string()),
-                ("reasons", "占用消防通道设置收费停车位，涉嫌违反《消防法》第二十八条"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id: i64 = r.location().trim_start_matches("/referrals/").parse().unwrap();
+    let department =
+        propwatch::db::accounts::user_by_username(&app.deps.db, crate::helpers::username(Role::DepartmentUser))
+            .await
+            .unwrap()
+            .unwrap()
+            .department_id;
+    let id = propwatch::service::referrals::propose(
+        &app.deps,
+        &staff_ctx(&app).await,
+        vec![case_id],
+        department,
+        "占用消防通道",
+    )
+    .await
+    .unwrap();
     // A leader's typo or a form without its button is not a rejection.
     let mut leader = app.login_as(Role::BureauLeader).await;
     leader.get(&format!("/referrals/{id}")).await;
