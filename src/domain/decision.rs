@@ -16,7 +16,9 @@
 //! Every comparison is made on integers by cross-multiplication (`yes × 4 ≥ participating × 3`),
 //! never on floats or rounded percentages: a 3,001-unit community must not flip on rounding.
 
-use super::roster::RosterTotals;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::roster::{CountedUnit, Holder, RosterTotals};
 
 super::labelled_enum! {
     /// The matters of 第278条第一款, in the article's words; the string form is the item's number.
@@ -141,6 +143,44 @@ impl Tally {
     pub fn all_yes(&self) -> Weight {
         self.yes.add(self.deemed_yes)
     }
+}
+
+/// Why ballots cannot be tallied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TallyError {
+    /// A second ballot of one owner (第9条: an owner of several units, or the developer, votes
+    /// once); the first recorded stands.
+    SecondBallot,
+    /// A ballot of somebody the roster does not list as an owner.
+    NotOnRoster,
+}
+
+/// Tallies the ballots on one matter. A ballot is an owner's (a holder of 第9条: one person or
+/// one set of co-owners, or the developer for all its unsold units), never a unit's: it carries
+/// the area of all the holder's units and counts one owner. A unit whose owners are not entered
+/// has nobody to vote for it.
+pub fn tally(units: &[CountedUnit], ballots: &[(Holder, Choice)]) -> Result<Tally, TallyError> {
+    let mut area: BTreeMap<&Holder, i64> = BTreeMap::new();
+    for u in units {
+        if !matches!(&u.holder, Holder::Owners(keys) if keys.is_empty()) {
+            *area.entry(&u.holder).or_default() += u.area_centi;
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut t = Tally::default();
+    for (holder, choice) in ballots {
+        let a = *area.get(holder).ok_or(TallyError::NotOnRoster)?;
+        if !seen.insert(holder) {
+            return Err(TallyError::SecondBallot);
+        }
+        let side = match choice {
+            Choice::Yes => &mut t.yes,
+            Choice::No => &mut t.no,
+            Choice::Abstain => &mut t.abstain,
+        };
+        *side = side.add(Weight { area_centi: a, owners: 1 });
+    }
+    Ok(t)
 }
 
 /// One comparison of the legal test, with the figures that decide it.
@@ -361,5 +401,45 @@ mod tests {
     fn an_empty_roster_decides_nothing() {
         let r = decide(Matter::Manager, RosterTotals::default(), Tally::default());
         assert!(!r.quorum && !r.passed);
+    }
+
+    #[test]
+    fn ballots_are_an_owners_with_the_area_of_all_their_units() {
+        use crate::domain::roster::{CountedUnit, Holder, totals};
+        let owner = |k: &[&str]| Holder::Owners(k.iter().map(|x| x.to_string()).collect());
+        let unit = |id, area, holder| CountedUnit { unit_id: id, area_centi: area, holder };
+        let units = vec![
+            unit(1, 10_000, Holder::Developer),
+            unit(2, 10_000, Holder::Developer),
+            unit(3, 9_000, owner(&["张"])),
+            unit(4, 9_000, owner(&["张"])),
+            unit(5, 12_000, owner(&["李", "王"])),
+            unit(6, 8_000, owner(&[])),
+        ];
+        let t = super::tally(&units, &[(owner(&["张"]), Choice::Yes), (Holder::Developer, Choice::No)]).unwrap();
+        assert_eq!(t.yes, w(18_000, 1), "two flats, one owner");
+        assert_eq!(t.no, w(20_000, 1), "the developer's units together");
+        assert_eq!(
+            super::tally(&units, &[(owner(&["王", "李"]), Choice::Abstain)]).unwrap().abstain,
+            w(12_000, 1),
+            "co-owners once"
+        );
+        assert_eq!(
+            super::tally(&units, &[(owner(&["张"]), Choice::Yes), (owner(&["张"]), Choice::No)]),
+            Err(TallyError::SecondBallot)
+        );
+        assert_eq!(super::tally(&units, &[(owner(&["李"]), Choice::Yes)]), Err(TallyError::NotOnRoster));
+        assert_eq!(super::tally(&units, &[(owner(&[]), Choice::Yes)]), Err(TallyError::NotOnRoster));
+        // the numerator counts owners as the denominator does
+        let all = totals(&units);
+        let every =
+            [(owner(&["张"]), Choice::Yes), (Holder::Developer, Choice::Yes), (owner(&["李", "王"]), Choice::Yes)];
+        let t = super::tally(&units, &every).unwrap();
+        assert_eq!(
+            (t.cast().owners, all.owners),
+            (3, 4),
+            "the unit without owners entered is an owner who did not vote"
+        );
+        assert_eq!((t.cast().area_centi, all.area_centi), (50_000, 58_000));
     }
 }
