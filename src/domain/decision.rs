@@ -9,78 +9,45 @@
 //!   than half (>).
 //! - Abstentions take part: they count in the participating area and owners, never as yes.
 //! - Deemed votes (未参与表决的计入已表决的多数票) exist only where the community's registered
-//!   rules say so; they are kept apart from cast votes and every figure shows both.
+//!   rules say so; they are kept apart from cast votes and every figure shows both. They never make
+//!   a quorum (第278条第二款 asks who *took part*): they only join the majority of the cast votes in
+//!   the passing test.
 //!
 //! Every comparison is made on integers by cross-multiplication (`yes × 4 ≥ participating × 3`),
 //! never on floats or rounded percentages: a 3,001-unit community must not flip on rounding.
 
-use super::roster::RosterTotals;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The matters of 第278条第一款, each with the threshold it needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Matter {
-    /// (一) 制定和修改业主大会议事规则
-    AssemblyRules,
-    /// (二) 制定和修改管理规约
-    ManagementStatute,
-    /// (三) 选举业主委员会或者更换业主委员会成员
-    Committee,
-    /// (四) 选聘和解聘物业服务企业或者其他管理人
-    Manager,
-    /// (五) 使用建筑物及其附属设施的维修资金
-    UseMaintenanceFund,
-    /// (六) 筹集建筑物及其附属设施的维修资金
-    RaiseMaintenanceFund,
-    /// (七) 改建、重建建筑物及其附属设施
-    Rebuild,
-    /// (八) 改变共有部分的用途或者利用共有部分从事经营活动
-    CommonPartsUse,
-    /// (九) 有关共有和共同管理权利的其他重大事项
-    Other,
+use super::roster::{CountedUnit, Holder, RosterTotals};
+
+super::labelled_enum! {
+    /// The matters of 第278条第一款, in the article's words; the string form is the item's number.
+    pub enum Matter {
+        /// (一)
+        AssemblyRules => ("1", "制定和修改业主大会议事规则"),
+        /// (二)
+        ManagementStatute => ("2", "制定和修改管理规约"),
+        /// (三)
+        Committee => ("3", "选举业主委员会或者更换业主委员会成员"),
+        /// (四)
+        Manager => ("4", "选聘和解聘物业服务企业或者其他管理人"),
+        /// (五)
+        UseMaintenanceFund => ("5", "使用建筑物及其附属设施的维修资金"),
+        /// (六)
+        RaiseMaintenanceFund => ("6", "筹集建筑物及其附属设施的维修资金"),
+        /// (七)
+        Rebuild => ("7", "改建、重建建筑物及其附属设施"),
+        /// (八)
+        CommonPartsUse => ("8", "改变共有部分的用途或者利用共有部分从事经营活动"),
+        /// (九)
+        Other => ("9", "有关共有和共同管理权利的其他重大事项"),
+    }
 }
 
 impl Matter {
-    /// Every matter, in the article's order.
-    pub const ALL: [Matter; 9] = [
-        Matter::AssemblyRules,
-        Matter::ManagementStatute,
-        Matter::Committee,
-        Matter::Manager,
-        Matter::UseMaintenanceFund,
-        Matter::RaiseMaintenanceFund,
-        Matter::Rebuild,
-        Matter::CommonPartsUse,
-        Matter::Other,
-    ];
-
-    /// The one string form: the item's number in the article ("1" … "9").
-    pub fn as_str(self) -> &'static str {
-        ["1", "2", "3", "4", "5", "6", "7", "8", "9"][self as usize]
-    }
-
-    /// The matter a string form names.
-    pub fn parse(s: &str) -> Option<Matter> {
-        Matter::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
     /// The item as the article numbers it: `（四）`.
     pub fn item(self) -> &'static str {
         ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）"][self as usize]
-    }
-
-    /// The article's words for the item.
-    pub fn label(self) -> &'static str {
-        match self {
-            Matter::AssemblyRules => "制定和修改业主大会议事规则",
-            Matter::ManagementStatute => "制定和修改管理规约",
-            Matter::Committee => "选举业主委员会或者更换业主委员会成员",
-            Matter::Manager => "选聘和解聘物业服务企业或者其他管理人",
-            Matter::UseMaintenanceFund => "使用建筑物及其附属设施的维修资金",
-            Matter::RaiseMaintenanceFund => "筹集建筑物及其附属设施的维修资金",
-            Matter::Rebuild => "改建、重建建筑物及其附属设施",
-            Matter::CommonPartsUse => "改变共有部分的用途或者利用共有部分从事经营活动",
-            Matter::Other => "有关共有和共同管理权利的其他重大事项",
-        }
     }
 
     /// The threshold the matter needs among those taking part.
@@ -119,42 +86,15 @@ impl Threshold {
     }
 }
 
-/// A choice on one matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Choice {
-    /// 同意
-    Yes,
-    /// 反对
-    No,
-    /// 弃权 (takes part, never counts as yes)
-    Abstain,
-}
-
-impl Choice {
-    /// Every choice.
-    pub const ALL: [Choice; 3] = [Choice::Yes, Choice::No, Choice::Abstain];
-
-    /// The one string form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Choice::Yes => "yes",
-            Choice::No => "no",
-            Choice::Abstain => "abstain",
-        }
-    }
-
-    /// The choice a string form names.
-    pub fn parse(s: &str) -> Option<Choice> {
-        Choice::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// The ballot's word.
-    pub fn label(self) -> &'static str {
-        match self {
-            Choice::Yes => "同意",
-            Choice::No => "反对",
-            Choice::Abstain => "弃权",
-        }
+super::labelled_enum! {
+    /// A choice on one matter.
+    pub enum Choice {
+        /// 同意
+        Yes => ("yes", "同意"),
+        /// 反对
+        No => ("no", "反对"),
+        /// 弃权 (takes part, never counts as yes)
+        Abstain => ("abstain", "弃权"),
     }
 }
 
@@ -189,15 +129,58 @@ impl Tally {
         self.yes.add(self.no).add(self.abstain)
     }
 
-    /// Those taking part: cast votes and deemed ones.
-    pub fn participating(&self) -> Weight {
+    /// The votes the passing test weighs: cast ones and deemed ones.
+    pub fn counted(&self) -> Weight {
         self.cast().add(self.deemed_yes).add(self.deemed_no)
+    }
+
+    /// Deemed votes, either side.
+    pub fn deemed(&self) -> Weight {
+        self.deemed_yes.add(self.deemed_no)
     }
 
     /// Yes, cast and deemed.
     pub fn all_yes(&self) -> Weight {
         self.yes.add(self.deemed_yes)
     }
+}
+
+/// Why ballots cannot be tallied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TallyError {
+    /// A second ballot of one owner (第9条: an owner of several units, or the developer, votes
+    /// once); the first recorded stands.
+    SecondBallot,
+    /// A ballot of somebody the roster does not list as an owner.
+    NotOnRoster,
+}
+
+/// Tallies the ballots on one matter. A ballot is an owner's (a holder of 第9条: one person or
+/// one set of co-owners, or the developer for all its unsold units), never a unit's: it carries
+/// the area of all the holder's units and counts one owner. A unit whose owners are not entered
+/// has nobody to vote for it.
+pub fn tally(units: &[CountedUnit], ballots: &[(Holder, Choice)]) -> Result<Tally, TallyError> {
+    let mut area: BTreeMap<&Holder, i64> = BTreeMap::new();
+    for u in units {
+        if !matches!(&u.holder, Holder::Owners(keys) if keys.is_empty()) {
+            *area.entry(&u.holder).or_default() += u.area_centi;
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut t = Tally::default();
+    for (holder, choice) in ballots {
+        let a = *area.get(holder).ok_or(TallyError::NotOnRoster)?;
+        if !seen.insert(holder) {
+            return Err(TallyError::SecondBallot);
+        }
+        let side = match choice {
+            Choice::Yes => &mut t.yes,
+            Choice::No => &mut t.no,
+            Choice::Abstain => &mut t.abstain,
+        };
+        *side = side.add(Weight { area_centi: a, owners: 1 });
+    }
+    Ok(t)
 }
 
 /// One comparison of the legal test, with the figures that decide it.
@@ -207,7 +190,30 @@ pub struct Comparison {
     pub rule: String,
     pub part: i128,
     pub whole: i128,
+    /// How much of `part` and of `whole` are deemed votes (zero without them), shown apart.
+    pub deemed_part: i128,
+    pub deemed_whole: i128,
     pub met: bool,
+}
+
+/// Where the community's registered rules deem non-voters to follow the majority: everyone who
+/// cast no vote (the roster's totals less the cast votes), on the side that won the cast yes and
+/// no votes by area AND by headcount. None when the cast votes split (area one way, headcount the
+/// other) or tie: there is no majority to follow. Returns the tally with its deemed votes set.
+pub fn deem(totals: RosterTotals, tally: Tally) -> Tally {
+    let cast = tally.cast();
+    let rest = Weight {
+        area_centi: (totals.area_centi - cast.area_centi).max(0),
+        owners: totals.owners.saturating_sub(cast.owners),
+    };
+    let (yes, no) = (tally.yes, tally.no);
+    let mut t = Tally { deemed_yes: Weight::default(), deemed_no: Weight::default(), ..tally };
+    if yes.area_centi > no.area_centi && yes.owners > no.owners {
+        t.deemed_yes = rest;
+    } else if no.area_centi > yes.area_centi && no.owners > yes.owners {
+        t.deemed_no = rest;
+    }
+    t
 }
 
 /// The result of one matter: the four comparisons and the verdict.
@@ -221,40 +227,52 @@ pub struct MatterResult {
     pub passed: bool,
 }
 
-/// Decides one matter against the roster's totals (第278条), exactly.
+/// Decides one matter against the roster's totals (第278条), exactly. The quorum counts cast
+/// votes only; the passing test weighs the cast votes and, where the tally has them, the deemed
+/// ones (see [`deem`]).
 pub fn decide(matter: Matter, totals: RosterTotals, tally: Tally) -> MatterResult {
-    let p = tally.participating();
+    let n = |x: i64| u128::try_from(x).unwrap_or(0); // areas are positive (roster::parse_area)
+    let cast = tally.cast();
+    let counted = tally.counted();
     let yes = tally.all_yes();
+    let deemed = tally.deemed();
     let threshold = matter.threshold();
-    let two_thirds = |part: u128, whole: u128| part * 3 >= whole * 2;
-    let quorum_area =
-        two_thirds(p.area_centi.max(0) as u128, totals.area_centi.max(0) as u128) && totals.area_centi > 0;
-    let quorum_owners = two_thirds(p.owners as u128, totals.owners as u128) && totals.owners > 0;
-    let yes_area = threshold.met(yes.area_centi.max(0) as u128, p.area_centi.max(0) as u128) && p.area_centi > 0;
-    let yes_owners = threshold.met(yes.owners as u128, p.owners as u128) && p.owners > 0;
+    let two_thirds = |part: u128, whole: u128| whole > 0 && part * 3 >= whole * 2;
+    let quorum_area = two_thirds(n(cast.area_centi), n(totals.area_centi));
+    let quorum_owners = two_thirds(cast.owners as u128, totals.owners as u128);
+    let yes_area = counted.area_centi > 0 && threshold.met(n(yes.area_centi), n(counted.area_centi));
+    let yes_owners = counted.owners > 0 && threshold.met(yes.owners as u128, counted.owners as u128);
     let comparisons = [
         Comparison {
             rule: "参与表决的专有部分面积 ≥ 总面积的三分之二".into(),
-            part: p.area_centi as i128,
+            part: cast.area_centi as i128,
             whole: totals.area_centi as i128,
+            deemed_part: 0,
+            deemed_whole: 0,
             met: quorum_area,
         },
         Comparison {
             rule: "参与表决的业主人数 ≥ 总人数的三分之二".into(),
-            part: p.owners as i128,
+            part: cast.owners as i128,
             whole: totals.owners as i128,
+            deemed_part: 0,
+            deemed_whole: 0,
             met: quorum_owners,
         },
         Comparison {
             rule: format!("同意的专有部分面积占参与表决面积{}", threshold.label()),
             part: yes.area_centi as i128,
-            whole: p.area_centi as i128,
+            whole: counted.area_centi as i128,
+            deemed_part: tally.deemed_yes.area_centi as i128,
+            deemed_whole: deemed.area_centi as i128,
             met: yes_area,
         },
         Comparison {
             rule: format!("同意的业主人数占参与表决人数{}", threshold.label()),
             part: yes.owners as i128,
-            whole: p.owners as i128,
+            whole: counted.owners as i128,
+            deemed_part: tally.deemed_yes.owners as i128,
+            deemed_whole: deemed.owners as i128,
             met: yes_owners,
         },
     ];
@@ -354,14 +372,74 @@ mod tests {
     }
 
     #[test]
-    fn deemed_votes_count_apart_and_an_empty_roster_decides_nothing() {
+    fn deemed_votes_never_make_a_quorum_and_join_only_a_clear_majority() {
         let all = totals(30_000, 300);
-        let t = Tally { yes: w(12_000, 120), no: w(6_000, 60), deemed_yes: w(2_100, 21), ..Default::default() };
-        let r = decide(Matter::Manager, all, t);
-        assert_eq!(r.tally.cast(), w(18_000, 180));
-        assert_eq!(r.tally.participating(), w(20_100, 201));
+        // 180 of 300 cast (60 %): no quorum, whatever the deemed votes
+        let cast = tally(w(12_000, 120), w(6_000, 60), w(0, 0));
+        let r = decide(Matter::Manager, all, deem(all, cast));
+        assert!(!r.quorum && !r.passed);
+        // 200 cast, 90 yes and 80 no, 30 abstaining: 90/200 is not more than half …
+        let cast = tally(w(9_000, 90), w(8_000, 80), w(3_000, 30));
+        assert!(!decide(Matter::Manager, all, cast).passed);
+        // … but where the rules deem the 100 non-voters to follow the majority (yes by area and
+        // headcount), 190 of 300 say yes, shown apart
+        let deemed = deem(all, cast);
+        assert_eq!(deemed.deemed_yes, w(10_000, 100));
+        assert_eq!(deemed.deemed_no, w(0, 0));
+        let r = decide(Matter::Manager, all, deemed);
         assert!(r.quorum && r.passed);
+        assert_eq!(r.tally.cast(), w(20_000, 200));
+        assert_eq!((r.comparisons[3].part, r.comparisons[3].whole), (190, 300));
+        assert_eq!((r.comparisons[3].deemed_part, r.comparisons[3].deemed_whole), (100, 100));
+        assert_eq!((r.comparisons[1].part, r.comparisons[1].deemed_part), (200, 0));
+        // a split majority (area yes, headcount no) is no majority to follow
+        let split = tally(w(12_000, 90), w(8_000, 110), w(0, 0));
+        assert_eq!(deem(all, split).deemed(), w(0, 0));
+    }
+
+    #[test]
+    fn an_empty_roster_decides_nothing() {
         let r = decide(Matter::Manager, RosterTotals::default(), Tally::default());
         assert!(!r.quorum && !r.passed);
+    }
+
+    #[test]
+    fn ballots_are_an_owners_with_the_area_of_all_their_units() {
+        use crate::domain::roster::{CountedUnit, Holder, totals};
+        let owner = |k: &[&str]| Holder::Owners(k.iter().map(|x| x.to_string()).collect());
+        let unit = |id, area, holder| CountedUnit { unit_id: id, area_centi: area, holder };
+        let units = vec![
+            unit(1, 10_000, Holder::Developer),
+            unit(2, 10_000, Holder::Developer),
+            unit(3, 9_000, owner(&["张"])),
+            unit(4, 9_000, owner(&["张"])),
+            unit(5, 12_000, owner(&["李", "王"])),
+            unit(6, 8_000, owner(&[])),
+        ];
+        let t = super::tally(&units, &[(owner(&["张"]), Choice::Yes), (Holder::Developer, Choice::No)]).unwrap();
+        assert_eq!(t.yes, w(18_000, 1), "two flats, one owner");
+        assert_eq!(t.no, w(20_000, 1), "the developer's units together");
+        assert_eq!(
+            super::tally(&units, &[(owner(&["王", "李"]), Choice::Abstain)]).unwrap().abstain,
+            w(12_000, 1),
+            "co-owners once"
+        );
+        assert_eq!(
+            super::tally(&units, &[(owner(&["张"]), Choice::Yes), (owner(&["张"]), Choice::No)]),
+            Err(TallyError::SecondBallot)
+        );
+        assert_eq!(super::tally(&units, &[(owner(&["李"]), Choice::Yes)]), Err(TallyError::NotOnRoster));
+        assert_eq!(super::tally(&units, &[(owner(&[]), Choice::Yes)]), Err(TallyError::NotOnRoster));
+        // the numerator counts owners as the denominator does
+        let all = totals(&units);
+        let every =
+            [(owner(&["张"]), Choice::Yes), (Holder::Developer, Choice::Yes), (owner(&["李", "王"]), Choice::Yes)];
+        let t = super::tally(&units, &every).unwrap();
+        assert_eq!(
+            (t.cast().owners, all.owners),
+            (3, 4),
+            "the unit without owners entered is an owner who did not vote"
+        );
+        assert_eq!((t.cast().area_centi, all.area_centi), (50_000, 58_000));
     }
 }

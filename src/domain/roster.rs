@@ -14,34 +14,15 @@
 
 use std::collections::BTreeSet;
 
-/// Where a unit's counted area comes from (第8条), in the order the law takes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AreaSource {
-    /// 不动产登记簿记载的面积
-    Register,
-    /// 测绘机构的实测面积
-    Surveyed,
-    /// 房屋买卖合同记载的面积
-    Contract,
-}
-
-impl AreaSource {
-    /// The one string form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AreaSource::Register => "register",
-            AreaSource::Surveyed => "surveyed",
-            AreaSource::Contract => "contract",
-        }
-    }
-
-    /// The Chinese name shown beside the figure.
-    pub fn label(self) -> &'static str {
-        match self {
-            AreaSource::Register => "登记面积",
-            AreaSource::Surveyed => "实测面积",
-            AreaSource::Contract => "合同面积",
-        }
+super::labelled_enum! {
+    /// Where a unit's counted area comes from (第8条), in the order the law takes them.
+    pub enum AreaSource {
+        /// 不动产登记簿记载的面积
+        Register => ("register", "登记面积"),
+        /// 测绘机构的实测面积
+        Surveyed => ("surveyed", "实测面积"),
+        /// 房屋买卖合同记载的面积
+        Contract => ("contract", "合同面积"),
     }
 }
 
@@ -94,9 +75,16 @@ pub struct RosterTotals {
 }
 
 /// Counts the roster (第9条): units, their total area, and owners — the developer's units as
-/// one owner together, each distinct holder once.
+/// one owner together, each distinct holder once. A unit whose owners are not entered yet counts
+/// as an owner of its own: merging unknown owners would shrink the quorum's denominator.
 pub fn totals(units: &[CountedUnit]) -> RosterTotals {
-    let holders: BTreeSet<&Holder> = units.iter().map(|u| &u.holder).collect();
+    let holders: BTreeSet<(&Holder, Option<i64>)> = units
+        .iter()
+        .map(|u| match &u.holder {
+            Holder::Owners(keys) if keys.is_empty() => (&u.holder, Some(u.unit_id)),
+            holder => (holder, None),
+        })
+        .collect();
     RosterTotals {
         units: units.len() as u64,
         area_centi: units.iter().map(|u| u.area_centi).sum(),
@@ -107,7 +95,7 @@ pub fn totals(units: &[CountedUnit]) -> RosterTotals {
 /// Formats an area in 0.01 m² as square metres with two decimals (`12345` → `123.45`).
 pub fn format_area(centi: i64) -> String {
     let sign = if centi < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", centi.abs() / 100, centi.abs() % 100)
+    format!("{sign}{}.{:02}", centi.unsigned_abs() / 100, centi.unsigned_abs() % 100)
 }
 
 /// Parses a written area in square metres (`89.5`, `89.50`, `89`) into 0.01 m²: at most two
@@ -117,7 +105,7 @@ pub fn parse_area(text: &str) -> Result<i64, String> {
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     let valid = !whole.is_empty()
         && whole.chars().all(|c| c.is_ascii_digit())
-        && frac.len() <= 2
+        && (frac.len() <= 2 && (!frac.is_empty() || !t.ends_with('.')))
         && frac.chars().all(|c| c.is_ascii_digit());
     if !valid || whole.len() > 9 {
         return Err(format!("面积“{}”应为平方米数，最多两位小数", text.trim()));
@@ -421,6 +409,8 @@ mod tests {
         // one of the couple alone is another owner than the couple
         assert_eq!(totals(&[unit(1, 1, owners(&["李", "王"])), unit(2, 1, owners(&["李"]))]).owners, 2);
         assert_eq!(totals(&[]), RosterTotals::default());
+        // units whose owners are not entered yet are not one owner together
+        assert_eq!(totals(&[unit(1, 1, owners(&[])), unit(2, 1, owners(&[])), unit(3, 1, owners(&["赵"]))]).owners, 3);
     }
 
     #[test]
@@ -428,7 +418,7 @@ mod tests {
         for (text, centi) in [("89.5", 8950), ("89.50", 8950), ("89", 8900), ("0.01", 1), (" 120.07㎡ ", 12007)] {
             assert_eq!(parse_area(text), Ok(centi), "{text}");
         }
-        for bad in ["", "89.505", "-3", "八十", "1,000", "0", "0.00", "1e3"] {
+        for bad in ["", "89.505", "-3", "八十", "1,000", "0", "0.00", "1e3", "1.", ".5"] {
             assert!(parse_area(bad).is_err(), "{bad}");
         }
         assert_eq!(format_area(8950), "89.50");

@@ -223,7 +223,6 @@ pub struct NewCase {
     pub extra_codes: Vec<String>,
 }
 
-/// Opens a case (待核实) from a problem.
 /// What the opening form starts from: the accepted problem, or the case already opened from it.
 #[derive(Debug, Clone)]
 pub enum OpeningDraft {
@@ -259,6 +258,7 @@ pub async fn opening_draft(deps: &Deps, ctx: &Ctx, problem_id: i64) -> Result<Op
     })
 }
 
+/// Opens a case (待核实) from a problem.
 pub async fn open_case(deps: &Deps, ctx: &Ctx, new: NewCase) -> Result<i64, ServiceError> {
     let actor = ctx.actor()?.clone();
     if !role_may(actor.role, Action::ManageCase) {

@@ -101,7 +101,7 @@ pub async fn issue_notice(deps: &Deps, ctx: &Ctx, new: NewNotice) -> Result<i64,
         if c.status != CaseStatus::Filed.as_str() {
             return Err(RuleCode::NoticeForUnfiledCase {
                 title: c.title.clone(),
-                status: CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Verifying),
+                status_label: CaseStatus::parse(&c.status).map(CaseStatus::label).unwrap_or(""),
             }
             .into());
         }

@@ -428,7 +428,9 @@ pub async fn review_statement(
     if note.chars().count() > 2000 {
         return Err(ServiceError::field("note", "意见不超过2000字"));
     }
-    let status = StatementStatus::Published.review(confirm).expect("a published statement can be reviewed");
+    let Some(status) = StatementStatus::parse(&st.status).and_then(|s| s.review(confirm)) else {
+        return Err(RuleCode::StatementReviewed.into());
+    };
     let tx = deps.db.begin().await?;
     if !db::revenue::review_if_published(&tx, st.id, status, actor.user_id, note, ctx.now).await? {
         return Err(ServiceError::from(RuleCode::StatementReviewed));

@@ -18,7 +18,7 @@ pub enum RuleCode {
     /// An extension asked for a case not waiting for rectification.
     ExtensionNotNow(CaseStatus),
     /// A notice for a case that is not filed.
-    NoticeForUnfiledCase { title: String, status: CaseStatus },
+    NoticeForUnfiledCase { title: String, status_label: &'static str },
     /// A clue's deadline extended before it was accepted.
     ClueNotAccepted,
     /// A clue triaged by someone else under the request.
@@ -140,8 +140,8 @@ impl RuleCode {
             CaseChangedMeanwhile => "案件已被他人处理，请刷新后查看".into(),
             StepHasItsOwnPage => "此操作请在对应页面办理".into(),
             ExtensionNotNow(status) => format!("案件当前状态为“{}”，不能申请延期", status.label()),
-            NoticeForUnfiledCase { title, status } => {
-                format!("案件“{title}”状态为“{}”，只有已立案的案件才能下发整改通知", status.label())
+            NoticeForUnfiledCase { title, status_label } => {
+                format!("案件“{title}”状态为“{status_label}”，只有已立案的案件才能下发整改通知")
             }
             ClueNotAccepted => "线索尚未受理，无办理期限可延长".into(),
             ClueTriagedMeanwhile => "该线索已由他人分办，请刷新后查看".into(),
