@@ -615,11 +615,11 @@ pub async fn recently_closed<C: ConnectionTrait>(
 /// it (and their own township) with their communities by name; nothing for anyone else.
 pub async fn places(deps: &Deps, ctx: &Ctx) -> Result<Places, ServiceError> {
     let actor = ctx.actor()?;
-    let tree = JurisdictionTree::load(&deps.db).await?;
     let within = match actor.scope {
         Scope::Jurisdiction(j) if role_may(actor.role, Action::RunSurvey) => j,
         _ => return Ok(Places::default()),
     };
+    let tree = JurisdictionTree::load(&deps.db).await?;
     let townships: Vec<(i64, String)> = tree
         .of_level("township", Some(within))
         .into_iter()
