@@ -1,5 +1,6 @@
 //! The `propwatch` command: serve, demo, migrate, user create, audit verify, backup, import.
 
+use propwatch::domain::registry::JurisdictionLevel;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -211,7 +212,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         propwatch::service::scope::JurisdictionTree::load(&deps.db).await.map_err(service_err)?;
                     let j = match &jurisdiction {
                         Some(code) => tree.all().into_iter().find(|j| &j.code == code).map(|j| j.id),
-                        None => tree.of_level("county", None).first().map(|j| j.id),
+                        None => tree.of_level(JurisdictionLevel::County, None).first().map(|j| j.id),
                     };
                     Scope::Jurisdiction(
                         j.ok_or_else(|| anyhow::anyhow!("找不到辖区；请先导入辖区或用 --jurisdiction 指定编码"))?,

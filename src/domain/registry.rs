@@ -9,6 +9,18 @@ use serde::{Deserialize, Serialize};
 
 use super::credit_code;
 
+super::labelled_enum! {
+    /// The level of a jurisdiction (行政区划层级): the county's bureau reads everything below it.
+    pub enum JurisdictionLevel {
+        /// 县(市、区)
+        County => ("county", "县(市、区)"),
+        /// 乡镇(街道)
+        Township => ("township", "乡镇(街道)"),
+        /// 社区(村)
+        Neighbourhood => ("neighbourhood", "社区(村)"),
+    }
+}
+
 /// Field name → Chinese message, for every field that failed to parse.
 pub type FieldErrors = BTreeMap<String, String>;
 

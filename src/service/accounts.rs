@@ -19,6 +19,7 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Object, authorize};
 use crate::domain::password;
 use crate::domain::registry::FieldErrors;
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::role::{Role, Scope, ScopeKind};
 
 /// A signed-in account as the web layer keeps it for one request.
@@ -437,7 +438,9 @@ pub async fn scope_choices(deps: &Deps, ctx: &Ctx) -> Result<ScopeChoices, Servi
     let jurisdictions = tree
         .all()
         .into_iter()
-        .filter(|j| root.is_none_or(|r| tree.path(j.id).contains(&r)) && j.level != "neighbourhood")
+        .filter(|j| {
+            root.is_none_or(|r| tree.path(j.id).contains(&r)) && j.level != JurisdictionLevel::Neighbourhood.as_str()
+        })
         .map(|j| (j.id, j.name.clone()))
         .collect();
     let companies =

@@ -860,10 +860,7 @@ fn filter_for(
     match (actor.role, actor.scope) {
         (Role::CompanyUser, Scope::Company(c)) => f.company_scope = Some(c),
         (_, Scope::Jurisdiction(j)) if role_may(actor.role, Action::ReadCaseContent) => {
-            let level = tree.get(j).map(|r| r.level.as_str()).unwrap_or("");
-            if level != "county" {
-                f.township_ids = Some(tree.subtree(j));
-            }
+            f.township_ids = tree.reach_of(j);
         }
         _ => return Err(ServiceError::Forbidden(Denied::Role)),
     }

@@ -16,6 +16,7 @@ use crate::db;
 use crate::db::entities::community;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::registry::{
     CM2_PER_M2, CommitteeKind, CommunityDraft, FieldErrors, NewCommunity, contract_expired_flag, format_decimal,
     format_decimal_trim,
@@ -162,7 +163,7 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
     let actor = ctx.actor()?;
     let mut errors = FieldErrors::new();
     match tree.get(new.township_id) {
-        Some(j) if j.level == "township" => {}
+        Some(j) if j.level == JurisdictionLevel::Township.as_str() => {}
         _ => {
             errors.insert("township_id".into(), "所属乡镇(街道)不存在".into());
         }

@@ -28,6 +28,7 @@ use crate::domain::complaint::{
     self as rule, Channel, ComplaintStatus, Due, ProblemStatus, Triage, mask_email, mask_name, mask_phone,
 };
 use crate::domain::registry::FieldErrors;
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::role::Scope;
 use crate::domain::timeline::{EventKind, public_status};
 use crate::domain::tracking;
@@ -603,10 +604,7 @@ fn inbox_reach(tree: &JurisdictionTree, actor: &Actor) -> Result<Option<Vec<i64>
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     match actor.scope {
-        Scope::Jurisdiction(j) => {
-            let level = tree.get(j).map(|r| r.level.as_str()).unwrap_or("");
-            Ok(if level == "county" { None } else { Some(tree.subtree(j)) })
-        }
+        Scope::Jurisdiction(j) => Ok(tree.reach_of(j)),
         _ => Err(ServiceError::Forbidden(Denied::OutOfScope)),
     }
 }
@@ -1097,7 +1095,7 @@ pub async fn public_communities(deps: &Deps) -> Result<Vec<(String, Vec<(i64, St
     let tree = JurisdictionTree::load(&deps.db).await?;
     let (rows, _) = db::communities::communities(&deps.db, &Default::default(), 1, 100_000).await?;
     let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
-    for township in tree.of_level("township", None) {
+    for township in tree.of_level(JurisdictionLevel::Township, None) {
         let items: Vec<(i64, String)> =
             rows.iter().filter(|c| c.township_id == township.id).map(|c| (c.id, c.name.clone())).collect();
         if !items.is_empty() {

@@ -19,7 +19,7 @@ use crate::db::jurisdictions::NewJurisdiction;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::complaint::Channel;
 use crate::domain::credit_code;
-use crate::domain::registry::{CommitteeKind, CompanyStatus, NewCommunity, NewCompany};
+use crate::domain::registry::{CommitteeKind, CompanyStatus, JurisdictionLevel, NewCommunity, NewCompany};
 use crate::domain::role::{Role, Scope};
 
 /// The catalog of DOMAIN.md §2 (texts from the seed), with the legal basis of each item:
@@ -184,10 +184,10 @@ async fn jur<C: ConnectionTrait>(
     now: chrono::DateTime<chrono::Utc>,
     code: &str,
     name: &str,
-    level: &str,
+    level: JurisdictionLevel,
     parent: Option<i64>,
 ) -> Result<i64, ServiceError> {
-    let new = NewJurisdiction { code: code.into(), name: name.into(), level: level.into(), parent_id: parent };
+    let new = NewJurisdiction { code: code.into(), name: name.into(), level: level.as_str().into(), parent_id: parent };
     Ok(db::jurisdictions::insert_jurisdiction(tx, new, now).await?.id)
 }
 
@@ -204,13 +204,16 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
     }
     let now = deps.clock.now();
     let tx = deps.db.begin().await?;
-    let county = jur(&tx, now, "140522", "阳城县", "county", None).await?;
+    let county = jur(&tx, now, "140522", "阳城县", JurisdictionLevel::County, None).await?;
     let mut townships = Vec::new();
     for (i, name) in TOWNSHIPS.iter().enumerate() {
-        townships.push(jur(&tx, now, &format!("140522{:03}", 100 + i), name, "township", Some(county)).await?);
+        townships.push(
+            jur(&tx, now, &format!("140522{:03}", 100 + i), name, JurisdictionLevel::Township, Some(county)).await?,
+        );
     }
     for (i, name) in ["东关社区", "西关社区", "凤鸣社区"].iter().enumerate() {
-        jur(&tx, now, &format!("140522100{:03}", i + 1), name, "neighbourhood", Some(townships[0])).await?;
+        jur(&tx, now, &format!("140522100{:03}", i + 1), name, JurisdictionLevel::Neighbourhood, Some(townships[0]))
+            .await?;
     }
     let mut companies = Vec::new();
     for (i, (name, legal, phone)) in COMPANIES.iter().enumerate() {

@@ -19,6 +19,7 @@ use crate::db::entities::{community, disclosure, disclosure_item};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
+use crate::domain::registry::JurisdictionLevel;
 
 /// (code, title, guidance, fields, frequency, due basis, due days, catalog item).
 type ItemSeed = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i32, &'static str);
@@ -188,7 +189,7 @@ pub async fn compliance_townships(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, St
         _ => None,
     };
     let tree = super::scope::JurisdictionTree::load(&deps.db).await?;
-    Ok(tree.of_level("township", within).into_iter().map(|t| (t.id, t.name.clone())).collect())
+    Ok(tree.of_level(JurisdictionLevel::Township, within).into_iter().map(|t| (t.id, t.name.clone())).collect())
 }
 
 /// The compliance overview and the item settings are read by those who read case content (the

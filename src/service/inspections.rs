@@ -23,6 +23,7 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize, role_may};
 use crate::domain::inspection::{Answer, Coverage, InspectionStatus, PlanScope, check_complete, parse_checklist};
 use crate::domain::registry::FieldErrors;
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::role::{Role, Scope};
 
 /// Photos per checklist item at most.
@@ -57,10 +58,7 @@ fn reader_townships(tree: &JurisdictionTree, actor: &Actor) -> Result<Option<Vec
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     match actor.scope {
-        Scope::Jurisdiction(j) => {
-            let level = tree.get(j).map(|r| r.level.as_str()).unwrap_or("");
-            Ok(if level == "county" { None } else { Some(tree.subtree(j)) })
-        }
+        Scope::Jurisdiction(j) => Ok(tree.reach_of(j)),
         _ => Err(ServiceError::Forbidden(Denied::Role)),
     }
 }
@@ -93,9 +91,10 @@ pub async fn create_plan(deps: &Deps, ctx: &Ctx, new: NewPlan) -> Result<i64, Se
     }
     let scope = match new.scope.as_str() {
         "county" => Some(PlanScope::County),
-        "township" => {
-            new.township_id.filter(|id| tree.get(*id).is_some_and(|j| j.level == "township")).map(PlanScope::Township)
-        }
+        "township" => new
+            .township_id
+            .filter(|id| tree.get(*id).is_some_and(|j| j.level == JurisdictionLevel::Township.as_str()))
+            .map(PlanScope::Township),
         "company" => match new.company_id {
             Some(id) if db::companies::company(&deps.db, id).await?.is_some() => Some(PlanScope::Company(id)),
             _ => None,

@@ -15,11 +15,13 @@ use crate::db::jurisdictions::NewJurisdiction;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize};
 use crate::domain::registry::FieldErrors;
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::role::Scope;
 
-/// Jurisdiction levels.
-pub const LEVELS: [(&str, &str); 3] =
-    [("county", "县(市、区)"), ("township", "乡镇(街道)"), ("neighbourhood", "社区(村)")];
+/// Jurisdiction levels as the form offers them: (string form, label).
+pub fn levels() -> Vec<(&'static str, &'static str)> {
+    JurisdictionLevel::ALL.iter().map(|l| (l.as_str(), l.label())).collect()
+}
 
 /// A jurisdiction with its parent's name.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -53,7 +55,7 @@ fn jurisdiction_view(tree: &JurisdictionTree, j: &jurisdiction::Model) -> Jurisd
         code: j.code.clone(),
         name: j.name.clone(),
         level: j.level.clone(),
-        level_label: LEVELS.iter().find(|(l, _)| *l == j.level).map(|(_, n)| n.to_string()).unwrap_or_default(),
+        level_label: JurisdictionLevel::parse(&j.level).map(|l| l.label().to_string()).unwrap_or_default(),
         parent_id: j.parent_id,
         parent_name: j.parent_id.map(|p| tree.name(p)).unwrap_or_default(),
         depth: tree.path(j.id).len().saturating_sub(1),
@@ -92,11 +94,12 @@ pub async fn save_jurisdiction(
     if name.is_empty() || name.chars().count() > 50 {
         errors.insert("name".into(), "请填写名称（不超过50字）".into());
     }
-    if !LEVELS.iter().any(|(l, _)| *l == form.level) {
+    let level = JurisdictionLevel::parse(&form.level);
+    if level.is_none() {
         errors.insert("level".into(), "请选择层级".into());
     }
     let parent = form.parent_id.and_then(|p| tree.get(p));
-    if form.level != "county" && parent.is_none() {
+    if level != Some(JurisdictionLevel::County) && parent.is_none() {
         errors.insert("parent_id".into(), "请选择上级辖区".into());
     }
     if let Some(other) = db::jurisdictions::jurisdiction_by_code(&tx, &code).await?
@@ -147,5 +150,5 @@ pub async fn townships_for(deps: &Deps, ctx: &Ctx) -> Result<Vec<(i64, String)>,
         Scope::Jurisdiction(j) => Some(j),
         _ => actor.jurisdiction_path.first().copied(),
     };
-    Ok(tree.of_level("township", within).into_iter().map(|j| (j.id, j.name.clone())).collect())
+    Ok(tree.of_level(JurisdictionLevel::Township, within).into_iter().map(|j| (j.id, j.name.clone())).collect())
 }

@@ -19,6 +19,7 @@ use super::scope::JurisdictionTree;
 use super::{Ctx, Deps, ServiceError};
 use crate::db;
 use crate::domain::authz::{Action, Object, authorize};
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::registry::{CommunityDraft, CompanyDraft, NewCommunity, NewCompany};
 use crate::domain::role::Scope;
 
@@ -81,8 +82,9 @@ pub async fn import_registry(deps: &Deps, ctx: &Ctx, bytes: Vec<u8>) -> Result<I
     if let Some(sheet) = &communities {
         for (row, cells) in &sheet.rows {
             let township_name = sheet.get(cells, "所属乡镇(街道)");
-            let township =
-                tree.by_name(&township_name).filter(|j| j.level == "township" && tree.path(j.id).contains(&county));
+            let township = tree
+                .by_name(&township_name)
+                .filter(|j| j.level == JurisdictionLevel::Township.as_str() && tree.path(j.id).contains(&county));
             let company_code =
                 Some(sheet.get(cells, "物业服务企业统一社会信用代码").to_ascii_uppercase()).filter(|s| !s.is_empty());
             let draft = CommunityDraft {

@@ -12,6 +12,7 @@ use crate::db::communities::CommunityFilter;
 use crate::db::companies::CompanyFilter;
 use crate::db::entities::{community, company, jurisdiction};
 use crate::domain::authz::{Action, Actor, Denied, Object, authorize};
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::role::Scope;
 
 /// The jurisdiction hierarchy, loaded whole (a county has a few dozen rows).
@@ -59,6 +60,17 @@ impl JurisdictionTree {
         self.rows.keys().copied().filter(|&j| self.path(j).contains(&id)).collect()
     }
 
+    /// The level of a jurisdiction.
+    pub fn level_of(&self, id: i64) -> Option<JurisdictionLevel> {
+        self.rows.get(&id).and_then(|j| JurisdictionLevel::parse(&j.level))
+    }
+
+    /// What a reader scoped to jurisdiction `id` sees: everything (`None`) from the county, else
+    /// the jurisdiction and what lies below it.
+    pub fn reach_of(&self, id: i64) -> Option<Vec<i64>> {
+        if self.level_of(id) == Some(JurisdictionLevel::County) { None } else { Some(self.subtree(id)) }
+    }
+
     /// One row.
     pub fn get(&self, id: i64) -> Option<&jurisdiction::Model> {
         self.rows.get(&id)
@@ -70,8 +82,11 @@ impl JurisdictionTree {
     }
 
     /// Rows of a level within `within` (all when `None`), by code.
-    pub fn of_level(&self, level: &str, within: Option<i64>) -> Vec<&jurisdiction::Model> {
-        self.rows.values().filter(|j| j.level == level && within.is_none_or(|w| self.path(j.id).contains(&w))).collect()
+    pub fn of_level(&self, level: JurisdictionLevel, within: Option<i64>) -> Vec<&jurisdiction::Model> {
+        self.rows
+            .values()
+            .filter(|j| j.level == level.as_str() && within.is_none_or(|w| self.path(j.id).contains(&w)))
+            .collect()
     }
 
     /// Every row, by code.

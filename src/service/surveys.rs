@@ -20,6 +20,7 @@ use crate::db;
 use crate::db::entities::{community, questionnaire, survey};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, Object, authorize, role_may};
+use crate::domain::registry::JurisdictionLevel;
 use crate::domain::role::Scope;
 use crate::domain::survey::{self as rule, Answer, Results, average};
 
@@ -98,7 +99,10 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewSurvey) -> Result<i64, Service
             let (c, _) = community_in_reach(deps, ctx, id, Action::RunSurvey).await?;
             (Some(c.township_id), Some(c.id))
         }
-        None => (new.township_id.filter(|t| tree.get(*t).is_some_and(|j| j.level == "township")), None),
+        None => (
+            new.township_id.filter(|t| tree.get(*t).is_some_and(|j| j.level == JurisdictionLevel::Township.as_str())),
+            None,
+        ),
     };
     let Some(township) = township else {
         errors.insert("township_id".into(), "请选择测评的乡镇或小区".into());
@@ -620,12 +624,9 @@ pub async fn places(deps: &Deps, ctx: &Ctx) -> Result<Places, ServiceError> {
         _ => return Ok(Places::default()),
     };
     let tree = JurisdictionTree::load(&deps.db).await?;
-    let townships: Vec<(i64, String)> = tree
-        .of_level("township", Some(within))
-        .into_iter()
-        .map(|t| (t.id, t.name.clone()))
-        .chain(tree.get(within).filter(|t| t.level == "township").map(|t| (t.id, t.name.clone())))
-        .collect();
+    // A township officer's own township is within its scope: `of_level` lists it once.
+    let townships: Vec<(i64, String)> =
+        tree.of_level(JurisdictionLevel::Township, Some(within)).into_iter().map(|t| (t.id, t.name.clone())).collect();
     let mut communities = Vec::new();
     for (township, _) in &townships {
         for c in db::communities::communities_of_township_by_name(&deps.db, *township).await? {

@@ -410,3 +410,20 @@ async fn survey_codes_are_single_use_and_no_view_links_an_answer_to_a_unit() {
         assert!(!public.body.contains(private), "no personal data on the public page: {private}");
     }
 }
+
+#[tokio::test]
+async fn a_township_officer_finds_its_township_and_communities_once_on_the_survey_form() {
+    let app = TestApp::new().await;
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    let page = officer.get("/surveys").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let townships: Vec<String> =
+        page.select("select[name=township_id] option").into_iter().filter(|t| t != "—").collect();
+    assert_eq!(townships.len(), 1, "{townships:?}");
+    let communities = page.select("select[name=community_id] option");
+    let mut distinct = communities.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert!(communities.len() > 1, "{communities:?}");
+    assert_eq!(distinct.len(), communities.len(), "{communities:?}");
+}

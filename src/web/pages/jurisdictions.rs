@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Chrome, EditQuery, PageForm, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
-use crate::service::jurisdictions::{JurisdictionForm, JurisdictionView, LEVELS};
+use crate::domain::registry::JurisdictionLevel;
+use crate::service::jurisdictions::{JurisdictionForm, JurisdictionView, levels};
 use crate::service::{ServiceError, jurisdictions};
 use crate::web::AppState;
 use crate::web::auth::Auth;
@@ -43,7 +44,7 @@ async fn jurisdictions_page(
         f,
         edit_id,
         errors,
-        levels: LEVELS.to_vec(),
+        levels: levels(),
     })
 }
 
@@ -61,7 +62,7 @@ pub async fn list_jurisdictions(
             level: j.level.clone(),
             parent_id: j.parent_id,
         },
-        None => JurisdictionForm { level: "township".into(), ..Default::default() },
+        None => JurisdictionForm { level: JurisdictionLevel::Township.as_str().into(), ..Default::default() },
     };
     jurisdictions_page(&s, &a, e.edit.unwrap_or(0), f, FieldErrors::new()).await
 }
