@@ -242,39 +242,50 @@ pub fn decide(matter: Matter, totals: RosterTotals, tally: Tally) -> MatterResul
     let quorum_owners = two_thirds(cast.owners as u128, totals.owners as u128);
     let yes_area = counted.area_centi > 0 && threshold.met(n(yes.area_centi), n(counted.area_centi));
     let yes_owners = counted.owners > 0 && threshold.met(yes.owners as u128, counted.owners as u128);
+    let compare = |rule: String, part: u128, whole: u128, deemed_part: u128, deemed_whole: u128, met: bool| {
+        let i = |x: u128| x as i128;
+        Comparison {
+            rule,
+            part: i(part),
+            whole: i(whole),
+            deemed_part: i(deemed_part),
+            deemed_whole: i(deemed_whole),
+            met,
+        }
+    };
     let comparisons = [
-        Comparison {
-            rule: "参与表决的专有部分面积 ≥ 总面积的三分之二".into(),
-            part: cast.area_centi as i128,
-            whole: totals.area_centi as i128,
-            deemed_part: 0,
-            deemed_whole: 0,
-            met: quorum_area,
-        },
-        Comparison {
-            rule: "参与表决的业主人数 ≥ 总人数的三分之二".into(),
-            part: cast.owners as i128,
-            whole: totals.owners as i128,
-            deemed_part: 0,
-            deemed_whole: 0,
-            met: quorum_owners,
-        },
-        Comparison {
-            rule: format!("同意的专有部分面积占参与表决面积{}", threshold.label()),
-            part: yes.area_centi as i128,
-            whole: counted.area_centi as i128,
-            deemed_part: tally.deemed_yes.area_centi as i128,
-            deemed_whole: deemed.area_centi as i128,
-            met: yes_area,
-        },
-        Comparison {
-            rule: format!("同意的业主人数占参与表决人数{}", threshold.label()),
-            part: yes.owners as i128,
-            whole: counted.owners as i128,
-            deemed_part: tally.deemed_yes.owners as i128,
-            deemed_whole: deemed.owners as i128,
-            met: yes_owners,
-        },
+        compare(
+            "参与表决的专有部分面积 ≥ 总面积的三分之二".into(),
+            n(cast.area_centi),
+            n(totals.area_centi),
+            0,
+            0,
+            quorum_area,
+        ),
+        compare(
+            "参与表决的业主人数 ≥ 总人数的三分之二".into(),
+            cast.owners.into(),
+            totals.owners.into(),
+            0,
+            0,
+            quorum_owners,
+        ),
+        compare(
+            format!("同意的专有部分面积占参与表决面积{}", threshold.label()),
+            n(yes.area_centi),
+            n(counted.area_centi),
+            n(tally.deemed_yes.area_centi),
+            n(deemed.area_centi),
+            yes_area,
+        ),
+        compare(
+            format!("同意的业主人数占参与表决人数{}", threshold.label()),
+            yes.owners.into(),
+            counted.owners.into(),
+            tally.deemed_yes.owners.into(),
+            deemed.owners.into(),
+            yes_owners,
+        ),
     ];
     let quorum = quorum_area && quorum_owners;
     MatterResult { matter, tally, comparisons, quorum, passed: quorum && yes_area && yes_owners }

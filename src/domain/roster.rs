@@ -359,6 +359,31 @@ pub fn merge_rows(rows: Vec<(usize, RosterUnit)>) -> Result<Vec<RosterUnit>, Vec
     if errors.is_empty() { Ok(units.into_iter().map(|(_, u)| u).collect()) } else { Err(errors) }
 }
 
+/// A sort key that orders the numbers in an address by value (`2号楼` before `10号楼`, `301`
+/// before `1201`) and the rest by character.
+pub fn natural_key(text: &str) -> Vec<(u8, u64, String)> {
+    let mut key = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_ascii_digit() {
+            let mut n: u64 = 0;
+            while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(u64::from(d));
+                chars.next();
+            }
+            key.push((0, n, String::new()));
+        } else {
+            let mut run = String::new();
+            while let Some(&c) = chars.peek().filter(|c| !c.is_ascii_digit()) {
+                run.push(c);
+                chars.next();
+            }
+            key.push((1, 0, run));
+        }
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,5 +554,15 @@ mod tests {
             merge_rows(vec![(2, developer.clone()), (3, developer)]).unwrap_err(),
             vec![(3, "与第2行重复".to_string())]
         );
+    }
+
+    #[test]
+    fn addresses_sort_with_their_numbers_by_value() {
+        let mut rooms = vec!["10号楼", "2号楼", "1号楼", "B座", "A座", "2号楼"];
+        rooms.sort_by_key(|r| natural_key(r));
+        assert_eq!(rooms, ["1号楼", "2号楼", "2号楼", "10号楼", "A座", "B座"]);
+        let mut numbers = vec!["1201", "301", "0302", "302"];
+        numbers.sort_by_key(|r| natural_key(r));
+        assert_eq!(numbers, ["301", "0302", "302", "1201"]);
     }
 }

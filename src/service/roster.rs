@@ -29,7 +29,7 @@ use crate::domain::complaint::{mask_name, mask_phone};
 use crate::domain::registry::FieldErrors;
 use crate::domain::roster::{
     CountedUnit, Field, Holder, OwnerDraft, Refusals, RosterUnit, UnitDraft, area_in_force, format_area,
-    mask_id_number, merge_rows, parse_flag, parse_unit, totals, unit_label,
+    mask_id_number, merge_rows, natural_key, parse_flag, parse_unit, totals, unit_label,
 };
 
 /// The workbook's one sheet.
@@ -155,12 +155,14 @@ fn area_text(centi: Option<i64>) -> String {
     centi.map(format_area).unwrap_or_default()
 }
 
-/// The units of a community with their owners (still sealed), in the order entered.
+/// The units of a community with their owners (still sealed), in the order of their address
+/// (building, unit, room; numbers by value: 2号楼 before 10号楼).
 async fn load(
     deps: &Deps,
     community_id: i64,
 ) -> Result<Vec<(roster_unit::Model, Vec<roster_owner::Model>)>, ServiceError> {
-    let units = db::roster::units(&deps.read, community_id).await?;
+    let mut units = db::roster::units(&deps.read, community_id).await?;
+    units.sort_by_cached_key(|u| (natural_key(&u.building), natural_key(&u.unit), natural_key(&u.room), u.id));
     let mut owners: HashMap<i64, Vec<roster_owner::Model>> = HashMap::new();
     for o in db::roster::owners(&deps.read, community_id).await? {
         owners.entry(o.roster_unit_id).or_default().push(o);
