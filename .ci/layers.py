@@ -4,7 +4,8 @@
 1. Only `src/db` talks to the database: `Entity::`, `Column::` and `Statement::` appear nowhere
    else under `src/`, nor do the other marks of a query or a write (`ActiveModel`, `Set(`,
    `into_active_model`, the query traits, `sea_query`).
-2. Handlers call services only: no `db::<module>::<function>(` call under `src/web`, and no use of
+2. Handlers call services only: no `db::<module>::<function>(` call under `src/web`, no `use` of a
+   db function or module there (types, `entities` and the session store may be named), and no use of
    the connection itself (`deps.db`, `s.db`, `state.db`, the `.read` pool) outside the server's own
    plumbing: the arguments of `db::ping` (readiness), `db::pool_stats` (the pool's figures) and
    `DbSessionStore::new` (the session store).
@@ -35,6 +36,9 @@ QUERY = re.compile(
 # 2. a handler calling the database: `db::<module>::<function>(` (types such as
 # `db::audit::AuditFilter` and `db::entities::…` are named, not called).
 HANDLER_QUERY = re.compile(r"\bdb::(?!entities::|session_store::)[a-z_]+::[a-z_][a-z0-9_]*\s*\(")
+# … or importing a db function (or a whole db module) to call it by a shorter name: under src/web a
+# `use …db::` line may name types (CamelCase), `entities` and the session store, nothing else.
+HANDLER_IMPORT = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+(?:crate|propwatch)::db\b(?!::(?:entities|session_store)\b)(?P<rest>[^;]*)")
 # 2. a handler holding the connection: a `.db` or `.read` field (not a method call), allowed only
 # inside the arguments of the plumbing calls.
 CONNECTION = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\.(?:db|read)\b(?!\s*\()")
@@ -107,6 +111,21 @@ def code_lines(path):
         offset += len(line) + 1
 
 
+def imported_lowercase(rest):
+    """Whether a `use …db<rest>` names a function or module (lower case) rather than types: the
+    names in braces, else the last segment (or its alias). A bare `use crate::db;` is allowed: its
+    calls are `db::<module>::<function>(`, which the call check catches."""
+    rest = rest.strip()
+    if not rest:
+        return False
+    if "{" in rest:
+        inner = rest[rest.index("{") + 1 : rest.rindex("}") if "}" in rest else len(rest)]
+        names = [part.split(" as ")[-1].strip().split("::")[-1] for part in inner.split(",")]
+    else:
+        names = [rest.split(" as ")[-1].strip().split("::")[-1]]
+    return any(x and not x[0].isupper() for x in names)
+
+
 queries = 0
 for dirpath, _, files in os.walk(SRC):
     rel_dir = os.path.relpath(dirpath, ROOT)
@@ -126,6 +145,10 @@ for dirpath, _, files in os.walk(SRC):
             if rel.startswith("src/web/") and HANDLER_QUERY.search(code):
                 failed = True
                 print(f"handler calling the database (call a service): {rel}:{n}: {line.strip()}")
+            imported = HANDLER_IMPORT.match(code) if rel.startswith("src/web/") else None
+            if imported and imported_lowercase(imported.group("rest")):
+                failed = True
+                print(f"handler importing from the database layer (call a service): {rel}:{n}: {line.strip()}")
             if rel.startswith("src/web/") and CONNECTION.search(code):
                 if spans is None:
                     with open(path, encoding="utf-8") as fh:
