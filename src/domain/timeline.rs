@@ -70,32 +70,19 @@ pub enum EventKind {
     ClosureExtended,
 }
 
-const STEPS: [CaseEvent; 10] = [
-    CaseEvent::Verify,
-    CaseEvent::Dismiss,
-    CaseEvent::IssueNotice,
-    CaseEvent::Report,
-    CaseEvent::StartReinspection,
-    CaseEvent::PassReinspection,
-    CaseEvent::FailReinspection,
-    CaseEvent::GrantExtension,
-    CaseEvent::MarkOverdue,
-    CaseEvent::Escalate,
-];
-
 impl EventKind {
     /// Every kind, case steps first.
     pub const ALL: [EventKind; 34] = [
-        EventKind::Step(STEPS[0]),
-        EventKind::Step(STEPS[1]),
-        EventKind::Step(STEPS[2]),
-        EventKind::Step(STEPS[3]),
-        EventKind::Step(STEPS[4]),
-        EventKind::Step(STEPS[5]),
-        EventKind::Step(STEPS[6]),
-        EventKind::Step(STEPS[7]),
-        EventKind::Step(STEPS[8]),
-        EventKind::Step(STEPS[9]),
+        EventKind::Step(CaseEvent::ALL[0]),
+        EventKind::Step(CaseEvent::ALL[1]),
+        EventKind::Step(CaseEvent::ALL[2]),
+        EventKind::Step(CaseEvent::ALL[3]),
+        EventKind::Step(CaseEvent::ALL[4]),
+        EventKind::Step(CaseEvent::ALL[5]),
+        EventKind::Step(CaseEvent::ALL[6]),
+        EventKind::Step(CaseEvent::ALL[7]),
+        EventKind::Step(CaseEvent::ALL[8]),
+        EventKind::Step(CaseEvent::ALL[9]),
         EventKind::Opened,
         EventKind::ExtensionRequested,
         EventKind::ExtensionRefused,
