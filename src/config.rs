@@ -83,6 +83,16 @@ pub struct Settings {
     pub sms_http_url: Option<String>,
     /// Bearer token sent to the SMS gateway, if it needs one.
     pub sms_http_token: Option<String>,
+    /// Days between publishing the notice of an owners' vote and the start of voting (the
+    /// county's rule; 15 by default).
+    pub decision_notice_days: u32,
+    /// The same for an interim meeting (临时会议; 7 by default).
+    pub decision_interim_notice_days: u32,
+    /// The shortest and longest voting period, in days, both ends counted.
+    pub decision_min_voting_days: u32,
+    pub decision_max_voting_days: u32,
+    /// Days after the count during which owners may object to the preliminary result.
+    pub decision_objection_days: u32,
 }
 
 impl Default for Settings {
@@ -120,6 +130,11 @@ impl Default for Settings {
             sms_provider: "log".into(),
             sms_http_url: None,
             sms_http_token: None,
+            decision_notice_days: 15,
+            decision_interim_notice_days: 7,
+            decision_min_voting_days: 5,
+            decision_max_voting_days: 60,
+            decision_objection_days: 7,
         }
     }
 }
@@ -156,6 +171,11 @@ impl Settings {
             .set_default("notice_sign_working_days", d.notice_sign_working_days)?
             .set_default("scanner_interval_seconds", d.scanner_interval_seconds)?
             .set_default("sms_provider", d.sms_provider)?
+            .set_default("decision_notice_days", d.decision_notice_days)?
+            .set_default("decision_interim_notice_days", d.decision_interim_notice_days)?
+            .set_default("decision_min_voting_days", d.decision_min_voting_days)?
+            .set_default("decision_max_voting_days", d.decision_max_voting_days)?
+            .set_default("decision_objection_days", d.decision_objection_days)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;

@@ -178,3 +178,20 @@ pub async fn managed_communities<C: ConnectionTrait>(
 pub async fn all_managed_communities<C: ConnectionTrait>(db: &C) -> Result<Vec<community::Model>, DbErr> {
     community::Entity::find().filter(community::Column::CompanyId.is_not_null()).all(db).await
 }
+
+/// Registers the clause of a community's rules (议事规则) that deems non-voters to follow the
+/// majority; empty removes it.
+pub async fn set_deem_clause<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    clause: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    community::Entity::update_many()
+        .col_expr(community::Column::DeemClause, sea_orm::sea_query::Expr::value(clause))
+        .col_expr(community::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(community::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -175,3 +175,47 @@ pub async fn delete_roster<C: ConnectionTrait>(db: &C, community_id: i64) -> Res
         .await?
         .rows_affected)
 }
+
+/// The units of a community held by any of the given owners (by their blind index), with all
+/// their owners: the candidates for one holder's units (第9条).
+pub async fn units_of_holders<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    keys: Vec<String>,
+) -> Result<Vec<(roster_unit::Model, Vec<roster_owner::Model>)>, DbErr> {
+    let unit_ids: Vec<i64> = roster_owner::Entity::find()
+        .filter(roster_owner::Column::HolderIndex.is_in(keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.roster_unit_id)
+        .collect();
+    let units = roster_unit::Entity::find()
+        .filter(roster_unit::Column::Id.is_in(unit_ids.clone()))
+        .filter(roster_unit::Column::CommunityId.eq(community_id))
+        .order_by_asc(roster_unit::Column::Id)
+        .all(db)
+        .await?;
+    let owners = roster_owner::Entity::find()
+        .filter(roster_owner::Column::RosterUnitId.is_in(units.iter().map(|u| u.id).collect::<Vec<_>>()))
+        .order_by_asc(roster_owner::Column::Id)
+        .all(db)
+        .await?;
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            let of = owners.iter().filter(|o| o.roster_unit_id == u.id).cloned().collect();
+            (u, of)
+        })
+        .collect())
+}
+
+/// The developer's unsold or undelivered units of a community (第9条: one owner together).
+pub async fn developer_units<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<roster_unit::Model>, DbErr> {
+    roster_unit::Entity::find()
+        .filter(roster_unit::Column::CommunityId.eq(community_id))
+        .filter(roster_unit::Column::DeveloperHeld.eq(true))
+        .order_by_asc(roster_unit::Column::Id)
+        .all(db)
+        .await
+}

@@ -172,6 +172,24 @@ audit_actions! {
         RosterUnitDelete => ("roster.unit_delete", "删除业主名册房屋"),
         /// 导出业主名册（含个人信息时）
         RosterExport => ("roster.export", "导出业主名册"),
+        /// 登记议事规则中“未参与表决的计入多数票”的条款
+        RosterDeemClause => ("roster.deem_clause", "登记议事规则表决条款"),
+        // owners' joint decisions
+        DecisionConvene => ("decision.convene", "召集业主共同决定"),
+        DecisionCancel => ("decision.cancel", "撤销业主共同决定"),
+        DecisionIssueCodes => ("decision.issue_codes", "生成表决码"),
+        DecisionPrintCodes => ("decision.print_codes", "打印表决码"),
+        DecisionHandOver => ("decision.hand_over", "签收表决码"),
+        DecisionBallot => ("decision.ballot", "电子表决"),
+        DecisionPaperBallot => ("decision.paper_ballot", "录入纸质表决票"),
+        DecisionBallotRefused => ("decision.ballot_refused", "重复表决被拒绝"),
+        DecisionExtensionRequest => ("decision.extension_request", "申请延长投票期"),
+        DecisionExtensionDecide => ("decision.extension_decide", "审批延长投票期"),
+        DecisionClose => ("decision.close", "计票并公示初步结果"),
+        DecisionObjection => ("decision.objection", "对表决结果提出异议"),
+        DecisionObjectionDecide => ("decision.objection_decide", "处理表决异议"),
+        DecisionFinalize => ("decision.finalize", "公告最终表决结果"),
+        DecisionReadBallots => ("decision.read_ballots", "查阅表决明细"),
         // outgoing mail and messages
         OutboxSent => ("outbox.sent", "消息已发送"),
         OutboxFailed => ("outbox.failed", "消息发送失败"),

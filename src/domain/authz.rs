@@ -86,6 +86,16 @@ pub enum Action {
     ReadRoster,
     /// Keep a community's owner roster: add, change and delete units and owners, import it.
     EditRoster,
+    /// Read a community's owners' votes: participation while voting (never a choice), the
+    /// result and, after the count, the ballots.
+    ReadDecision,
+    /// Convene an owners' vote (the committee; the township where there is none).
+    ConveneDecision,
+    /// Run a vote one convened: hand out codes, enter paper ballots, count, decide objections,
+    /// publish the result, ask for an extension.
+    RunDecision,
+    /// Approve or refuse an extension of a voting period (the township).
+    ApproveDecisionExtension,
 }
 
 impl Action {
@@ -99,6 +109,7 @@ impl Action {
                 | Action::ReadCaseContent
                 | Action::RevealComplainant
                 | Action::ReadRoster
+                | Action::ReadDecision
         )
     }
 }
@@ -173,6 +184,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | RunSurvey
                 | IssueSurveyCodes
                 | ReadRoster
+                | ReadDecision
         ),
         Role::BureauLeader => {
             matches!(
@@ -185,12 +197,19 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | RevealComplainant
                     | DecideEscalation
                     | ReadRoster
+                    | ReadDecision
             )
         }
         Role::DisciplineInspector => {
             matches!(
                 action,
-                ViewRegistry | ExportRegistry | ReadAudit | ReadCaseContent | RevealComplainant | ReadRoster
+                ViewRegistry
+                    | ExportRegistry
+                    | ReadAudit
+                    | ReadCaseContent
+                    | RevealComplainant
+                    | ReadRoster
+                    | ReadDecision
             )
         }
         Role::TownshipOfficer => {
@@ -204,6 +223,10 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | IssueSurveyCodes
                     | ReadRoster
                     | EditRoster
+                    | ReadDecision
+                    | ConveneDecision
+                    | RunDecision
+                    | ApproveDecisionExtension
             )
         }
         Role::CompanyUser => {
@@ -212,7 +235,15 @@ pub fn role_may(role: Role, action: Action) -> bool {
         Role::CommitteeMember => {
             matches!(
                 action,
-                ViewRegistry | RecordResolution | ReviewRevenue | IssueSurveyCodes | ReadRoster | EditRoster
+                ViewRegistry
+                    | RecordResolution
+                    | ReviewRevenue
+                    | IssueSurveyCodes
+                    | ReadRoster
+                    | EditRoster
+                    | ReadDecision
+                    | ConveneDecision
+                    | RunDecision
             )
         }
         Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),
@@ -380,6 +411,35 @@ mod tests {
             (Role::CompanyUser, Scope::Company(20), EditRoster, false),
             (Role::DepartmentUser, Scope::Department(7), ReadRoster, false),
             (Role::SystemAdmin, county, ReadRoster, false),
+        ] {
+            let got = authorize(&actor(role, scope), action, &community_in_a()).is_ok();
+            assert_eq!(got, allowed, "{role:?} {scope:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn votes_are_run_by_the_committee_or_the_township_read_by_the_bureau_and_never_by_the_company() {
+        let county = Scope::Jurisdiction(COUNTY);
+        let town_a = Scope::Jurisdiction(TOWN_A);
+        for (role, scope, action, allowed) in [
+            (Role::CommitteeMember, Scope::Community(10), ConveneDecision, true),
+            (Role::CommitteeMember, Scope::Community(10), RunDecision, true),
+            (Role::CommitteeMember, Scope::Community(11), ReadDecision, false),
+            (Role::CommitteeMember, Scope::Community(10), ApproveDecisionExtension, false),
+            (Role::TownshipOfficer, town_a, ConveneDecision, true),
+            (Role::TownshipOfficer, town_a, ApproveDecisionExtension, true),
+            (Role::TownshipOfficer, Scope::Jurisdiction(TOWN_B), ReadDecision, false),
+            // the bureau guides and reads, never convenes
+            (Role::BureauStaff, county, ReadDecision, true),
+            (Role::BureauStaff, county, ConveneDecision, false),
+            (Role::BureauStaff, county, RunDecision, false),
+            (Role::BureauLeader, county, ConveneDecision, false),
+            (Role::DisciplineInspector, county, ReadDecision, true),
+            (Role::DisciplineInspector, county, RunDecision, false),
+            (Role::CompanyUser, Scope::Company(20), ReadDecision, false),
+            (Role::CompanyUser, Scope::Company(20), RunDecision, false),
+            (Role::DepartmentUser, Scope::Department(7), ReadDecision, false),
+            (Role::SystemAdmin, county, ReadDecision, false),
         ] {
             let got = authorize(&actor(role, scope), action, &community_in_a()).is_ok();
             assert_eq!(got, allowed, "{role:?} {scope:?} {action:?}");

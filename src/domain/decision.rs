@@ -143,6 +143,16 @@ impl Tally {
     pub fn all_yes(&self) -> Weight {
         self.yes.add(self.deemed_yes)
     }
+
+    /// Adds one cast vote.
+    pub fn add(&mut self, choice: Choice, w: Weight) {
+        let side = match choice {
+            Choice::Yes => &mut self.yes,
+            Choice::No => &mut self.no,
+            Choice::Abstain => &mut self.abstain,
+        };
+        *side = side.add(w);
+    }
 }
 
 /// Why ballots cannot be tallied.
@@ -173,12 +183,7 @@ pub fn tally(units: &[CountedUnit], ballots: &[(Holder, Choice)]) -> Result<Tall
         if !seen.insert(holder) {
             return Err(TallyError::SecondBallot);
         }
-        let side = match choice {
-            Choice::Yes => &mut t.yes,
-            Choice::No => &mut t.no,
-            Choice::Abstain => &mut t.abstain,
-        };
-        *side = side.add(Weight { area_centi: a, owners: 1 });
+        t.add(*choice, Weight { area_centi: a, owners: 1 });
     }
     Ok(t)
 }
@@ -289,6 +294,166 @@ pub fn decide(matter: Matter, totals: RosterTotals, tally: Tally) -> MatterResul
     ];
     let quorum = quorum_area && quorum_owners;
     MatterResult { matter, tally, comparisons, quorum, passed: quorum && yes_area && yes_owners }
+}
+
+super::labelled_enum! {
+    /// Where a vote stands, as stored. The phase people see (notice, voting, counting) follows
+    /// from it and the dates: see [`phase`].
+    pub enum DecisionStatus {
+        /// Convened: the notice is published; voting opens and closes by the dates.
+        Convened => ("convened", "已召集"),
+        /// Counted: the preliminary result is published and the objection period runs.
+        Closed => ("closed", "已计票"),
+        /// The final result, objections decided.
+        Final => ("final", "结果已公告"),
+        /// Called off before any ballot was cast.
+        Cancelled => ("cancelled", "已撤销"),
+    }
+}
+
+/// The phase of a vote on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// 公告期: the notice is out, voting has not started.
+    Notice,
+    /// 投票中.
+    Voting,
+    /// 待计票: the voting period is over, the count has not been made.
+    Counting,
+    /// 异议期: the preliminary result is out, objections may be made.
+    Objection,
+    /// 异议期已满: the convenor may publish the final result.
+    AwaitingFinal,
+    /// 结果已公告.
+    Final,
+    /// 已撤销.
+    Cancelled,
+}
+
+impl Phase {
+    /// The phase's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Notice => "公告期",
+            Phase::Voting => "投票中",
+            Phase::Counting => "投票结束，待计票",
+            Phase::Objection => "初步结果公示（异议期）",
+            Phase::AwaitingFinal => "异议期已满，待公告最终结果",
+            Phase::Final => "最终结果已公告",
+            Phase::Cancelled => "已撤销",
+        }
+    }
+}
+
+/// The phase on `today` of a vote in `status` with its voting period and objection deadline.
+pub fn phase(
+    status: DecisionStatus,
+    today: chrono::NaiveDate,
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+    objection_ends: Option<chrono::NaiveDate>,
+) -> Phase {
+    match status {
+        DecisionStatus::Convened if today < starts => Phase::Notice,
+        DecisionStatus::Convened if today <= ends => Phase::Voting,
+        DecisionStatus::Convened => Phase::Counting,
+        DecisionStatus::Closed if objection_ends.is_some_and(|e| today <= e) => Phase::Objection,
+        DecisionStatus::Closed => Phase::AwaitingFinal,
+        DecisionStatus::Final => Phase::Final,
+        DecisionStatus::Cancelled => Phase::Cancelled,
+    }
+}
+
+/// The county's periods for owners' votes (configurable; see `Settings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Periods {
+    /// Days from the notice to the start of voting (15 by default).
+    pub notice_days: u32,
+    /// The same for an interim meeting (7 by default).
+    pub interim_notice_days: u32,
+    /// Bounds of the voting period, both ends counted (5–60 by default).
+    pub min_voting_days: u32,
+    pub max_voting_days: u32,
+}
+
+impl Default for Periods {
+    fn default() -> Self {
+        Periods { notice_days: 15, interim_notice_days: 7, min_voting_days: 5, max_voting_days: 60 }
+    }
+}
+
+/// Days of a voting period, both ends counted.
+pub fn voting_days(starts: chrono::NaiveDate, ends: chrono::NaiveDate) -> i64 {
+    (ends - starts).num_days() + 1
+}
+
+/// Checks a vote's schedule when it is convened on `notice_on`: voting starts at least the
+/// notice period later and lasts within the bounds. Errors name the field and say why.
+pub fn check_schedule(
+    p: Periods,
+    interim: bool,
+    notice_on: chrono::NaiveDate,
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+) -> Result<(), (&'static str, String)> {
+    let notice = if interim { p.interim_notice_days } else { p.notice_days };
+    let earliest = notice_on + chrono::Days::new(notice.into());
+    if starts < earliest {
+        let kind = if interim { "临时会议" } else { "业主大会会议" };
+        return Err(("voting_starts_on", format!("{kind}应于表决开始{notice}日前公告，投票最早于 {earliest} 开始")));
+    }
+    let days = voting_days(starts, ends);
+    if days < i64::from(p.min_voting_days) || days > i64::from(p.max_voting_days) {
+        return Err((
+            "voting_ends_on",
+            format!("投票期应为{}至{}日（首尾两日都计入），现为{days}日", p.min_voting_days, p.max_voting_days),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an extension of the voting period to `new_ends` (it must move the end later, and the
+/// whole period stays within the bounds).
+pub fn check_extension(
+    p: Periods,
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+    new_ends: chrono::NaiveDate,
+) -> Result<(), String> {
+    if new_ends <= ends {
+        return Err(format!("延长后的截止日期应晚于现截止日期 {ends}"));
+    }
+    let days = voting_days(starts, new_ends);
+    if days > i64::from(p.max_voting_days) {
+        return Err(format!("延长后投票期为{days}日，超过{}日的上限", p.max_voting_days));
+    }
+    Ok(())
+}
+
+/// Whether `given` is the second factor of a unit's owners: the last four characters of an
+/// owner's ID number (X in any case) or, where the roster holds no ID number for the unit, the
+/// last four digits of an owner's phone.
+pub fn second_factor_matches(given: &str, id_numbers: &[String], phones: &[String]) -> bool {
+    let given: String = given.trim().to_ascii_uppercase();
+    if given.chars().count() != 4 {
+        return false;
+    }
+    let last4 = |s: &String| {
+        let s = s.trim().to_ascii_uppercase();
+        let n = s.chars().count();
+        (n >= 4).then(|| s.chars().skip(n - 4).collect::<String>())
+    };
+    let ids: Vec<String> = id_numbers.iter().filter_map(last4).collect();
+    if !ids.is_empty() {
+        return ids.contains(&given);
+    }
+    phones.iter().filter_map(last4).any(|p| p == given)
+}
+
+/// One choice per matter, in the matters' order, from what a form gave (`None` for a matter
+/// not answered). The error names the first matter left without a choice (1-based).
+pub fn choices_for<'a>(matters: usize, given: impl Fn(usize) -> Option<&'a str>) -> Result<Vec<Choice>, usize> {
+    (0..matters).map(|i| given(i).and_then(Choice::parse).ok_or(i + 1)).collect()
 }
 
 #[cfg(test)]
@@ -452,5 +617,64 @@ mod tests {
             "the unit without owners entered is an owner who did not vote"
         );
         assert_eq!((t.cast().area_centi, all.area_centi), (50_000, 58_000));
+    }
+
+    #[test]
+    fn the_schedule_keeps_the_notice_and_voting_periods() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let p = Periods::default();
+        // 15 days' notice: convened on 1 March, voting may start on 16 March, not the 15th
+        assert!(check_schedule(p, false, d("2026-03-01"), d("2026-03-16"), d("2026-03-20")).is_ok());
+        let e = check_schedule(p, false, d("2026-03-01"), d("2026-03-15"), d("2026-03-20")).unwrap_err();
+        assert_eq!(e.0, "voting_starts_on");
+        assert!(e.1.contains("15日前公告") && e.1.contains("2026-03-16"), "{}", e.1);
+        // an interim meeting needs 7
+        assert!(check_schedule(p, true, d("2026-03-01"), d("2026-03-08"), d("2026-03-12")).is_ok());
+        assert!(check_schedule(p, true, d("2026-03-01"), d("2026-03-07"), d("2026-03-12")).is_err());
+        // 5 to 60 days, both ends counted
+        assert!(check_schedule(p, false, d("2026-03-01"), d("2026-03-16"), d("2026-03-19")).is_err(), "4 days");
+        assert!(check_schedule(p, false, d("2026-03-01"), d("2026-03-16"), d("2026-05-14")).is_ok(), "60 days");
+        assert_eq!(
+            check_schedule(p, false, d("2026-03-01"), d("2026-03-16"), d("2026-05-15")).unwrap_err().1,
+            "投票期应为5至60日（首尾两日都计入），现为61日"
+        );
+        // extensions move the end later, within the bounds
+        assert!(check_extension(p, d("2026-03-16"), d("2026-03-20"), d("2026-03-20")).is_err());
+        assert!(check_extension(p, d("2026-03-16"), d("2026-03-20"), d("2026-04-30")).is_ok());
+        assert!(check_extension(p, d("2026-03-16"), d("2026-03-20"), d("2026-05-15")).is_err());
+    }
+
+    #[test]
+    fn the_phase_follows_the_status_and_the_dates() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (s, e) = (d("2026-03-16"), d("2026-03-20"));
+        let at = |status, today| phase(status, d(today), s, e, Some(d("2026-03-28")));
+        assert_eq!(at(DecisionStatus::Convened, "2026-03-15"), Phase::Notice);
+        assert_eq!(at(DecisionStatus::Convened, "2026-03-16"), Phase::Voting);
+        assert_eq!(at(DecisionStatus::Convened, "2026-03-20"), Phase::Voting, "the last day counts");
+        assert_eq!(at(DecisionStatus::Convened, "2026-03-21"), Phase::Counting);
+        assert_eq!(at(DecisionStatus::Closed, "2026-03-28"), Phase::Objection);
+        assert_eq!(at(DecisionStatus::Closed, "2026-03-29"), Phase::AwaitingFinal);
+        assert_eq!(at(DecisionStatus::Final, "2026-03-29"), Phase::Final);
+    }
+
+    #[test]
+    fn the_second_factor_is_the_id_numbers_last_four_else_the_phones() {
+        let ids = vec!["11010519491231002X".to_string()];
+        let phones = vec!["13800138000".to_string()];
+        assert!(second_factor_matches("002x", &ids, &phones));
+        assert!(second_factor_matches(" 002X ", &ids, &phones));
+        assert!(!second_factor_matches("8000", &ids, &phones), "the phone does not stand in for a known ID");
+        assert!(second_factor_matches("8000", &[], &phones));
+        assert!(!second_factor_matches("800", &[], &phones));
+        assert!(!second_factor_matches("0000", &[], &[]), "nothing on the roster: no electronic vote");
+    }
+
+    #[test]
+    fn every_matter_needs_a_choice() {
+        let given = ["yes", "abstain", "no"];
+        assert_eq!(choices_for(3, |i| given.get(i).copied()), Ok(vec![Choice::Yes, Choice::Abstain, Choice::No]));
+        assert_eq!(choices_for(3, |i| if i == 1 { None } else { Some("yes") }), Err(2));
+        assert_eq!(choices_for(1, |_| Some("maybe")), Err(1));
     }
 }

@@ -13,6 +13,7 @@ pub mod checks;
 pub mod communities;
 pub mod companies;
 pub mod complaints;
+pub mod decisions;
 pub mod demo;
 pub mod departments;
 pub mod disclosures;

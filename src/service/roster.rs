@@ -157,7 +157,7 @@ fn area_text(centi: Option<i64>) -> String {
 
 /// The units of a community with their owners (still sealed), in the order of their address
 /// (building, unit, room; numbers by value: 2号楼 before 10号楼).
-async fn load(
+pub(super) async fn load(
     deps: &Deps,
     community_id: i64,
 ) -> Result<Vec<(roster_unit::Model, Vec<roster_owner::Model>)>, ServiceError> {
@@ -168,6 +168,15 @@ async fn load(
         owners.entry(o.roster_unit_id).or_default().push(o);
     }
     Ok(units.into_iter().map(|u| (u.clone(), owners.remove(&u.id).unwrap_or_default())).collect())
+}
+
+/// Who holds a unit for the 第9条 count: the developer, or the set of its owners' keys.
+pub(super) fn holder_of(u: &roster_unit::Model, owners: &[roster_owner::Model]) -> Holder {
+    if u.developer_held {
+        Holder::Developer
+    } else {
+        Holder::Owners(owners.iter().map(|o| o.holder_index.clone()).collect::<BTreeSet<_>>())
+    }
 }
 
 fn may_edit(ctx: &Ctx, c: &community::Model, tree: &super::scope::JurisdictionTree) -> bool {
@@ -185,15 +194,9 @@ pub async fn roster(deps: &Deps, ctx: &Ctx, community_id: i64) -> Result<RosterV
         let label = unit_label(&u.building, &u.unit, &u.room);
         let in_force = area_in_force(u.register_area_centi, u.surveyed_area_centi, u.contract_area_centi);
         match in_force {
-            Some((area_centi, _)) => counted.push(CountedUnit {
-                unit_id: u.id,
-                area_centi,
-                holder: if u.developer_held {
-                    Holder::Developer
-                } else {
-                    Holder::Owners(owners.iter().map(|o| o.holder_index.clone()).collect::<BTreeSet<_>>())
-                },
-            }),
+            Some((area_centi, _)) => {
+                counted.push(CountedUnit { unit_id: u.id, area_centi, holder: holder_of(&u, &owners) })
+            }
             None => uncounted.push(label.clone()),
         }
         let mut owner_views = Vec::new();

@@ -65,6 +65,8 @@ pub enum RuleCode {
     SurveyUnitRace,
     /// An answer outside the survey's days.
     SurveyNotOpen,
+    /// A vote refused or out of its time; the message says why.
+    Decision(String),
     /// A form the framework could not read; what it could not read, named in Chinese.
     BadForm(String),
     // conflicts (409)
@@ -86,6 +88,10 @@ pub enum RuleCode {
     NoticeSigned,
     /// A roster unit deleted by someone else while it was being changed or deleted.
     RosterUnitGone,
+    /// A unit or owner that has already voted (the first ballot recorded stands); which one.
+    AlreadyVoted(String),
+    /// A vote changed under the request (counted, cancelled, decided).
+    DecisionChangedMeanwhile,
 }
 
 impl RuleCode {
@@ -114,6 +120,7 @@ impl RuleCode {
             SurveyClosedForCodes | SurveyNotOpen => "survey_closed",
             SurveyUnitRace => "survey_units",
             BadForm(_) => "bad_form",
+            Decision(_) => "decision",
             CaseAlreadyOpened
             | ExtensionPending
             | ExtensionDecided
@@ -122,7 +129,9 @@ impl RuleCode {
             | DismissalChangedMeanwhile
             | InspectionSubmittedMeanwhile
             | NoticeSigned
-            | RosterUnitGone => "conflict",
+            | RosterUnitGone
+            | AlreadyVoted(_)
+            | DecisionChangedMeanwhile => "conflict",
         }
     }
 
@@ -135,7 +144,11 @@ impl RuleCode {
     pub fn message(&self) -> String {
         use RuleCode::*;
         match self {
-            InvalidTransition(m) | DismissalStep(m) | LitigationStep(m) | InspectionIncomplete(m) => m.clone(),
+            InvalidTransition(m) | DismissalStep(m) | LitigationStep(m) | InspectionIncomplete(m) | Decision(m) => {
+                m.clone()
+            }
+            AlreadyVoted(who) => format!("{who}已表决，以先记录的表决为准，不能重复表决"),
+            DecisionChangedMeanwhile => "该表决刚由他人办理，请刷新后查看".into(),
             BadForm(what) => format!("表单内容无法识别：{what}"),
             CaseChangedMeanwhile => "案件已被他人处理，请刷新后查看".into(),
             StepHasItsOwnPage => "此操作请在对应页面办理".into(),

@@ -19,6 +19,9 @@ pub struct Model {
     pub building_area_cm2: Option<i64>,
     pub unit_count: Option<i32>,
     pub committee: String,
+    /// The clause of the registered rules (议事规则) deeming non-voters to follow the majority;
+    /// empty where the rules say no such thing.
+    pub deem_clause: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -25,6 +25,8 @@ pub struct Model {
     pub contract_ends_on: Option<Date>,
     /// `open` or `closed`.
     pub status: String,
+    /// The owners' decision on 第278条(四) whose result the assembly step took.
+    pub decision_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -17,6 +17,8 @@ pub struct Model {
     pub settle_days: i32,
     pub note: String,
     pub created_by: i64,
+    /// The owners' decision on 第278条(八) that adopted it.
+    pub decision_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -21,6 +21,7 @@ mod m20261130_000015_disclosure_surveys;
 mod m20261202_000016_catalog_texts;
 mod m20261202_000017_blobs;
 mod m20261207_000018_roster;
+mod m20261207_000019_decisions;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_catalog_texts::Migration),
             Box::new(m20261202_000017_blobs::Migration),
             Box::new(m20261207_000018_roster::Migration),
+            Box::new(m20261207_000019_decisions::Migration),
         ]
     }
 }
