@@ -581,3 +581,22 @@ pub async fn decide_extension_if_pending<C: ConnectionTrait>(
         .await?;
     Ok(r.rows_affected == 1)
 }
+
+/// The units of a community that a vote has given a code (they stay on the roster: the vote's
+/// record refers to them).
+pub async fn units_with_codes<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<i64>, DbErr> {
+    let ids: Vec<i64> = decision::Entity::find()
+        .filter(decision::Column::CommunityId.eq(community_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    Ok(decision_code::Entity::find()
+        .filter(decision_code::Column::DecisionId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|k| k.roster_unit_id)
+        .collect())
+}

@@ -46,6 +46,7 @@ pub async fn insert_track<C: ConnectionTrait>(
         served_on: Set(None),
         contract_ends_on: Set(None),
         status: Set(TrackStatus::Open.as_str().into()),
+        decision_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -99,6 +100,8 @@ pub struct TrackChange {
     /// (served on, the contract ends on).
     pub served: Option<(NaiveDate, NaiveDate)>,
     pub status: Option<TrackStatus>,
+    /// The owners' decision the assembly step took its result from.
+    pub decision_id: Option<i64>,
 }
 
 /// Writes a step's change only if the track is still open and unchanged since the step's check
@@ -128,6 +131,9 @@ pub async fn change_if_unchanged<C: ConnectionTrait>(
     }
     if let Some(s) = change.status {
         q = q.col_expr(dismissal_track::Column::Status, Expr::value(s.as_str()));
+    }
+    if let Some(d) = change.decision_id {
+        q = q.col_expr(dismissal_track::Column::DecisionId, Expr::value(d));
     }
     let r = q
         .filter(dismissal_track::Column::Id.eq(id))

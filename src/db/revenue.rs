@@ -235,6 +235,8 @@ pub struct NewResolution {
     pub settle_days: i32,
     pub note: String,
     pub created_by: i64,
+    /// The owners' decision on 第278条(八) that adopted it.
+    pub decision_id: i64,
 }
 
 /// Inserts a resolution and returns it.
@@ -246,6 +248,7 @@ pub async fn insert_resolution<C: ConnectionTrait>(
     revenue_resolution::ActiveModel {
         community_id: Set(new.community_id),
         reference: Set(new.reference),
+        decision_id: Set(Some(new.decision_id)),
         adopted_on: Set(new.adopted_on),
         fund_pct: Set(new.fund_pct),
         owners_pct: Set(new.owners_pct),

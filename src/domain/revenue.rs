@@ -203,6 +203,8 @@ pub struct Resolution {
     pub company_pct: i32,
     /// Days after a quarter's end by which its income must be distributed.
     pub settle_days: i32,
+    /// The owners' decision (第278条(八)) that adopted it, where recorded on the platform.
+    pub decision_id: Option<i64>,
 }
 
 /// Checks a resolution's shares: each 0–100, together 100.
@@ -405,6 +407,7 @@ mod tests {
             expenses_pct: 0,
             company_pct: 30,
             settle_days: 30,
+            decision_id: None,
         }
     }
 

@@ -52,6 +52,9 @@ pub struct Tick {
     /// Problems the system's own checks proposed to staff (disclosure, public revenue,
     /// satisfaction).
     pub findings: u64,
+    /// Owners' votes counted because their voting period ended (the preliminary result is out
+    /// within a day of the close).
+    pub votes_counted: u64,
 }
 
 /// Runs one tick at `now`.
@@ -72,6 +75,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
     tick.escalations_proposed += proposed;
     tick.referrals_reminded = crate::service::referrals::remind_overdue(deps, &ctx).await?;
     tick.findings = crate::service::checks::run(deps, &ctx).await?.total();
+    tick.votes_counted = crate::service::decisions::close_due(deps, now).await? as u64;
     // Upkeep of the ledger's totals; a failure costs only speed, never a wrong total.
     if let Err(e) = db::cases::compact_tallies(&deps.db).await {
         tracing::warn!(error = %e, "compacting the case tallies failed");
@@ -89,6 +93,7 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
                 "reminders": tick.reminders, "overdue": tick.overdue,
                 "escalations_proposed": tick.escalations_proposed, "unsigned_flagged": tick.unsigned_flagged,
                 "referrals_reminded": tick.referrals_reminded, "findings": tick.findings,
+                "votes_counted": tick.votes_counted,
             }),
         )
         .await?;

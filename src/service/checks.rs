@@ -152,14 +152,30 @@ pub async fn run(deps: &Deps, ctx: &Ctx) -> Result<Found, ServiceError> {
             } else {
                 format!("注明的决议“{}”未登记或晚于收入日期", e.resolution_ref.trim())
             };
+            let authorised: Vec<String> = resolutions
+                .iter()
+                .map(|r| match r.decision_id {
+                    Some(d) => format!(
+                        "“{}”（业主共同决定第{d}号，{}计票通过第二百七十八条（八）项）",
+                        r.reference, r.adopted_on
+                    ),
+                    None => format!("“{}”（{}通过）", r.reference, r.adopted_on),
+                })
+                .collect();
+            let on_record = if authorised.is_empty() {
+                "本小区没有经业主共同决定通过的经营授权".to_string()
+            } else {
+                format!("本小区已登记的经营授权：{}", authorised.join("、"))
+            };
             let evidence = format!(
-                "【系统核查】{}公共收益台账第{}号记录：{}{}，{}元，{}。利用共有部分经营须经业主共同决定（《民法典》第二百七十八条），请核实是否擅自利用共有部分经营。",
+                "【系统核查】{}公共收益台账第{}号记录：{}{}，{}元，{}；{}。利用共有部分经营须经业主共同决定（《民法典》第二百七十八条第一款第（八）项，参与表决面积、人数各四分之三以上同意），请核实是否擅自利用共有部分经营。",
                 c.name,
                 e.id,
                 e.on,
                 e.category.label(),
                 yuan(e.amount_fen),
-                named
+                named,
+                on_record
             );
             candidates.push(Candidate {
                 key: format!("b1:{}", e.id),

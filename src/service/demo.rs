@@ -445,10 +445,11 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     seed_reassessments(deps, &staff).await?;
     seed_referrals(deps, &staff).await?;
     seed_dismissal(deps).await?;
+    seed_rosters(deps).await?;
+    seed_decisions(deps).await?;
     seed_revenue(deps).await?;
     seed_disclosure(deps).await?;
     seed_surveys(deps, &staff).await?;
-    seed_rosters(deps).await?;
     // The system's own checks, as the scanner would run them: late disclosures and statements,
     // public revenue without a resolution or not distributed, low satisfaction.
     super::checks::run(deps, &Ctx { actor_name: "期限巡检".into(), ..Ctx::system(now, "scanner") }).await?;
@@ -583,7 +584,15 @@ async fn seed_disclosure(deps: &Deps) -> Result<(), ServiceError> {
             fc1.id,
             super::revenue::NewResolution {
                 reference: "2024年第一次业主大会决议（电梯广告、地面停车位经营）".into(),
-                adopted_on: Some(today - chrono::Duration::days(600)),
+                decision_id: super::decisions::counted_on(
+                    deps,
+                    fc1.id,
+                    crate::domain::decision::Matter::CommonPartsUse,
+                )
+                .await?
+                .into_iter()
+                .find(|(_, _, passed)| *passed)
+                .map(|(id, _, _)| id),
                 fund_pct: Some(50),
                 owners_pct: Some(20),
                 expenses_pct: Some(0),
@@ -734,8 +743,8 @@ async fn seed_surveys(deps: &Deps, staff: &super::accounts::SessionUser) -> Resu
 /// only a surveyed or a contract area, and one none yet.
 async fn seed_rosters(deps: &Deps) -> Result<(), ServiceError> {
     let now = deps.clock.now();
-    for (code, account, buildings, units_per_building, floors, rooms, developer_floor) in
-        [("YC-FC-001", "fchy_ywh", 3, 2, 6, 2, Some((3, 5))), ("YC-FC-002", "fengcheng", 2, 1, 5, 4, None)]
+    for (code, account, buildings, units_per_building, floors, rooms, developer_floor, incomplete) in
+        [("YC-FC-001", "fchy_ywh", 3, 2, 6, 2, Some((3, 5)), false), ("YC-FC-002", "fengcheng", 2, 1, 5, 4, None, true)]
     {
         let m = db::communities::community_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("演示小区"))?;
         let mut rows: Vec<[String; 10]> = Vec::new();
@@ -745,7 +754,7 @@ async fn seed_rosters(deps: &Deps) -> Result<(), ServiceError> {
                 for f in 1..=floors {
                     for r in 1..=rooms {
                         k += 1;
-                        rows.extend(demo_roster_rows(k, b, u, units_per_building, f, r, developer_floor));
+                        rows.extend(demo_roster_rows(k, b, u, units_per_building, f, r, developer_floor, incomplete));
                     }
                 }
             }
@@ -760,6 +769,208 @@ async fn seed_rosters(deps: &Deps) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// Owners' joint decisions in 凤城花园 (its committee convenes): the 2024 vote authorising
+/// business on common parts (八), counted and final, on which the revenue resolution rests; a
+/// vote on using the maintenance fund (五) counted three days ago, in its objection period with
+/// one objection; and the renewal of the company (四) in its voting period, codes sent by SMS or
+/// printed, some owners voted online and some on paper. 1号楼-1单元-401 (no ID number on the
+/// roster: its second factor is the phone's last four, 0049) has not voted.
+async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
+    use super::decisions::{ConveneInput, MatterInput, PaperBallot, VoterLogin};
+    use std::collections::HashMap;
+    let now = deps.clock.now();
+    let at = |days: i64| now - chrono::Duration::days(days);
+    let day = |days: i64| crate::clock::today(now) - chrono::Duration::days(days);
+    let m =
+        db::communities::community_by_code(&deps.db, "YC-FC-001").await?.ok_or(ServiceError::NotFound("演示小区"))?;
+    let matter =
+        |item: &str, title: &str, body: &str| MatterInput { item: item.into(), title: title.into(), body: body.into() };
+    // The codes of a vote by unit, and each unit's second factor, as the owners know them.
+    let codes_of = |id: i64| async move {
+        let mut out = HashMap::new();
+        for k in db::decisions::codes(&deps.db, id).await? {
+            out.insert(k.roster_unit_id, deps.cipher.open(&k.code_sealed)?);
+        }
+        Ok::<_, ServiceError>(out)
+    };
+    let factor_of = |unit_id: i64| async move {
+        let owners = db::roster::owners_of_unit(&deps.db, unit_id).await?;
+        for o in &owners {
+            if let Some(s) = &o.id_number_sealed {
+                let id = deps.cipher.open(s)?;
+                return Ok::<_, ServiceError>(id[id.len().saturating_sub(4)..].to_string());
+            }
+        }
+        for o in &owners {
+            if let Some(s) = &o.phone_sealed {
+                let p = deps.cipher.open(s)?;
+                return Ok(p[p.len().saturating_sub(4)..].to_string());
+            }
+        }
+        Ok(String::new())
+    };
+    let units = db::roster::units(&deps.db, m.id).await?;
+    // Each owner votes with the first of their units' codes (a second is refused: one owner, one
+    // ballot); `pick` decides who votes and how.
+    let vote = |id: i64, when: chrono::DateTime<chrono::Utc>, pick: fn(usize) -> Option<[&'static str; 2]>| {
+        let units = units.clone();
+        async move {
+            let codes = codes_of(id).await?;
+            let matters = db::decisions::matters(&deps.db, id).await?;
+            let mut cast = 0;
+            for (i, u) in units.iter().enumerate() {
+                let Some(choice) = pick(i) else { continue };
+                let Some(code) = codes.get(&u.id) else { continue };
+                let factor = factor_of(u.id).await?;
+                if factor.is_empty() {
+                    continue; // nothing on the roster to sign in with: a paper ballot
+                }
+                let login = VoterLogin { code: code.clone(), factor };
+                let choices = matters.iter().zip(choice).map(|(mm, c)| (mm.id, c.to_string())).collect();
+                match super::decisions::cast(deps, &Ctx::system(when, "demo"), &login, &choices).await {
+                    Ok(_) => cast += 1,
+                    Err(ServiceError::Conflict(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok::<usize, ServiceError>(cast)
+        }
+    };
+    let committee = |t| demo_ctx(deps, "fchy_ywh", t);
+    // 2024: business on common parts (八), three quarters and more said yes.
+    let a = super::decisions::convene(
+        deps,
+        &committee(at(640)).await?,
+        ConveneInput {
+            community_id: m.id,
+            title: "2024年第一次业主大会：电梯广告和地面停车位经营".into(),
+            interim: false,
+            voting_starts_on: Some(day(624)),
+            voting_ends_on: Some(day(610)),
+            deem: false,
+            matters: vec![matter(
+                "8",
+                "同意利用电梯轿厢广告位和地面停车位经营，收益按季度分配",
+                "收益50%转入专项维修资金，20%分配给业主，30%为企业经营成本；每季度结束后30日内分配。",
+            )],
+        },
+        Vec::new(),
+    )
+    .await?;
+    super::decisions::issue_codes(deps, &committee(at(624)).await?, a, false).await?;
+    vote(a, at(615), |i| match i % 10 {
+        0 => None,
+        9 => Some(["no", "no"]),
+        _ => Some(["yes", "yes"]),
+    })
+    .await?;
+    super::decisions::close(deps, &committee(at(609)).await?, a).await?;
+    super::decisions::finalize(deps, &committee(at(601)).await?, a).await?;
+    // The maintenance fund (五): counted three days ago, one objection waiting for an answer.
+    let b = super::decisions::convene(
+        deps,
+        &committee(at(45)).await?,
+        ConveneInput {
+            community_id: m.id,
+            title: "使用专项维修资金更换1号楼电梯".into(),
+            interim: false,
+            voting_starts_on: Some(day(28)),
+            voting_ends_on: Some(day(4)),
+            deem: false,
+            matters: vec![matter(
+                "5",
+                "同意使用专项维修资金约36万元更换1号楼两部电梯",
+                "经检测，1号楼电梯已达报废年限；费用由1号楼业主按专有部分面积分摊。",
+            )],
+        },
+        Vec::new(),
+    )
+    .await?;
+    super::decisions::issue_codes(deps, &committee(at(28)).await?, b, false).await?;
+    vote(b, at(20), |i| match i % 6 {
+        0 => None,
+        4 => Some(["abstain", "abstain"]),
+        5 => Some(["no", "no"]),
+        _ => Some(["yes", "yes"]),
+    })
+    .await?;
+    super::decisions::close(deps, &committee(at(3)).await?, b).await?;
+    if let Some(u) = units.iter().find(|u| u.room == "602") {
+        let codes = codes_of(b).await?;
+        if let Some(code) = codes.get(&u.id) {
+            let login = VoterLogin { code: code.clone(), factor: factor_of(u.id).await? };
+            super::decisions::object(
+                deps,
+                &Ctx::system(at(2), "demo"),
+                &login,
+                "本户为纸质表决，记录的选择与本人所投不符，请核对原始表决票。",
+            )
+            .await?;
+        }
+    }
+    // The company's renewal (四): voting now.
+    let c = super::decisions::convene(
+        deps,
+        &committee(at(20)).await?,
+        ConveneInput {
+            community_id: m.id,
+            title: "关于续聘物业服务企业的业主共同决定".into(),
+            interim: false,
+            voting_starts_on: Some(day(5)),
+            voting_ends_on: Some(day(-10)),
+            deem: false,
+            matters: vec![
+                matter("4", "续聘安居物业服务有限公司，服务期三年", "物业服务合同草案见附件；服务标准和收费标准不变。"),
+                matter("9", "在地面停车场增设电动自行车集中充电设施", "由业主委员会组织比选，费用从公共收益中列支。"),
+            ],
+        },
+        Vec::new(),
+    )
+    .await?;
+    super::decisions::issue_codes(deps, &committee(at(5)).await?, c, true).await?;
+    vote(c, at(2), |i| match i % 3 {
+        0 => Some(["yes", "yes"]),
+        1 if i % 2 == 0 => Some(["no", "abstain"]),
+        _ => None,
+    })
+    .await?;
+    // Two owners voted on paper; the committee entered their signed ballots with a photo.
+    let photo = demo_ballot_photo()?;
+    let matters = db::decisions::matters(&deps.db, c).await?;
+    for room in ["101", "502"] {
+        let Some(u) = units.iter().find(|u| u.building == "2号楼" && u.unit == "1单元" && u.room == room) else {
+            continue;
+        };
+        let r = super::decisions::enter_paper_ballot(
+            deps,
+            &committee(at(1)).await?,
+            c,
+            PaperBallot {
+                unit_id: u.id,
+                voter_name: "业主本人".into(),
+                choices: matters.iter().map(|mm| (mm.id, "yes".to_string())).collect(),
+                photo: Some(("表决票.png".into(), photo.clone())),
+            },
+        )
+        .await;
+        match r {
+            Ok(_) | Err(ServiceError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A small picture standing for the photo of a signed paper ballot.
+fn demo_ballot_photo() -> Result<Vec<u8>, ServiceError> {
+    let img = image::RgbImage::from_fn(120, 80, |x, y| {
+        if y % 16 == 0 || x % 40 == 0 { image::Rgb([40, 40, 40]) } else { image::Rgb([250, 250, 245]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).map_err(|e| anyhow::anyhow!("demo ballot photo: {e}"))?;
+    Ok(out.into_inner())
+}
+
 /// The workbook rows of the demo roster's `k`-th unit (one per owner).
 fn demo_roster_rows(
     k: usize,
@@ -769,6 +980,7 @@ fn demo_roster_rows(
     floor: usize,
     room: usize,
     developer_floor: Option<(usize, usize)>,
+    incomplete: bool,
 ) -> Vec<[String; 10]> {
     const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "郭", "原"];
     const GIVEN: [&str; 10] = ["建国", "秀英", "晓东", "丽娟", "志强", "海燕", "文杰", "春梅", "国平", "晋阳"];
@@ -783,17 +995,19 @@ fn demo_roster_rows(
     };
     let area = 8_950 + (k % 5) as i64 * 1_075;
     let text = crate::domain::roster::format_area;
-    // Every 7th unit has only its surveyed area, every 11th only its contract's, the last of
-    // building 2 none yet; the rest their register's.
-    let (register, surveyed, contract) = if building == 2 && unit == units_per_building && floor == 1 && room == 1 {
-        (String::new(), String::new(), String::new())
-    } else if k.is_multiple_of(7) {
-        (String::new(), text(area + 35), String::new())
-    } else if k.is_multiple_of(11) {
-        (String::new(), String::new(), text(area - 20))
-    } else {
-        (text(area), String::new(), String::new())
-    };
+    // Every 7th unit has only its surveyed area, every 11th only its contract's; in an
+    // `incomplete` roster the first of building 2's last unit has none yet (so no vote can be
+    // convened there until it is entered); the rest their register's.
+    let (register, surveyed, contract) =
+        if incomplete && building == 2 && unit == units_per_building && floor == 1 && room == 1 {
+            (String::new(), String::new(), String::new())
+        } else if k.is_multiple_of(7) {
+            (String::new(), text(area + 35), String::new())
+        } else if k.is_multiple_of(11) {
+            (String::new(), String::new(), text(area - 20))
+        } else {
+            (text(area), String::new(), String::new())
+        };
     let unit_name = if units_per_building > 1 { format!("{unit}单元") } else { String::new() };
     let place = [format!("{building}号楼"), unit_name, format!("{floor}{room:02}")];
     let row = |developer: bool, (name, phone, id): (String, String, String)| {
@@ -928,6 +1142,7 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
         "assembly_called",
         Some(crate::clock::today(now) + chrono::Duration::days(12)),
         "已在小区公告栏发布业主大会召集公告，定于半月后召开",
+        super::dismissals::AssemblyBasis::None,
     )
     .await?;
     // Further along: dismissed three months ago, the company refuses to leave; the owners'
@@ -949,10 +1164,25 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
     .await?;
     for (step, n, note) in [
         ("assembly_called", 110, "发布召集公告"),
-        ("assembly_dismissed", 95, "业主大会表决通过解聘（专有面积、人数均过半数）"),
+        ("assembly_dismissed", 95, "业主大会书面征求意见，表决票已存档"),
         ("notice_served", 93, "已向企业送达解聘通知书"),
     ] {
-        super::dismissals::record_step(deps, &as_user(&officer, at(n)), id, step, Some(day(n)), note).await?;
+        // The meeting was held on paper before the platform: its figures, checked by 第278条.
+        let basis = if step == "assembly_dismissed" {
+            super::dismissals::AssemblyBasis::Paper(super::decisions::PaperFigures {
+                total_area_centi: 2_160_000,
+                total_owners: 240,
+                yes_area_centi: 1_296_000,
+                yes_owners: 150,
+                no_area_centi: 216_000,
+                no_owners: 20,
+                abstain_area_centi: 108_000,
+                abstain_owners: 10,
+            })
+        } else {
+            super::dismissals::AssemblyBasis::None
+        };
+        super::dismissals::record_step(deps, &as_user(&officer, at(n)), id, step, Some(day(n)), note, basis).await?;
     }
     for (kind, n, reference, note) in [
         ("guidance", 20, "", "合同终止后企业拒不退出、拒不移交物业服务用房和图纸资料，已指导业委会起诉"),

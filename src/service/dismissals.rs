@@ -24,6 +24,7 @@ use crate::db::dismissals::{NewStep, NewTrack, TrackChange};
 use crate::db::entities::dismissal_track;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied, role_may};
+use crate::domain::decision::Matter;
 use crate::domain::dismissal::{Step, TrackState, TrackStatus, check, contract_ends_on};
 use crate::domain::registry::FieldErrors;
 use crate::domain::role::Scope;
@@ -140,8 +141,61 @@ pub(crate) async fn track_in_reach(
     Ok(t)
 }
 
+/// What the assembly's decision (to dismiss or to retain) rests on: a vote counted on the
+/// platform on matter (四), or the figures of a meeting held on paper, checked by the same
+/// arithmetic (`domain::decision::decide`).
+#[derive(Debug, Clone, Default)]
+pub enum AssemblyBasis {
+    /// Nothing given (refused for the assembly steps; the other steps need none).
+    #[default]
+    None,
+    /// A counted vote of the community with a matter (四).
+    Decision(i64),
+    /// A paper meeting's figures.
+    Paper(super::decisions::PaperFigures),
+}
+
+/// The assembly step's result from its basis: the day it was decided (a platform vote's count
+/// day) and the line for the record. Refused when the result does not match the step.
+async fn assembly_result(
+    deps: &Deps,
+    community_id: i64,
+    step: Step,
+    basis: &AssemblyBasis,
+) -> Result<(Option<NaiveDate>, Option<i64>, String), ServiceError> {
+    let (passed, decided_on, decision_id, line) = match basis {
+        AssemblyBasis::None => {
+            return Err(ServiceError::field(
+                "decision_id",
+                "请选择依据的业主共同决定（民法典第二百七十八条（四）），或录入纸质表决的统计数",
+            ));
+        }
+        AssemblyBasis::Decision(id) => {
+            let o = super::decisions::outcome(&deps.db, community_id, *id, Matter::Manager).await?;
+            let line = format!("依据业主共同决定“{}”：{}", o.title, o.summary);
+            (o.passed, Some(o.decided_on), Some(*id), line)
+        }
+        AssemblyBasis::Paper(f) => {
+            let (passed, summary) =
+                super::decisions::paper_outcome(Matter::Manager, *f).map_err(|m| ServiceError::field("paper", m))?;
+            (passed, None, None, format!("纸质表决统计：{summary}"))
+        }
+    };
+    match (step, passed) {
+        (Step::AssemblyDismissed, false) => Err(ServiceError::field(
+            "decision_id",
+            "按民法典第二百七十八条计算，解聘事项未获通过，应记录“业主大会决定不解聘”",
+        )),
+        (Step::AssemblyRetained, true) => Err(ServiceError::field(
+            "decision_id",
+            "按民法典第二百七十八条计算，解聘事项已获通过，应记录“业主大会决定解聘”",
+        )),
+        _ => Ok((decided_on, decision_id, line)),
+    }
+}
+
 /// Records a step. Withdrawing is for leaders; the other steps for bureau staff and the
-/// officers of the community's township.
+/// officers of the community's township. The assembly's decision takes its result from `basis`.
 pub async fn record_step(
     deps: &Deps,
     ctx: &Ctx,
@@ -149,6 +203,7 @@ pub async fn record_step(
     step: &str,
     on: Option<NaiveDate>,
     note: &str,
+    basis: AssemblyBasis,
 ) -> Result<(), ServiceError> {
     let actor = ctx.actor()?.clone();
     let t = db::dismissals::track(&deps.db, id).await?.ok_or(ServiceError::NotFound("引导解聘"))?;
@@ -158,11 +213,19 @@ pub async fn record_step(
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     let (c, _) = community_in_reach(deps, ctx, t.community_id, action).await?;
-    let on = on.ok_or_else(|| ServiceError::field("on", "请填写日期"))?;
-    let note = note.trim().to_string();
+    let mut note = note.trim().to_string();
     if note.chars().count() > 2000 {
         return Err(ServiceError::field("note", "说明不超过2000字"));
     }
+    let mut decision_id = None;
+    let mut on = on;
+    if matches!(step, Step::AssemblyDismissed | Step::AssemblyRetained) {
+        let (decided_on, did, line) = assembly_result(deps, c.id, step, &basis).await?;
+        on = decided_on.or(on);
+        decision_id = did;
+        note = if note.is_empty() { line } else { format!("{line}。{note}") };
+    }
+    let on = on.ok_or_else(|| ServiceError::field("on", "请填写日期"))?;
     if step == Step::Withdrawn && note.chars().count() < 2 {
         return Err(ServiceError::field("note", "撤销时请写明理由"));
     }
@@ -173,8 +236,10 @@ pub async fn record_step(
     let status = TrackStatus::Open.after(step).filter(|s| *s != TrackStatus::Open);
     let change = match step {
         Step::AssemblyCalled => TrackChange { called_on: Some(on), ..Default::default() },
-        Step::AssemblyDismissed => TrackChange { decided_on: Some(on), dismissed: Some(true), ..Default::default() },
-        Step::AssemblyRetained => TrackChange { decided_on: Some(on), status, ..Default::default() },
+        Step::AssemblyDismissed => {
+            TrackChange { decided_on: Some(on), dismissed: Some(true), decision_id, ..Default::default() }
+        }
+        Step::AssemblyRetained => TrackChange { decided_on: Some(on), status, decision_id, ..Default::default() },
         Step::NoticeServed => {
             let e = contract_ends_on(on, t.notice_days.max(0) as u32, &super::holidays::calendar(&tx).await?);
             ends = Some(e);
@@ -256,6 +321,11 @@ pub struct TrackView {
     pub steps: Vec<(String, NaiveDate, String, String)>,
     /// The steps that may come next: (value, label).
     pub next: Vec<(String, String)>,
+    /// The community's counted votes on matter (四) the assembly step may rest on: (id, title,
+    /// passed).
+    pub decisions: Vec<(i64, String, bool)>,
+    /// The vote the assembly step rested on, if any.
+    pub decision_id: Option<i64>,
 }
 
 async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<TrackView, ServiceError> {
@@ -309,6 +379,8 @@ async fn view(deps: &Deps, t: dismissal_track::Model, ctx: &Ctx) -> Result<Track
             })
             .collect(),
         next,
+        decisions: super::decisions::counted_on(deps, t.community_id, Matter::Manager).await?,
+        decision_id: t.decision_id,
     })
 }
 

@@ -16,6 +16,7 @@ use crate::db;
 use crate::db::entities::{community, revenue_entry, revenue_resolution, revenue_statement};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::authz::{Action, Denied};
+use crate::domain::decision::Matter;
 use crate::domain::money::yuan;
 use crate::domain::registry::FieldErrors;
 use crate::domain::revenue::{
@@ -485,17 +486,20 @@ pub async fn review_statement(
 #[derive(Debug, Clone, Default)]
 pub struct NewResolution {
     pub reference: String,
-    pub adopted_on: Option<NaiveDate>,
     pub fund_pct: Option<i32>,
     pub owners_pct: Option<i32>,
     pub expenses_pct: Option<i32>,
     pub company_pct: Option<i32>,
     pub settle_days: Option<i32>,
     pub note: String,
+    /// The owners' decision on 第278条(八) that adopted it (required: it must have passed).
+    pub decision_id: Option<i64>,
 }
 
 /// The owners' committee (or bureau staff) records an owners' assembly resolution authorising
-/// business on common parts and sharing its income.
+/// business on common parts and sharing its income. It rests on a counted owners' decision of the
+/// community whose matter (八) passed (民法典第278条: three quarters of those taking part); its
+/// adoption day is that decision's count.
 pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewResolution) -> Result<i64, ServiceError> {
     let actor = ctx.actor()?.clone();
     let c = community_for(deps, ctx, community_id, Action::RecordResolution).await?;
@@ -504,8 +508,25 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
     if reference.chars().count() < 2 || reference.chars().count() > 200 {
         errors.insert("reference".into(), "请填写决议名称或文号（2至200字）".into());
     }
-    if r.adopted_on.is_none_or(|d| d > today(ctx.now)) {
-        errors.insert("adopted_on".into(), "请填写表决通过日期（不晚于今天）".into());
+    let mut adopted_on = None;
+    match r.decision_id {
+        None => {
+            errors.insert(
+                "decision_id".into(),
+                "请选择通过该事项的业主共同决定（民法典第二百七十八条（八）：改变共有部分用途或利用共有部分从事经营活动）".into(),
+            );
+        }
+        Some(id) => match super::decisions::outcome(&deps.db, c.id, id, Matter::CommonPartsUse).await {
+            Ok(o) if o.passed => adopted_on = Some(o.decided_on),
+            Ok(_) => {
+                errors.insert(
+                    "decision_id".into(),
+                    "该表决的（八）项事项未获通过（须经参与表决面积、人数各四分之三以上同意），不能据此登记决议".into(),
+                );
+            }
+            Err(ServiceError::Invalid(f)) => errors.extend(f),
+            Err(e) => return Err(e),
+        },
     }
     let pct = [r.fund_pct, r.owners_pct, r.expenses_pct, r.company_pct].map(|p| p.unwrap_or(-1));
     if let Err(m) = check_shares(pct[0], pct[1], pct[2], pct[3]) {
@@ -524,7 +545,7 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
         db::revenue::NewResolution {
             community_id: c.id,
             reference: reference.clone(),
-            adopted_on: r.adopted_on.expect("checked"),
+            adopted_on: adopted_on.expect("checked"),
             fund_pct: pct[0],
             owners_pct: pct[1],
             expenses_pct: pct[2],
@@ -532,6 +553,7 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
             settle_days: settle.expect("checked"),
             note: r.note.trim().chars().take(2000).collect(),
             created_by: actor.user_id,
+            decision_id: r.decision_id.expect("checked"),
         },
         ctx.now,
     )
@@ -546,7 +568,7 @@ pub async fn add_resolution(deps: &Deps, ctx: &Ctx, community_id: i64, r: NewRes
         "revenue_resolution",
         row.id,
         SUCCESS,
-        json!({"community_id": c.id, "reference": reference, "shares": pct, "settle_days": row.settle_days}),
+        json!({"community_id": c.id, "reference": reference, "shares": pct, "settle_days": row.settle_days, "decision_id": row.decision_id, "adopted_on": row.adopted_on}),
     )
     .await?;
     tx.commit().await?;
@@ -562,6 +584,7 @@ fn resolution(r: revenue_resolution::Model) -> Resolution {
         expenses_pct: r.expenses_pct,
         company_pct: r.company_pct,
         settle_days: r.settle_days,
+        decision_id: r.decision_id,
     }
 }
 

@@ -370,6 +370,12 @@ pub async fn delete_unit(deps: &Deps, ctx: &Ctx, community_id: i64, unit_id: i64
         .await?
         .filter(|u| u.community_id == c.id)
         .ok_or(ServiceError::NotFound("名册中的房屋"))?;
+    if db::decisions::units_with_codes(&deps.db, c.id).await?.contains(&u.id) {
+        return Err(ServiceError::field(
+            "unit",
+            "该房屋已在业主表决中发放表决码，表决记录引用它，不能删除；房屋转让的，请修改其业主",
+        ));
+    }
     let tx = deps.db.begin().await?;
     if !db::roster::delete_unit(&tx, c.id, u.id).await? {
         return Err(RuleCode::RosterUnitGone.into());
@@ -402,6 +408,12 @@ pub async fn import_roster(
     bytes: Vec<u8>,
 ) -> Result<RosterImportReport, ServiceError> {
     let (c, _) = community_in_reach(deps, ctx, community_id, Action::EditRoster).await?;
+    if !db::decisions::units_with_codes(&deps.db, c.id).await?.is_empty() {
+        return Err(ServiceError::field(
+            "file",
+            "该小区已有业主表决使用本名册（已发放表决码），不能整体导入替换；请逐户修改名册",
+        ));
+    }
     let mut report = RosterImportReport::default();
     let Ok(mut wb) = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) else {
         return Err(ServiceError::field("file", "无法读取文件，请上传 .xlsx 格式的 Excel 文件"));

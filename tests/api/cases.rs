@@ -1449,12 +1449,53 @@ async fn a_dismissal_track_is_opened_by_a_leader_and_its_legal_steps_come_in_ord
     assert!(r.body.contains("业主大会作出解聘决定后，才能书面通知企业"), "{}", r.body);
     let r = officer.post(&steps, &[("step", "withdrawn"), ("on", &day), ("note", "撤销")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "only leaders withdraw");
-    for (step, note) in
-        [("assembly_called", "已发布业主大会召集公告"), ("assembly_dismissed", "经业主大会表决通过解聘")]
-    {
-        let r = officer.post(&steps, &[("step", step), ("on", &day), ("note", note)]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
-    }
+    // The assembly's decision needs its figures, and they must carry the step recorded.
+    let r = officer.post(&steps, &[("step", "assembly_called"), ("on", &day)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = officer.post(&steps, &[("step", "assembly_dismissed"), ("on", &day)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择依据的业主共同决定"), "{}", r.body);
+    // 5,000 of 10,000 m² yes is exactly half: not 过半数, so the owners did not dismiss.
+    let half = [
+        ("step", "assembly_dismissed"),
+        ("on", day.as_str()),
+        ("basis", "paper"),
+        ("total_area", "10000"),
+        ("total_owners", "100"),
+        ("yes_area", "5000"),
+        ("yes_owners", "60"),
+        ("no_area", "4000"),
+        ("no_owners", "30"),
+    ];
+    let r = officer.post(&steps, &half).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("解聘事项未获通过"), "{}", r.body);
+    let r = officer
+        .post(
+            &steps,
+            &[
+                ("step", "assembly_dismissed"),
+                ("basis", "paper"),
+                ("total_area", "10000"),
+                ("total_owners", "100"),
+                ("yes_area", "1O0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a malformed figure is refused, not a 500");
+    let r = officer
+        .post(
+            &steps,
+            &with_paper_figures(&[("step", "assembly_dismissed"), ("on", &day), ("note", "经业主大会表决通过解聘")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = officer.get(&format!("/dismissals/{id}")).await;
+    assert!(
+        page.body.contains("纸质表决统计") && page.body.contains("6000.00 m² / 9000.00 m²"),
+        "the step records the comparisons: {}",
+        page.body
+    );
     let r = staff.post(&steps, &[("step", "notice_served"), ("on", &day), ("note", "已书面通知企业")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = officer.get(&format!("/dismissals/{id}")).await;
@@ -1736,7 +1777,7 @@ async fn a_written_notice_served_on_2_august_ends_after_the_national_day_holiday
     for (step, note) in
         [("assembly_called", "已发布业主大会召集公告"), ("assembly_dismissed", "经业主大会表决通过解聘")]
     {
-        let r = officer.post(&steps, &[("step", step), ("on", &day), ("note", note)]).await;
+        let r = officer.post(&steps, &with_paper_figures(&[("step", step), ("on", &day), ("note", note)])).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
     }
     staff.get(&format!("/dismissals/{id}")).await;
@@ -1797,4 +1838,22 @@ async fn a_notice_form_with_a_malformed_case_or_date_is_refused_in_chinese_and_n
     assert!(r.body.contains("案件编号无效：十二"), "{}", r.body);
     assert!(r.body.contains("完成时限应为日期"), "{}", r.body);
     assert_eq!(status(&app, case_id).await, "filed", "the case has no notice");
+}
+
+/// A form with the figures of an owners' meeting held on paper that dismissed the company
+/// (9,000 of 10,000 m² and 90 of 100 owners took part; 6,000 m² and 60 owners said yes).
+fn with_paper_figures<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut v = fields.to_vec();
+    v.extend([
+        ("basis", "paper"),
+        ("total_area", "10000"),
+        ("total_owners", "100"),
+        ("yes_area", "6000"),
+        ("yes_owners", "60"),
+        ("no_area", "2000"),
+        ("no_owners", "20"),
+        ("abstain_area", "1000"),
+        ("abstain_owners", "10"),
+    ]);
+    v
 }

@@ -181,11 +181,43 @@ async fn statements_are_published_reviewed_by_the_committee_and_the_ledger_is_ch
     }
     let mut committee = app.login_as(Role::CommitteeMember).await;
     committee.get(&path).await;
-    let adopted = (day - Duration::days(10)).to_string();
+    // The owners' vote (第278条(八)) counted ten days ago that the resolution rests on; one that
+    // failed cannot carry a resolution.
+    let failed = counted_vote(&app, m.id, false, day - Duration::days(12)).await.to_string();
+    let passed = counted_vote(&app, m.id, true, day - Duration::days(10)).await.to_string();
+    let r = committee
+        .post(
+            &format!("{path}/resolutions"),
+            &[
+                ("reference", "决议一"),
+                ("decision_id", failed.as_str()),
+                ("fund_pct", "50"),
+                ("owners_pct", "20"),
+                ("expenses_pct", "0"),
+                ("company_pct", "30"),
+                ("settle_days", "30"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("未获通过"), "{}", r.body);
+    let r = committee
+        .post(
+            &format!("{path}/resolutions"),
+            &[
+                ("reference", "决议一"),
+                ("fund_pct", "50"),
+                ("owners_pct", "20"),
+                ("expenses_pct", "0"),
+                ("company_pct", "30"),
+                ("settle_days", "30"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("请选择通过该事项的业主共同决定"), "{}", r.body);
     let resolution = |pct: &'static str| {
         vec![
             ("reference", "决议一"),
-            ("adopted_on", adopted.as_str()),
+            ("decision_id", passed.as_str()),
             ("fund_pct", "50"),
             ("owners_pct", "20"),
             ("expenses_pct", "0"),
@@ -232,6 +264,11 @@ async fn statements_are_published_reviewed_by_the_committee_and_the_ledger_is_ch
         .unwrap()
         .unwrap();
     assert!(findings(&app, &format!("b1:{}", elevator.id)).await.is_empty(), "authorised income is not flagged");
+    assert!(
+        b1[0].description.contains(&format!("业主共同决定第{passed}号")),
+        "B1 cites the vote behind the resolutions on record: {}",
+        b1[0].description
+    );
     // The company publishes the quarter: figures in integer fen, the committee told.
     let mut company = app.login_as(Role::CompanyUser).await;
     company.get(&path).await;
@@ -426,4 +463,53 @@ async fn a_township_officer_finds_its_township_and_communities_once_on_the_surve
     distinct.dedup();
     assert!(communities.len() > 1, "{communities:?}");
     assert_eq!(distinct.len(), communities.len(), "{communities:?}");
+}
+
+/// A vote of the community on 第278条(八), counted on `closed_on`, that passed (all four owners of
+/// 400.00 m² said yes) or failed (one of four said yes), written straight to the database.
+async fn counted_vote(app: &TestApp, community_id: i64, passed: bool, closed_on: chrono::NaiveDate) -> i64 {
+    use propwatch::domain::decision::{Tally, Weight};
+    let db = &app.deps.db;
+    let at = closed_on.and_hms_opt(4, 0, 0).unwrap().and_utc();
+    let d = propwatch::db::decisions::insert(
+        db,
+        propwatch::db::decisions::NewDecision {
+            community_id,
+            township_id: propwatch::db::communities::community(db, community_id).await.unwrap().unwrap().township_id,
+            title: "利用共有部分经营".into(),
+            convenor_role: "committee",
+            convened_by: 1,
+            interim: false,
+            notice_on: closed_on - Duration::days(30),
+            voting_starts_on: closed_on - Duration::days(14),
+            voting_ends_on: closed_on - Duration::days(1),
+            objection_days: 7,
+            deem_clause: String::new(),
+        },
+        vec![propwatch::db::decisions::NewMatter {
+            item: "8".into(),
+            title: "电梯广告经营".into(),
+            body: String::new(),
+        }],
+        Vec::new(),
+        at,
+    )
+    .await
+    .unwrap();
+    let matter = propwatch::db::decisions::matters(db, d.id).await.unwrap()[0].id;
+    let yes = if passed { 4 } else { 1 };
+    let tally = Tally {
+        yes: Weight { area_centi: yes as i64 * 10_000, owners: yes },
+        no: Weight { area_centi: (4 - yes) as i64 * 10_000, owners: 4 - yes },
+        ..Default::default()
+    };
+    let count = propwatch::db::decisions::Count {
+        total_units: 4,
+        total_area_centi: 40_000,
+        total_owners: 4,
+        objection_ends_on: closed_on + Duration::days(7),
+        matters: vec![(matter, tally, passed)],
+    };
+    assert!(propwatch::db::decisions::close_if_convened(db, d.id, count, at).await.unwrap());
+    d.id
 }

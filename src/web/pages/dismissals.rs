@@ -11,6 +11,8 @@ use super::{Chrome, Fields, PageForm, communities::community_page, flash, may};
 use crate::domain::authz::Action;
 use crate::domain::registry::FieldErrors;
 use crate::service::ServiceError;
+use crate::service::decisions::PaperFigures;
+use crate::service::dismissals::AssemblyBasis;
 use crate::web::AppState;
 use crate::web::auth::Auth;
 use crate::web::error::PageError;
@@ -101,7 +103,8 @@ pub async fn show_dismissal(
     dismissal_page(&s, &a, id, String::new()).await
 }
 
-/// One step of a track.
+/// One step of a track. The assembly's decision names its basis: `basis=decision` with
+/// `decision_id`, or `basis=paper` with the meeting's figures (areas in m², owners by number).
 #[derive(Deserialize)]
 pub struct StepForm {
     #[serde(default)]
@@ -110,6 +113,70 @@ pub struct StepForm {
     on: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    decision_id: String,
+    #[serde(default)]
+    total_area: String,
+    #[serde(default)]
+    total_owners: String,
+    #[serde(default)]
+    yes_area: String,
+    #[serde(default)]
+    yes_owners: String,
+    #[serde(default)]
+    no_area: String,
+    #[serde(default)]
+    no_owners: String,
+    #[serde(default)]
+    abstain_area: String,
+    #[serde(default)]
+    abstain_owners: String,
+}
+
+impl StepForm {
+    /// The basis of an assembly step as typed; a malformed figure is refused naming it.
+    fn basis(&self) -> Result<AssemblyBasis, ServiceError> {
+        match self.basis.trim() {
+            "decision" => self
+                .decision_id
+                .trim()
+                .parse()
+                .map(AssemblyBasis::Decision)
+                .map_err(|_| ServiceError::field("decision_id", "请选择依据的业主共同决定")),
+            "paper" => {
+                let area = |v: &str, what: &str| {
+                    let v = v.trim();
+                    if v.is_empty() {
+                        return Ok(0);
+                    }
+                    crate::domain::roster::parse_area(v).map_err(|m| ServiceError::field("paper", format!("{what}{m}")))
+                };
+                let owners = |v: &str, what: &str| {
+                    let v = v.trim();
+                    if v.is_empty() {
+                        return Ok(0);
+                    }
+                    v.parse::<u64>()
+                        .ok()
+                        .filter(|n| *n <= 10_000_000)
+                        .ok_or_else(|| ServiceError::field("paper", format!("{what}应为整数")))
+                };
+                Ok(AssemblyBasis::Paper(PaperFigures {
+                    total_area_centi: area(&self.total_area, "总面积")?,
+                    total_owners: owners(&self.total_owners, "业主总人数")?,
+                    yes_area_centi: area(&self.yes_area, "同意面积")?,
+                    yes_owners: owners(&self.yes_owners, "同意人数")?,
+                    no_area_centi: area(&self.no_area, "反对面积")?,
+                    no_owners: owners(&self.no_owners, "反对人数")?,
+                    abstain_area_centi: area(&self.abstain_area, "弃权面积")?,
+                    abstain_owners: owners(&self.abstain_owners, "弃权人数")?,
+                }))
+            }
+            _ => Ok(AssemblyBasis::None),
+        }
+    }
 }
 
 /// POST /dismissals/{id}/steps
@@ -120,7 +187,11 @@ pub async fn record_dismissal_step(
     PageForm(f): PageForm<StepForm>,
 ) -> Result<Response, PageError> {
     let on = chrono::NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d").ok();
-    match crate::service::dismissals::record_step(&s.deps, &a.ctx, id, &f.step, on, &f.note).await {
+    let result = match f.basis() {
+        Ok(basis) => crate::service::dismissals::record_step(&s.deps, &a.ctx, id, &f.step, on, &f.note, basis).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => {
             flash(&a.session, "已记录").await;
             Ok(Redirect::to(&format!("/dismissals/{id}")).into_response())

@@ -32,6 +32,8 @@ struct RevenuePage {
     errors: FieldErrors,
     published: Vec<PublishedView>,
     resolutions: Vec<crate::db::entities::revenue_resolution::Model>,
+    /// The community's counted votes on matter (八) a resolution may rest on: (id, title, passed).
+    decisions: Vec<(i64, String, bool)>,
     /// Ended quarters not yet published: (key, label).
     publishable: Vec<(String, String)>,
     records_resolutions: bool,
@@ -42,9 +44,12 @@ async fn page(s: &AppState, a: &Auth, id: i64, errors: FieldErrors) -> Result<Re
     let (c, entries, statements) = revenue::ledger(&s.deps, &a.ctx, id).await?;
     let (published, resolutions, publishable) = revenue::page_extras(&s.deps, &a.ctx, id).await?;
     let role = a.user.actor.role;
+    let decisions =
+        crate::service::decisions::counted_on(&s.deps, c.id, crate::domain::decision::Matter::CommonPartsUse).await?;
     Ok(RevenuePage {
         published,
         resolutions,
+        decisions,
         publishable,
         records_resolutions: role_may(role, Action::RecordResolution),
         reviews: role_may(role, Action::ReviewRevenue),
@@ -174,7 +179,7 @@ pub struct ResolutionForm {
     #[serde(default)]
     reference: String,
     #[serde(default)]
-    adopted_on: String,
+    decision_id: String,
     #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
     fund_pct: Option<i64>,
     #[serde(default, deserialize_with = "crate::form_util::opt_i64")]
@@ -203,7 +208,7 @@ pub async fn add_resolution(
         id,
         NewResolution {
             reference: f.reference,
-            adopted_on: chrono::NaiveDate::parse_from_str(f.adopted_on.trim(), "%Y-%m-%d").ok(),
+            decision_id: f.decision_id.trim().parse().ok(),
             fund_pct: int(f.fund_pct),
             owners_pct: int(f.owners_pct),
             expenses_pct: int(f.expenses_pct),
