@@ -400,6 +400,15 @@ pub async fn issue_codes(deps: &Deps, ctx: &Ctx, id: i64, sms: bool) -> Result<C
         let channel = if phone.is_some() { "sms" } else { "slip" };
         if let Some(p) = phone {
             report.by_sms += 1;
+            // The second factor `sign_in` will ask of this unit: an ID number's, else a phone's.
+            let mut factor = "手机号后4位";
+            for o in owners {
+                if let Some(s) = &o.id_number_sealed
+                    && deps.cipher.open(s)?.trim().chars().count() >= 4
+                {
+                    factor = "身份证号后4位";
+                }
+            }
             messages.push(db::mail::NewMessage {
                 dedupe_key: format!("decision_code:{id}:{}", u.id),
                 channel: "sms",
@@ -407,7 +416,7 @@ pub async fn issue_codes(deps: &Deps, ctx: &Ctx, id: i64, sms: bool) -> Result<C
                 recipient_sealed: deps.cipher.seal(&p),
                 subject: String::new(),
                 body: format!(
-                    "【{}】{}业主共同决定“{}”表决码：{code}（{}），投票期 {} 至 {}。请访问 {}/vote 输入表决码和身份证号后4位投票。请勿将表决码告诉他人。",
+                    "【{}】{}业主共同决定“{}”表决码：{code}（{}），投票期 {} 至 {}。请访问 {}/vote 输入表决码和{factor}投票。请勿将表决码告诉他人。",
                     c.name,
                     c.name,
                     d.title,
@@ -867,7 +876,10 @@ async fn progress_of(deps: &Deps, d: &decision::Model) -> Result<Progress, Servi
         .into_iter()
         .map(|b| (b.roster_unit_id, b.area_centi))
         .collect();
-    let mut by_building: BTreeMap<(Vec<(u8, u64, String)>, String), (u64, u64, i64, i64)> = BTreeMap::new();
+    // (sort key, building) → (units, voted units, area, voted area)
+    type Sums = (u64, u64, i64, i64);
+    type Key = (Vec<(u8, u64, String)>, String);
+    let mut by_building: BTreeMap<Key, Sums> = BTreeMap::new();
     for (u, _) in &roster.units {
         let Some(area) = area_of(u) else { continue };
         let e = by_building.entry((crate::domain::roster::natural_key(&u.building), u.building.clone())).or_default();
@@ -1108,7 +1120,7 @@ fn stored_result(d: &decision::Model, m: &decision_matter::Model) -> Option<Matt
 fn comparison_view(i: usize, c: &Comparison) -> ComparisonView {
     let area = |x: i128| format!("{} m²", format_area(x as i64));
     let people = |x: i128| format!("{x} 人");
-    let f: &dyn Fn(i128) -> String = if i % 2 == 0 { &area } else { &people };
+    let f: &dyn Fn(i128) -> String = if i.is_multiple_of(2) { &area } else { &people };
     ComparisonView {
         rule: c.rule.clone(),
         figures: format!("{} / {}", f(c.part), f(c.whole)),
@@ -1350,9 +1362,8 @@ pub async fn list(deps: &Deps, ctx: &Ctx) -> Result<Vec<DecisionSummary>, Servic
     let mut out = Vec::new();
     let t = today(ctx.now);
     for d in db::decisions::all(&deps.read).await? {
-        if !communities.contains_key(&d.community_id) {
-            let c = db::communities::community(&deps.read, d.community_id).await?;
-            communities.insert(d.community_id, c);
+        if let std::collections::hash_map::Entry::Vacant(e) = communities.entry(d.community_id) {
+            e.insert(db::communities::community(&deps.read, d.community_id).await?);
         }
         let Some(Some(c)) = communities.get(&d.community_id) else { continue };
         if authorize(&actor, Action::ReadDecision, &community_object(&tree, c)).is_err() {
@@ -1978,11 +1989,11 @@ pub async fn counted_on(
     item: Matter,
 ) -> Result<Vec<(i64, String, bool)>, ServiceError> {
     let mut out = Vec::new();
-    for d in db::decisions::of_community(&deps.read, community_id).await? {
+    for d in db::decisions::of_community(&deps.db, community_id).await? {
         if !matches!(status_of(&d), DecisionStatus::Closed | DecisionStatus::Final) {
             continue;
         }
-        for m in db::decisions::matters(&deps.read, d.id).await? {
+        for m in db::decisions::matters(&deps.db, d.id).await? {
             if m.item == item.as_str() {
                 out.push((d.id, format!("{}：{}", d.title, m.title), m.passed.unwrap_or(false)));
             }

@@ -929,6 +929,7 @@ async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
     .await?;
     super::decisions::issue_codes(deps, &committee(at(5)).await?, c, true).await?;
     vote(c, at(2), |i| match i % 3 {
+        _ if i == 6 => None, // 1号楼-1单元-401 votes in the browser journey
         0 => Some(["yes", "yes"]),
         1 if i % 2 == 0 => Some(["no", "abstain"]),
         _ => None,
@@ -972,6 +973,7 @@ fn demo_ballot_photo() -> Result<Vec<u8>, ServiceError> {
 }
 
 /// The workbook rows of the demo roster's `k`-th unit (one per owner).
+#[allow(clippy::too_many_arguments)]
 fn demo_roster_rows(
     k: usize,
     building: usize,

@@ -21,6 +21,11 @@ use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
 use crate::domain::registry::JurisdictionLevel;
 
+
+/// The maintenance fund's item, its amount field and the basis the platform adds to a use.
+const MAINTENANCE_FUND: &str = "maintenance_fund";
+const MAINTENANCE_AMOUNT: &str = "使用金额（元）";
+const MAINTENANCE_BASIS: &str = "依据的业主共同决定";
 /// (code, title, guidance, fields, frequency, due basis, due days, catalog item).
 type ItemSeed = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i32, &'static str);
 
@@ -290,7 +295,9 @@ async fn views(
         .map(|r| {
             let item = items.iter().find(|i| i.model.code == r.item_code);
             let values: BTreeMap<String, String> = serde_json::from_str(&r.fields_json).unwrap_or_default();
-            let labels = item.map(Item::fields).unwrap_or_else(|| values.keys().cloned().collect());
+            let mut labels = item.map(Item::fields).unwrap_or_else(|| values.keys().cloned().collect());
+            // What the platform added (the vote a use of the maintenance fund rests on).
+            labels.extend(values.keys().filter(|k| k.as_str() == MAINTENANCE_BASIS).cloned());
             let fields = labels
                 .into_iter()
                 .map(|l| {
@@ -389,6 +396,28 @@ pub async fn publish(deps: &Deps, ctx: &Ctx, community_id: i64, p: Publication) 
             errors.insert(format!("field:{label}"), format!("“{label}”不超过2000字"));
         }
         values.insert(label, v);
+    }
+    // Using the maintenance fund needs the owners' decision (民法典第278条第一款第（五）项): a
+    // use reported with an amount cites the community's passed vote, or is refused.
+    if item.model.code == MAINTENANCE_FUND
+        && values.get(MAINTENANCE_AMOUNT).is_some_and(|v| v.chars().any(|c| ('1'..='9').contains(&c)))
+    {
+        let passed: Vec<String> =
+            super::decisions::counted_on(deps, c.id, crate::domain::decision::Matter::UseMaintenanceFund)
+                .await?
+                .into_iter()
+                .filter(|(_, _, passed)| *passed)
+                .map(|(id, title, _)| format!("业主共同决定第{id}号：{title}"))
+                .collect();
+        if passed.is_empty() {
+            errors.insert(
+                format!("field:{MAINTENANCE_AMOUNT}"),
+                "使用专项维修资金须经业主共同决定（民法典第二百七十八条第一款第（五）项，参与表决面积、人数各过半数同意），本小区尚无通过的表决"
+                    .into(),
+            );
+        } else {
+            values.insert(MAINTENANCE_BASIS.into(), passed.join("；"));
+        }
     }
     let previous = db::disclosures::latest_version(&deps.db, c.id, &item.model.code, &period.key()).await?;
     let reason = p.correction_reason.trim().to_string();

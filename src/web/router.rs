@@ -17,13 +17,13 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::api::{
     self, accounts as a_acc, audit as a_audit, campaigns as a_camp, cases as a_case, catalog as a_cat,
-    communities as a_comm, companies as a_co, complaints as a_cmp, departments as a_dept, jurisdictions as a_jur,
-    registry as a_reg, roster as a_rost,
+    communities as a_comm, companies as a_co, complaints as a_cmp, decisions as a_dec, departments as a_dept,
+    jurisdictions as a_jur, registry as a_reg, roster as a_rost,
 };
 use super::pages::{
-    accounts, audit, campaigns, cases, catalog, communities, companies, complaints, departments, disclosures,
-    dismissals, escalations, grades, holidays, home, inspections, jurisdictions, litigation, notices, notifications,
-    posters, reassessments, referrals, registry, revenue, roster, session, surveys,
+    accounts, audit, campaigns, cases, catalog, communities, companies, complaints, decisions, departments,
+    disclosures, dismissals, escalations, grades, holidays, home, inspections, jurisdictions, litigation, notices,
+    notifications, posters, reassessments, referrals, registry, revenue, roster, session, surveys, vote,
 };
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
@@ -69,6 +69,7 @@ pub fn build(deps: Deps) -> Router {
         .route("/communities/{id}/roster/units/{unit_id}/delete", post(roster::delete_roster_unit))
         .route("/communities/{id}/roster/import", post(roster::import_roster))
         .route("/communities/{id}/roster/export.xlsx", get(roster::export_roster))
+        .route("/communities/{id}/roster/deem-clause", post(roster::register_deem_clause))
         .route("/communities/{id}/disclosures", get(disclosures::index).post(disclosures::publish))
         .route("/disclosures", get(disclosures::compliance))
         .route("/disclosures/{id}", get(disclosures::history))
@@ -81,6 +82,26 @@ pub fn build(deps: Deps) -> Router {
         .route("/surveys/{id}/units", post(surveys::add_units))
         .route("/surveys/{id}/codes/{community_id}", get(surveys::codes))
         .route("/s/{id}", get(surveys::answer_form).post(surveys::answer))
+        .route("/decisions", get(decisions::list).post(decisions::create))
+        .route("/decisions/new", get(decisions::new))
+        .route("/decisions/{id}", get(decisions::show))
+        .route("/decisions/{id}/codes", post(decisions::issue_codes))
+        .route("/decisions/{id}/slips", get(decisions::slips))
+        .route("/decisions/{id}/slips/{unit_id}/handed-over", post(decisions::hand_over))
+        .route("/decisions/{id}/paper-ballots", post(decisions::paper_ballot))
+        .route("/decisions/{id}/close", post(decisions::close))
+        .route("/decisions/{id}/finalize", post(decisions::finalize))
+        .route("/decisions/{id}/cancel", post(decisions::cancel))
+        .route("/decisions/{id}/extensions", post(decisions::request_extension))
+        .route("/decisions/{id}/extensions/{ext_id}", post(decisions::decide_extension))
+        .route("/decisions/{id}/objections/{objection_id}", post(decisions::decide_objection))
+        .route("/decisions/{id}/ballots", get(decisions::ballots))
+        .route("/decisions/{id}/ballots/{ballot_id}/photo", get(decisions::ballot_photo))
+        .route("/decisions/{id}/announcement.pdf", get(decisions::announcement))
+        .route("/decisions/{id}/files/{file_id}", get(decisions::file))
+        .route("/vote", get(vote::login_form).post(vote::sign_in))
+        .route("/vote/cast", post(vote::cast))
+        .route("/vote/objections", post(vote::object))
         .route("/dismissals/{id}", get(dismissals::show_dismissal))
         .route("/dismissals/{id}/steps", post(dismissals::record_dismissal_step))
         .route("/dismissals/{id}/litigation", post(litigation::record_litigation_step))
@@ -185,7 +206,25 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/complaints/{id}/reveal", post(a_cmp::reveal))
         .route("/api/v1/cases", get(a_case::list_cases))
         .route("/api/v1/cases/{id}", get(a_case::get_case))
-        .route("/api/v1/notices/{id}", get(a_case::get_notice));
+        .route("/api/v1/notices/{id}", get(a_case::get_notice))
+        .route("/api/v1/decisions", get(a_dec::list_decisions).post(a_dec::convene_decision))
+        .route("/api/v1/decisions/{id}", get(a_dec::get_decision))
+        .route("/api/v1/decisions/{id}/progress", get(a_dec::get_progress))
+        .route("/api/v1/decisions/{id}/codes", post(a_dec::issue_codes))
+        .route("/api/v1/decisions/{id}/slips", get(a_dec::get_slips))
+        .route("/api/v1/decisions/{id}/slips/{unit_id}/handed-over", post(a_dec::hand_over))
+        .route("/api/v1/decisions/{id}/paper-ballots", post(a_dec::enter_paper_ballot))
+        .route("/api/v1/decisions/{id}/close", post(a_dec::close_decision))
+        .route("/api/v1/decisions/{id}/finalize", post(a_dec::finalize_decision))
+        .route("/api/v1/decisions/{id}/cancel", post(a_dec::cancel_decision))
+        .route("/api/v1/decisions/{id}/extensions", post(a_dec::request_extension))
+        .route("/api/v1/decisions/{id}/extensions/{ext_id}", post(a_dec::decide_extension))
+        .route("/api/v1/decisions/{id}/objections/{objection_id}", post(a_dec::decide_objection))
+        .route("/api/v1/decisions/{id}/ballots", get(a_dec::get_ballots))
+        .route("/api/v1/vote", post(a_dec::voter))
+        .route("/api/v1/vote/cast", post(a_dec::cast))
+        .route("/api/v1/vote/objections", post(a_dec::object))
+        .route("/api/v1/communities/{id}/decisions", get(a_dec::public_decisions));
 
     let o311 = Router::new()
         .route("/open311/{file}", get(super::open311::discovery))

@@ -468,6 +468,17 @@ async fn a_township_officer_finds_its_township_and_communities_once_on_the_surve
 /// A vote of the community on 第278条(八), counted on `closed_on`, that passed (all four owners of
 /// 400.00 m² said yes) or failed (one of four said yes), written straight to the database.
 async fn counted_vote(app: &TestApp, community_id: i64, passed: bool, closed_on: chrono::NaiveDate) -> i64 {
+    counted_vote_on(app, community_id, "8", passed, closed_on).await
+}
+
+/// [`counted_vote`] on the matter of 第278条 item `item`.
+async fn counted_vote_on(
+    app: &TestApp,
+    community_id: i64,
+    item: &str,
+    passed: bool,
+    closed_on: chrono::NaiveDate,
+) -> i64 {
     use propwatch::domain::decision::{Tally, Weight};
     let db = &app.deps.db;
     let at = closed_on.and_hms_opt(4, 0, 0).unwrap().and_utc();
@@ -487,8 +498,8 @@ async fn counted_vote(app: &TestApp, community_id: i64, passed: bool, closed_on:
             deem_clause: String::new(),
         },
         vec![propwatch::db::decisions::NewMatter {
-            item: "8".into(),
-            title: "电梯广告经营".into(),
+            item: item.into(),
+            title: "表决事项".into(),
             body: String::new(),
         }],
         Vec::new(),
@@ -512,4 +523,51 @@ async fn counted_vote(app: &TestApp, community_id: i64, passed: bool, closed_on:
     };
     assert!(propwatch::db::decisions::close_if_convened(db, d.id, count, at).await.unwrap());
     d.id
+}
+
+#[tokio::test]
+async fn a_use_of_the_maintenance_fund_cites_the_owners_vote_on_item_five_or_is_refused() {
+    let app = TestApp::new().await;
+    let m = ledger_community(&app).await;
+    let path = format!("/communities/{}/disclosures", m.id);
+    let key = publishable(Frequency::Yearly, DueBasis::End, today(&app))[0].key();
+    let mut company = app.login_as(Role::CompanyUser).await;
+    company.get(&path).await;
+    let used = [
+        ("item_code", "maintenance_fund"),
+        ("period", key.as_str()),
+        ("f0", "更换1号楼电梯"),
+        ("f1", "360000.00"),
+        ("f2", "由1号楼业主按专有部分面积分摊"),
+    ];
+    let r = company.multipart(&path, &used, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("第（五）项"), "{}", r.body);
+    // A vote on (五) that failed is no basis either; one that passed is cited beside the use.
+    counted_vote_on(&app, m.id, "5", false, today(&app) - Duration::days(20)).await;
+    assert_eq!(company.multipart(&path, &used, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let vote = counted_vote_on(&app, m.id, "5", true, today(&app) - Duration::days(10)).await;
+    let r = company.multipart(&path, &used, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = propwatch::db::entities::disclosure::Entity::find()
+        .filter(propwatch::db::entities::disclosure::Column::ItemCode.eq("maintenance_fund"))
+        .filter(propwatch::db::entities::disclosure::Column::CommunityId.eq(m.id))
+        .filter(propwatch::db::entities::disclosure::Column::Period.eq(key.as_str()))
+        .one(&app.deps.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(d.fields_json.contains(&format!("业主共同决定第{vote}号")), "{}", d.fields_json);
+    let public = app.client().get(&format!("/disclosures/{}", d.id)).await;
+    assert!(public.body.contains(&format!("业主共同决定第{vote}号")), "the public page cites it: {}", public.body);
+    // No use, no vote needed.
+    let nothing = [
+        ("item_code", "maintenance_fund"),
+        ("period", key.as_str()),
+        ("f0", "未使用"),
+        ("f1", "0.00"),
+        ("f2", "无"),
+        ("correction_reason", "更正：本年度实际未使用"),
+    ];
+    assert_eq!(company.multipart(&path, &nothing, &[]).await.status, StatusCode::SEE_OTHER);
 }

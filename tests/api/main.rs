@@ -9,6 +9,8 @@ mod auth;
 mod authz;
 mod cases;
 mod complaints;
+mod decision_pages;
+mod decisions;
 mod disclosure;
 mod durability;
 mod evidence;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod communities;
 pub mod companies;
 pub mod complaints;
+pub mod decisions;
 pub mod departments;
 pub mod jurisdictions;
 pub mod registry;
@@ -108,10 +109,15 @@ pub struct ErrorDetail {
         complaints::create_complaint, complaints::track, complaints::list_complaints, complaints::get_complaint,
         complaints::triage, complaints::reveal,
         cases::list_cases, cases::get_case, cases::get_notice,
+        decisions::list_decisions, decisions::convene_decision, decisions::get_decision, decisions::get_progress,
+        decisions::issue_codes, decisions::get_slips, decisions::hand_over, decisions::enter_paper_ballot,
+        decisions::close_decision, decisions::finalize_decision, decisions::cancel_decision,
+        decisions::request_extension, decisions::decide_extension, decisions::decide_objection,
+        decisions::get_ballots, decisions::voter, decisions::cast, decisions::object, decisions::public_decisions,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "roster", description = "业主名册"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"))
+    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "roster", description = "业主名册"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"), (name = "decisions", description = "业主共同决定"))
 )]
 pub struct ApiDoc;
 

@@ -389,6 +389,8 @@ pub async fn photo(
 struct PublicCommunityPage {
     c: Chrome,
     p: crate::service::public::PublicCommunity,
+    /// The owners' votes: the notice, and once counted the totals (never a ballot).
+    decisions: Vec<crate::service::decisions::PublicDecision>,
 }
 
 /// GET /c/{id}: a community's public page (from its QR poster and complaint form), for anyone.
@@ -398,5 +400,6 @@ pub async fn public_community(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let p = crate::service::public::public_community(&s.deps, id).await?;
-    Ok(PublicCommunityPage { c: Chrome::new(&v.session, v.user.as_ref(), &p.name).await, p }.into_response())
+    let decisions = crate::service::decisions::public_of_community(&s.deps, p.id, v.ctx.now).await?;
+    Ok(PublicCommunityPage { c: Chrome::new(&v.session, v.user.as_ref(), &p.name).await, p, decisions }.into_response())
 }

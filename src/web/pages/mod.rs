@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod communities;
 pub mod companies;
 pub mod complaints;
+pub mod decisions;
 pub mod departments;
 pub mod disclosures;
 pub mod dismissals;
@@ -28,6 +29,7 @@ pub mod revenue;
 pub mod roster;
 pub mod session;
 pub mod surveys;
+pub mod vote;
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
@@ -211,6 +213,9 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
         || (role_may(role, Action::ReadCaseContent) && matches!(user.actor.scope, Scope::Jurisdiction(_)))
     {
         nav.push(NavLink { href: "/surveys", label: "满意度测评" });
+    }
+    if role_may(role, Action::ReadDecision) {
+        nav.push(NavLink { href: "/decisions", label: "业主表决" });
     }
     nav.push(NavLink { href: "/notifications", label: "消息" });
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));

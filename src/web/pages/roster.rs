@@ -29,6 +29,8 @@ struct RosterPage {
     failed_unit: Option<i64>,
     report: Option<RosterImportReport>,
     slots: Vec<usize>,
+    /// The clause of the community's rules deeming non-voters to follow the majority (业主表决).
+    deem_clause: String,
 }
 
 impl RosterPage {
@@ -47,6 +49,9 @@ async fn page(
     report: Option<RosterImportReport>,
 ) -> Result<RosterPage, PageError> {
     let r = roster::roster(&s.deps, &a.ctx, id).await?;
+    let (community, _) =
+        crate::service::scope::community_in_reach(&s.deps, &a.ctx, id, crate::domain::authz::Action::ReadRoster)
+            .await?;
     Ok(RosterPage {
         c: Chrome::new(&a.session, Some(&a.user), &format!("业主名册：{}", r.community)).await,
         r,
@@ -54,6 +59,7 @@ async fn page(
         failed_unit,
         report,
         slots: (0..OWNER_SLOTS).collect(),
+        deem_clause: community.deem_clause,
     })
 }
 
@@ -174,6 +180,38 @@ pub async fn import_roster(
         Ok(report) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&s, &a, id, FieldErrors::new(), None, Some(report)).await?)
                 .into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&s, &a, id, errors, None, None).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The deeming clause form.
+#[derive(serde::Deserialize)]
+pub struct DeemClauseForm {
+    #[serde(default)]
+    deem_clause: String,
+}
+
+/// POST /communities/{id}/roster/deem-clause: registers (or, empty, clears) the clause of the
+/// community's rules that deems non-voters to follow the majority of an owners' vote.
+pub async fn register_deem_clause(
+    State(s): State<AppState>,
+    a: Auth,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<DeemClauseForm>,
+) -> Result<Response, PageError> {
+    match crate::service::decisions::register_deem_clause(&s.deps, &a.ctx, id, &f.deem_clause).await {
+        Ok(()) => {
+            let done = if f.deem_clause.trim().is_empty() {
+                "已清除议事规则条款"
+            } else {
+                "已登记议事规则条款"
+            };
+            flash(&a.session, done).await;
+            Ok(Redirect::to(&format!("/communities/{id}/roster")).into_response())
         }
         Err(ServiceError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&s, &a, id, errors, None, None).await?).into_response())
