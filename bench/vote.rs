@@ -95,8 +95,11 @@ async fn run(label: &str, database_url: &str, dir: &std::path::Path) {
     println!("[{label}] roster: {UNITS} units written in {:.1} s", t.elapsed().as_secs_f64());
     let user = propwatch::db::accounts::user_by_username(&deps.db, "fchy_ywh").await.unwrap().unwrap();
     let user = propwatch::service::accounts::session_user(&deps.db, user).await.unwrap().unwrap();
-    let committee =
-        |at: DateTime<Utc>| Ctx { actor: Some(user.actor.clone()), actor_name: "业委会".into(), ..Ctx::system(at, "bench") };
+    let committee = |at: DateTime<Utc>| Ctx {
+        actor: Some(user.actor.clone()),
+        actor_name: "业委会".into(),
+        ..Ctx::system(at, "bench")
+    };
     let today = propwatch::clock::today(t0);
     let id = propwatch::service::decisions::convene(
         &deps,
@@ -208,11 +211,14 @@ async fn run(label: &str, database_url: &str, dir: &std::path::Path) {
     }
     // 4,400 units voted (400 owners with two), 600 the developer's did not.
     let voted_units = (UNITS - DEVELOPER_UNITS) as i64;
-    assert_eq!(r.comparisons[0].figures, format!(
-        "{} m² / {} m²",
-        propwatch::domain::roster::format_area(voted_units * AREA),
-        propwatch::domain::roster::format_area(UNITS as i64 * AREA)
-    ));
+    assert_eq!(
+        r.comparisons[0].figures,
+        format!(
+            "{} m² / {} m²",
+            propwatch::domain::roster::format_area(voted_units * AREA),
+            propwatch::domain::roster::format_area(UNITS as i64 * AREA)
+        )
+    );
     assert_eq!(r.comparisons[1].figures, "4000 人 / 4001 人");
     assert!(r.passed, "90 % said yes on (四)");
     let secret = deps

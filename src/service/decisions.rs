@@ -71,6 +71,24 @@ fn convenor_label(role: &str) -> &'static str {
     if role == "township" { "乡镇（街道）" } else { "业主委员会" }
 }
 
+/// Tells accounts about a step of a vote (their inbox, and SMS where the kind is texted).
+async fn tell<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    users: Vec<i64>,
+    kind: &str,
+    title: String,
+    body: String,
+    key: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ServiceError> {
+    let rows = users
+        .into_iter()
+        .map(|u| super::notifications::to_user(u, kind, title.clone(), body.clone(), None, format!("{key}:{u}"), now))
+        .collect();
+    db::notifications::notify(tx, rows).await?;
+    Ok(())
+}
+
 fn refuse(message: impl Into<String>) -> ServiceError {
     RuleCode::Decision(message.into()).into()
 }
@@ -365,6 +383,9 @@ pub struct CodesReport {
     pub by_sms: usize,
     /// Of them, to print on slips and hand over against a signature.
     pub slips: usize,
+    /// Units given no code: the roster holds no ID number or phone for their owners (the
+    /// developer's units, for one), so they vote on paper.
+    pub paper_only: usize,
 }
 
 /// Makes one code for every unit of the roster that has none yet. With `sms`, a unit whose
@@ -382,6 +403,12 @@ pub async fn issue_codes(deps: &Deps, ctx: &Ctx, id: i64, sms: bool) -> Result<C
     let mut report = CodesReport::default();
     for (u, owners) in &roster.units {
         if have.contains(&u.id) || area_of(u).is_none() {
+            continue;
+        }
+        // Without an ID number or a phone on the roster nobody could sign in with the code (the
+        // developer's units among them): those owners vote on paper.
+        if owners.iter().all(|o| o.id_number_sealed.is_none() && o.phone_sealed.is_none()) {
+            report.paper_only += 1;
             continue;
         }
         let code = new_code();
@@ -455,7 +482,7 @@ pub async fn issue_codes(deps: &Deps, ctx: &Ctx, id: i64, sms: bool) -> Result<C
         "decision",
         id,
         SUCCESS,
-        json!({"made": report.made, "by_sms": report.by_sms, "slips": report.slips}),
+        json!({"made": report.made, "by_sms": report.by_sms, "slips": report.slips, "paper_only": report.paper_only}),
     )
     .await?;
     tx.commit().await?;
@@ -536,10 +563,10 @@ async fn sign_in(deps: &Deps, login: &VoterLogin) -> Result<Voter, ServiceError>
     let code = normalize_code(&login.code)
         .ok_or_else(|| ServiceError::field("code", "请填写表决码（8位字母数字，见短信或业委会发放的表决码）"))?;
     let wrong = || ServiceError::field("code", "表决码或身份证号后4位不正确，请核对后重新填写");
-    let k = db::decisions::code_by_index(&deps.db, &deps.cipher.blind_index(&code)).await?.ok_or_else(wrong)?;
-    let d = db::decisions::decision(&deps.db, k.decision_id).await?.ok_or_else(wrong)?;
-    let unit = db::roster::unit(&deps.db, k.roster_unit_id).await?.ok_or_else(wrong)?;
-    let owners = db::roster::owners_of_unit(&deps.db, unit.id).await?;
+    let k = db::decisions::code_by_index(&deps.read, &deps.cipher.blind_index(&code)).await?.ok_or_else(wrong)?;
+    let d = db::decisions::decision(&deps.read, k.decision_id).await?.ok_or_else(wrong)?;
+    let unit = db::roster::unit(&deps.read, k.roster_unit_id).await?.ok_or_else(wrong)?;
+    let owners = db::roster::owners_of_unit(&deps.read, unit.id).await?;
     let mut ids = Vec::new();
     let mut phones = Vec::new();
     for o in &owners {
@@ -553,7 +580,7 @@ async fn sign_in(deps: &Deps, login: &VoterLogin) -> Result<Voter, ServiceError>
     if !second_factor_matches(&login.factor, &ids, &phones) {
         return Err(wrong());
     }
-    let community = db::communities::community(&deps.db, d.community_id).await?.ok_or_else(wrong)?;
+    let community = db::communities::community(&deps.read, d.community_id).await?.ok_or_else(wrong)?;
     Ok(Voter { code: k, decision: d, community, unit, owners })
 }
 
@@ -567,19 +594,21 @@ async fn holder_units(
 ) -> Result<(Holder, Vec<(roster_unit::Model, i64)>), ServiceError> {
     let holder = holder_of(unit, owners);
     let candidates: Vec<roster_unit::Model> = match &holder {
-        Holder::Developer => db::roster::developer_units(&deps.db, d.community_id).await?,
+        Holder::Developer => db::roster::developer_units(&deps.read, d.community_id).await?,
         Holder::Owners(keys) if keys.is_empty() => vec![unit.clone()],
-        Holder::Owners(keys) => db::roster::units_of_holders(&deps.db, d.community_id, keys.iter().cloned().collect())
-            .await?
-            .into_iter()
-            .filter(|(u, o)| holder_of(u, o) == holder)
-            .map(|(u, _)| u)
-            .collect(),
+        Holder::Owners(keys) => {
+            db::roster::units_of_holders(&deps.read, d.community_id, keys.iter().cloned().collect())
+                .await?
+                .into_iter()
+                .filter(|(u, o)| holder_of(u, o) == holder)
+                .map(|(u, _)| u)
+                .collect()
+        }
     };
     let mut out = Vec::new();
     for u in candidates {
         let Some(area) = area_of(&u) else { continue };
-        if u.id != unit.id && db::decisions::ballot_of_unit(&deps.db, d.id, u.id).await?.is_some() {
+        if u.id != unit.id && db::decisions::ballot_of_unit(&deps.read, d.id, u.id).await?.is_some() {
             continue;
         }
         out.push((u, area));
@@ -629,7 +658,9 @@ struct BallotDraft<'a> {
 /// Records a ballot (either channel) in one transaction; a second vote of the unit or owner is
 /// refused and the refusal audited.
 async fn record_ballot(deps: &Deps, ctx: &Ctx, b: BallotDraft<'_>) -> Result<Receipt, ServiceError> {
-    let matters = db::decisions::matters(&deps.db, b.d.id).await?;
+    // Reads from the readers (on SQLite the one writer is kept for the transaction below); the
+    // unique indexes and the code's compare-and-set decide, whatever a read saw.
+    let matters = db::decisions::matters(&deps.read, b.d.id).await?;
     let (holder, units) = holder_units(deps, b.d, b.unit, b.owners).await?;
     let label = unit_label(&b.unit.building, &b.unit.unit, &b.unit.room);
     if !units.iter().any(|(u, _)| u.id == b.unit.id) {
@@ -731,7 +762,7 @@ pub async fn cast(
             v.decision.voting_starts_on, v.decision.voting_ends_on
         )));
     }
-    let matters = db::decisions::matters(&deps.db, v.decision.id).await?;
+    let matters = db::decisions::matters(&deps.read, v.decision.id).await?;
     let choices = choices_from(&matters, choices)?;
     let ctx = Ctx {
         actor_name: format!("业主（{}）", unit_label(&v.unit.building, &v.unit.unit, &v.unit.room)),
@@ -976,6 +1007,29 @@ async fn count(deps: &Deps, ctx: &Ctx, d: &decision::Model, c: &community::Model
     let fresh_matters = db::decisions::matters(&tx, d.id).await?;
     let digest = announce(&tx, &fresh, c, &fresh_matters, ctx).await?;
     db::decisions::set_announcement(&tx, d.id, digest, ctx.now).await?;
+    let mut told = db::accounts::staff_of_township(&tx, d.township_id).await?;
+    told.push(d.convened_by);
+    told.sort_unstable();
+    told.dedup();
+    let verdicts: Vec<String> = results
+        .iter()
+        .filter_map(|(id, _, passed)| {
+            matters
+                .iter()
+                .find(|m| m.id == *id)
+                .map(|m| format!("“{}”{}", m.title, if *passed { "通过" } else { "未通过" }))
+        })
+        .collect();
+    tell(
+        &tx,
+        told,
+        "decision_counted",
+        format!("“{}”已计票", d.title),
+        format!("投票期已结束，初步结果已公示，异议期至 {objection_ends_on}。{}", verdicts.join("；")),
+        format!("decision_counted:{}", d.id),
+        ctx.now,
+    )
+    .await?;
     record(
         &tx,
         ctx,
@@ -1539,6 +1593,17 @@ pub async fn request_extension(
     let e =
         db::decisions::insert_extension(&tx, id, new_ends_on.expect("checked"), reason.clone(), actor.user_id, ctx.now)
             .await?;
+    let township = db::accounts::staff_of_township(&tx, d.township_id).await?;
+    tell(
+        &tx,
+        township,
+        "decision_extension",
+        format!("“{}”申请延长投票期", d.title),
+        format!("召集人申请将投票截止日期由 {} 延长至 {}，理由：{reason}。请审批。", d.voting_ends_on, e.new_ends_on),
+        format!("decision_extension:{}", e.id),
+        ctx.now,
+    )
+    .await?;
     record(
         &tx,
         ctx,
@@ -1622,6 +1687,19 @@ pub async fn object(deps: &Deps, ctx: &Ctx, login: &VoterLogin, text: &str) -> R
     };
     let tx = deps.db.begin().await?;
     let o = db::decisions::insert_objection(&tx, v.decision.id, v.unit.id, text, ctx.now).await?;
+    tell(
+        &tx,
+        vec![v.decision.convened_by],
+        "decision_objection",
+        format!("“{}”收到异议", v.decision.title),
+        format!(
+            "{}的业主对初步结果提出异议，请在异议期内答复。",
+            unit_label(&v.unit.building, &v.unit.unit, &v.unit.room)
+        ),
+        format!("decision_objection:{}", o.id),
+        ctx.now,
+    )
+    .await?;
     record(
         &tx,
         &ctx,

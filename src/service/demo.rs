@@ -772,8 +772,8 @@ async fn seed_rosters(deps: &Deps) -> Result<(), ServiceError> {
 /// Owners' joint decisions in 凤城花园 (its committee convenes): the 2024 vote authorising
 /// business on common parts (八), counted and final, on which the revenue resolution rests; a
 /// vote on using the maintenance fund (五) counted three days ago, in its objection period with
-/// one objection; and the renewal of the company (四) in its voting period, codes sent by SMS or
-/// printed, some owners voted online and some on paper. 1号楼-1单元-401 (no ID number on the
+/// one objection (its codes went by SMS); and the renewal of the company (四) in its voting
+/// period, codes printed on slips, some owners voted online and some on paper. 1号楼-1单元-401 (no ID number on the
 /// roster: its second factor is the phone's last four, 0049) has not voted.
 async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
     use super::decisions::{ConveneInput, MatterInput, PaperBallot, VoterLogin};
@@ -812,7 +812,10 @@ async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
     let units = db::roster::units(&deps.db, m.id).await?;
     // Each owner votes with the first of their units' codes (a second is refused: one owner, one
     // ballot); `pick` decides who votes and how.
-    let vote = |id: i64, when: chrono::DateTime<chrono::Utc>, pick: fn(usize) -> Option<[&'static str; 2]>| {
+    let vote = |id: i64,
+                when: chrono::DateTime<chrono::Utc>,
+                pick: fn(usize) -> Option<[&'static str; 2]>,
+                keep: &'static str| {
         let units = units.clone();
         async move {
             let codes = codes_of(id).await?;
@@ -820,6 +823,9 @@ async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
             let mut cast = 0;
             for (i, u) in units.iter().enumerate() {
                 let Some(choice) = pick(i) else { continue };
+                if crate::domain::roster::unit_label(&u.building, &u.unit, &u.room) == keep {
+                    continue;
+                }
                 let Some(code) = codes.get(&u.id) else { continue };
                 let factor = factor_of(u.id).await?;
                 if factor.is_empty() {
@@ -858,11 +864,16 @@ async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
     )
     .await?;
     super::decisions::issue_codes(deps, &committee(at(624)).await?, a, false).await?;
-    vote(a, at(615), |i| match i % 10 {
-        0 => None,
-        9 => Some(["no", "no"]),
-        _ => Some(["yes", "yes"]),
-    })
+    vote(
+        a,
+        at(615),
+        |i| match i % 10 {
+            0 => None,
+            9 => Some(["no", "no"]),
+            _ => Some(["yes", "yes"]),
+        },
+        "",
+    )
     .await?;
     super::decisions::close(deps, &committee(at(609)).await?, a).await?;
     super::decisions::finalize(deps, &committee(at(601)).await?, a).await?;
@@ -886,13 +897,18 @@ async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
         Vec::new(),
     )
     .await?;
-    super::decisions::issue_codes(deps, &committee(at(28)).await?, b, false).await?;
-    vote(b, at(20), |i| match i % 6 {
-        0 => None,
-        4 => Some(["abstain", "abstain"]),
-        5 => Some(["no", "no"]),
-        _ => Some(["yes", "yes"]),
-    })
+    super::decisions::issue_codes(deps, &committee(at(28)).await?, b, true).await?;
+    vote(
+        b,
+        at(20),
+        |i| match i % 6 {
+            0 => None,
+            4 => Some(["abstain", "abstain"]),
+            5 => Some(["no", "no"]),
+            _ => Some(["yes", "yes"]),
+        },
+        "",
+    )
     .await?;
     super::decisions::close(deps, &committee(at(3)).await?, b).await?;
     if let Some(u) = units.iter().find(|u| u.room == "602") {
@@ -927,13 +943,18 @@ async fn seed_decisions(deps: &Deps) -> Result<(), ServiceError> {
         Vec::new(),
     )
     .await?;
-    super::decisions::issue_codes(deps, &committee(at(5)).await?, c, true).await?;
-    vote(c, at(2), |i| match i % 3 {
-        _ if i == 6 => None, // 1号楼-1单元-401 votes in the browser journey
-        0 => Some(["yes", "yes"]),
-        1 if i % 2 == 0 => Some(["no", "abstain"]),
-        _ => None,
-    })
+    // Printed slips, handed over against a signature (the earlier vote's codes went by SMS).
+    super::decisions::issue_codes(deps, &committee(at(5)).await?, c, false).await?;
+    vote(
+        c,
+        at(2),
+        |i| match i % 3 {
+            0 => Some(["yes", "yes"]),
+            1 if i % 2 == 0 => Some(["no", "abstain"]),
+            _ => None,
+        },
+        "1号楼-1单元-401",
+    )
     .await?;
     // Two owners voted on paper; the committee entered their signed ballots with a photo.
     let photo = demo_ballot_photo()?;

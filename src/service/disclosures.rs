@@ -21,7 +21,6 @@ use crate::domain::authz::{Action, Object, authorize};
 use crate::domain::disclosure::{DueBasis, Frequency, Period, field_labels, publishable};
 use crate::domain::registry::JurisdictionLevel;
 
-
 /// The maintenance fund's item, its amount field and the basis the platform adds to a use.
 const MAINTENANCE_FUND: &str = "maintenance_fund";
 const MAINTENANCE_AMOUNT: &str = "使用金额（元）";

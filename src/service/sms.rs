@@ -26,9 +26,34 @@ pub struct LogSms;
 #[async_trait::async_trait]
 impl SmsSender for LogSms {
     async fn send(&self, phone: &str, text: &str) -> anyhow::Result<()> {
+        let text = mask_codes(text);
         tracing::info!(phone = %crate::domain::complaint::mask_phone(phone), text, "SMS (log provider)");
         Ok(())
     }
+}
+
+/// A text with its one-time codes (`ABCD-EFGH`: voting and survey codes) masked, for the log:
+/// a code is a credential, and the log is read by people who must never hold one.
+pub fn mask_codes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let code_char = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let window = chars.get(i..i + 9);
+        let is_code = window.is_some_and(|w| {
+            w[..4].iter().all(|c| code_char(*c)) && w[4] == '-' && w[5..].iter().all(|c| code_char(*c))
+        }) && (i == 0 || !code_char(chars[i - 1]))
+            && chars.get(i + 9).is_none_or(|c| !code_char(*c));
+        if is_code {
+            out.push_str("****-****");
+            i += 9;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// POSTs messages as JSON to a gateway.
@@ -128,4 +153,15 @@ pub fn from_settings(s: &Settings) -> anyhow::Result<Option<Arc<dyn SmsSender>>>
         }
         other => anyhow::bail!("未知的 sms_provider：{other}（可选 log、http、none）"),
     })
+}
+
+#[cfg(test)]
+mod code_mask_tests {
+    #[test]
+    fn codes_are_masked_in_the_log() {
+        assert_eq!(
+            super::mask_codes("表决码：44R3-VYD3（2号楼-2单元-401），投票期 2026-12-03 至 2026-12-18"),
+            "表决码：****-****（2号楼-2单元-401），投票期 2026-12-03 至 2026-12-18"
+        );
+    }
 }

@@ -43,6 +43,7 @@ fn limited(method: &Method, path: &str) -> bool {
             || path == "/api/v1/auth/token"
             // Owners' votes: signing in with a code, casting, objecting (no guessing of codes).
             || path.starts_with("/api/v1/vote")
+            || path.starts_with("/vote")
             || path.starts_with("/open311/")
             // Survey answers: also what keeps anyone from guessing unit codes.
             || path.starts_with("/s/"))

@@ -498,9 +498,7 @@ async fn counted_vote_on(
             deem_clause: String::new(),
         },
         vec![propwatch::db::decisions::NewMatter {
-            item: item.into(),
-            title: "表决事项".into(),
-            body: String::new(),
+            item: item.into(), title: "表决事项".into(), body: String::new()
         }],
         Vec::new(),
         at,
