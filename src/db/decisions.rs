@@ -198,7 +198,17 @@ pub async fn close_if_convened<C: ConnectionTrait>(
     if r.rows_affected != 1 {
         return Ok(false);
     }
-    for (matter_id, t, passed) in count.matters {
+    set_results(db, count.matters, now).await?;
+    Ok(true)
+}
+
+/// Writes matters' tallies and verdicts: (matter id, tally, passed).
+pub async fn set_results<C: ConnectionTrait>(
+    db: &C,
+    results: Vec<(i64, Tally, bool)>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for (matter_id, t, passed) in results {
         let o = |x: u64| Expr::value(x as i64);
         decision_matter::Entity::update_many()
             .col_expr(decision_matter::Column::YesAreaCenti, Expr::value(t.yes.area_centi))
@@ -217,7 +227,23 @@ pub async fn close_if_convened<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
-    Ok(true)
+    Ok(())
+}
+
+/// Replaces a ballot's sealed choices (a paper ballot corrected on an upheld objection).
+pub async fn set_ballot_choices<C: ConnectionTrait>(
+    db: &C,
+    ballot_id: i64,
+    sealed: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    decision_ballot::Entity::update_many()
+        .col_expr(decision_ballot::Column::ChoicesSealed, Expr::value(sealed))
+        .col_expr(decision_ballot::Column::UpdatedAt, Expr::value(now))
+        .filter(decision_ballot::Column::Id.eq(ballot_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Moves a vote from `from` to `to`; false when it was not in `from` any more.

@@ -972,25 +972,7 @@ async fn count(deps: &Deps, ctx: &Ctx, d: &decision::Model, c: &community::Model
     let totals = roster.totals;
     let matters = db::decisions::matters(&deps.db, d.id).await?;
     let ballots = db::decisions::ballots(&deps.db, d.id).await?;
-    let mut tallies: HashMap<i64, Tally> = matters.iter().map(|m| (m.id, Tally::default())).collect();
-    for b in &ballots {
-        let choices = open_choices(deps, &b.choices_sealed)?;
-        for (matter_id, t) in tallies.iter_mut() {
-            if let Some(choice) = choices.get(matter_id) {
-                t.add(*choice, Weight { area_centi: b.area_centi, owners: 1 });
-            }
-        }
-    }
-    let mut results = Vec::new();
-    for m in &matters {
-        let Some(matter) = Matter::parse(&m.item) else { continue };
-        let mut t = tallies.remove(&m.id).unwrap_or_default();
-        if !d.deem_clause.trim().is_empty() {
-            t = deem(totals, t);
-        }
-        let r = decide(matter, totals, t);
-        results.push((m.id, r.tally, r.passed));
-    }
+    let results = tally_all(deps, d, totals, &matters, &ballots)?;
     let objection_ends_on = today(ctx.now) + chrono::Days::new(d.objection_days.max(0) as u64);
     let tx = deps.db.begin().await?;
     let counted = db::decisions::Count {
@@ -1053,6 +1035,37 @@ async fn count(deps: &Deps, ctx: &Ctx, d: &decision::Model, c: &community::Model
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Every matter's tally and verdict from the ballots (their choices opened) against `totals`, with
+/// the deemed votes where the vote applies the community's clause.
+fn tally_all(
+    deps: &Deps,
+    d: &decision::Model,
+    totals: RosterTotals,
+    matters: &[decision_matter::Model],
+    ballots: &[decision_ballot::Model],
+) -> Result<Vec<(i64, Tally, bool)>, ServiceError> {
+    let mut tallies: HashMap<i64, Tally> = matters.iter().map(|m| (m.id, Tally::default())).collect();
+    for b in ballots {
+        let choices = open_choices(deps, &b.choices_sealed)?;
+        for (matter_id, t) in tallies.iter_mut() {
+            if let Some(choice) = choices.get(matter_id) {
+                t.add(*choice, Weight { area_centi: b.area_centi, owners: 1 });
+            }
+        }
+    }
+    let mut results = Vec::new();
+    for m in matters {
+        let Some(matter) = Matter::parse(&m.item) else { continue };
+        let mut t = tallies.remove(&m.id).unwrap_or_default();
+        if !d.deem_clause.trim().is_empty() {
+            t = deem(totals, t);
+        }
+        let r = decide(matter, totals, t);
+        results.push((m.id, r.tally, r.passed));
+    }
+    Ok(results)
 }
 
 /// The convenor counts a vote once its voting period is over and publishes the preliminary
@@ -1722,13 +1735,14 @@ pub async fn decide_objection(
     objection_id: i64,
     upheld: bool,
     reason: &str,
+    correction: Option<HashMap<i64, String>>,
 ) -> Result<(), ServiceError> {
     let actor = ctx.actor()?.clone();
-    let (d, _) = for_convenor(deps, ctx, id).await?;
+    let (d, c) = for_convenor(deps, ctx, id).await?;
     if status_of(&d) != DecisionStatus::Closed {
         return Err(refuse("只有公示初步结果期间的异议可以处理"));
     }
-    db::decisions::objection(&deps.db, objection_id)
+    let o = db::decisions::objection(&deps.db, objection_id)
         .await?
         .filter(|o| o.decision_id == id)
         .ok_or(ServiceError::NotFound("异议"))?;
@@ -1736,12 +1750,41 @@ pub async fn decide_objection(
     if !(2..=2000).contains(&reason.chars().count()) {
         return Err(ServiceError::field("reason", "请写明处理意见和理由"));
     }
+    let matters = db::decisions::matters(&deps.db, id).await?;
+    // An upheld objection may correct the objector's paper ballot (entered by the convenor from
+    // the signed original): the vote is recounted on the same denominators and announced again.
+    // An electronic ballot is the owner's own act and is never changed.
+    let corrected = match correction.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(_) if !upheld => return Err(ServiceError::field("correction", "只有异议成立时才能更正表决票")),
+        Some(given) => {
+            let covering = db::decisions::ballot_of_unit(&deps.db, id, o.roster_unit_id)
+                .await?
+                .ok_or_else(|| refuse("提出异议的房屋没有表决票，无可更正"))?;
+            let ballot =
+                db::decisions::ballot(&deps.db, covering.ballot_id).await?.ok_or(ServiceError::NotFound("表决票"))?;
+            if ballot.channel != "paper" {
+                return Err(refuse("电子表决票由业主本人投出，不能更正"));
+            }
+            let choices = choices_from(&matters, &given)?;
+            Some((ballot.id, seal_choices(deps, &matters, &choices)))
+        }
+    };
     let tx = deps.db.begin().await?;
     let status = if upheld { "upheld" } else { "dismissed" };
     if !db::decisions::decide_objection_if_pending(&tx, objection_id, status, reason.clone(), actor.user_id, ctx.now)
         .await?
     {
         return Err(RuleCode::DecisionChangedMeanwhile.into());
+    }
+    if let Some((ballot_id, sealed)) = &corrected {
+        db::decisions::set_ballot_choices(&tx, *ballot_id, sealed.clone(), ctx.now).await?;
+        let ballots = db::decisions::ballots(&tx, id).await?;
+        let results = tally_all(deps, &d, stored_totals(&d), &matters, &ballots)?;
+        db::decisions::set_results(&tx, results, ctx.now).await?;
+        let fresh_matters = db::decisions::matters(&tx, id).await?;
+        let digest = announce(&tx, &d, &c, &fresh_matters, ctx).await?;
+        db::decisions::set_announcement(&tx, id, digest, ctx.now).await?;
     }
     record(
         &tx,
@@ -1750,7 +1793,11 @@ pub async fn decide_objection(
         "decision",
         id,
         SUCCESS,
-        json!({"objection_id": objection_id, "upheld": upheld, "reason": reason}),
+        json!({
+            "objection_id": objection_id, "upheld": upheld, "reason": reason,
+            "corrected_ballot_id": corrected.as_ref().map(|(b, _)| *b),
+            "corrected_receipt": corrected.as_ref().map(|(_, s)| receipt_of(s)),
+        }),
     )
     .await?;
     tx.commit().await?;

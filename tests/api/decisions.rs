@@ -638,6 +638,51 @@ async fn a_community_votes_from_its_roster_to_the_final_announcement() {
     let v = f.view(id).await;
     assert_eq!(v["objections"][0]["unit"], LI);
     assert_eq!(v["objections"][0]["pending"], true);
+    // 孙七 objects that his paper ballot was entered wrongly: upheld, the convenor corrects it
+    // from the signed original, and the vote is recounted on the same denominators.
+    let r = send(
+        app,
+        Method::POST,
+        "/api/v1/vote/objections",
+        None,
+        Some(json!({"code": codes[SUN], "factor": "0017", "text": "本人纸质票对第一项填的是同意，录入为弃权"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let sun_objection = r.json()["id"].as_i64().unwrap();
+    let correction = json!({m[0].to_string(): "yes", m[1].to_string(): "yes"});
+    // An electronic ballot is the owner's own act: 李四's is never corrected.
+    let r = f
+        .post(
+            &format!("/api/v1/decisions/{id}/objections/{objection}"),
+            json!({"upheld": true, "reason": "核对", "correction": correction}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("电子表决票由业主本人投出，不能更正"), "{}", r.body);
+    let r = f
+        .post(
+            &format!("/api/v1/decisions/{id}/objections/{sun_objection}"),
+            json!({"upheld": false, "reason": "核对", "correction": correction}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a correction only with an upheld objection");
+    let r = f
+        .post(
+            &format!("/api/v1/decisions/{id}/objections/{sun_objection}"),
+            json!({"upheld": true, "reason": "经核对签字原件，第一项为同意，录入有误，予以更正", "correction": correction}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        v["matters"][0]["tally"],
+        json!([["同意", "609.00", 4], ["反对", "91.25", 1], ["弃权", "0.00", 0]]),
+        "孙七's 100.00 m² moved from 弃权 to 同意"
+    );
+    assert_eq!(figures(&v, 0)[0].0, "700.25 m² / 920.25 m²", "the denominators stay as counted");
+    let decided = app.last_audit("decision.objection_decide").await.unwrap();
+    assert!(decided.summary.contains("corrected_ballot_id"), "{}", decided.summary);
 
     // The period over, the pending objection still holds the final result back.
     app.clock.advance(days(8));
@@ -661,13 +706,14 @@ async fn a_community_votes_from_its_roster_to_the_final_announcement() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["objections"][0]["status"], "异议不成立");
+    assert_eq!(r.json()["objections"][1]["status"], "异议成立");
     assert!(app.last_audit("decision.objection_decide").await.is_some());
     let r = f.post(&format!("/api/v1/decisions/{id}/finalize"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
     assert_eq!((v["status"].as_str(), v["phase"].as_str()), (Some("final"), Some("最终结果已公告")));
     assert_eq!(v["has_announcement"], true);
-    assert_eq!(figures(&v, 0)[2].0, "509.00 m² / 700.25 m²", "the final result is the count");
+    assert_eq!(figures(&v, 0)[2].0, "609.00 m² / 700.25 m²", "the final result is the corrected count");
     assert!(app.last_audit("decision.finalize").await.is_some());
     let pdf = propwatch::service::decisions::announcement(&app.deps, id).await.unwrap().into_bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"));

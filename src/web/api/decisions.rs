@@ -75,6 +75,10 @@ pub struct ObjectionDecision {
     pub upheld: bool,
     #[serde(default)]
     pub reason: String,
+    /// Upheld only: the objector's paper ballot as it should have been entered (matter id →
+    /// `yes`/`no`/`abstain`); the vote is recounted and announced again.
+    #[serde(default)]
+    pub correction: Option<std::collections::HashMap<i64, String>>,
 }
 
 /// The attributed ballots of a counted vote.
@@ -310,7 +314,8 @@ pub async fn decide_objection(
     Path((id, objection_id)): Path<(i64, i64)>,
     ApiJson(input): ApiJson<ObjectionDecision>,
 ) -> Result<Json<DecisionView>, ApiError> {
-    decisions::decide_objection(&s.deps, &a.ctx, id, objection_id, input.upheld, &input.reason).await?;
+    decisions::decide_objection(&s.deps, &a.ctx, id, objection_id, input.upheld, &input.reason, input.correction)
+        .await?;
     Ok(Json(decisions::view(&s.deps, &a.ctx, id).await?))
 }
 

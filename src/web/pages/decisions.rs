@@ -550,17 +550,25 @@ pub async fn decide_extension(
     stepped(&s, &a, id, &format!("ext_{ext_id}"), r, PaperDraft::default()).await
 }
 
-/// POST /decisions/{id}/objections/{objection_id} (decision=upheld|dismissed, reason)
+/// POST /decisions/{id}/objections/{objection_id} (decision=upheld|dismissed, reason; upheld may
+/// correct the objector's paper ballot with `correction_{matter_id}`)
 pub async fn decide_objection(
     State(s): State<AppState>,
     a: Auth,
     Path((id, objection_id)): Path<(i64, i64)>,
-    PageForm(f): PageForm<ReasonForm>,
+    PageForm(f): PageForm<super::Fields>,
 ) -> Result<Response, PageError> {
-    let r = match f.decision.as_str() {
+    let decision = f.raw("decision");
+    let correction: HashMap<i64, String> =
+        f.0.iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("correction_")?.parse().ok()?, v.clone())))
+            .filter(|(_, v): &(i64, String)| !v.is_empty())
+            .collect();
+    let r = match decision.as_str() {
         "upheld" | "dismissed" => {
-            let upheld = f.decision == "upheld";
-            decisions::decide_objection(&s.deps, &a.ctx, id, objection_id, upheld, &f.reason)
+            let upheld = decision == "upheld";
+            let correction = (!correction.is_empty()).then_some(correction);
+            decisions::decide_objection(&s.deps, &a.ctx, id, objection_id, upheld, &f.raw("reason"), correction)
                 .await
                 .map(|()| "已答复异议".to_string())
         }
