@@ -195,6 +195,29 @@ async fn run(label: &str, database_url: &str, dir: &std::path::Path) {
         p.total_area
     );
     assert_eq!((p.voted_owners, p.total_owners), (4_000, 4_001));
+    // The result itself: read the 4,000 sealed ballots, open them, tally, decide (what `close`
+    // does before it typesets the announcement and writes).
+    let t = Instant::now();
+    let sealed = propwatch::db::decisions::ballots(&deps.db, id).await.unwrap();
+    let mut tally = propwatch::domain::decision::Tally::default();
+    for b in &sealed {
+        let opened = deps.cipher.open(&b.choices_sealed).unwrap();
+        let map: HashMap<String, String> = serde_json::from_str(&opened).unwrap();
+        let choice = propwatch::domain::decision::Choice::parse(&map[&matters[0].id.to_string()]).unwrap();
+        tally.add(choice, propwatch::domain::decision::Weight { area_centi: b.area_centi, owners: 1 });
+    }
+    let totals = propwatch::domain::roster::RosterTotals {
+        units: UNITS as u64,
+        area_centi: UNITS as i64 * AREA,
+        owners: 4_001,
+    };
+    let r = propwatch::domain::decision::decide(propwatch::domain::decision::Matter::Manager, totals, tally);
+    println!(
+        "[{label}] result: {} sealed ballots read, opened, tallied and decided in {:.1} ms (passed: {})",
+        sealed.len(),
+        t.elapsed().as_secs_f64() * 1000.0,
+        r.passed
+    );
     let after = t0 + chrono::Duration::days(31);
     let t = Instant::now();
     propwatch::service::decisions::close(&deps, &committee(after), id).await.expect("close");
