@@ -206,11 +206,8 @@ async fn run(label: &str, database_url: &str, dir: &std::path::Path) {
         let choice = propwatch::domain::decision::Choice::parse(&map[&matters[0].id.to_string()]).unwrap();
         tally.add(choice, propwatch::domain::decision::Weight { area_centi: b.area_centi, owners: 1 });
     }
-    let totals = propwatch::domain::roster::RosterTotals {
-        units: UNITS as u64,
-        area_centi: UNITS as i64 * AREA,
-        owners: 4_001,
-    };
+    let totals =
+        propwatch::domain::roster::RosterTotals { units: UNITS as u64, area_centi: UNITS as i64 * AREA, owners: 4_001 };
     let r = propwatch::domain::decision::decide(propwatch::domain::decision::Matter::Manager, totals, tally);
     println!(
         "[{label}] result: {} sealed ballots read, opened, tallied and decided in {:.1} ms (passed: {})",

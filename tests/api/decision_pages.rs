@@ -8,22 +8,8 @@ use axum::http::{StatusCode, header};
 use chrono::Duration;
 use propwatch::clock::Clock;
 use propwatch::domain::role::Role;
-use rust_xlsxwriter::Workbook;
 
 use crate::helpers::{Client, Resp, TestApp};
-
-const HEADERS: [&str; 10] = [
-    "楼栋",
-    "单元",
-    "房号",
-    "登记面积(㎡)",
-    "实测面积(㎡)",
-    "合同面积(㎡)",
-    "开发建设单位未售出或未交付",
-    "业主姓名",
-    "联系电话",
-    "身份证号",
-];
 
 /// Four units of 100 m² and 120 m², four owners; ID numbers ending 0301, 0104, 0208, and 赵六
 /// with only a phone (its last four, 1234, are the factor).
@@ -35,19 +21,7 @@ const ROSTER: [[&str; 10]; 4] = [
 ];
 
 fn workbook() -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("业主名册").unwrap();
-    for (i, h) in HEADERS.iter().enumerate() {
-        ws.write(0, i as u16, *h).unwrap();
-    }
-    for (r, row) in ROSTER.iter().enumerate() {
-        for (i, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write(r as u32 + 1, i as u16, *v).unwrap();
-            }
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    crate::helpers::roster_workbook(&ROSTER)
 }
 
 fn jpeg() -> Vec<u8> {

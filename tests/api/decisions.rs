@@ -11,24 +11,10 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use propwatch::db::entities::{decision_ballot, outbox};
 use propwatch::domain::role::Role;
-use rust_xlsxwriter::Workbook;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{Resp, TestApp};
-
-const HEADERS: [&str; 10] = [
-    "楼栋",
-    "单元",
-    "房号",
-    "登记面积(㎡)",
-    "实测面积(㎡)",
-    "合同面积(㎡)",
-    "开发建设单位未售出或未交付",
-    "业主姓名",
-    "联系电话",
-    "身份证号",
-];
 
 /// Nine units, 920.25 m², seven owners by 第9条:
 ///
@@ -66,19 +52,7 @@ const ZHOU: &str = "2号楼-201";
 const WU: &str = "2号楼-202";
 
 fn workbook(rows: &[[&str; 10]]) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("业主名册").unwrap();
-    for (i, h) in HEADERS.iter().enumerate() {
-        ws.write(0, i as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (i, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write(r as u32 + 1, i as u16, *v).unwrap();
-            }
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    crate::helpers::roster_workbook(rows)
 }
 
 async fn community(app: &TestApp, code: &str) -> i64 {

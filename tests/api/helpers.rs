@@ -331,3 +331,34 @@ impl Client {
         r
     }
 }
+
+/// The owner roster workbook's columns (sheet 业主名册), as the import reads them.
+pub const ROSTER_HEADERS: [&str; 10] = [
+    "楼栋",
+    "单元",
+    "房号",
+    "登记面积(㎡)",
+    "实测面积(㎡)",
+    "合同面积(㎡)",
+    "开发建设单位未售出或未交付",
+    "业主姓名",
+    "联系电话",
+    "身份证号",
+];
+
+/// An owner roster workbook with these rows (one per owner; empty cells left out).
+pub fn roster_workbook(rows: &[[&str; 10]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("业主名册").unwrap();
+    for (i, h) in ROSTER_HEADERS.iter().enumerate() {
+        ws.write(0, i as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (i, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write(r as u32 + 1, i as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}

@@ -4,23 +4,11 @@
 
 use axum::http::{Method, StatusCode};
 use propwatch::domain::role::Role;
-use rust_xlsxwriter::Workbook;
 use serde_json::json;
 
 use crate::helpers::TestApp;
 
-const HEADERS: [&str; 10] = [
-    "楼栋",
-    "单元",
-    "房号",
-    "登记面积(㎡)",
-    "实测面积(㎡)",
-    "合同面积(㎡)",
-    "开发建设单位未售出或未交付",
-    "业主姓名",
-    "联系电话",
-    "身份证号",
-];
+use crate::helpers::ROSTER_HEADERS as HEADERS;
 
 /// 张三 owns two flats; 李四 and 王五 co-own one (surveyed area only); 赵六's has only a contract
 /// area; the developer still holds two; 孙七's has no area at all.
@@ -36,19 +24,7 @@ const GOOD: [[&str; 10]; 8] = [
 ];
 
 fn workbook(rows: &[[&str; 10]]) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("业主名册").unwrap();
-    for (i, h) in HEADERS.iter().enumerate() {
-        ws.write(0, i as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (i, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write(r as u32 + 1, i as u16, *v).unwrap();
-            }
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    crate::helpers::roster_workbook(rows)
 }
 
 async fn community(app: &TestApp, code: &str) -> i64 {
