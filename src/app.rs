@@ -23,8 +23,9 @@ pub async fn prepare(settings: Settings, clock: SharedClock) -> anyhow::Result<D
     }
     let cipher = PersonalDataCipher::load_or_create(settings.personal_data_key.as_deref(), &settings.data_dir)?;
     let intake = crate::service::intake::Intake::start(db.clone());
+    let ballots = crate::service::ballot_box::BallotBox::start(db.clone());
     let read = crate::db::connect_reader(&settings.database_url, &db, settings.sqlite_readers).await?;
-    let deps = Deps { db, read, clock, settings: Arc::new(settings), cipher, intake };
+    let deps = Deps { db, read, clock, settings: Arc::new(settings), cipher, intake, ballots };
     crate::service::demo::ensure_catalog(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::holidays::ensure_holidays(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::service::reassessments::ensure_grades(&deps).await.map_err(|e| anyhow::anyhow!("{e}"))?;

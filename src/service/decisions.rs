@@ -673,6 +673,38 @@ async fn record_ballot(deps: &Deps, ctx: &Ctx, b: BallotDraft<'_>) -> Result<Rec
         area: format_area(units.iter().map(|(_, a)| a).sum()),
     };
     let action = if b.channel == "paper" { AuditAction::DecisionPaperBallot } else { AuditAction::DecisionBallot };
+    // An electronic ballot goes to the ballot box, which commits the ballots waiting together.
+    if let (Some(code_id), None) = (b.code_id, &b.photo) {
+        let summary =
+            json!({"unit_id": b.unit.id, "units": units.len(), "channel": b.channel, "receipt": receipt.receipt});
+        let job = super::ballot_box::Job {
+            ballot: db::decisions::NewBallot {
+                decision_id: b.d.id,
+                holder_key: holder_key(&holder),
+                roster_unit_id: b.unit.id,
+                channel: b.channel,
+                choices_sealed: sealed.clone(),
+                building: b.unit.building.clone(),
+                photo_digest: None,
+                voter_name_sealed: None,
+                entered_by: ctx.actor.as_ref().map(|a| a.user_id),
+                units: units.iter().map(|(u, a)| (u.id, *a)).collect(),
+            },
+            code_id,
+            label: label.clone(),
+            audit: super::audit::entry(ctx, action, "decision", b.d.id, SUCCESS, summary)?,
+            refused: super::audit::entry(
+                ctx,
+                AuditAction::DecisionBallotRefused,
+                "decision",
+                b.d.id,
+                FAILURE,
+                json!({"unit_id": b.unit.id, "channel": b.channel}),
+            )?,
+            at: ctx.now,
+        };
+        return deps.ballots.cast(job).await.map(|()| receipt);
+    }
     let result: Result<(), ServiceError> = async {
         let tx = deps.db.begin().await?;
         let photo = match b.photo {

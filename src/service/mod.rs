@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod ballot_box;
 pub mod blobs;
 pub mod campaigns;
 pub mod cases;
@@ -69,6 +70,8 @@ pub struct Deps {
     pub cipher: PersonalDataCipher,
     /// The group-commit writer of new clues.
     pub intake: intake::Intake,
+    /// The group-commit writer of electronic ballots.
+    pub ballots: ballot_box::BallotBox,
 }
 
 /// Who is asking and from where: the subject of authorization and of the audit entry.
