@@ -1,5 +1,6 @@
-//! The ballot box: electronic ballots are written by one task that groups the ballots waiting at
-//! that moment into one transaction (group commit, as the intake writer does for clues). Each
+//! The ballot box (SQLite, whose one writer serialises every transaction anyway): electronic
+//! ballots are written by one task that groups the ballots waiting at that moment into one
+//! transaction (group commit, as the intake writer does for clues). Each
 //! ballot has its own savepoint, so one refused by the unique indexes (a second ballot of an
 //! owner or a unit, a code used meanwhile) is rolled back alone and answered with its refusal;
 //! the others commit together, with their audit entries (and the refusals'), under one fsync.

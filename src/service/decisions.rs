@@ -673,8 +673,11 @@ async fn record_ballot(deps: &Deps, ctx: &Ctx, b: BallotDraft<'_>) -> Result<Rec
         area: format_area(units.iter().map(|(_, a)| a).sum()),
     };
     let action = if b.channel == "paper" { AuditAction::DecisionPaperBallot } else { AuditAction::DecisionBallot };
-    // An electronic ballot goes to the ballot box, which commits the ballots waiting together.
-    if let (Some(code_id), None) = (b.code_id, &b.photo) {
+    // On SQLite (one writer) an electronic ballot goes to the ballot box, which commits the
+    // ballots waiting together; PostgreSQL writes them in parallel transactions (bench/vote.rs:
+    // a single group writer there halved the throughput).
+    let sqlite = deps.db.get_database_backend() == sea_orm::DbBackend::Sqlite;
+    if let (true, Some(code_id), None) = (sqlite, b.code_id, &b.photo) {
         let summary =
             json!({"unit_id": b.unit.id, "units": units.len(), "channel": b.channel, "receipt": receipt.receipt});
         let job = super::ballot_box::Job {
