@@ -289,6 +289,24 @@ async fn a_community_votes_from_its_roster_to_the_final_announcement() {
     assert!(r.json()["error"]["fields"]["voting_ends_on"].as_str().unwrap().contains("现为61日"), "{}", r.body);
     assert!(app.last_audit("decision.convene").await.is_none(), "nothing convened");
 
+    // The bureau guides the owners towards dismissing the company: a track, the assembly called.
+    let mut leader = app.login_as(Role::BureauLeader).await;
+    leader.get(&format!("/communities/{}", f.community)).await;
+    let r = leader
+        .post(
+            &format!("/communities/{}/dismissals", f.community),
+            &[("reasons", "企业长期不履约，业主要求更换物业"), ("notice_days", "60")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let track = r.location();
+    let mut officer = app.login_as(Role::TownshipOfficer).await;
+    officer.get(&track).await;
+    let steps = format!("{track}/steps");
+    let called = [("step", "assembly_called"), ("on", &d0.to_string())].map(|(k, v)| (k, v.to_string()));
+    let called: Vec<(&str, &str)> = called.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(officer.post(&steps, &called).await.status, StatusCode::SEE_OTHER);
+
     let (id, m) = f.convene(&["4", "8"], false).await;
     let v = f.view(id).await;
     assert_eq!((v["status"].as_str(), v["phase"].as_str()), (Some("convened"), Some("公告期")));
@@ -697,6 +715,26 @@ async fn a_community_votes_from_its_roster_to_the_final_announcement() {
     assert_eq!(public.json()[0]["has_announcement"], true);
     let list = send(app, Method::GET, "/api/v1/decisions", Some(&staff), None).await.json();
     assert_eq!((list[0]["id"].as_i64(), list[0]["items"].as_str()), (Some(id), Some("（四）（八）")));
+
+    // The track's assembly step takes its result from the vote's (四), which passed: "retained"
+    // is refused, "dismissed" is recorded on the count's day with the four comparisons.
+    let today = today(app).to_string();
+    let did = id.to_string();
+    let mut officer = app.login_as(Role::TownshipOfficer).await; // weeks later: a new session
+    officer.get(&track).await;
+    let step = |name: &'static str| {
+        vec![("step", name), ("on", today.as_str()), ("basis", "decision"), ("decision_id", did.as_str())]
+    };
+    let r = officer.post(&steps, &step("assembly_retained")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("解聘事项已获通过"), "{}", r.body);
+    let r = officer.post(&steps, &step("assembly_dismissed")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = officer.get(&track).await;
+    assert!(page.body.contains("依据业主共同决定"), "{}", page.body);
+    assert!(page.body.contains("609.00 m² / 700.25 m²"), "the step cites the figures: {}", page.body);
+    let counted_on = (d0 + days(25)).to_string();
+    assert!(page.body.contains(&counted_on), "decided on the count's day {counted_on}: {}", page.body);
 }
 
 #[tokio::test]
