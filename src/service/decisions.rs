@@ -554,7 +554,6 @@ pub struct VoterLogin {
 struct Voter {
     code: db::entities::decision_code::Model,
     decision: decision::Model,
-    community: community::Model,
     unit: roster_unit::Model,
     owners: Vec<roster_owner::Model>,
 }
@@ -580,8 +579,7 @@ async fn sign_in(deps: &Deps, login: &VoterLogin) -> Result<Voter, ServiceError>
     if !second_factor_matches(&login.factor, &ids, &phones) {
         return Err(wrong());
     }
-    let community = db::communities::community(&deps.read, d.community_id).await?.ok_or_else(wrong)?;
-    Ok(Voter { code: k, decision: d, community, unit, owners })
+    Ok(Voter { code: k, decision: d, unit, owners })
 }
 
 /// The units one holder's ballot covers now: the holder's units with an area that no ballot of
@@ -646,6 +644,7 @@ fn receipt_of(sealed: &str) -> String {
 
 struct BallotDraft<'a> {
     d: &'a decision::Model,
+    matters: &'a [decision_matter::Model],
     unit: &'a roster_unit::Model,
     owners: &'a [roster_owner::Model],
     choices: Vec<Choice>,
@@ -660,13 +659,13 @@ struct BallotDraft<'a> {
 async fn record_ballot(deps: &Deps, ctx: &Ctx, b: BallotDraft<'_>) -> Result<Receipt, ServiceError> {
     // Reads from the readers (on SQLite the one writer is kept for the transaction below); the
     // unique indexes and the code's compare-and-set decide, whatever a read saw.
-    let matters = db::decisions::matters(&deps.read, b.d.id).await?;
+    let matters = b.matters;
     let (holder, units) = holder_units(deps, b.d, b.unit, b.owners).await?;
     let label = unit_label(&b.unit.building, &b.unit.unit, &b.unit.room);
     if !units.iter().any(|(u, _)| u.id == b.unit.id) {
         return Err(refuse(format!("{label}未登记面积，不能表决")));
     }
-    let sealed = seal_choices(deps, &matters, &b.choices);
+    let sealed = seal_choices(deps, matters, &b.choices);
     let receipt = Receipt {
         receipt: receipt_of(&sealed),
         units: units.iter().map(|(u, _)| unit_label(&u.building, &u.unit, &u.room)).collect(),
@@ -808,6 +807,7 @@ pub async fn cast(
         &ctx,
         BallotDraft {
             d: &v.decision,
+            matters: &matters,
             unit: &v.unit,
             owners: &v.owners,
             choices,
@@ -873,6 +873,7 @@ pub async fn enter_paper_ballot(deps: &Deps, ctx: &Ctx, id: i64, p: PaperBallot)
         ctx,
         BallotDraft {
             d: &d,
+            matters: &matters,
             unit: &unit,
             owners: &owners,
             choices: choices.expect("checked"),
@@ -1875,7 +1876,7 @@ pub async fn voter_view(deps: &Deps, ctx: &Ctx, login: &VoterLogin) -> Result<Vo
     let ballots = if ph == Phase::Objection { ballot_rows(deps, d, true).await? } else { Vec::new() };
     Ok(VoterView {
         decision_id: d.id,
-        community: v.community.name.clone(),
+        community: db::communities::community(&deps.read, d.community_id).await?.map(|c| c.name).unwrap_or_default(),
         title: d.title.clone(),
         unit: unit_label(&v.unit.building, &v.unit.unit, &v.unit.room),
         phase: ph.label().into(),
