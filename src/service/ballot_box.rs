@@ -56,14 +56,7 @@ impl BallotBox {
 }
 
 async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<(Job, Reply)>) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = super::intake::next_group(&mut rx, MAX_BATCH).await {
         let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
         match write_group(&db, jobs).await {
             Ok(results) => {

@@ -40,16 +40,22 @@ impl Intake {
 }
 
 async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<(Prepared, Reply)>) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = next_group(&mut rx, MAX_BATCH).await {
         write_batch(&db, batch).await;
     }
+}
+
+/// The next group for a group-commit writer: waits for one item, then takes those already
+/// waiting, up to `max`. None once every sender is gone.
+pub(crate) async fn next_group<T>(rx: &mut mpsc::Receiver<T>, max: usize) -> Option<Vec<T>> {
+    let mut batch = vec![rx.recv().await?];
+    while batch.len() < max {
+        match rx.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
 }
 
 async fn write_batch(db: &DatabaseConnection, batch: Vec<(Prepared, Reply)>) {
