@@ -972,3 +972,49 @@ async fn owners_signing_in_with_codes_are_rate_limited_like_other_public_submiss
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "rate_limited");
 }
+
+#[tokio::test]
+async fn the_scanner_counts_a_vote_the_day_after_its_period_and_tells_the_convenor_and_the_township() {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let f = fixture().await;
+    let app = &f.app;
+    let (id, _) = f.convene(&["4"], false).await;
+    // Still voting on its last day: nothing to count.
+    app.clock.advance(days(24));
+    let now = propwatch::clock::Clock::now(&*app.clock);
+    assert_eq!(propwatch::jobs::scanner::run_once(&app.deps, now).await.unwrap().votes_counted, 0);
+    app.clock.advance(days(1));
+    let now = propwatch::clock::Clock::now(&*app.clock);
+    assert_eq!(propwatch::jobs::scanner::run_once(&app.deps, now).await.unwrap().votes_counted, 1);
+    assert_eq!(propwatch::jobs::scanner::run_once(&app.deps, now).await.unwrap().votes_counted, 0, "once");
+    let v = f.view(id).await;
+    assert_eq!((v["status"].as_str(), v["has_announcement"].as_bool()), (Some("closed"), Some(true)));
+    let told = propwatch::db::entities::notification::Entity::find()
+        .filter(propwatch::db::entities::notification::Column::Kind.eq("decision_counted"))
+        .count(&app.deps.db)
+        .await
+        .unwrap();
+    assert!(told >= 2, "the convenor and the township's officers are told ({told})");
+}
+
+#[tokio::test]
+async fn a_unit_a_vote_gave_a_code_stays_on_the_roster() {
+    let f = fixture().await;
+    let app = &f.app;
+    let (id, _) = f.convene(&["4"], false).await;
+    let r = f.post(&format!("/api/v1/decisions/{id}/codes"), json!({"sms": false})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let path = format!("/api/v1/communities/{}/roster/units/{}", f.community, f.unit(SUN));
+    let r = send(app, Method::DELETE, &path, Some(&f.committee), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("已在业主表决中发放表决码"), "{}", r.body);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/communities/{}/roster/import", f.community))
+        .header(header::AUTHORIZATION, format!("Bearer {}", f.committee))
+        .body(Body::from(workbook(&ROSTER)))
+        .unwrap();
+    let r = app.client().run(req).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不能整体导入替换"), "{}", r.body);
+}
