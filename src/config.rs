@@ -93,6 +93,13 @@ pub struct Settings {
     pub decision_max_voting_days: u32,
     /// Days after the count during which owners may object to the preliminary result.
     pub decision_objection_days: u32,
+    /// Calendar days after a contract's end by which the leaving company hands over (北京 30,
+    /// 杭州 15; counted as the law counts periods).
+    pub handover_days: u32,
+    /// The county's items added to the handover checklist, `;`-separated (empty: none).
+    pub handover_extra_items: String,
+    /// Numbers of handover records (移交清单): `{year}`, `{seq}`.
+    pub handover_number_pattern: String,
 }
 
 impl Default for Settings {
@@ -135,6 +142,9 @@ impl Default for Settings {
             decision_min_voting_days: 5,
             decision_max_voting_days: 60,
             decision_objection_days: 7,
+            handover_days: 30,
+            handover_extra_items: String::new(),
+            handover_number_pattern: "阳住建物交〔{year}〕{seq}号".into(),
         }
     }
 }
@@ -176,6 +186,9 @@ impl Settings {
             .set_default("decision_min_voting_days", d.decision_min_voting_days)?
             .set_default("decision_max_voting_days", d.decision_max_voting_days)?
             .set_default("decision_objection_days", d.decision_objection_days)?
+            .set_default("handover_days", d.handover_days)?
+            .set_default("handover_extra_items", d.handover_extra_items)?
+            .set_default("handover_number_pattern", d.handover_number_pattern)?
             .add_source(config::File::with_name(&file).required(false))
             .add_source(config::Environment::with_prefix("PROPWATCH").try_parsing(true));
         let mut settings: Settings = builder.build()?.try_deserialize()?;

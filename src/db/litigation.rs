@@ -1,5 +1,5 @@
-//! Litigation queries: the litigation and credit steps recorded on a dismissal track, with the
-//! digest of their document.
+//! Litigation queries: the litigation and credit steps recorded on a dismissal track or an exit,
+//! with the digest of their document.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -11,7 +11,8 @@ use super::entities::litigation_event;
 /// A litigation step as recorded.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub track_id: i64,
+    pub track_id: Option<i64>,
+    pub exit_id: Option<i64>,
     /// See `domain::dismissal::Litigation`.
     pub kind: String,
     pub happened_on: NaiveDate,
@@ -33,6 +34,7 @@ pub async fn insert_event<C: ConnectionTrait>(
 ) -> Result<litigation_event::Model, DbErr> {
     litigation_event::ActiveModel {
         track_id: Set(new.track_id),
+        exit_id: Set(new.exit_id),
         kind: Set(new.kind),
         happened_on: Set(new.happened_on),
         reference: Set(new.reference),
@@ -54,6 +56,25 @@ pub async fn insert_event<C: ConnectionTrait>(
 pub async fn events_of_track<C: ConnectionTrait>(db: &C, track_id: i64) -> Result<Vec<litigation_event::Model>, DbErr> {
     litigation_event::Entity::find()
         .filter(litigation_event::Column::TrackId.eq(track_id))
+        .order_by_asc(litigation_event::Column::HappenedOn)
+        .order_by_asc(litigation_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// An exit's litigation steps, with those of the dismissal track it follows, in the order they
+/// happened.
+pub async fn events_of_exit<C: ConnectionTrait>(
+    db: &C,
+    exit_id: i64,
+    track_id: Option<i64>,
+) -> Result<Vec<litigation_event::Model>, DbErr> {
+    let mut on = sea_orm::Condition::any().add(litigation_event::Column::ExitId.eq(exit_id));
+    if let Some(t) = track_id {
+        on = on.add(litigation_event::Column::TrackId.eq(t));
+    }
+    litigation_event::Entity::find()
+        .filter(on)
         .order_by_asc(litigation_event::Column::HappenedOn)
         .order_by_asc(litigation_event::Column::Id)
         .all(db)

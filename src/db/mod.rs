@@ -20,6 +20,7 @@ pub mod disclosures;
 pub mod dismissals;
 pub mod entities;
 pub mod escalations;
+pub mod exits;
 pub mod holidays;
 pub mod inspections;
 pub mod jurisdictions;

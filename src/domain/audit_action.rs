@@ -190,6 +190,17 @@ audit_actions! {
         DecisionObjectionDecide => ("decision.objection_decide", "处理表决异议"),
         DecisionFinalize => ("decision.finalize", "公告最终表决结果"),
         DecisionReadBallots => ("decision.read_ballots", "查阅表决明细"),
+        // exit and handover
+        ExitOpen => ("exit.open", "启动退出交接"),
+        ExitCancel => ("exit.cancel", "撤销退出交接"),
+        ExitDeclare => ("exit.declare", "企业申报移交事项"),
+        ExitConfirm => ("exit.confirm", "确认移交事项"),
+        ExitSign => ("exit.sign", "签署移交清单"),
+        ExitComplete => ("exit.complete", "交接完成"),
+        ExitOverdue => ("exit.overdue", "逾期未移交立案"),
+        ContractRegister => ("contract.register", "登记物业服务合同"),
+        ContractInForce => ("contract.in_force", "物业服务合同生效"),
+        ContractTakeover => ("contract.takeover_inspection", "记录承接查验"),
         // outgoing mail and messages
         OutboxSent => ("outbox.sent", "消息已发送"),
         OutboxFailed => ("outbox.failed", "消息发送失败"),

@@ -96,6 +96,16 @@ pub enum Action {
     RunDecision,
     /// Approve or refuse an extension of a voting period (the township).
     ApproveDecisionExtension,
+    /// Read exits and handovers: the bureau and the township within reach, the community's
+    /// committee, the leaving and the incoming company.
+    ReadExit,
+    /// Open and withdraw exits, register contracts, witness the handover record (staff, township).
+    ManageExit,
+    /// Confirm the receipt of handover items and sign as receiver (the committee; the township
+    /// where the community has no committee account; the incoming company when it receives).
+    ConfirmHandover,
+    /// Declare handover items delivered and sign as the leaving company (never confirm them).
+    DeclareHandover,
 }
 
 impl Action {
@@ -110,6 +120,7 @@ impl Action {
                 | Action::RevealComplainant
                 | Action::ReadRoster
                 | Action::ReadDecision
+                | Action::ReadExit
         )
     }
 }
@@ -185,6 +196,8 @@ pub fn role_may(role: Role, action: Action) -> bool {
                 | IssueSurveyCodes
                 | ReadRoster
                 | ReadDecision
+                | ReadExit
+                | ManageExit
         ),
         Role::BureauLeader => {
             matches!(
@@ -198,6 +211,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | DecideEscalation
                     | ReadRoster
                     | ReadDecision
+                    | ReadExit
             )
         }
         Role::DisciplineInspector => {
@@ -210,6 +224,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | RevealComplainant
                     | ReadRoster
                     | ReadDecision
+                    | ReadExit
             )
         }
         Role::TownshipOfficer => {
@@ -227,10 +242,23 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | ConveneDecision
                     | RunDecision
                     | ApproveDecisionExtension
+                    | ReadExit
+                    | ManageExit
+                    | ConfirmHandover
             )
         }
         Role::CompanyUser => {
-            matches!(action, ViewRegistry | ReadCompanyCases | AnswerNotice | KeepRevenueLedger | PublishDisclosure)
+            matches!(
+                action,
+                ViewRegistry
+                    | ReadCompanyCases
+                    | AnswerNotice
+                    | KeepRevenueLedger
+                    | PublishDisclosure
+                    | ReadExit
+                    | DeclareHandover
+                    | ConfirmHandover
+            )
         }
         Role::CommitteeMember => {
             matches!(
@@ -244,6 +272,8 @@ pub fn role_may(role: Role, action: Action) -> bool {
                     | ReadDecision
                     | ConveneDecision
                     | RunDecision
+                    | ReadExit
+                    | ConfirmHandover
             )
         }
         Role::DepartmentUser => matches!(action, ViewRegistry | AnswerReferral),

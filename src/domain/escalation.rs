@@ -53,6 +53,8 @@ super::labelled_enum! {
         Refused => ("refused", "拒不整改"),
         /// A re-inspection failed.
         Reinspection => ("reinspection", "复查未通过"),
+        /// The handover deadline passed with items withheld (the scanner): the litigation rung.
+        HandoverWithheld => ("handover_withheld", "逾期拒不移交，提请引导诉讼"),
     }
 }
 

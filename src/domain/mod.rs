@@ -53,6 +53,7 @@ pub mod decision;
 pub mod disclosure;
 pub mod dismissal;
 pub mod escalation;
+pub mod exit;
 pub mod extension;
 pub mod inspection;
 pub mod money;

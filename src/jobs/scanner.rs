@@ -7,7 +7,10 @@
 //! 3. flags notices not signed for within the configured working days and proposes escalation;
 //! 4. reminds departments of referrals past their feedback date, once;
 //! 5. runs the system's own checks (`service::checks`): late disclosures and statements, public
-//!    revenue without a resolution or not distributed as resolved, low satisfaction.
+//!    revenue without a resolution or not distributed as resolved, low satisfaction;
+//! 6. counts owners' votes whose period ended; opens the A4 case of an exit past its handover
+//!    deadline with items withheld and proposes litigation (`service::exits::scan`); puts
+//!    registered contracts in force on their start day.
 //!
 //! Idempotent: reminders and notifications carry unique dedupe keys, cases move with a
 //! compare-and-set on their status, notices are flagged once; a second tick at the same instant
@@ -55,6 +58,11 @@ pub struct Tick {
     /// Owners' votes counted because their voting period ended (the preliminary result is out
     /// within a day of the close).
     pub votes_counted: u64,
+    /// Exits past their handover deadline with items withheld: an A4 case opened and litigation
+    /// proposed (once each).
+    pub exits_overdue: u64,
+    /// Registered contracts put in force on their start day.
+    pub contracts_in_force: u64,
 }
 
 /// Runs one tick at `now`.
@@ -76,6 +84,9 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
     tick.referrals_reminded = crate::service::referrals::remind_overdue(deps, &ctx).await?;
     tick.findings = crate::service::checks::run(deps, &ctx).await?.total();
     tick.votes_counted = crate::service::decisions::close_due(deps, now).await? as u64;
+    let exits = crate::service::exits::scan(deps, &ctx).await?;
+    tick.exits_overdue = exits.overdue;
+    tick.contracts_in_force = exits.contracts;
     // Upkeep of the ledger's totals; a failure costs only speed, never a wrong total.
     if let Err(e) = db::cases::compact_tallies(&deps.db).await {
         tracing::warn!(error = %e, "compacting the case tallies failed");
@@ -93,7 +104,8 @@ pub async fn run_once(deps: &Deps, now: DateTime<Utc>) -> Result<Tick, ServiceEr
                 "reminders": tick.reminders, "overdue": tick.overdue,
                 "escalations_proposed": tick.escalations_proposed, "unsigned_flagged": tick.unsigned_flagged,
                 "referrals_reminded": tick.referrals_reminded, "findings": tick.findings,
-                "votes_counted": tick.votes_counted,
+                "votes_counted": tick.votes_counted, "exits_overdue": tick.exits_overdue,
+                "contracts_in_force": tick.contracts_in_force,
             }),
         )
         .await?;

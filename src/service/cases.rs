@@ -332,7 +332,9 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
     catalog: &HashMap<String, String>,
     inspection_id: Option<i64>,
 ) -> Result<i64, ServiceError> {
-    let actor = ctx.actor()?;
+    // The scanner opens cases too (an exit past its deadline): then the responsible person is
+    // recorded as the opener and the timeline line names no user.
+    let opener = ctx.actor.as_ref().map(|a| a.user_id);
     let title: String = title.chars().take(200).collect();
     let facts = facts.to_string();
     let items_text: Vec<&str> = codes.iter().filter_map(|c| catalog.get(c).map(String::as_str)).collect();
@@ -356,7 +358,7 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
             source: p.source.clone(),
             inspection_id,
             search_text,
-            opened_by: actor.user_id,
+            opened_by: opener.unwrap_or(responsible.id),
             codes: codes.to_vec(),
             at: ctx.now,
         },
@@ -372,7 +374,7 @@ pub(crate) async fn insert_case<C: ConnectionTrait>(
             note: format!("责任人：{}", responsible.display_name),
             public_text: "已列入工作台账，正在核实。".into(),
             deadline: None,
-            actor_user_id: Some(actor.user_id),
+            actor_user_id: opener,
             actor_name: ctx.actor_name.chars().take(100).collect(),
         },
         ctx.now,

@@ -196,9 +196,16 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
                 return Ok((e, Change::Unchanged));
             }
             let id = e.id;
+            if new.company_id != e.company_id && db::exits::open_of_community(tx, id).await?.is_some() {
+                return Err(ServiceError::field(
+                    "company_id",
+                    "该小区正在退出交接：原企业交接完成前继续服务，新企业的合同请在退出交接中登记",
+                ));
+            }
             let m = db::communities::update_community(tx, id, new, ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
+            sync_contract(tx, ctx, &m).await?;
             record(tx, ctx, AuditAction::CommunityUpdate, "community", id, SUCCESS, diff).await?;
             Ok((m, Change::Updated))
         }
@@ -206,10 +213,45 @@ pub(crate) async fn save_community<C: ConnectionTrait>(
             let m = db::communities::insert_community(tx, new, ctx.now)
                 .await
                 .map_err(ServiceError::unique_or(&["uq_communities_code"], duplicate))?;
+            sync_contract(tx, ctx, &m).await?;
             record(tx, ctx, AuditAction::CommunityCreate, "community", m.id, SUCCESS, after).await?;
             Ok((m, Change::Created))
         }
     }
+}
+
+/// Keeps the community's contract periods in step with its registration: the contract in force
+/// takes the registered terms; a different company starts a new period (the old one ends today);
+/// no company ends the period.
+async fn sync_contract<C: ConnectionTrait>(tx: &C, ctx: &Ctx, m: &community::Model) -> Result<(), ServiceError> {
+    let today = crate::clock::today(ctx.now);
+    let current = db::exits::in_force_of_community(tx, m.id).await?;
+    match (m.company_id, current) {
+        (Some(k), Some(cur)) if cur.company_id == k => db::exits::update_terms(tx, cur.id, m, ctx.now).await?,
+        (Some(k), _) => {
+            db::exits::end_in_force(tx, m.id, None, today, ctx.now).await?;
+            db::exits::insert_contract(
+                tx,
+                db::exits::NewContract {
+                    community_id: m.id,
+                    company_id: k,
+                    starts_on: m.contract_start,
+                    ends_on: m.contract_end,
+                    service_grade: m.service_grade.clone(),
+                    fee_fen: m.fee_fen,
+                    status: crate::domain::exit::ContractStatus::InForce,
+                    exit_id: None,
+                    registered_by: ctx.actor.as_ref().map(|a| a.user_id),
+                    in_force_on: Some(today),
+                },
+                ctx.now,
+            )
+            .await?;
+        }
+        (None, Some(_)) => db::exits::end_in_force(tx, m.id, None, today, ctx.now).await?,
+        (None, None) => {}
+    }
+    Ok(())
 }
 
 /// Creates a community.

@@ -251,6 +251,8 @@ pub async fn seed(deps: &Deps, password: &str) -> Result<Option<Vec<DemoAccount>
         let m = db::communities::insert_community(&tx, new, now).await?;
         communities.push(m.id);
     }
+    // Every community's contract in force is on record as its first contract period.
+    db::exits::backfill_contracts(&tx, now).await?;
     let mut departments = Vec::new();
     for (name, kind, phone) in [
         ("阳城县综合行政执法局", "enforcement", "0356-4220110"),
@@ -450,6 +452,7 @@ pub async fn seed_activity(deps: &Deps) -> Result<(), ServiceError> {
     seed_revenue(deps).await?;
     seed_disclosure(deps).await?;
     seed_surveys(deps, &staff).await?;
+    seed_exits(deps).await?;
     // The system's own checks, as the scanner would run them: late disclosures and statements,
     // public revenue without a resolution or not distributed, low satisfaction.
     super::checks::run(deps, &Ctx { actor_name: "期限巡检".into(), ..Ctx::system(now, "scanner") }).await?;
@@ -1214,6 +1217,245 @@ async fn seed_dismissal(deps: &Deps) -> Result<(), ServiceError> {
         super::litigation::record_step(deps, &as_user(&officer, at(n)), id, kind, Some(day(n)), reference, note, None)
             .await?;
     }
+    Ok(())
+}
+
+/// Exit and handover: 嘉和物业 leaves two communities of 凤城镇. 凤鸣苑's owners dismissed it (a
+/// track whose notice was served 75 days ago): its contract has ended, the handover deadline is
+/// still ahead, so it keeps serving while its committee confirms what it has handed over (the
+/// premises with their area, the keys and cards only in part, the drawings; the roster declared
+/// and waiting). 府前小区's contract expired 75 days ago and was not renewed: 康居物业's contract
+/// was registered during the exit, 康居 confirmed every item (two not applicable), the three
+/// parties signed, the record was numbered and typeset, and 康居's contract came into force, its
+/// takeover inspection recorded with findings. The parties' accounts (凤鸣苑's committee, the two
+/// companies) are created here, with the demo password.
+async fn seed_exits(deps: &Deps) -> Result<(), ServiceError> {
+    use super::exits::{ConfirmInput, NewContract, NewExit};
+    use std::collections::HashMap;
+    let now = deps.clock.now();
+    let at = |n: i64| now - chrono::Duration::days(n);
+    let day = |n: i64| crate::clock::today(now) - chrono::Duration::days(n);
+    let community = |code: &'static str| async move {
+        db::communities::community_by_code(&deps.db, code).await?.ok_or(ServiceError::NotFound("演示小区"))
+    };
+    let (fc9, fc10) = (community("YC-FC-009").await?, community("YC-FC-010").await?);
+    let companies = db::companies::all_companies(&deps.db).await?;
+    let company_named = |name: &str| companies.iter().find(|c| c.name == name).map(|c| c.id);
+    let (Some(leaving), Some(incoming)) = (company_named(COMPANIES[4].0), company_named(COMPANIES[7].0)) else {
+        return Ok(());
+    };
+    if fc9.company_id != Some(leaving) || fc10.company_id != Some(leaving) {
+        return Ok(());
+    }
+    // The parties' accounts, as the demo's others (same password).
+    let template =
+        db::accounts::user_by_username(&deps.db, "fchy_ywh").await?.ok_or(ServiceError::NotFound("演示账号"))?;
+    let created = at(140);
+    let tx = deps.db.begin().await?;
+    for (username, display, role, scope) in [
+        ("fmy_ywh", "凤鸣苑业委会", Role::CommitteeMember, Scope::Community(fc10.id)),
+        ("jiahe", "嘉和物业", Role::CompanyUser, Scope::Company(leaving)),
+        ("kangju", "康居物业", Role::CompanyUser, Scope::Company(incoming)),
+    ] {
+        let new = NewUser {
+            username: username.into(),
+            display_name: display.into(),
+            phone_sealed: Some(deps.cipher.seal("13800000000")),
+            email_sealed: Some(deps.cipher.seal(&format!("{username}@yangcheng.example"))),
+            password_hash: template.password_hash.clone(),
+            role,
+            scope,
+            must_change_password: false,
+            now: created,
+        };
+        let u = db::accounts::insert_user(&tx, new).await?;
+        record(
+            &tx,
+            &Ctx::system(created, "demo"),
+            AuditAction::UserCreate,
+            "user",
+            u.id,
+            SUCCESS,
+            json!({"username": username, "role": role.as_str(), "scope": scope}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let staff = |t| demo_ctx(deps, "zhangkaidong", t);
+    let leader = |t| demo_ctx(deps, "lixiangdong", t);
+    let officer = |t| demo_ctx(deps, "fengcheng", t);
+    let company = |t| demo_ctx(deps, "jiahe", t);
+    let committee = |t| demo_ctx(deps, "fmy_ywh", t);
+    let newcomer = |t| demo_ctx(deps, "kangju", t);
+    let item_ids = |id: i64| async move {
+        let v = super::exits::get(deps, &officer(now).await?, id).await?;
+        Ok::<HashMap<String, i64>, ServiceError>(v.items.into_iter().map(|i| (i.code, i.id)).collect())
+    };
+    let item =
+        |ids: &HashMap<String, i64>, code: &str| ids.get(code).copied().ok_or(ServiceError::NotFound("移交事项"));
+    let confirmation = |state: &str, on: i64, area: &str, note: &str| ConfirmInput {
+        state: state.into(),
+        on: Some(day(on)),
+        area: area.into(),
+        note: note.into(),
+        files: Vec::new(),
+    };
+    // 凤鸣苑's contract was renewed on the day after its first term (registered that day).
+    let morning = |d: NaiveDate| d.and_hms_opt(2, 0, 0).expect("valid").and_utc();
+    let renewal = fc10.contract_end.map(|e| e + chrono::Days::new(1));
+    super::exits::register_contract(
+        deps,
+        &staff(renewal.map(morning).unwrap_or(at(135))).await?,
+        fc10.id,
+        NewContract {
+            company_id: Some(leaving),
+            starts_on: renewal,
+            ends_on: renewal.map(|s| s + chrono::Months::new(36) - chrono::Days::new(1)),
+            service_grade: fc10.service_grade.clone(),
+            fee: fc10.fee_fen.map(crate::domain::money::yuan).unwrap_or_default(),
+        },
+    )
+    .await?;
+    // 府前小区's contract (on record since the seed) ends as the story says: 75 days ago.
+    db::exits::set_contract_end(&deps.db, fc9.id, day(75), at(135)).await?;
+
+    // 凤鸣苑: dismissed, notice served 75 days ago (the contract ends 60 days after it), the
+    // exit opened a month ago; the company keeps serving until the takeover.
+    let track = super::dismissals::open(
+        deps,
+        &leader(at(130)).await?,
+        fc10.id,
+        "电梯广告等公共收益从不公示，秩序维护和保洁长期达不到合同约定的服务标准，业主联名要求更换物业",
+        Vec::new(),
+        Some(60),
+    )
+    .await?;
+    for (step, n, on, note) in [
+        ("assembly_called", 126, 112, "已发布召集公告，以书面征求意见方式召开业主大会"),
+        ("assembly_dismissed", 98, 98, "书面征求意见截止，表决票已由业主委员会存档"),
+        ("notice_served", 75, 75, "业主委员会已向企业当面送达解聘通知书"),
+    ] {
+        let basis = if step == "assembly_dismissed" {
+            // 700 units, 75,600 m²: three quarters took part, four fifths of them said yes.
+            super::dismissals::AssemblyBasis::Paper(super::decisions::PaperFigures {
+                total_area_centi: 7_560_000,
+                total_owners: 700,
+                yes_area_centi: 4_536_000,
+                yes_owners: 420,
+                no_area_centi: 756_000,
+                no_owners: 70,
+                abstain_area_centi: 378_000,
+                abstain_owners: 35,
+            })
+        } else {
+            super::dismissals::AssemblyBasis::None
+        };
+        super::dismissals::record_step(deps, &officer(at(n)).await?, track, step, Some(day(on)), note, basis).await?;
+    }
+    let open = super::exits::open(
+        deps,
+        &officer(at(30)).await?,
+        NewExit {
+            community_id: fc10.id,
+            reason: "dismissal".into(),
+            track_id: Some(track),
+            receiver_kind: "committee".into(),
+            note: "业主大会决定解聘，由业主委员会接收；新物业服务企业选聘中".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let ids = item_ids(open).await?;
+    for (code, n, note, photo) in [
+        ("premises", 13, "物业服务用房（5号楼一层东侧两间）已清空，钥匙随交接单移交业主委员会", true),
+        ("facilities", 12, "共用设施设备清单一份，各类钥匙86把，门禁卡120张", false),
+        ("drawings", 12, "竣工总平面图、单体建筑竣工图原件，地下管网竣工图复印件", false),
+        ("roster", 6, "业主名册纸质版一册及电子版光盘一张，请业主委员会核对", false),
+    ] {
+        let files = if photo { vec![("用房交接照片.png".to_string(), demo_photo(86))] } else { Vec::new() };
+        super::exits::declare(deps, &company(at(n)).await?, open, item(&ids, code)?, note, files).await?;
+    }
+    for (code, n, input) in [
+        ("premises", 11, confirmation("handed_over", 11, "86.50", "经现场查看，用房已清空，钥匙已接收")),
+        (
+            "facilities",
+            9,
+            confirmation("partial", 9, "", "门禁卡只移交120张（登记在册186张），地下车库消防泵房钥匙未移交"),
+        ),
+        ("drawings", 8, confirmation("handed_over", 8, "", "地下管网竣工图为复印件，原件企业称已遗失")),
+    ] {
+        let input = if code == "premises" {
+            ConfirmInput { files: vec![("用房现场照片.png".into(), demo_photo(64))], ..input }
+        } else {
+            input
+        };
+        super::exits::confirm(deps, &committee(at(n)).await?, open, item(&ids, code)?, input).await?;
+    }
+
+    // 府前小区: the contract expired 75 days ago; 康居物业 took over after a complete handover.
+    let done = super::exits::open(
+        deps,
+        &officer(at(90)).await?,
+        NewExit {
+            community_id: fc9.id,
+            reason: "expiry".into(),
+            receiver_kind: "incoming_company".into(),
+            incoming_company_id: Some(incoming),
+            note: "物业服务合同期满，业主大会决定不再续聘，另行选聘阳城县康居物业服务有限公司".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let starts = day(74);
+    let contract = super::exits::register_contract(
+        deps,
+        &officer(at(88)).await?,
+        fc9.id,
+        NewContract {
+            company_id: Some(incoming),
+            starts_on: Some(starts),
+            ends_on: Some(starts + chrono::Months::new(36) - chrono::Days::new(1)),
+            service_grade: "二级".into(),
+            fee: "1.05".into(),
+        },
+    )
+    .await?;
+    let ids = item_ids(done).await?;
+    for (code, n, note) in [
+        ("premises", 80, "物业服务用房（3号楼地下一层，一间）已腾空，钥匙两把"),
+        ("facilities", 78, "共用设施设备清单及钥匙62把、门禁卡420张，二次供水泵房和监控室已现场交接"),
+        ("drawings", 78, "竣工验收资料一套（总平面图、建筑结构竣工图、地下管网竣工图）"),
+        ("equipment_records", 76, "电梯、消防、二次供水设备的安装和维保记录共14卷"),
+        ("warranty", 76, "住宅质量保证书、住宅使用说明书各一份"),
+        ("roster", 74, "业主名册纸质版一册及电子版光盘一张"),
+        ("other_records", 72, "装修管理档案、报修记录和物业服务档案共9盒"),
+    ] {
+        super::exits::declare(deps, &company(at(n)).await?, done, item(&ids, code)?, note, Vec::new()).await?;
+    }
+    let mut settled: HashMap<&str, ConfirmInput> = [
+        ("premises", confirmation("handed_over", 72, "62.30", "已现场查验，用房完好")),
+        ("revenue", confirmation("not_applicable", 66, "", "本小区未利用共有部分经营，无公共收益")),
+        ("prepaid", confirmation("not_applicable", 66, "", "原企业按月收取物业费，无预收款项和押金")),
+    ]
+    .into_iter()
+    .collect();
+    let v = super::exits::get(deps, &officer(now).await?, done).await?;
+    for (k, i) in v.items.iter().enumerate() {
+        let n = 70 - k as i64;
+        let input = settled.remove(i.code.as_str()).unwrap_or_else(|| confirmation("handed_over", n, "", "已核对接收"));
+        super::exits::confirm(deps, &newcomer(at(n)).await?, done, i.id, input).await?;
+    }
+    super::exits::sign(deps, &company(at(50)).await?, done, "leaving").await?;
+    super::exits::sign(deps, &newcomer(at(49)).await?, done, "receiver").await?;
+    super::exits::sign(deps, &officer(at(48)).await?, done, "witness").await?;
+    super::exits::record_takeover(
+        deps,
+        &newcomer(at(46)).await?,
+        contract,
+        Some(day(46)),
+        "2号楼屋面防水层老化、顶层两户渗漏；1部电梯维保记录缺3个月；消防控制室联动测试未通过。已书面告知物业管理委员会，屋面渗漏由专项维修资金申请维修，电梯和消防设施由康居物业30日内整改。",
+    )
+    .await?;
     Ok(())
 }
 

@@ -2,8 +2,8 @@
 //! company was served written notice of its dismissal and refuses to leave or hand over, bureau
 //! staff and the township's officers record the owners' committee's suit, the courts' steps,
 //! enforcement, the push to the provincial credit platform and the court's listing of dishonest
-//! debtors (`domain::dismissal::Litigation`), each on its dismissal track with an optional
-//! document, a line on the track's cases' timelines and an audit entry.
+//! debtors (`domain::dismissal::Litigation`), each on its dismissal track (or on the exit that
+//! follows it, or an exit of its own after a contract's end) with an optional document, a line on the track's cases' timelines and an audit entry.
 
 use chrono::NaiveDate;
 use sea_orm::TransactionTrait;
@@ -23,6 +23,24 @@ use crate::domain::authz::{Action, Denied, role_may};
 use crate::domain::dismissal::{Litigation, check_litigation};
 use crate::domain::timeline::EventKind;
 
+/// A litigation step as the form gives it.
+#[derive(Debug, Clone, Default)]
+pub struct StepForm {
+    /// See `domain::dismissal::Litigation`.
+    pub kind: String,
+    pub on: Option<NaiveDate>,
+    pub reference: String,
+    pub note: String,
+    /// A PDF, or a photo (re-encoded).
+    pub document: Option<(String, Vec<u8>)>,
+}
+
+/// What a step attaches to.
+enum Target {
+    Track(i64),
+    Exit(i64),
+}
+
 /// Records a litigation and credit step on a track whose notice was served: bureau staff and
 /// the township's officers, with an optional document (PDF, or a photo).
 #[expect(clippy::too_many_arguments, reason = "one argument per field of the form")]
@@ -41,22 +59,57 @@ pub async fn record_step(
         return Err(ServiceError::Forbidden(Denied::Role));
     }
     let t = track_in_reach(deps, ctx, id, Action::TrackDismissal).await?;
-    let step = Litigation::parse(kind).ok_or_else(|| ServiceError::field("kind", "请选择诉讼或失信事项"))?;
-    let on =
-        on.filter(|d| *d <= today(ctx.now)).ok_or_else(|| ServiceError::field("on", "请填写日期（不晚于今天）"))?;
-    let (reference, note) = (reference.trim().to_string(), note.trim().to_string());
+    let done = db::litigation::events_of_track(&deps.db, id).await?;
+    let form = StepForm { kind: kind.into(), on, reference: reference.into(), note: note.into(), document };
+    write(deps, ctx, Target::Track(id), t.served_on.is_some(), parse_ids(&t.case_ids), done, form).await
+}
+
+/// Records a litigation and credit step on an exit whose handover deadline has passed (the
+/// company refuses to leave or to hand over): bureau staff and the township's officers. The
+/// exit's steps include those of the dismissal track it follows.
+pub async fn record_exit_step(deps: &Deps, ctx: &Ctx, exit_id: i64, form: StepForm) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    if !role_may(actor.role, Action::TrackDismissal) {
+        return Err(ServiceError::Forbidden(Denied::Role));
+    }
+    let e = super::exits::litigable(deps, ctx, exit_id).await?;
+    let done = db::litigation::events_of_exit(&deps.db, e.id, e.track_id).await?;
+    let mut cases = e.case_id.into_iter().collect::<Vec<_>>();
+    if let Some(t) = e.track_id.map(|t| db::dismissals::track(&deps.db, t)) {
+        cases.extend(t.await?.map(|t| parse_ids(&t.case_ids)).unwrap_or_default());
+    }
+    let past_deadline = today(ctx.now) > e.handover_deadline;
+    write(deps, ctx, Target::Exit(exit_id), past_deadline, cases, done, form).await
+}
+
+async fn write(
+    deps: &Deps,
+    ctx: &Ctx,
+    target: Target,
+    allowed: bool,
+    case_ids: Vec<i64>,
+    done: Vec<crate::db::entities::litigation_event::Model>,
+    form: StepForm,
+) -> Result<(), ServiceError> {
+    let actor = ctx.actor()?.clone();
+    let step = Litigation::parse(&form.kind).ok_or_else(|| ServiceError::field("kind", "请选择诉讼或失信事项"))?;
+    let on = form
+        .on
+        .filter(|d| *d <= today(ctx.now))
+        .ok_or_else(|| ServiceError::field("on", "请填写日期（不晚于今天）"))?;
+    let (reference, note) = (form.reference.trim().to_string(), form.note.trim().to_string());
     if reference.chars().count() > 200 || note.chars().count() > 2000 {
         return Err(ServiceError::field("note", "案号不超过200字，说明不超过2000字"));
     }
-    let done: Vec<Litigation> = db::litigation::events_of_track(&deps.db, id)
-        .await?
-        .iter()
-        .filter_map(|e| Litigation::parse(&e.kind))
-        .collect();
-    check_litigation(t.served_on.is_some(), &done, step, &reference)
-        .map_err(|m| ServiceError::from(RuleCode::LitigationStep(m)))?;
+    let done: Vec<Litigation> = done.iter().filter_map(|e| Litigation::parse(&e.kind)).collect();
+    let checked = match target {
+        Target::Track(_) => check_litigation(allowed, &done, step, &reference),
+        Target::Exit(_) if !allowed => Err("移交期限届满后企业仍拒不退出或拒不移交的，才记录诉讼和失信".into()),
+        Target::Exit(_) => check_litigation(true, &done, step, &reference),
+    };
+    checked.map_err(|m| ServiceError::from(RuleCode::LitigationStep(m)))?;
     // The document: a PDF as it is, anything else must be a photo (re-encoded, EXIF gone).
-    let prepared = match document.filter(|(_, b)| !b.is_empty()) {
+    let prepared = match form.document.filter(|(_, b)| !b.is_empty()) {
         Some((name, bytes)) => Some(super::documents::prepare("document", &name, bytes)?),
         None => None,
     };
@@ -65,8 +118,13 @@ pub async fn record_step(
         Some(p) => Some(super::documents::store(&tx, p, ctx.now).await?),
         None => None,
     };
+    let (track_id, exit_id, object, object_id) = match target {
+        Target::Track(id) => (Some(id), None, "dismissal_track", id),
+        Target::Exit(id) => (None, Some(id), "exit", id),
+    };
     let event = NewEvent {
-        track_id: id,
+        track_id,
+        exit_id,
         kind: step.as_str().into(),
         happened_on: on,
         reference: reference.clone(),
@@ -82,15 +140,15 @@ pub async fn record_step(
     if !reference.is_empty() {
         line.push_str(&format!("，{}：{reference}", step.reference_label()));
     }
-    for k in &db::cases::cases_by_ids(&tx, parse_ids(&t.case_ids)).await? {
+    for k in &db::cases::cases_by_ids(&tx, case_ids).await? {
         super::timeline::timeline_note(&tx, ctx, k, EventKind::Litigation.as_str(), &line).await?;
     }
     record(
         &tx,
         ctx,
         AuditAction::LitigationStep(step),
-        "dismissal_track",
-        id,
+        object,
+        object_id,
         SUCCESS,
         json!({"on": on, "reference": reference, "document_sm3": stored.as_ref().map(|s| &s.digest)}),
     )
@@ -122,7 +180,39 @@ pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<
     track_in_reach(deps, ctx, id, Action::ReadCaseContent).await?;
     let e = db::litigation::event(&deps.db, event_id)
         .await?
-        .filter(|e| e.track_id == id)
+        .filter(|e| e.track_id == Some(id))
+        .ok_or(ServiceError::NotFound("文书"))?;
+    let digest = e.doc_sm3.ok_or(ServiceError::NotFound("文书"))?;
+    super::documents::open(&deps.read, &digest).await
+}
+
+/// A litigation step as listed: (event id, label, date, reference, note, has document, who).
+pub type StepRow = (i64, String, NaiveDate, String, String, bool, String);
+
+/// An exit's litigation steps (with its track's), for the exit's readers.
+pub async fn exit_steps(deps: &Deps, ctx: &Ctx, exit_id: i64) -> Result<Vec<StepRow>, ServiceError> {
+    let e = super::exits::readable(deps, ctx, exit_id).await?;
+    Ok(db::litigation::events_of_exit(&deps.db, e.id, e.track_id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let label = Litigation::parse(&e.kind).map(|k| k.label()).unwrap_or_default();
+            (e.id, label.to_string(), e.happened_on, e.reference, e.note, e.doc_sm3.is_some(), e.actor_name)
+        })
+        .collect())
+}
+
+/// A litigation document of an exit (or of its track), for the exit's readers.
+pub async fn exit_document(
+    deps: &Deps,
+    ctx: &Ctx,
+    exit_id: i64,
+    event_id: i64,
+) -> Result<super::blobs::Download, ServiceError> {
+    let x = super::exits::readable(deps, ctx, exit_id).await?;
+    let e = db::litigation::event(&deps.db, event_id)
+        .await?
+        .filter(|e| e.exit_id == Some(x.id) || (e.track_id.is_some() && e.track_id == x.track_id))
         .ok_or(ServiceError::NotFound("文书"))?;
     let digest = e.doc_sm3.ok_or(ServiceError::NotFound("文书"))?;
     super::documents::open(&deps.read, &digest).await

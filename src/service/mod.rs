@@ -22,6 +22,7 @@ pub mod dismissals;
 pub mod documents;
 pub mod error;
 pub mod escalations;
+pub mod exits;
 pub mod holidays;
 pub mod imap;
 pub mod inspections;

@@ -241,6 +241,14 @@ async fn entries_of(deps: &Deps, community_id: i64) -> Result<Vec<revenue_entry:
     Ok(db::revenue::entries_of_community(&deps.db, community_id).await?)
 }
 
+/// A community's public-revenue balance in fen, computed from its ledger (reversals included),
+/// and the number of entries it rests on: what a handover passes to the receiver.
+pub(crate) async fn balance_of<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<(i64, usize), ServiceError> {
+    let entries = db::revenue::entries_of_community(db, community_id).await?;
+    let balance = lines(&entries).iter().map(|l| l.effect()).map(|(i, s)| i - s).sum();
+    Ok((balance, entries.len()))
+}
+
 /// A community's ledger: entries with the running balance, and the quarterly statements.
 pub async fn ledger(
     deps: &Deps,

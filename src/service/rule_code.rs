@@ -67,6 +67,10 @@ pub enum RuleCode {
     SurveyNotOpen,
     /// A vote refused or out of its time; the message says why.
     Decision(String),
+    /// An exit's step refused; the message says why.
+    Exit(String),
+    /// A second exit of a community while one is open.
+    ExitOpen,
     /// A form the framework could not read; what it could not read, named in Chinese.
     BadForm(String),
     // conflicts (409)
@@ -92,6 +96,8 @@ pub enum RuleCode {
     AlreadyVoted(String),
     /// A vote changed under the request (counted, cancelled, decided).
     DecisionChangedMeanwhile,
+    /// An exit changed under the request (an item confirmed, a signature, completed, withdrawn).
+    ExitChangedMeanwhile,
 }
 
 impl RuleCode {
@@ -121,6 +127,8 @@ impl RuleCode {
             SurveyUnitRace => "survey_units",
             BadForm(_) => "bad_form",
             Decision(_) => "decision",
+            Exit(_) => "exit",
+            ExitOpen => "exit_open",
             CaseAlreadyOpened
             | ExtensionPending
             | ExtensionDecided
@@ -131,7 +139,8 @@ impl RuleCode {
             | NoticeSigned
             | RosterUnitGone
             | AlreadyVoted(_)
-            | DecisionChangedMeanwhile => "conflict",
+            | DecisionChangedMeanwhile
+            | ExitChangedMeanwhile => "conflict",
         }
     }
 
@@ -144,11 +153,16 @@ impl RuleCode {
     pub fn message(&self) -> String {
         use RuleCode::*;
         match self {
-            InvalidTransition(m) | DismissalStep(m) | LitigationStep(m) | InspectionIncomplete(m) | Decision(m) => {
-                m.clone()
-            }
+            InvalidTransition(m)
+            | DismissalStep(m)
+            | LitigationStep(m)
+            | InspectionIncomplete(m)
+            | Decision(m)
+            | Exit(m) => m.clone(),
             AlreadyVoted(who) => format!("{who}已表决，以先记录的表决为准，不能重复表决"),
             DecisionChangedMeanwhile => "该表决刚由他人办理，请刷新后查看".into(),
+            ExitOpen => "该小区已有进行中的退出交接".into(),
+            ExitChangedMeanwhile => "该退出交接刚由他人办理，请刷新后查看".into(),
             BadForm(what) => format!("表单内容无法识别：{what}"),
             CaseChangedMeanwhile => "案件已被他人处理，请刷新后查看".into(),
             StepHasItsOwnPage => "此操作请在对应页面办理".into(),

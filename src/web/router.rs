@@ -18,12 +18,12 @@ use utoipa_swagger_ui::SwaggerUi;
 use super::api::{
     self, accounts as a_acc, audit as a_audit, campaigns as a_camp, cases as a_case, catalog as a_cat,
     communities as a_comm, companies as a_co, complaints as a_cmp, decisions as a_dec, departments as a_dept,
-    jurisdictions as a_jur, registry as a_reg, roster as a_rost,
+    exits as a_exit, jurisdictions as a_jur, registry as a_reg, roster as a_rost,
 };
 use super::pages::{
     accounts, audit, campaigns, cases, catalog, communities, companies, complaints, decisions, departments,
-    disclosures, dismissals, escalations, grades, holidays, home, inspections, jurisdictions, litigation, notices,
-    notifications, posters, reassessments, referrals, registry, revenue, roster, session, surveys, vote,
+    disclosures, dismissals, escalations, exits, grades, holidays, home, inspections, jurisdictions, litigation,
+    notices, notifications, posters, reassessments, referrals, registry, revenue, roster, session, surveys, vote,
 };
 use super::{AppState, auth, csrf, metrics};
 use crate::db::session_store::DbSessionStore;
@@ -106,6 +106,19 @@ pub fn build(deps: Deps) -> Router {
         .route("/dismissals/{id}/steps", post(dismissals::record_dismissal_step))
         .route("/dismissals/{id}/litigation", post(litigation::record_litigation_step))
         .route("/dismissals/{id}/documents/{event_id}", get(litigation::show_litigation_document))
+        .route("/exits", get(exits::list).post(exits::create))
+        .route("/exits/new", get(exits::new))
+        .route("/exits/{id}", get(exits::show))
+        .route("/exits/{id}/items/{item_id}/declare", post(exits::declare))
+        .route("/exits/{id}/items/{item_id}/confirm", post(exits::confirm))
+        .route("/exits/{id}/sign", post(exits::sign))
+        .route("/exits/{id}/cancel", post(exits::cancel))
+        .route("/exits/{id}/litigation", post(exits::record_litigation))
+        .route("/exits/{id}/record.pdf", get(exits::record_pdf))
+        .route("/exits/{id}/files/{file_id}", get(exits::file))
+        .route("/exits/{id}/documents/{event_id}", get(exits::document))
+        .route("/communities/{id}/contracts", post(exits::register_contract))
+        .route("/contracts/{id}/takeover-inspection", post(exits::record_takeover))
         .route("/reassessments/{id}/decision", post(reassessments::decide_reassessment))
         .route("/referrals", get(referrals::list).post(referrals::create))
         .route("/referrals/new", get(referrals::new))
@@ -224,7 +237,21 @@ pub fn build(deps: Deps) -> Router {
         .route("/api/v1/vote", post(a_dec::voter))
         .route("/api/v1/vote/cast", post(a_dec::cast))
         .route("/api/v1/vote/objections", post(a_dec::object))
-        .route("/api/v1/communities/{id}/decisions", get(a_dec::public_decisions));
+        .route("/api/v1/communities/{id}/decisions", get(a_dec::public_decisions))
+        .route("/api/v1/exits", get(a_exit::list_exits).post(a_exit::open_exit))
+        .route("/api/v1/exits/choices", get(a_exit::exit_choices))
+        .route("/api/v1/exits/{id}", get(a_exit::get_exit))
+        .route("/api/v1/exits/{id}/cancel", post(a_exit::cancel_exit))
+        .route("/api/v1/exits/{id}/items/{item_id}/declare", post(a_exit::declare_item))
+        .route("/api/v1/exits/{id}/items/{item_id}/confirm", post(a_exit::confirm_item))
+        .route("/api/v1/exits/{id}/sign", post(a_exit::sign_exit))
+        .route("/api/v1/exits/{id}/record.pdf", get(a_exit::get_record))
+        .route("/api/v1/exits/{id}/files/{file_id}", get(a_exit::get_file))
+        .route("/api/v1/exits/{id}/documents/{event_id}", get(a_exit::get_litigation_document))
+        .route("/api/v1/exits/{id}/litigation", get(a_exit::list_litigation).post(a_exit::record_litigation))
+        .route("/api/v1/communities/{id}/contracts", get(a_exit::list_contracts).post(a_exit::register_contract))
+        .route("/api/v1/contracts/{id}/takeover-inspection", post(a_exit::record_takeover))
+        .route("/api/v1/communities/{id}/exit", get(a_exit::public_exit));
 
     let o311 = Router::new()
         .route("/open311/{file}", get(super::open311::discovery))

@@ -7,7 +7,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use propwatch::config::Settings;
 use propwatch::db::entities::{
-    case_photo, complaint_photo, disclosure_file, inspection_photo, litigation_event, notice, reassessment, referral,
+    case_photo, complaint_photo, disclosure_file, exit, exit_item_file, inspection_photo, litigation_event, notice,
+    reassessment, referral,
 };
 use propwatch::domain::role::Role;
 use sea_orm::{ConnectionTrait, Database, EntityTrait};
@@ -46,7 +47,20 @@ async fn evidence_urls(app: &TestApp) -> Vec<(String, String)> {
     }
     for e in litigation_event::Entity::find().all(db).await.unwrap() {
         if let Some(d) = e.doc_sm3 {
-            out.push((format!("/dismissals/{}/documents/{}", e.track_id, e.id), d));
+            let url = match (e.track_id, e.exit_id) {
+                (Some(t), _) => format!("/dismissals/{t}/documents/{}", e.id),
+                (None, Some(x)) => format!("/exits/{x}/documents/{}", e.id),
+                (None, None) => panic!("a litigation step attached to nothing: {}", e.id),
+            };
+            out.push((url, d));
+        }
+    }
+    for f in exit_item_file::Entity::find().all(db).await.unwrap() {
+        out.push((format!("/exits/{}/files/{}", f.exit_id, f.id), f.digest));
+    }
+    for x in exit::Entity::find().all(db).await.unwrap() {
+        if let Some(d) = x.record_sm3 {
+            out.push((format!("/exits/{}/record.pdf", x.id), d));
         }
     }
     for f in disclosure_file::Entity::find().all(db).await.unwrap() {
@@ -103,7 +117,7 @@ async fn a_backup_restored_into_an_empty_data_directory_serves_every_photo_and_p
     let app = TestApp::new().await;
     propwatch::service::demo::seed_activity(&app.deps).await.unwrap();
     let urls = evidence_urls(&app).await;
-    for prefix in ["/inbox/", "/cases/", "/inspections/", "/notices/", "/reassessments/", "/referrals/"] {
+    for prefix in ["/inbox/", "/cases/", "/inspections/", "/notices/", "/reassessments/", "/referrals/", "/exits/"] {
         assert!(urls.iter().any(|(u, _)| u.starts_with(prefix)), "the demo has evidence under {prefix}: {urls:?}");
     }
     // What the running server serves.

@@ -1,4 +1,5 @@
-//! The `litigation_events` table: litigation and credit steps (诉讼、失信) on a dismissal track.
+//! The `litigation_events` table: litigation and credit steps (诉讼、失信) on a dismissal track or
+//! an exit.
 
 use sea_orm::entity::prelude::*;
 
@@ -7,7 +8,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub track_id: i64,
+    pub track_id: Option<i64>,
+    /// The exit it attaches to (a step recorded from the exit's page).
+    pub exit_id: Option<i64>,
     /// See `domain::dismissal::Litigation`.
     pub kind: String,
     pub happened_on: Date,

@@ -22,6 +22,7 @@ mod m20261202_000016_catalog_texts;
 mod m20261202_000017_blobs;
 mod m20261207_000018_roster;
 mod m20261207_000019_decisions;
+mod m20261208_000020_exits;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_blobs::Migration),
             Box::new(m20261207_000018_roster::Migration),
             Box::new(m20261207_000019_decisions::Migration),
+            Box::new(m20261208_000020_exits::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod companies;
 pub mod complaints;
 pub mod decisions;
 pub mod departments;
+pub mod exits;
 pub mod jurisdictions;
 pub mod registry;
 pub mod roster;
@@ -114,10 +115,14 @@ pub struct ErrorDetail {
         decisions::close_decision, decisions::finalize_decision, decisions::cancel_decision,
         decisions::request_extension, decisions::decide_extension, decisions::decide_objection,
         decisions::get_ballots, decisions::voter, decisions::cast, decisions::object, decisions::public_decisions,
+        exits::list_exits, exits::exit_choices, exits::open_exit, exits::get_exit, exits::cancel_exit,
+        exits::declare_item, exits::confirm_item, exits::sign_exit, exits::get_record, exits::get_file, exits::get_litigation_document,
+        exits::list_litigation, exits::record_litigation, exits::list_contracts, exits::register_contract,
+        exits::record_takeover, exits::public_exit,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "roster", description = "业主名册"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"), (name = "decisions", description = "业主共同决定"))
+    tags((name = "auth", description = "登录令牌与本人账号"), (name = "registry", description = "基础信息"), (name = "roster", description = "业主名册"), (name = "audit", description = "审计日志"), (name = "complaints", description = "投诉举报"), (name = "cases", description = "工作台账与整改通知书"), (name = "decisions", description = "业主共同决定"), (name = "exits", description = "退出与移交、物业服务合同"))
 )]
 pub struct ApiDoc;
 

@@ -87,6 +87,20 @@ pub(super) struct CommunityPage {
     cases: Vec<crate::service::cases::CaseRow>,
     form: crate::service::reassessments::NewReassessment,
     errors: FieldErrors,
+    /// Its contract periods, newest first.
+    contracts: Vec<crate::service::exits::ContractView>,
+    reads_exits: bool,
+    /// Whether the viewer opens exits and registers contracts (bureau staff, the township).
+    opens_exit: bool,
+    /// Every company (id, name), for the contract form (only for those who register contracts).
+    contract_companies: Vec<(i64, String)>,
+}
+
+impl CommunityPage {
+    /// The messages of the contract form (keyed `contract_…`).
+    fn contract_failed(&self) -> bool {
+        self.errors.keys().any(|k| k.starts_with("contract_"))
+    }
 }
 
 /// GET /communities/{id}
@@ -109,6 +123,10 @@ pub(super) async fn community_page(
     let m = communities::get_community(&s.deps, &a.ctx, id).await?;
     let can_propose = may(&a.user, Action::ManageCase);
     let can_open_track = may(&a.user, Action::DecideEscalation);
+    let opens_exit =
+        may(&a.user, Action::ManageExit) && matches!(a.user.actor.scope, crate::domain::role::Scope::Jurisdiction(_));
+    let contract_companies =
+        if opens_exit { crate::service::exits::open_choices(&s.deps, &a.ctx).await?.companies } else { Vec::new() };
     let cases = if can_propose || can_open_track {
         let q = crate::service::cases::LedgerQuery { community_id: Some(id), ..Default::default() };
         crate::service::cases::ledger(&s.deps, &a.ctx, &q, 100).await?.rows.items
@@ -143,6 +161,10 @@ pub(super) async fn community_page(
         cases,
         form,
         errors,
+        contracts: crate::service::exits::contracts(&s.deps, &a.ctx, id).await?,
+        reads_exits: may(&a.user, Action::ReadExit),
+        opens_exit,
+        contract_companies,
     })
 }
 

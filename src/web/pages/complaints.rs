@@ -391,6 +391,8 @@ struct PublicCommunityPage {
     p: crate::service::public::PublicCommunity,
     /// The owners' votes: the notice, and once counted the totals (never a ballot).
     decisions: Vec<crate::service::decisions::PublicDecision>,
+    /// The latest exit's progress (never a person).
+    exit: Option<crate::service::exits::PublicExit>,
 }
 
 /// GET /c/{id}: a community's public page (from its QR poster and complaint form), for anyone.
@@ -401,5 +403,7 @@ pub async fn public_community(
 ) -> Result<Response, PageError> {
     let p = crate::service::public::public_community(&s.deps, id).await?;
     let decisions = crate::service::decisions::public_of_community(&s.deps, p.id, v.ctx.now).await?;
-    Ok(PublicCommunityPage { c: Chrome::new(&v.session, v.user.as_ref(), &p.name).await, p, decisions }.into_response())
+    let exit = crate::service::exits::public_of_community(&s.deps, &v.ctx, p.id).await?;
+    Ok(PublicCommunityPage { c: Chrome::new(&v.session, v.user.as_ref(), &p.name).await, p, decisions, exit }
+        .into_response())
 }

@@ -79,6 +79,8 @@ pub(super) struct DismissalPage {
     litigation_kinds: Vec<(&'static str, &'static str)>,
     records: bool,
     withdraws: bool,
+    /// Whether the viewer opens exits (the link to the handover once the notice was served).
+    opens_exit: bool,
     error: String,
 }
 
@@ -90,6 +92,8 @@ pub(super) async fn dismissal_page(s: &AppState, a: &Auth, id: i64, error: Strin
         litigation_kinds: crate::domain::dismissal::Litigation::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
         records: may(&a.user, Action::TrackDismissal),
         withdraws: may(&a.user, Action::DecideEscalation),
+        opens_exit: may(&a.user, Action::ManageExit)
+            && matches!(a.user.actor.scope, crate::domain::role::Scope::Jurisdiction(_)),
         error,
     })
 }

@@ -13,6 +13,7 @@ pub mod departments;
 pub mod disclosures;
 pub mod dismissals;
 pub mod escalations;
+pub mod exits;
 pub mod grades;
 pub mod holidays;
 pub mod home;
@@ -216,6 +217,9 @@ pub fn nav_for(user: &SessionUser) -> Vec<NavLink> {
     }
     if role_may(role, Action::ReadDecision) {
         nav.push(NavLink { href: "/decisions", label: "业主表决" });
+    }
+    if role_may(role, Action::ReadExit) {
+        nav.push(NavLink { href: "/exits", label: "退出交接" });
     }
     nav.push(NavLink { href: "/notifications", label: "消息" });
     let sees_registry = role_may(role, Action::ViewRegistry) && !matches!(user.actor.scope, Scope::Department(_));
