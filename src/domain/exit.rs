@@ -365,6 +365,11 @@ pub fn check_contract(
     {
         return Err(("ends_on", format!("合同终止日期应晚于开始日期（{start}）")));
     }
+    for (field, d) in [("starts_on", Some(start)), ("ends_on", ends_on)] {
+        if d.is_some_and(|d| !(2000..=2100).contains(&chrono::Datelike::year(&d))) {
+            return Err((field, "日期应在2000年至2100年之间".into()));
+        }
+    }
     if fee_fen.is_some_and(|f| !(0..=100_000).contains(&f)) {
         return Err(("fee", "物业费标准应在0至1000元/平方米·月之间".into()));
     }
@@ -529,6 +534,8 @@ mod tests {
         assert_eq!(check_contract(None, None, None).unwrap_err().0, "starts_on");
         assert_eq!(check_contract(Some(d("2024-08-01")), Some(d("2024-08-01")), None).unwrap_err().0, "ends_on");
         assert_eq!(check_contract(Some(d("2024-08-01")), None, Some(-1)).unwrap_err().0, "fee");
+        assert_eq!(check_contract(Some(d("1999-12-31")), None, None).unwrap_err().0, "starts_on");
+        assert_eq!(check_contract(Some(d("2024-08-01")), Some(d("2101-01-01")), None).unwrap_err().0, "ends_on");
         assert_eq!(check_contract(Some(d("2024-08-01")), Some(d("2027-07-31")), Some(150)), Ok(d("2024-08-01")));
         assert!(!contract_takes_effect(d("2024-08-01"), true, d("2024-09-01")));
         assert!(!contract_takes_effect(d("2024-08-01"), false, d("2024-07-31")));

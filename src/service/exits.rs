@@ -151,6 +151,13 @@ fn is_receiver(side: Side, e: &exit::Model, has_committee: bool) -> bool {
     }
 }
 
+/// Whether `side` witnesses the record: the township, or bureau staff where the township itself
+/// receives (no committee account): the witness is never the receiving organisation.
+fn is_witness(side: Side, e: &exit::Model, has_committee: bool) -> bool {
+    let township_receives = is_receiver(Side::Township, e, has_committee);
+    if township_receives { side == Side::Bureau } else { side == Side::Township }
+}
+
 fn open_only(e: &exit::Model) -> Result<(), ServiceError> {
     if status_of(e) == ExitStatus::Open {
         Ok(())
@@ -188,13 +195,13 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewExit) -> Result<i64, ServiceEr
                 None => None,
             };
             match t {
-                Some(t) if t.served_on.is_some() => {
+                Some(t) if t.served_on.is_some() && t.company_id == Some(company_id) => {
                     contract_ends_on = contract_ends_on.or(t.contract_ends_on);
                     notice_on = notice_on.or(t.served_on);
                     track = Some(t);
                 }
                 _ => {
-                    errors.insert("track_id".into(), "请选择本小区已书面通知解聘的引导解聘".into());
+                    errors.insert("track_id".into(), "请选择本小区已书面通知现物业服务企业解聘的引导解聘".into());
                 }
             }
         }
@@ -206,6 +213,11 @@ pub async fn open(deps: &Deps, ctx: &Ctx, new: NewExit) -> Result<i64, ServiceEr
     }
     if contract_ends_on.is_none() && !errors.contains_key("track_id") {
         errors.insert("contract_ends_on".into(), "请填写物业服务合同终止日期".into());
+    }
+    for (field, d) in [("notice_on", notice_on), ("contract_ends_on", contract_ends_on)] {
+        if d.is_some_and(|d| !(2000..=2100).contains(&d.year())) {
+            errors.insert(field.into(), "日期应在2000年至2100年之间".into());
+        }
     }
     if let (Some(n), Some(e)) = (notice_on, contract_ends_on)
         && n > e
@@ -622,7 +634,7 @@ pub async fn sign(deps: &Deps, ctx: &Ctx, id: i64, party: &str) -> Result<(), Se
     let may = match party {
         Party::Leaving => side == Side::Leaving,
         Party::Receiver => is_receiver(side, &e, has_committee),
-        Party::Witness => side == Side::Township,
+        Party::Witness => is_witness(side, &e, has_committee),
     };
     if !may {
         return Err(ServiceError::Forbidden(Denied::Role));
@@ -642,6 +654,7 @@ pub async fn sign(deps: &Deps, ctx: &Ctx, id: i64, party: &str) -> Result<(), Se
     let organisation = match party {
         Party::Leaving => db::companies::company(&deps.db, e.company_id).await?.map(|k| k.name).unwrap_or_default(),
         Party::Receiver => e.receiver_name.clone(),
+        Party::Witness if side == Side::Bureau => deps.settings.office_name.clone(),
         Party::Witness => tree.name(e.township_id),
     };
     let tx = deps.db.begin().await?;
@@ -904,6 +917,24 @@ pub async fn register_contract(
     {
         return Err(ServiceError::field("company_id", "正在退出的企业不能作为新物业服务企业登记"));
     }
+    if let Some(e) = &open_exit
+        && db::exits::contracts_of_community(&tx, c.id)
+            .await?
+            .iter()
+            .any(|k| k.exit_id == Some(e.id) && ContractStatus::parse(&k.status) == Some(ContractStatus::Registered))
+    {
+        return Err(RuleCode::Exit("本次退出交接已登记新物业服务合同".into()).into());
+    }
+    // Another company's contract in force ends only through an exit (民法典第949、950条).
+    if open_exit.is_none()
+        && let Some(current) = c.company_id.filter(|k| *k != company.id)
+    {
+        let name = db::companies::company(&tx, current).await?.map(|k| k.name).unwrap_or_default();
+        return Err(ServiceError::field(
+            "company_id",
+            format!("该小区现由{name}提供物业服务，更换企业请先启动退出交接，新合同在交接完成后生效"),
+        ));
+    }
     let in_force = open_exit.is_none() && start <= now_day;
     let k = db::exits::insert_contract(
         &tx,
@@ -1027,8 +1058,10 @@ pub async fn scan(deps: &Deps, ctx: &Ctx) -> Result<Scanned, ServiceError> {
     for e in db::exits::overdue_without_case(&deps.db, now_day).await? {
         let items = db::exits::items(&deps.db, e.id).await?;
         let facts = facts_of(&items);
-        if complete(&facts) {
-            continue; // waiting for the signatures only
+        let leaving_signed =
+            db::exits::signatures(&deps.db, e.id).await?.iter().any(|s| s.party == Party::Leaving.as_str());
+        if complete(&facts) && leaving_signed {
+            continue; // the company signed: waiting for the receiver and the witness only
         }
         let Some(c) = db::communities::community(&deps.db, e.community_id).await? else { continue };
         let responsible = match db::accounts::user(&deps.db, e.opened_by).await?.filter(|u| u.active) {
@@ -1043,7 +1076,10 @@ pub async fn scan(deps: &Deps, ctx: &Ctx) -> Result<Scanned, ServiceError> {
             continue;
         };
         let codes: Vec<String> = overdue_codes(&facts, receiver_of(&e)).into_iter().map(String::from).collect();
-        let held = withheld(&facts);
+        let mut held = withheld(&facts);
+        if held.is_empty() {
+            held.push("移交清单（移交方拒不签署）".into());
+        }
         let company = db::companies::company(&deps.db, e.company_id).await?.map(|k| k.name).unwrap_or_default();
         let facts_text = format!(
             "{company}的{}物业服务合同于{}终止，移交期限{}已过，仍未移交：{}。",
@@ -1143,7 +1179,10 @@ pub async fn scan(deps: &Deps, ctx: &Ctx) -> Result<Scanned, ServiceError> {
             continue;
         }
         let tx = deps.db.begin().await?;
-        if !db::exits::put_in_force_if_registered(&tx, k.id, now_day, ctx.now).await? {
+        db::communities::lock_community(&tx, k.community_id).await?;
+        if db::exits::open_of_community(&tx, k.community_id).await?.is_some()
+            || !db::exits::put_in_force_if_registered(&tx, k.id, now_day, ctx.now).await?
+        {
             continue;
         }
         db::exits::end_in_force(&tx, k.community_id, Some(k.id), now_day, ctx.now).await?;
@@ -1359,7 +1398,7 @@ pub async fn get(deps: &Deps, ctx: &Ctx, id: i64) -> Result<ExitView, ServiceErr
             let mine = match p {
                 Party::Leaving => side == Side::Leaving && role_may(actor.role, Action::DeclareHandover),
                 Party::Receiver => receiver,
-                Party::Witness => side == Side::Township,
+                Party::Witness => is_witness(side, &e, has_committee) && role_may(actor.role, Action::ManageExit),
             };
             if mine && !signed.contains(&p) {
                 may_sign.push(p.as_str().to_string());

@@ -38,7 +38,8 @@ pub struct StepForm {
 /// What a step attaches to.
 enum Target {
     Track(i64),
-    Exit(i64),
+    /// The exit, and the dismissal track it follows (the step shows on both).
+    Exit(i64, Option<i64>),
 }
 
 /// Records a litigation and credit step on a track whose notice was served: bureau staff and
@@ -79,7 +80,7 @@ pub async fn record_exit_step(deps: &Deps, ctx: &Ctx, exit_id: i64, form: StepFo
         cases.extend(t.await?.map(|t| parse_ids(&t.case_ids)).unwrap_or_default());
     }
     let past_deadline = today(ctx.now) > e.handover_deadline;
-    write(deps, ctx, Target::Exit(exit_id), past_deadline, cases, done, form).await
+    write(deps, ctx, Target::Exit(exit_id, e.track_id), past_deadline, cases, done, form).await
 }
 
 async fn write(
@@ -104,8 +105,8 @@ async fn write(
     let done: Vec<Litigation> = done.iter().filter_map(|e| Litigation::parse(&e.kind)).collect();
     let checked = match target {
         Target::Track(_) => check_litigation(allowed, &done, step, &reference),
-        Target::Exit(_) if !allowed => Err("移交期限届满后企业仍拒不退出或拒不移交的，才记录诉讼和失信".into()),
-        Target::Exit(_) => check_litigation(true, &done, step, &reference),
+        Target::Exit(..) if !allowed => Err("移交期限届满后企业仍拒不退出或拒不移交的，才记录诉讼和失信".into()),
+        Target::Exit(..) => check_litigation(true, &done, step, &reference),
     };
     checked.map_err(|m| ServiceError::from(RuleCode::LitigationStep(m)))?;
     // The document: a PDF as it is, anything else must be a photo (re-encoded, EXIF gone).
@@ -120,7 +121,7 @@ async fn write(
     };
     let (track_id, exit_id, object, object_id) = match target {
         Target::Track(id) => (Some(id), None, "dismissal_track", id),
-        Target::Exit(id) => (None, Some(id), "exit", id),
+        Target::Exit(id, track) => (track, Some(id), "exit", id),
     };
     let event = NewEvent {
         track_id,
@@ -189,9 +190,15 @@ pub async fn document(deps: &Deps, ctx: &Ctx, id: i64, event_id: i64) -> Result<
 /// A litigation step as listed: (event id, label, date, reference, note, has document, who).
 pub type StepRow = (i64, String, NaiveDate, String, String, bool, String);
 
-/// An exit's litigation steps (with its track's), for the exit's readers.
+/// An exit's litigation steps (with its track's), for the exit's readers of case content (none
+/// for the companies and the committee).
 pub async fn exit_steps(deps: &Deps, ctx: &Ctx, exit_id: i64) -> Result<Vec<StepRow>, ServiceError> {
     let e = super::exits::readable(deps, ctx, exit_id).await?;
+    // The steps' notes, names and documents are case content, as on the track: the companies and
+    // the committee read the exit, not the bureau's litigation file.
+    if !role_may(ctx.actor()?.role, Action::ReadCaseContent) {
+        return Ok(Vec::new());
+    }
     Ok(db::litigation::events_of_exit(&deps.db, e.id, e.track_id)
         .await?
         .into_iter()
@@ -210,6 +217,9 @@ pub async fn exit_document(
     event_id: i64,
 ) -> Result<super::blobs::Download, ServiceError> {
     let x = super::exits::readable(deps, ctx, exit_id).await?;
+    if !role_may(ctx.actor()?.role, Action::ReadCaseContent) {
+        return Err(ServiceError::NotFound("文书"));
+    }
     let e = db::litigation::event(&deps.db, event_id)
         .await?
         .filter(|e| e.exit_id == Some(x.id) || (e.track_id.is_some() && e.track_id == x.track_id))

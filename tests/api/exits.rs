@@ -513,6 +513,11 @@ async fn dismissal_to_new_contract() {
     assert!(app.last_audit("litigation.guidance").await.is_some());
     let case = send(&app, Method::GET, &format!("/api/v1/cases/{case_id}"), Some(&staff), None).await;
     assert!(case.body.contains("引导业主委员会提起诉讼"), "the case's timeline: {}", case.body);
+    // The litigation file is case content: the leaving company and the committee read the exit,
+    // not the bureau's steps.
+    for token in [&company, &committee] {
+        assert_eq!(get_json(&app, &lit, token).await, json!([]));
+    }
 
     // The committee confirms the rest: handed over, or not applicable with the reason.
     let r = confirm(&app, &committee, id, item_id(&v, "prepaid"), &[("state", "not_applicable"), ("on", &day)]).await;
@@ -1077,4 +1082,53 @@ async fn two_exits_opened_at_once_leave_one_open() {
         .filter(|e| e.status == "open")
         .count();
     assert_eq!(open, 1);
+}
+
+#[tokio::test]
+async fn the_leaving_company_refusing_to_sign_is_overdue_too_and_a_new_company_waits_for_an_exit() {
+    let app = TestApp::new().await;
+    let fc = community(&app, "YC-FC-001").await;
+    let staff = app.token(Role::BureauStaff).await;
+    let committee = app.token(Role::CommitteeMember).await;
+    // Another company's contract cannot take over a community without an exit.
+    let other = propwatch::db::companies::all_companies(&app.deps.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| Some(k.id) != fc.company_id)
+        .unwrap();
+    let d0 = today(&app).to_string();
+    let contracts = format!("/api/v1/communities/{}/contracts", fc.id);
+    let r = post(&app, &contracts, &staff, json!({"company_id": other.id, "starts_on": d0})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(field_error(&r, "company_id").contains("启动退出交接"), "{}", r.body);
+    assert_eq!(community(&app, "YC-FC-001").await.company_id, fc.company_id);
+
+    // Every item received; the company never signs the record.
+    let r = post(
+        &app,
+        "/api/v1/exits",
+        &staff,
+        json!({"community_id": fc.id, "reason": "expiry", "receiver_kind": "committee", "contract_ends_on": d0}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let v = view(&app, id, &staff).await;
+    for i in v["items"].as_array().unwrap() {
+        let fields = [("state", "handed_over"), ("on", d0.as_str()), ("area", "50")];
+        let r = confirm(&app, &committee, id, i["id"].as_i64().unwrap(), &fields).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+    let deadline: NaiveDate =
+        serde_json::from_value(view(&app, id, &staff).await["handover_deadline"].clone()).unwrap();
+    app.clock.advance(chrono::Duration::days((deadline - today(&app)).num_days() + 1));
+    let tick = propwatch::jobs::scanner::run_once(&app.deps, now(&app)).await.unwrap();
+    assert_eq!(tick.exits_overdue, 1);
+    let staff = app.token(Role::BureauStaff).await; // the old token expired with the clock's jump
+    let case_id = view(&app, id, &staff).await["case_id"].as_i64().expect("the overdue case");
+    let case = propwatch::db::cases::case(&app.deps.db, case_id).await.unwrap().unwrap();
+    assert!(case.facts.contains("移交方拒不签署"), "{}", case.facts);
+    let tick = propwatch::jobs::scanner::run_once(&app.deps, now(&app)).await.unwrap();
+    assert_eq!(tick.exits_overdue, 0, "once");
 }

@@ -19,6 +19,11 @@ impl MigrationName for Migration {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on SQLite too: the rebuild of `litigation_events` never stops halfway.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
             table("exits")
@@ -105,7 +110,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer(n("company_id")))
                 .col(date_null(n("starts_on")))
                 .col(date_null(n("ends_on")))
-                .col(string_len(n("service_grade"), 20))
+                .col(string_len(n("service_grade"), 40))
                 .col(big_integer_null(n("fee_fen")))
                 .col(string_len(n("status"), 20))
                 .col(big_integer_null(n("exit_id")))

@@ -197,8 +197,13 @@ pub async fn create(State(s): State<AppState>, a: Auth, PageForm(f): PageForm<Fi
     if community_id.is_none() && !errors.contains_key("community_id") {
         errors.insert("community_id".into(), "请选择小区".into());
     }
+    if !errors.is_empty() && crate::domain::exit::ExitReason::parse(&draft.reason).is_none() {
+        // Answered with the form's own errors, so said here as the service would.
+        errors.insert("reason".into(), "请选择退出原因".into());
+    }
     let result = match community_id {
-        Some(community_id) => {
+        // A field the form could not read is answered before anything is opened.
+        Some(community_id) if errors.is_empty() => {
             let new = NewExit {
                 community_id,
                 reason: draft.reason.clone(),
@@ -212,7 +217,7 @@ pub async fn create(State(s): State<AppState>, a: Auth, PageForm(f): PageForm<Fi
             };
             exits::open(&s.deps, &a.ctx, new).await
         }
-        None => Err(ServiceError::Invalid(FieldErrors::new())),
+        _ => Err(ServiceError::Invalid(FieldErrors::new())),
     };
     let status = match result {
         Ok(id) => {
