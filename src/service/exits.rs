@@ -1053,9 +1053,14 @@ pub struct Scanned {
 pub async fn scan(deps: &Deps, ctx: &Ctx) -> Result<Scanned, ServiceError> {
     let now_day = today(ctx.now);
     let mut done = Scanned::default();
-    let catalog_all = db::catalog::catalog(&deps.db).await?;
-    let catalog: HashMap<String, String> = catalog_all.iter().map(|c| (c.code.clone(), c.title.clone())).collect();
-    for e in db::exits::overdue_without_case(&deps.db, now_day).await? {
+    let overdue = db::exits::overdue_without_case(&deps.db, now_day).await?;
+    // The catalog's titles, read only on a tick that has an overdue exit to file.
+    let catalog: HashMap<String, String> = if overdue.is_empty() {
+        HashMap::new()
+    } else {
+        db::catalog::catalog(&deps.db).await?.into_iter().map(|c| (c.code, c.title)).collect()
+    };
+    for e in overdue {
         let items = db::exits::items(&deps.db, e.id).await?;
         let facts = facts_of(&items);
         let leaving_signed =

@@ -1023,6 +1023,28 @@ async fn a_withdrawn_exit_does_not_hand_the_community_to_the_contract_registered
     assert_ne!(k["status"], "in_force", "{k}");
 }
 
+/// Staff open an expiry exit of `community_id` ending today (the committee receives) and the
+/// committee confirms every item handed over: the exit's id and its view.
+async fn received_in_full(app: &TestApp, community_id: i64, staff: &str, committee: &str) -> (i64, Value) {
+    let d0 = today(app).to_string();
+    let r = post(
+        app,
+        "/api/v1/exits",
+        staff,
+        json!({"community_id": community_id, "reason": "expiry", "receiver_kind": "committee", "contract_ends_on": d0}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let v = view(app, id, staff).await;
+    for i in v["items"].as_array().unwrap() {
+        let fields = [("state", "handed_over"), ("on", d0.as_str()), ("area", "50")];
+        let r = confirm(app, committee, id, i["id"].as_i64().unwrap(), &fields).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+    (id, v)
+}
+
 #[tokio::test]
 async fn the_checklist_is_frozen_once_a_party_has_signed() {
     let app = TestApp::new().await;
@@ -1031,21 +1053,7 @@ async fn the_checklist_is_frozen_once_a_party_has_signed() {
     let company = app.token(Role::CompanyUser).await;
     let committee = app.token(Role::CommitteeMember).await;
     let d0 = today(&app).to_string();
-    let r = post(
-        &app,
-        "/api/v1/exits",
-        &staff,
-        json!({"community_id": fc.id, "reason": "expiry", "receiver_kind": "committee", "contract_ends_on": d0}),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_i64().unwrap();
-    let v = view(&app, id, &staff).await;
-    for i in v["items"].as_array().unwrap() {
-        let fields = [("state", "handed_over"), ("on", d0.as_str()), ("area", "50")];
-        let r = confirm(&app, &committee, id, i["id"].as_i64().unwrap(), &fields).await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    }
+    let (id, v) = received_in_full(&app, fc.id, &staff, &committee).await;
     let r = sign(&app, &company, id, "leaving").await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     // The leaving company signed this list; the receiver may not change it under its signature.
@@ -1105,21 +1113,7 @@ async fn the_leaving_company_refusing_to_sign_is_overdue_too_and_a_new_company_w
     assert_eq!(community(&app, "YC-FC-001").await.company_id, fc.company_id);
 
     // Every item received; the company never signs the record.
-    let r = post(
-        &app,
-        "/api/v1/exits",
-        &staff,
-        json!({"community_id": fc.id, "reason": "expiry", "receiver_kind": "committee", "contract_ends_on": d0}),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_i64().unwrap();
-    let v = view(&app, id, &staff).await;
-    for i in v["items"].as_array().unwrap() {
-        let fields = [("state", "handed_over"), ("on", d0.as_str()), ("area", "50")];
-        let r = confirm(&app, &committee, id, i["id"].as_i64().unwrap(), &fields).await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    }
+    let (id, _) = received_in_full(&app, fc.id, &staff, &committee).await;
     let deadline: NaiveDate =
         serde_json::from_value(view(&app, id, &staff).await["handover_deadline"].clone()).unwrap();
     app.clock.advance(chrono::Duration::days((deadline - today(&app)).num_days() + 1));
